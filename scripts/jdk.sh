@@ -12,12 +12,18 @@ raftkv_java_major() { # prints the major version of the JDK at $1, or nothing
   printf '%s' "$version"
 }
 
+raftkv_quiet_maven() { # Maven 3.8's bundled guava uses sun.misc.Unsafe, which JDK >= 24 warns about
+  if [ "$1" -ge 24 ]; then
+    case " ${MAVEN_OPTS:-} " in *sun-misc-unsafe*) ;; *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;; esac
+  fi
+}
+
 raftkv_pick_jdk() {
   local best="" best_major=0 dir major
   if [ -n "${JAVA_HOME:-}" ]; then
     major=$(raftkv_java_major "$JAVA_HOME")
     if [ -n "$major" ] && [ "$major" -ge 21 ]; then
-      export JAVA_HOME; return 0
+      export JAVA_HOME; raftkv_quiet_maven "$major"; return 0
     fi
   fi
   for dir in /usr/lib/jvm/*/; do
@@ -27,7 +33,7 @@ raftkv_pick_jdk() {
     if [ -n "$major" ] && [ "$major" -gt "$best_major" ]; then best=$dir; best_major=$major; fi
   done
   if [ "$best_major" -ge 21 ]; then
-    export JAVA_HOME=$best; return 0
+    export JAVA_HOME=$best; raftkv_quiet_maven "$best_major"; return 0
   fi
   echo "raftkv needs a JDK >= 21 (Java release 21 is the build target)." >&2
   echo "JAVA_HOME=${JAVA_HOME:-<unset>} does not qualify and none was found under /usr/lib/jvm." >&2
