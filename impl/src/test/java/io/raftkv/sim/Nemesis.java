@@ -55,6 +55,8 @@ final class Nemesis {
   private final int gapTicksMax;
   private final int partitionTicksMax;
   private final int downTicksMax;
+  /** How many nodes may be down at once: usually a minority, sometimes all of them. */
+  private final int downMax;
   private final boolean[] clogged;
   private boolean partitionActive;
   private boolean active;
@@ -68,15 +70,16 @@ final class Nemesis {
     this.cluster = cluster;
     this.partitions = partitions && nodes >= 2;
     this.crashes = crashes;
-    this.gapTicksMax = pick(10, 40, 100);
+    this.gapTicksMax = pick(20, 50, 120);
     this.partitionTicksMax = pick(20, 60, 150);
     this.downTicksMax = pick(10, 40, 100);
+    this.downMax = random.nextInt(4) == 0 ? nodes : Math.max(1, (nodes - 1) / 2);
     this.clogged = new boolean[nodes + 1];
   }
 
   String describe() {
     return "faults every <=" + gapTicksMax + " ticks, partitions <=" + partitionTicksMax
-        + " ticks, downtime <=" + downTicksMax + " ticks";
+        + " ticks, downtime <=" + downTicksMax + " ticks, <=" + downMax + " down";
   }
 
   long injected() {
@@ -129,7 +132,7 @@ final class Nemesis {
       choices.add(Kind.ISOLATE_ONE);
       choices.add(Kind.SWIZZLE_CLOG);
     }
-    if (crashes && upNodes().size() > 0) {
+    if (crashes && nodes - upNodes().size() < downMax) {
       choices.add(Kind.CRASH);
     }
     if (choices.isEmpty()) {
