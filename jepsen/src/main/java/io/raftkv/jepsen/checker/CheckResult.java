@@ -1,0 +1,16 @@
+package io.raftkv.jepsen.checker;
+
+/**
+ * The outcome of checking one history.
+ *
+ * @param verdict the verdict
+ * @param invocations client invocations in the history
+ * @param partitions how many independent parts it was checked as
+ * @param configurations configurations the searches cached, summed
+ * @param nanos time spent checking (not reading)
+ * @param reason why it is UNKNOWN; null otherwise
+ * @param anomaly with diagnostics on, what makes it NOT_LINEARIZABLE; null otherwise
+ * @param initialState the model's initial state, described
+ */
+public record CheckResult(Verdict verdict, int invocations, int partitions, long configurations, long nanos,
+    String reason, Anomaly anomaly, String initialState) {}

@@ -1,0 +1,88 @@
+package io.raftkv.jepsen.checker;
+
+import io.raftkv.jepsen.history.History;
+import io.raftkv.jepsen.history.HistoryFormatException;
+import io.raftkv.jepsen.history.Op;
+import io.raftkv.jepsen.history.OpType;
+import io.raftkv.jepsen.model.Model;
+import io.raftkv.jepsen.model.Operation;
+import io.raftkv.jepsen.model.Outcome;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a history into model operations, applying the semantics of completions:
+ * <ul>
+ *   <li>ops of non-client processes (e.g. {@code :nemesis}) are not model ops;
+ *   <li>{@code ok}: took effect between invocation and completion, with the completion's value;
+ *   <li>{@code fail}: did not happen, dropped with its invocation, unless {@code keepFailedCas}
+ *       and it is a cas (Porcupine's reading: the value was not the expected one);
+ *   <li>{@code info} or no completion: may take effect at any point after the invocation, or never.
+ * </ul>
+ * A process must not invoke while its previous op is open; a completion must follow an invocation
+ * of its own process.
+ */
+public final class Pairing {
+  private Pairing() {}
+
+  /** The model ops of {@code history}, in invocation order, each prepared by {@code model}. */
+  public static List<PairedOp> pair(History history, Model model, boolean keepFailedCas) throws HistoryFormatException {
+    Map<Object, Op> open = new HashMap<>();
+    List<Op[]> pairs = new ArrayList<>();
+    Map<Op, Integer> pairOf = new HashMap<>();
+    for (Op op : history.ops()) {
+      if (!op.isClient()) {
+        continue;
+      }
+      if (op.type() == OpType.INVOKE) {
+        Op previous = open.put(op.process(), op);
+        if (previous != null) {
+          throw new HistoryFormatException(history.source() + ": process " + op.process() + " invokes at op "
+              + op.index() + " while its op " + previous.index() + " is still open");
+        }
+        pairOf.put(op, pairs.size());
+        pairs.add(new Op[] {op, null});
+      } else {
+        Op invocation = open.remove(op.process());
+        if (invocation == null) {
+          throw new HistoryFormatException(history.source() + ": op " + op.index() + " (" + op.type().wireName()
+              + ") completes nothing: process " + op.process() + " has no open invocation");
+        }
+        if (!invocation.f().equals(op.f())) {
+          throw new HistoryFormatException(history.source() + ": op " + op.index() + " completes " + op.f()
+              + " but process " + op.process() + " invoked " + invocation.f() + " at op " + invocation.index());
+        }
+        pairs.get(pairOf.get(invocation))[1] = op;
+      }
+    }
+    List<PairedOp> result = new ArrayList<>(pairs.size());
+    for (Op[] pair : pairs) {
+      Op invocation = pair[0];
+      Op completion = pair[1];
+      Outcome outcome;
+      if (completion == null || completion.type() == OpType.INFO) {
+        outcome = Outcome.UNKNOWN;
+      } else if (completion.type() == OpType.OK) {
+        outcome = Outcome.OK;
+      } else if (keepFailedCas && invocation.f().equals("cas")) {
+        outcome = Outcome.FAILED;
+      } else {
+        continue;
+      }
+      Object key = invocation.key() != null ? invocation.key() : completion == null ? null : completion.key();
+      Object output = outcome == Outcome.OK ? completion.value() : null;
+      Operation raw = new Operation(invocation.f(), key, invocation.value(), output, outcome);
+      Operation prepared;
+      try {
+        prepared = model.prepare(raw);
+      } catch (IllegalArgumentException e) {
+        throw new HistoryFormatException(history.source() + ": op " + invocation.index() + " " + invocation
+            + ": " + e.getMessage());
+      }
+      result.add(new PairedOp(prepared, invocation, completion));
+    }
+    return result;
+  }
+}

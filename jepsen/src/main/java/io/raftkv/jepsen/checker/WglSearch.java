@@ -1,0 +1,420 @@
+package io.raftkv.jepsen.checker;
+
+import io.raftkv.jepsen.model.Model;
+import io.raftkv.jepsen.model.Operation;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Wing & Gong's linearizability search with Lowe's memoisation, over one partition.
+ *
+ * <p>Calls and returns sit in one doubly linked list in real-time order (history order), as
+ * primitive arrays with a head and a tail sentinel. The search walks the list from the head: at a
+ * call it tries to linearize the op now (step the model; if legal and the configuration — set of
+ * linearized ops plus model state — is new, "lift" the op's call and return out of the list in
+ * O(1), push it, and restart from the head); at a return whose call is still in the list, no
+ * linearization of the current prefix can respect real time, so it pops the last op, "unlifts" it,
+ * and tries the next call after it. It succeeds once every op that certainly took effect is
+ * linearized: ops with unknown outcome have no return in the list, so they may be linearized at
+ * any point after their call, or left out.
+ *
+ * <p>Speed: model states are interned to ints and transitions cached in an
+ * {@code int[state][op]} table filled lazily, so the loop steps by array lookup; the set of
+ * linearized ops is a {@code long[]} bitset mutated in place with an incrementally maintained
+ * Zobrist hash (random 64-bit value per op, XORed in and out), mixed with the state id; the cache
+ * of visited configurations is an open-addressing table over flat arrays. The loop allocates only
+ * when it meets a new state or grows the cache.
+ *
+ * <p>Bounds: the deadline and the cancel flag are polled every few thousand steps; the memory the
+ * cache and the transition table hold is counted against the budget. Past either, the verdict is
+ * UNKNOWN.
+ */
+final class WglSearch {
+  private static final int UNCOMPUTED = -2;
+  private static final int ILLEGAL = -1;
+  private static final int POLL_MASK = 0xFFF;
+  private static final long ZOBRIST_SEED = 0x5DEECE66DL;
+
+  private final Model model;
+  private final Operation[] ops;
+  private final boolean[] required;
+  private final int requiredCount;
+  private final Budget budget;
+
+  // The list: node 0 is the head, nodes 1..events are calls and returns, the last is the tail.
+  private final int head = 0;
+  private final int tail;
+  private final int[] next;
+  private final int[] prev;
+  private final int[] nodeOp;
+  private final boolean[] nodeIsCall;
+  private final int[] callNode;
+  private final int[] returnNode;
+  private final long[] zobrist;
+
+  // Model states interned as ints, with the lazily filled transition table.
+  private final HashMap<Object, Integer> stateIds = new HashMap<>();
+  private final List<Object> states = new ArrayList<>();
+  private int[][] transitions = new int[16][];
+  private long transitionBytes;
+
+  private final ConfigurationCache cache;
+
+  /**
+   * @param model the partition's model
+   * @param partition the partition's ops, in invocation order
+   */
+  WglSearch(Model model, List<PairedOp> partition, Budget budget) {
+    this.model = model;
+    this.budget = budget;
+    int n = partition.size();
+    ops = new Operation[n];
+    required = new boolean[n];
+    int count = 0;
+    long[] events = new long[2 * n];
+    int eventCount = 0;
+    for (int i = 0; i < n; i++) {
+      PairedOp p = partition.get(i);
+      ops[i] = p.operation();
+      required[i] = p.required();
+      // Sort key: history position, then op; the low bit says call (0) or return (1).
+      events[eventCount++] = ((long) p.invokePosition() << 32) | ((long) i << 1);
+      if (required[i]) {
+        count++;
+        events[eventCount++] = ((long) p.returnPosition() << 32) | ((long) i << 1) | 1L;
+      }
+    }
+    requiredCount = count;
+    Arrays.sort(events, 0, eventCount);
+    tail = eventCount + 1;
+    next = new int[eventCount + 2];
+    prev = new int[eventCount + 2];
+    nodeOp = new int[eventCount + 2];
+    nodeIsCall = new boolean[eventCount + 2];
+    callNode = new int[n];
+    returnNode = new int[n];
+    Arrays.fill(returnNode, -1);
+    for (int e = 0; e < eventCount; e++) {
+      int node = e + 1;
+      int op = (int) ((events[e] & 0xFFFFFFFFL) >>> 1);
+      boolean isCall = (events[e] & 1L) == 0;
+      nodeOp[node] = op;
+      nodeIsCall[node] = isCall;
+      if (isCall) {
+        callNode[op] = node;
+      } else {
+        if (callNode[op] == 0) {
+          throw new IllegalStateException("op " + op + " returns before it is called");
+        }
+        returnNode[op] = node;
+      }
+    }
+    for (int node = 0; node <= tail; node++) {
+      next[node] = node == tail ? tail : node + 1;
+      prev[node] = node == head ? head : node - 1;
+    }
+    zobrist = new long[n];
+    SplittableRandom random = new SplittableRandom(ZOBRIST_SEED);
+    for (int i = 0; i < n; i++) {
+      zobrist[i] = random.nextLong();
+    }
+    cache = new ConfigurationCache((n + 63) >>> 6, budget.maxBytes);
+  }
+
+  private void lift(int call) {
+    next[prev[call]] = next[call];
+    prev[next[call]] = prev[call];
+    int ret = returnNode[nodeOp[call]];
+    if (ret >= 0) {
+      next[prev[ret]] = next[ret];
+      prev[next[ret]] = prev[ret];
+    }
+  }
+
+  /** Reverses {@link #lift} (only ever applied to the most recently lifted op still lifted). */
+  private void unlift(int call) {
+    int ret = returnNode[nodeOp[call]];
+    if (ret >= 0) {
+      next[prev[ret]] = ret;
+      prev[next[ret]] = ret;
+    }
+    next[prev[call]] = call;
+    prev[next[call]] = call;
+  }
+
+  private int intern(Object state) {
+    Integer id = stateIds.get(state);
+    if (id != null) {
+      return id;
+    }
+    int newId = states.size();
+    transitionBytes += 16L + 4L * ops.length;
+    if (cache.bytes() + transitionBytes > budget.maxBytes) {
+      throw BudgetExceeded.MEMORY;
+    }
+    if (newId == transitions.length) {
+      transitions = Arrays.copyOf(transitions, newId * 2);
+    }
+    int[] row = new int[ops.length];
+    Arrays.fill(row, UNCOMPUTED);
+    transitions[newId] = row;
+    states.add(state);
+    stateIds.put(state, newId);
+    return newId;
+  }
+
+  private int transition(int state, int op) {
+    int target = transitions[state][op];
+    if (target == UNCOMPUTED) {
+      Object next = model.step(states.get(state), ops[op]);
+      target = next == Model.ILLEGAL ? ILLEGAL : intern(next);
+      transitions[state][op] = target;
+    }
+    return target;
+  }
+
+  SearchResult run(boolean diagnose) {
+    try {
+      return search(diagnose);
+    } catch (BudgetExceeded e) {
+      return new SearchResult(Verdict.UNKNOWN, e.reason(budget), cache.size(), List.of());
+    } catch (OutOfMemoryError e) {
+      return new SearchResult(Verdict.UNKNOWN, "out of memory (" + cache.size() + " configurations cached)",
+          cache.size(), List.of());
+    }
+  }
+
+  private SearchResult search(boolean diagnose) {
+    int n = ops.length;
+    long[] linearized = new long[(n + 63) >>> 6];
+    long hash = 0;
+    int[] stackOp = new int[n];
+    int[] stackState = new int[n];
+    int depth = 0;
+    int state = intern(model.initialState());
+    int remaining = requiredCount;
+    int node = next[head];
+    long steps = 0;
+    Diagnostics diagnostics = diagnose ? new Diagnostics() : null;
+    while (remaining > 0) {
+      if ((++steps & POLL_MASK) == 0) {
+        if (budget.cancelled.get()) {
+          throw BudgetExceeded.CANCELLED;
+        }
+        if (System.nanoTime() - budget.deadlineNanos > 0) {
+          throw BudgetExceeded.TIME;
+        }
+      }
+      if (node == tail) {
+        // Only unknown-outcome calls are left in the list, so every required op is linearized;
+        // unreachable while remaining > 0, since a required op's return precedes the tail.
+        throw new IllegalStateException("reached the end with " + remaining + " ops unlinearized");
+      }
+      int op = nodeOp[node];
+      if (nodeIsCall[node]) {
+        int target = transition(state, op);
+        if (target != ILLEGAL) {
+          int word = op >>> 6;
+          long bit = 1L << op;
+          linearized[word] |= bit;
+          long newHash = hash ^ zobrist[op];
+          if (cache.add(linearized, newHash, target)) {
+            stackOp[depth] = op;
+            stackState[depth] = state;
+            depth++;
+            hash = newHash;
+            state = target;
+            if (required[op]) {
+              remaining--;
+            }
+            lift(node);
+            node = next[head];
+            continue;
+          }
+          linearized[word] &= ~bit;
+        }
+        node = next[node];
+      } else {
+        // The return of an op not yet linearized: the current prefix cannot be extended.
+        if (diagnose) {
+          diagnostics.blocked(stackOp, stackState, depth, state, op);
+        }
+        if (depth == 0) {
+          return new SearchResult(Verdict.NOT_LINEARIZABLE, null, cache.size(),
+              diagnose ? diagnostics.prefixes() : List.of());
+        }
+        depth--;
+        int top = stackOp[depth];
+        state = stackState[depth];
+        linearized[top >>> 6] &= ~(1L << top);
+        hash ^= zobrist[top];
+        if (required[top]) {
+          remaining++;
+        }
+        unlift(callNode[top]);
+        node = next[callNode[top]];
+      }
+    }
+    return new SearchResult(Verdict.LINEARIZABLE, null, cache.size(), List.of());
+  }
+
+  /** Keeps the deepest configurations at which the search had to backtrack. */
+  private final class Diagnostics {
+    private static final int KEEP = 4;
+    private int bestDepth = -1;
+    private final List<SearchResult.Prefix> best = new ArrayList<>();
+
+    void blocked(int[] stackOp, int[] stackState, int depth, int state, int blockingOp) {
+      if (depth < bestDepth || (depth == bestDepth && best.size() >= KEEP)) {
+        return;
+      }
+      if (depth > bestDepth) {
+        bestDepth = depth;
+        best.clear();
+      }
+      int[] order = Arrays.copyOf(stackOp, depth);
+      Object[] after = new Object[depth];
+      for (int i = 0; i < depth; i++) {
+        after[i] = states.get(i + 1 < depth ? stackState[i + 1] : state);
+      }
+      for (SearchResult.Prefix p : best) {
+        if (p.blocking() == blockingOp && java.util.Objects.equals(p.states().length == 0 ? null
+            : p.states()[p.states().length - 1], depth == 0 ? null : after[depth - 1])) {
+          return;
+        }
+      }
+      best.add(new SearchResult.Prefix(order, after, blockingOp));
+    }
+
+    List<SearchResult.Prefix> prefixes() {
+      return List.copyOf(best);
+    }
+  }
+
+  /** Why a search stopped early; preallocated and stackless, as it is control flow out of the loop. */
+  static final class BudgetExceeded extends RuntimeException {
+    static final BudgetExceeded TIME = new BudgetExceeded("time");
+    static final BudgetExceeded MEMORY = new BudgetExceeded("memory");
+    static final BudgetExceeded CANCELLED = new BudgetExceeded("cancelled");
+
+    private BudgetExceeded(String what) {
+      super(what, null, false, false);
+    }
+
+    String reason(Budget budget) {
+      return switch (getMessage()) {
+        case "time" -> "time bound reached";
+        case "memory" -> "memory bound of " + (budget.maxBytes >> 20) + " MiB reached";
+        default -> "cancelled: another partition is not linearizable";
+      };
+    }
+  }
+
+  /**
+   * The set of visited configurations: (linearized bitset, state id), open addressing with linear
+   * probing over flat arrays; entry {@code e}'s bitset is {@code bits[e*words .. (e+1)*words)}.
+   */
+  static final class ConfigurationCache {
+    private final int words;
+    private final long maxBytes;
+    private long[] bits;
+    private long[] hashes;
+    private int[] stateOf;
+    private int[] table;
+    private int size;
+
+    ConfigurationCache(int words, long maxBytes) {
+      this.words = Math.max(1, words);
+      this.maxBytes = maxBytes;
+      bits = new long[64 * this.words];
+      hashes = new long[64];
+      stateOf = new int[64];
+      table = new int[128];
+    }
+
+    int size() {
+      return size;
+    }
+
+    long bytes() {
+      return 8L * bits.length + 8L * hashes.length + 4L * stateOf.length + 4L * table.length;
+    }
+
+    private static long mix(long hash, int state) {
+      long h = hash ^ (state * 0x9E3779B97F4A7C15L);
+      h = (h ^ (h >>> 33)) * 0xFF51AFD7ED558CCDL;
+      h = (h ^ (h >>> 33)) * 0xC4CEB9FE1A85EC53L;
+      return h ^ (h >>> 33);
+    }
+
+    /** Adds the configuration; returns false if it was already present. */
+    boolean add(long[] linearized, long zobristHash, int state) {
+      long h = mix(zobristHash, state);
+      int mask = table.length - 1;
+      int slot = (int) h & mask;
+      while (true) {
+        int entry = table[slot] - 1;
+        if (entry < 0) {
+          break;
+        }
+        if (hashes[entry] == h && stateOf[entry] == state && sameBits(entry, linearized)) {
+          return false;
+        }
+        slot = (slot + 1) & mask;
+      }
+      if (size == hashes.length) {
+        growEntries();
+      }
+      int entry = size++;
+      hashes[entry] = h;
+      stateOf[entry] = state;
+      System.arraycopy(linearized, 0, bits, entry * words, words);
+      table[slot] = entry + 1;
+      if (2 * size > table.length) {
+        growTable();
+      }
+      return true;
+    }
+
+    private boolean sameBits(int entry, long[] linearized) {
+      int base = entry * words;
+      for (int w = 0; w < words; w++) {
+        if (bits[base + w] != linearized[w]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private void growEntries() {
+      int capacity = hashes.length * 2;
+      long projected = bytes() + (8L * words + 12L) * hashes.length;
+      if (projected > maxBytes || (long) capacity * words > Integer.MAX_VALUE - 8) {
+        throw BudgetExceeded.MEMORY;
+      }
+      bits = Arrays.copyOf(bits, capacity * words);
+      hashes = Arrays.copyOf(hashes, capacity);
+      stateOf = Arrays.copyOf(stateOf, capacity);
+    }
+
+    private void growTable() {
+      int capacity = table.length * 2;
+      if (bytes() + 4L * table.length > maxBytes || capacity < 0) {
+        throw BudgetExceeded.MEMORY;
+      }
+      int[] grown = new int[capacity];
+      int mask = capacity - 1;
+      for (int entry = 0; entry < size; entry++) {
+        int slot = (int) hashes[entry] & mask;
+        while (grown[slot] != 0) {
+          slot = (slot + 1) & mask;
+        }
+        grown[slot] = entry + 1;
+      }
+      table = grown;
+    }
+  }
+}
