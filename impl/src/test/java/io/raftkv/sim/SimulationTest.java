@@ -51,7 +51,7 @@ class SimulationTest {
       assertEquals(a.raftEvents(), b.raftEvents());
       assertEquals(a.fingerprint(), b.fingerprint());
       assertEquals(first, second);
-      assertTrue(a.raftEvents() > 1000, "a run should do something: " + a.raftEvents() + " events");
+      assertTrue(a.raftEvents() > 100, "a run should do something: " + a.raftEvents() + " events");
     }
     // Different seeds take different paths.
     long one = Simulation.run(1, options, RaftObserver.NONE).fingerprint();
