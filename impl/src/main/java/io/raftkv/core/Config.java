@@ -1,0 +1,127 @@
+package io.raftkv.core;
+
+import java.util.List;
+
+/**
+ * Every limit and switch of a Raft node, validated once here so the core can rely on it.
+ *
+ * @param members                    the voting members' ids, ascending, each >= 1 (spec servers 1..N)
+ * @param electionTimeoutTicksMin    lower bound (inclusive) of the randomized election timeout; also
+ *                                   the CheckQuorum period and the leader-stickiness window
+ * @param electionTimeoutTicksMax    upper bound (exclusive) of the randomized election timeout; the
+ *                                   spread is what makes split votes rare (Raft paper §5.2)
+ * @param heartbeatIntervalTicks     ticks between a leader's heartbeats; must be below the minimum
+ *                                   election timeout or followers would time out on a healthy leader
+ * @param preVote                    run the PreVote phase before an election (thesis §9.6)
+ * @param checkQuorum                leader steps down without quorum contact, and followers that
+ *                                   heard from a live leader ignore vote requests (thesis §6.2, §9.6)
+ * @param maxInflightMessages        AppendEntries with entries a leader may have unacknowledged per
+ *                                   follower (pipelining bound, thesis §10.2.2)
+ * @param maxMessageBytes            soft bound on the entry bytes in one AppendEntries (a single
+ *                                   entry larger than this still goes alone)
+ * @param maxUncommittedBytes        proposals are refused while the leader's uncommitted entries of
+ *                                   its term would exceed this many bytes
+ */
+public record Config(
+        List<Integer> members,
+        int electionTimeoutTicksMin,
+        int electionTimeoutTicksMax,
+        int heartbeatIntervalTicks,
+        boolean preVote,
+        boolean checkQuorum,
+        int maxInflightMessages,
+        long maxMessageBytes,
+        long maxUncommittedBytes) {
+
+    public Config {
+        if (members == null || members.isEmpty()) {
+            throw new IllegalArgumentException("members must name at least one node");
+        }
+        members = List.copyOf(members);
+        for (int k = 0; k < members.size(); k++) {
+            if (members.get(k) < 1) {
+                throw new IllegalArgumentException("member ids must be >= 1, got " + members.get(k));
+            }
+            if (k > 0 && members.get(k - 1) >= members.get(k)) {
+                throw new IllegalArgumentException("members must be strictly ascending, got " + members);
+            }
+        }
+        if (electionTimeoutTicksMin < 1) {
+            throw new IllegalArgumentException("electionTimeoutTicksMin must be >= 1, got " + electionTimeoutTicksMin);
+        }
+        if (electionTimeoutTicksMax <= electionTimeoutTicksMin) {
+            throw new IllegalArgumentException("electionTimeoutTicksMax (" + electionTimeoutTicksMax
+                    + ") must exceed electionTimeoutTicksMin (" + electionTimeoutTicksMin
+                    + "): the timeout is drawn from [min, max)");
+        }
+        if (heartbeatIntervalTicks < 1 || heartbeatIntervalTicks >= electionTimeoutTicksMin) {
+            throw new IllegalArgumentException("heartbeatIntervalTicks must be in [1, electionTimeoutTicksMin="
+                    + electionTimeoutTicksMin + "), got " + heartbeatIntervalTicks);
+        }
+        if (maxInflightMessages < 1) {
+            throw new IllegalArgumentException("maxInflightMessages must be >= 1, got " + maxInflightMessages);
+        }
+        if (maxMessageBytes < 1) {
+            throw new IllegalArgumentException("maxMessageBytes must be >= 1, got " + maxMessageBytes);
+        }
+        if (maxUncommittedBytes < 1) {
+            throw new IllegalArgumentException("maxUncommittedBytes must be >= 1, got " + maxUncommittedBytes);
+        }
+    }
+
+    /** Defaults: timeout [10, 20) ticks, heartbeat every 2 ticks, PreVote and CheckQuorum on. */
+    public static Config defaults(List<Integer> members) {
+        return new Config(members, 10, 20, 2, true, true, 256, 1L << 20, 64L << 20);
+    }
+
+    /** Members 1..n with {@link #defaults}. */
+    public static Config ofSize(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("a cluster needs at least one node, got " + n);
+        }
+        Integer[] ids = new Integer[n];
+        for (int k = 0; k < n; k++) {
+            ids[k] = k + 1;
+        }
+        return defaults(List.of(ids));
+    }
+
+    public Config withElectionTimeoutTicks(int min, int max) {
+        return new Config(members, min, max, heartbeatIntervalTicks, preVote, checkQuorum,
+                maxInflightMessages, maxMessageBytes, maxUncommittedBytes);
+    }
+
+    public Config withHeartbeatIntervalTicks(int ticks) {
+        return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, ticks, preVote, checkQuorum,
+                maxInflightMessages, maxMessageBytes, maxUncommittedBytes);
+    }
+
+    public Config withPreVote(boolean enabled) {
+        return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, heartbeatIntervalTicks, enabled,
+                checkQuorum, maxInflightMessages, maxMessageBytes, maxUncommittedBytes);
+    }
+
+    public Config withCheckQuorum(boolean enabled) {
+        return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, heartbeatIntervalTicks, preVote,
+                enabled, maxInflightMessages, maxMessageBytes, maxUncommittedBytes);
+    }
+
+    public Config withMaxInflightMessages(int count) {
+        return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, heartbeatIntervalTicks, preVote,
+                checkQuorum, count, maxMessageBytes, maxUncommittedBytes);
+    }
+
+    public Config withMaxMessageBytes(long bytes) {
+        return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, heartbeatIntervalTicks, preVote,
+                checkQuorum, maxInflightMessages, bytes, maxUncommittedBytes);
+    }
+
+    public Config withMaxUncommittedBytes(long bytes) {
+        return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, heartbeatIntervalTicks, preVote,
+                checkQuorum, maxInflightMessages, maxMessageBytes, bytes);
+    }
+
+    public boolean isMember(int id) {
+        return members.contains(id);
+    }
+}

@@ -1,0 +1,50 @@
+package io.raftkv.core;
+
+import java.util.List;
+
+/**
+ * The four Raft messages, with exactly the fields of the spec's message records (spec/README.md).
+ * Every message carries {@code from}, {@code to} and {@code term}.
+ */
+public sealed interface Message {
+    int from();
+
+    int to();
+
+    long term();
+
+    /**
+     * A (pre-)vote request (paper §5.2, thesis §9.6). For a pre-vote, term is the sender's
+     * currentTerm + 1, which the sender has not adopted.
+     */
+    record RequestVoteRequest(int from, int to, long term, boolean prevote, long lastLogIndex, long lastLogTerm)
+            implements Message {}
+
+    /**
+     * Answer to a (pre-)vote request. A granted pre-vote carries the request's term, a rejected one
+     * the responder's currentTerm.
+     */
+    record RequestVoteResponse(int from, int to, long term, boolean prevote, boolean voteGranted)
+            implements Message {}
+
+    /**
+     * Replicates {@code entries} after {@code prevLogIndex}; with no entries it is a heartbeat or a
+     * probe. {@code commitIndex} never exceeds prevLogIndex + entries.size(), so a follower learns
+     * only commits that its log (once this request is applied) is known to match.
+     */
+    record AppendEntriesRequest(int from, int to, long term, long prevLogIndex, long prevLogTerm, List<Entry> entries,
+            long commitIndex) implements Message {
+        public AppendEntriesRequest {
+            entries = List.copyOf(entries);
+        }
+    }
+
+    /**
+     * Answer to AppendEntries. success: matchIndex = prevLogIndex + entries.size() of the request;
+     * failure: matchIndex = the request's prevLogIndex, and the conflict hint (thesis §5.3 "fast
+     * backtracking"): conflictTerm = term at prevLogIndex (0 if the log is shorter), conflictIndex =
+     * first index of that term (or lastIndex + 1). Both 0 on success and on a stale-term rejection.
+     */
+    record AppendEntriesResponse(int from, int to, long term, boolean success, long matchIndex, long conflictTerm,
+            long conflictIndex) implements Message {}
+}

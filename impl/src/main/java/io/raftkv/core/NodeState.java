@@ -1,0 +1,23 @@
+package io.raftkv.core;
+
+/**
+ * The spec-visible state of one node, recorded in every event as the state after the action.
+ *
+ * @param currentTerm spec currentTerm[i]
+ * @param votedFor    spec votedFor[i], 0 = Nil
+ * @param role        spec role[i]
+ * @param commitIndex spec commitIndex[i]
+ * @param logLength   spec Len(log[i]): the last log index (entries before firstIndex count, they are
+ *                    in the snapshot)
+ * @param lastLogTerm term of the last entry, 0 if the log is empty
+ */
+public record NodeState(long currentTerm, int votedFor, Role role, long commitIndex, long logLength,
+        long lastLogTerm) {
+
+    /** The state a crashed node will have after restarting from {@code durable}. */
+    public static NodeState of(DurableState durable) {
+        HardState hard = durable.hardState();
+        return new NodeState(hard.currentTerm(), hard.votedFor(), Role.FOLLOWER, hard.commitIndex(),
+                durable.lastIndex(), durable.lastTerm());
+    }
+}

@@ -1,0 +1,62 @@
+package io.raftkv.core;
+
+import java.util.Collection;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The leader's {@link Progress} for every other voter, in ascending id order (so broadcasts are
+ * deterministic), and the CheckQuorum bookkeeping over them.
+ */
+final class ProgressTracker {
+    private final TreeMap<Integer, Progress> progress = new TreeMap<>();
+
+    /** Fresh progress for a new leader (paper Figure 2: nextIndex = last log index + 1, matchIndex = 0). */
+    void reset(Collection<Integer> peers, long nextIndex, int maxInflightMessages) {
+        progress.clear();
+        for (int peer : peers) {
+            progress.put(peer, new Progress(nextIndex, maxInflightMessages));
+        }
+    }
+
+    void clear() {
+        progress.clear();
+    }
+
+    boolean isEmpty() {
+        return progress.isEmpty();
+    }
+
+    Progress get(int peer) {
+        Progress found = progress.get(peer);
+        Assert.check(found != null, "no progress for %d", peer);
+        return found;
+    }
+
+    Set<Integer> peers() {
+        return progress.keySet();
+    }
+
+    Collection<Progress> all() {
+        return progress.values();
+    }
+
+    /** The leader itself plus every follower heard from since the last round. */
+    Set<Integer> recentlyActive(int self) {
+        TreeSet<Integer> active = new TreeSet<>();
+        active.add(self);
+        progress.forEach((peer, p) -> {
+            if (p.recentActive) {
+                active.add(peer);
+            }
+        });
+        return active;
+    }
+
+    void resetRecentActive() {
+        for (Progress p : progress.values()) {
+            p.recentActive = false;
+        }
+    }
+}

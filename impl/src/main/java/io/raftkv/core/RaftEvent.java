@@ -1,0 +1,78 @@
+package io.raftkv.core;
+
+import io.raftkv.core.Message.AppendEntriesRequest;
+import io.raftkv.core.Message.AppendEntriesResponse;
+import io.raftkv.core.Message.RequestVoteRequest;
+import io.raftkv.core.Message.RequestVoteResponse;
+
+/**
+ * One event per spec action (spec/README.md "Actions = events"): the record's simple name is the
+ * spec action's name and its components are the table's logged fields. {@code node} is the node the
+ * action belongs to (for DropMessage and DuplicateMessage, the message's destination) and
+ * {@code state} that node's state right after the action.
+ */
+public sealed interface RaftEvent {
+    int node();
+
+    NodeState state();
+
+    /** The spec action name, e.g. "HandleAppendEntriesRequest". */
+    default String name() {
+        return getClass().getSimpleName();
+    }
+
+    /** Election timeout: with PreVote the node became PreCandidate and sent pre-vote requests. */
+    record Timeout(int node, NodeState state) implements RaftEvent {}
+
+    /** Term + 1, vote for self, vote requests sent. */
+    record BecomeCandidate(int node, NodeState state) implements RaftEvent {}
+
+    /** Won the election; the no-op of the new term is appended. */
+    record BecomeLeader(int node, NodeState state) implements RaftEvent {}
+
+    /** The leader appended a client command; the spec's {@code value} is {@code entry}'s payload. */
+    record ClientRequest(int node, NodeState state, Entry entry) implements RaftEvent {}
+
+    /** AppendEntries from nextIndex (possibly with no entries); nextIndex advanced past them. */
+    record SendAppendEntries(int node, NodeState state, AppendEntriesRequest msg) implements RaftEvent {}
+
+    /** AppendEntries at matchIndex with no entries; nextIndex unchanged. */
+    record SendHeartbeat(int node, NodeState state, AppendEntriesRequest msg) implements RaftEvent {}
+
+    record HandleAppendEntriesRequest(int node, NodeState state, AppendEntriesRequest msg,
+            AppendEntriesResponse reply) implements RaftEvent {}
+
+    record HandleAppendEntriesResponse(int node, NodeState state, AppendEntriesResponse msg) implements RaftEvent {}
+
+    /** The leader's commitIndex rose by counting current-term replicas. */
+    record AdvanceCommitIndex(int node, NodeState state) implements RaftEvent {}
+
+    record HandleRequestVoteRequest(int node, NodeState state, RequestVoteRequest msg, RequestVoteResponse reply)
+            implements RaftEvent {}
+
+    record HandleRequestVoteResponse(int node, NodeState state, RequestVoteResponse msg) implements RaftEvent {}
+
+    /** Back to Follower at the same term (CheckQuorum, lost election). */
+    record StepDown(int node, NodeState state, String reason) implements RaftEvent {}
+
+    /** The node came back from its durable state. */
+    record Restart(int node, NodeState state) implements RaftEvent {}
+
+    /**
+     * One copy of {@code msg} removed without effect: lost by the network, or ignored by its
+     * destination. {@code state} is the destination's state (for a crashed destination, the state it
+     * will restart with, see {@link NodeState#of}).
+     */
+    record DropMessage(int node, NodeState state, Message msg, String reason) implements RaftEvent {
+        public DropMessage(Message msg, NodeState state, String reason) {
+            this(msg.to(), state, msg, reason);
+        }
+    }
+
+    /** The network duplicated {@code msg}; {@code state} is the destination's state. */
+    record DuplicateMessage(int node, NodeState state, Message msg) implements RaftEvent {
+        public DuplicateMessage(Message msg, NodeState state) {
+            this(msg.to(), state, msg);
+        }
+    }
+}

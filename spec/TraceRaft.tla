@@ -1,0 +1,157 @@
+----------------------------- MODULE TraceRaft -----------------------------
+(***************************************************************************)
+(* Trace validation: the Java core's recorded executions replayed against  *)
+(* Raft.tla.  A behaviour of this module is a behaviour of Raft whose i-th *)
+(* step is the action named by the i-th line of a trace, with that         *)
+(* action's parameters taken from the logged fields and the acting node's  *)
+(* post-state equal to the logged `state`.  A trace is accepted when some  *)
+(* behaviour consumes every line (TraceAccepted prints a marker then).     *)
+(*                                                                         *)
+(* Several traces can be checked in one TLC run: `tr` says which one a      *)
+(* behaviour replays, so their states never mix.                           *)
+(*                                                                         *)
+(* Lines are records as logged (see spec/README.md): event, node, state,   *)
+(* and msg / reply / value where the event has them.  Only fields the      *)
+(* event has are read.  Messages are compared whole, so a logged message   *)
+(* must carry exactly the spec's fields.                                   *)
+(*                                                                         *)
+(* Nothing happens between two lines: the implementation logs every send, *)
+(* receive, drop and duplication, and a message the network loses without *)
+(* a line simply stays in the bag, which the spec allows.                  *)
+(***************************************************************************)
+EXTENDS Raft, Naturals, Sequences, TLC
+
+CONSTANTS
+    Traces,     \* a tuple of traces, each a tuple of lines
+    StopAt      \* 0, or in a diagnosis run the line that failed (see TraceDiagnosis)
+
+VARIABLES tr,   \* which trace this behaviour replays
+          l     \* the next line to match
+
+TraceLine == Traces[tr][l]
+
+TraceCount(bag, msg) == IF msg \in DOMAIN bag THEN bag[msg] ELSE 0
+
+\* The step put (one more copy of) msg in flight.
+TraceSent(msg) == TraceCount(messages', msg) > TraceCount(messages, msg)
+
+\* The node's state after the step is the one logged.
+TracePostState(node, s) ==
+    /\ currentTerm'[node] = s.currentTerm
+    /\ votedFor'[node] = s.votedFor
+    /\ role'[node] = s.role
+    /\ commitIndex'[node] = s.commitIndex
+    /\ Len(log'[node]) = s.logLength
+    /\ (IF log'[node] = <<>> THEN 0 ELSE log'[node][Len(log'[node])].term) = s.lastLogTerm
+
+\* The spec action a line names, with its parameters fixed by the logged fields.
+TraceAction(e) ==
+    CASE e.event = "Timeout"                     -> Timeout(e.node)
+      [] e.event = "BecomeCandidate"             -> BecomeCandidate(e.node)
+      [] e.event = "BecomeLeader"                -> BecomeLeader(e.node)
+      [] e.event = "ClientRequest"               -> ClientRequest(e.node, e.value)
+      [] e.event = "SendAppendEntries"           -> /\ SendAppendEntries(e.node, e.msg.to, Len(e.msg.entries))
+                                                    /\ TraceSent(e.msg)
+      [] e.event = "SendHeartbeat"               -> /\ SendHeartbeat(e.node, e.msg.to)
+                                                    /\ TraceSent(e.msg)
+      [] e.event = "HandleAppendEntriesRequest"  -> /\ HandleAppendEntriesRequest(e.node, e.msg.from, e.msg)
+                                                    /\ TraceSent(e.reply)
+      [] e.event = "HandleAppendEntriesResponse" -> HandleAppendEntriesResponse(e.node, e.msg.from, e.msg)
+      [] e.event = "AdvanceCommitIndex"          -> AdvanceCommitIndex(e.node)
+      [] e.event = "HandleRequestVoteRequest"    -> /\ HandleRequestVoteRequest(e.node, e.msg.from, e.msg)
+                                                    /\ TraceSent(e.reply)
+      [] e.event = "HandleRequestVoteResponse"   -> HandleRequestVoteResponse(e.node, e.msg.from, e.msg)
+      [] e.event = "StepDown"                    -> StepDown(e.node)
+      [] e.event = "Restart"                     -> Restart(e.node)
+      [] e.event = "DropMessage"                 -> DropMessage(e.msg)
+      [] e.event = "DuplicateMessage"            -> DuplicateMessage(e.msg)
+
+TraceInit ==
+    /\ Init
+    /\ tr \in 1..Len(Traces)
+    /\ l = 1
+
+\* In a diagnosis run the failed line is taken without its post-state, so that the
+\* state the spec would have produced can be shown next to the logged one.
+TraceNext ==
+    /\ l <= Len(Traces[tr])
+    /\ StopAt = 0 \/ l <= StopAt
+    /\ TraceAction(TraceLine)
+    /\ l = StopAt \/ TracePostState(TraceLine.node, TraceLine.state)
+    /\ l' = l + 1
+    /\ UNCHANGED tr
+
+TraceSpec == TraceInit /\ [][TraceNext]_<<vars, tr, l>>
+
+(***************************************************************************)
+(* Acceptance.  TLC stops without error when no state is left to explore,  *)
+(* so silence is rejection: the driver looks for this marker.  With one    *)
+(* trace TLC is stopped at once; with several it runs until every trace is *)
+(* accepted or stuck.                                                      *)
+(***************************************************************************)
+TraceAccepted ==
+    l > Len(Traces[tr]) =>
+        /\ PrintT("TRACECHECK accepted " \o ToString(tr))
+        /\ (Len(Traces) = 1 => TLCSet("exit", TRUE))
+
+(***************************************************************************)
+(* Diagnosis (StopAt = the failed line).  At the last matched state: the   *)
+(* nodes' states, the failed line, whether its action is enabled at all,   *)
+(* and what the spec could do instead.  After the failed line taken        *)
+(* without its post-state: the state the spec gives the node.              *)
+(***************************************************************************)
+TraceStateOf(term, vote, r, commit, xlog) ==
+    [currentTerm |-> term, votedFor |-> vote, role |-> r, commitIndex |-> commit,
+     logLength |-> Len(xlog), lastLogTerm |-> IF xlog = <<>> THEN 0 ELSE xlog[Len(xlog)].term]
+
+TraceNodeState(node) ==
+    TraceStateOf(currentTerm[node], votedFor[node], role[node], commitIndex[node], log[node])
+
+TraceNodeStateAfter(node) ==
+    TraceStateOf(currentTerm'[node], votedFor'[node], role'[node], commitIndex'[node], log'[node])
+
+TraceInFlight == {msg \in DOMAIN messages : messages[msg] > 0}
+
+TraceIf(cond, name) == IF cond THEN {name} ELSE {}
+
+TraceEnabledActions(node) ==
+    LET n == ToString(node)
+        peers == {x \in Server : x /= node}
+    IN  TraceIf(ENABLED Timeout(node), "Timeout(" \o n \o ")")
+        \cup TraceIf(ENABLED BecomeCandidate(node), "BecomeCandidate(" \o n \o ")")
+        \cup TraceIf(ENABLED BecomeLeader(node), "BecomeLeader(" \o n \o ")")
+        \cup TraceIf(ENABLED AdvanceCommitIndex(node), "AdvanceCommitIndex(" \o n \o ")")
+        \cup TraceIf(ENABLED StepDown(node), "StepDown(" \o n \o ")")
+        \cup TraceIf(ENABLED Restart(node), "Restart(" \o n \o ")")
+        \cup {"SendHeartbeat(" \o n \o ", " \o ToString(x) \o ")" :
+                  x \in {y \in peers : ENABLED SendHeartbeat(node, y)}}
+        \cup {"SendAppendEntries(" \o n \o ", " \o ToString(p[1]) \o ", " \o ToString(p[2]) \o ")" :
+                  p \in {q \in peers \X (0..Len(log[node])) : ENABLED SendAppendEntries(node, q[1], q[2])}}
+        \cup {"receive " \o ToString(msg) : msg \in {x \in TraceInFlight :
+                  /\ x.to = node
+                  /\ \/ ENABLED HandleAppendEntriesRequest(node, x.from, x)
+                     \/ ENABLED HandleAppendEntriesResponse(node, x.from, x)
+                     \/ ENABLED HandleRequestVoteRequest(node, x.from, x)
+                     \/ ENABLED HandleRequestVoteResponse(node, x.from, x)}}
+
+\* Invariant of a diagnosis run: prints the last matched state and what was possible there.
+TraceDiagnosis ==
+    l = StopAt =>
+        LET e == TraceLine IN
+        /\ \A x \in Server :
+              PrintT("TRACECHECK diag-state " \o ToString(x) \o ": " \o ToString(TraceNodeState(x)))
+        /\ PrintT("TRACECHECK diag-action-enabled " \o ToString(ENABLED TraceAction(e)))
+        /\ "msg" \in DOMAIN e =>
+              /\ PrintT("TRACECHECK diag-msg-in-flight " \o ToString(e.msg \in TraceInFlight))
+              /\ PrintT("TRACECHECK diag-similar-in-flight " \o ToString(
+                     {x \in TraceInFlight : x.type = e.msg.type /\ x.from = e.msg.from /\ x.to = e.msg.to}))
+        /\ PrintT("TRACECHECK diag-enabled " \o ToString(TraceEnabledActions(e.node)))
+
+\* Action constraint of a diagnosis run: the failed line's step as the spec takes it.
+TraceDiagnosisStep ==
+    l = StopAt =>
+        LET e == TraceLine IN
+        /\ PrintT("TRACECHECK diag-spec-post " \o ToString(TraceNodeStateAfter(e.node)))
+        /\ PrintT("TRACECHECK diag-spec-sent " \o ToString(
+               {x \in DOMAIN messages' : TraceCount(messages', x) > TraceCount(messages, x)}))
+=============================================================================

@@ -1,0 +1,55 @@
+package io.raftkv.tracecheck;
+
+import io.raftkv.cli.CliCommand;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code raftkv trace-check FILE...}: replays NDJSON traces against the spec with TLC. Ends with one
+ * line per file, {@code trace-check: OK <file> <N> events <S> s} or {@code trace-check: FAILED
+ * <file> at event <k>: <the event as logged>} followed by the diagnosis; exit code 0 only when every
+ * trace is accepted.
+ */
+@Command(
+    name = "trace-check",
+    mixinStandardHelpOptions = true,
+    description = "Replays NDJSON traces of the core against spec/TraceRaft.tla with TLC.")
+public final class TraceCheckCommand implements CliCommand {
+
+  @Parameters(arity = "1..*", paramLabel = "FILE", description = "NDJSON traces (e.g. from raftkv sim --seed N --trace FILE)")
+  List<Path> files;
+
+  @Option(names = "--input", description = "how TLC reads a trace: OVERRIDE (Java, Jackson) or MODULE (generated TLA+); default ${DEFAULT-VALUE}")
+  TraceValidator.Input input = TraceValidator.Input.OVERRIDE;
+
+  @Option(names = "--batch", description = "traces per TLC run; default ${DEFAULT-VALUE}")
+  int batch = 25;
+
+  @Option(names = "--workers", description = "TLC worker threads; default ${DEFAULT-VALUE}")
+  int workers = 2;
+
+  @Option(names = "--no-diagnosis", description = "do not explain rejections (saves two TLC runs per rejected trace)")
+  boolean noDiagnosis;
+
+  @Option(names = "--spec-dir", description = "directory of Raft.tla and TraceRaft.tla (default: found from RAFTKV_HOME or the working directory)")
+  Path specDir;
+
+  @Option(names = "--keep", paramLabel = "DIR", description = "keep TLC's files (modules, configurations, output) under DIR")
+  Path keep;
+
+  @Override
+  public Integer call() throws Exception {
+    TraceValidator.Options options = new TraceValidator.Options(input, workers, batch, !noDiagnosis, "1g", keep, specDir);
+    List<TraceValidator.Verdict> verdicts = new TraceValidator(options).validate(files);
+    boolean allOk = true;
+    for (TraceValidator.Verdict verdict : verdicts) {
+      System.out.println(verdict.summary());
+      verdict.diagnosis().forEach(System.out::println);
+      allOk &= verdict.ok();
+    }
+    return allOk ? 0 : 1;
+  }
+}

@@ -1,0 +1,326 @@
+package io.raftkv.tracecheck;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Replays traces against spec/TraceRaft.tla with TLC and says, per trace, whether some behaviour of
+ * the spec takes the same steps with the same post-states.
+ *
+ * <p>How a verdict is reached. TLC explores the behaviours of TraceRaft in which the k-th step is
+ * the action of the k-th event. TraceAccepted prints a marker when a behaviour has consumed a whole
+ * trace; TLC itself ends without error either way (it simply runs out of states), so a trace
+ * without its marker is rejected. To find where, the trace is run alone: the depth TLC reports is
+ * D when events 1..D-1 matched and event D did not. A third run with StopAt = D takes event D
+ * without its post-state and prints the last matched state, what the spec could do there and what
+ * the logged action would have produced: the diagnosis.
+ *
+ * <p>Several traces with the same number of servers share one TLC run (a JVM start and the spec's
+ * parsing cost about a second each, more than a few hundred events cost), in separate behaviours.
+ */
+public final class TraceValidator {
+
+  /** How TLC gets the trace. */
+  public enum Input {
+    /** A generated TLA+ module holding the trace as a tuple of records. */
+    MODULE,
+    /** TraceReader.tla's ReadNdjson, whose body is Java (Jackson) inside TLC. */
+    OVERRIDE
+  }
+
+  /**
+   * @param input     how TLC reads traces
+   * @param workers   TLC worker threads
+   * @param batchSize at most this many traces per TLC run
+   * @param diagnose  whether to explain a rejection (two more TLC runs)
+   * @param maxHeap   TLC's -Xmx
+   * @param workRoot  where runs keep their files (a temporary directory, deleted after, if null)
+   * @param specDir   the directory of Raft.tla and TraceRaft.tla (located if null)
+   */
+  public record Options(Input input, int workers, int batchSize, boolean diagnose, String maxHeap, Path workRoot,
+      Path specDir) {
+
+    public static Options defaults() {
+      return new Options(Input.OVERRIDE, 2, 25, true, "1g", null, null);
+    }
+
+    public Options withInput(Input newInput) {
+      return new Options(newInput, workers, batchSize, diagnose, maxHeap, workRoot, specDir);
+    }
+
+    public Options withBatchSize(int newBatchSize) {
+      return new Options(input, workers, newBatchSize, diagnose, maxHeap, workRoot, specDir);
+    }
+
+    public Options withDiagnose(boolean newDiagnose) {
+      return new Options(input, workers, batchSize, newDiagnose, maxHeap, workRoot, specDir);
+    }
+
+    public Options withWorkers(int newWorkers) {
+      return new Options(input, newWorkers, batchSize, diagnose, maxHeap, workRoot, specDir);
+    }
+  }
+
+  /**
+   * The outcome for one trace.
+   *
+   * @param failedEvent the first event no behaviour could match (1-based), 0 when accepted or
+   *                    when the trace could not be checked at all (see {@code problem})
+   * @param seconds     TLC's time for this trace (its share of a shared run, by events)
+   * @param diagnosis   human-readable lines explaining a rejection
+   * @param problem     why the trace could not be checked (malformed, TLC error), or null
+   */
+  public record Verdict(Path file, boolean ok, int events, double seconds, int failedEvent, String failedLine,
+      List<String> diagnosis, String problem) {
+
+    /** The one line the driver ends with for this trace. */
+    public String summary() {
+      if (ok) {
+        return String.format(Locale.ROOT, "trace-check: OK %s %d events %.1f s", file, events, seconds);
+      }
+      if (failedEvent > 0) {
+        return "trace-check: FAILED " + file + " at event " + failedEvent + ": " + failedLine;
+      }
+      return "trace-check: FAILED " + file + ": " + problem;
+    }
+  }
+
+  private static final Pattern ACCEPTED = Pattern.compile("TRACECHECK accepted (\\d+)");
+  private static final Pattern DIAGNOSIS = Pattern.compile("\"TRACECHECK (diag-[a-z-]+) (.*)\"$");
+
+  private final Options options;
+  private final Path specDir;
+
+  public TraceValidator(Options options) {
+    if (options.batchSize() < 1 || options.workers() < 1) {
+      throw new IllegalArgumentException("batch size and workers must be >= 1");
+    }
+    this.options = options;
+    this.specDir = options.specDir() != null ? options.specDir() : SpecDirectory.locate();
+  }
+
+  /** Checks every file; verdicts in the order of {@code files}. */
+  public List<Verdict> validate(List<Path> files) throws IOException, InterruptedException {
+    Map<Path, Verdict> verdicts = new LinkedHashMap<>();
+    Map<Integer, List<Trace>> byServers = new TreeMap<>();
+    for (Path file : files) {
+      try {
+        Trace trace = Trace.read(file);
+        byServers.computeIfAbsent(trace.servers(), n -> new ArrayList<>()).add(trace);
+      } catch (Trace.TraceFormatException e) {
+        verdicts.put(file, new Verdict(file, false, 0, 0, 0, null, List.of(), e.getMessage()));
+      } catch (IOException e) {
+        verdicts.put(file, new Verdict(file, false, 0, 0, 0, null, List.of(), "cannot read: " + e));
+      }
+    }
+    Path work = workDirectory();
+    try {
+      int run = 0;
+      for (List<Trace> group : byServers.values()) {
+        for (int from = 0; from < group.size(); from += options.batchSize()) {
+          List<Trace> batch = group.subList(from, Math.min(group.size(), from + options.batchSize()));
+          for (Verdict verdict : check(batch, work.resolve("run" + (++run)))) {
+            verdicts.put(verdict.file(), verdict);
+          }
+        }
+      }
+    } finally {
+      if (options.workRoot() == null) {
+        deleteRecursively(work);
+      }
+    }
+    List<Verdict> ordered = new ArrayList<>();
+    for (Path file : files) {
+      ordered.add(verdicts.get(file));
+    }
+    return ordered;
+  }
+
+  private List<Verdict> check(List<Trace> batch, Path dir) throws IOException, InterruptedException {
+    if (batch.size() == 1) {
+      return List.of(checkAlone(batch.get(0), dir));
+    }
+    TlcProcess.Result result = runTlc(dir, batch, 0);
+    Set<Integer> accepted = acceptedIndexes(result);
+    long totalEvents = batch.stream().mapToLong(Trace::size).sum();
+    List<Verdict> verdicts = new ArrayList<>();
+    for (int k = 0; k < batch.size(); k++) {
+      Trace trace = batch.get(k);
+      if (accepted.contains(k + 1)) {
+        double share = totalEvents == 0 ? 0 : result.seconds() * trace.size() / totalEvents;
+        verdicts.add(new Verdict(trace.file(), true, trace.size(), share, 0, null, List.of(), null));
+      } else {
+        verdicts.add(checkAlone(trace, dir.resolve("trace" + (k + 1))));
+      }
+    }
+    return verdicts;
+  }
+
+  /** One trace in its own run; on rejection, finds the failed event and explains it. */
+  private Verdict checkAlone(Trace trace, Path dir) throws IOException, InterruptedException {
+    TlcProcess.Result result = runTlc(dir, List.of(trace), 0);
+    if (acceptedIndexes(result).contains(1)) {
+      return new Verdict(trace.file(), true, trace.size(), result.seconds(), 0, null, List.of(), null);
+    }
+    int depth = result.depth();
+    if (result.exitCode() != 0 || depth < 1 || depth > trace.size()) {
+      return new Verdict(trace.file(), false, trace.size(), result.seconds(), 0, null, List.of(),
+          "TLC ended with exit code " + result.exitCode() + " without accepting the trace:\n" + result.errors());
+    }
+    List<String> diagnosis = options.diagnose()
+        ? diagnose(trace, depth, dir.resolve("diagnosis"))
+        : List.of();
+    return new Verdict(trace.file(), false, trace.size(), result.seconds(), depth, trace.line(depth), diagnosis, null);
+  }
+
+  private List<String> diagnose(Trace trace, int failed, Path dir) throws IOException, InterruptedException {
+    TlcProcess.Result result = runTlc(dir, List.of(trace), failed);
+    Map<String, List<String>> found = new LinkedHashMap<>();
+    for (String line : result.output()) {
+      Matcher matcher = DIAGNOSIS.matcher(line);
+      if (matcher.find()) {
+        found.computeIfAbsent(matcher.group(1), key -> new ArrayList<>()).add(matcher.group(2).replace("\\\"", "\""));
+      }
+    }
+    List<String> lines = new ArrayList<>();
+    if (found.isEmpty()) {
+      lines.add("(no diagnosis: TLC printed nothing; exit code " + result.exitCode() + ")");
+      lines.add(result.errors());
+      return lines;
+    }
+    String node = "node " + trace.events().get(failed - 1).path("node").asText();
+    describe(lines, found, "diag-state", "last matched state (after event " + (failed - 1) + "), node ");
+    describe(lines, found, "diag-action-enabled", "the logged event's action, with its logged parameters, is enabled: ");
+    describe(lines, found, "diag-msg-in-flight", "the logged msg is in flight: ");
+    describe(lines, found, "diag-similar-in-flight", "in flight with the same type, from and to: ");
+    describe(lines, found, "diag-spec-post", "the spec's state of " + node + " after that action: ");
+    lines.add("  logged state of " + node + ": " + trace.events().get(failed - 1).path("state"));
+    describe(lines, found, "diag-spec-sent", "the spec's sends in that action: ");
+    describe(lines, found, "diag-enabled", "enabled for " + node + " at that point: ");
+    return lines;
+  }
+
+  private static void describe(List<String> lines, Map<String, List<String>> found, String key, String label) {
+    for (String value : found.getOrDefault(key, List.of())) {
+      lines.add("  " + label + value);
+    }
+  }
+
+  private static Set<Integer> acceptedIndexes(TlcProcess.Result result) {
+    Set<Integer> accepted = new HashSet<>();
+    for (String line : result.output()) {
+      Matcher matcher = ACCEPTED.matcher(line);
+      if (matcher.find()) {
+        accepted.add(Integer.parseInt(matcher.group(1)));
+      }
+    }
+    return accepted;
+  }
+
+  /** Writes the run's root module and configuration into {@code dir} and runs TLC there. */
+  private TlcProcess.Result runTlc(Path dir, List<Trace> traces, int stopAt) throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    copyResource("TraceReader.tla", dir);
+    StringBuilder module = new StringBuilder();
+    module.append("---- MODULE TraceRun ----\n");
+    if (options.input() == Input.OVERRIDE) {
+      module.append("EXTENDS TraceRaft, TraceReader, Integers, TLC\n");
+      module.append("RunTraces == TLCEval(<<");
+      for (int k = 0; k < traces.size(); k++) {
+        module.append(k == 0 ? "\n  " : ",\n  ").append("ReadNdjson(");
+        TlaText.appendString(module, traces.get(k).file().toAbsolutePath().toString());
+        module.append(')');
+      }
+      module.append(">>)\n");
+    } else {
+      module.append("EXTENDS TraceRaft, Integers, TLC\n");
+      for (int k = 0; k < traces.size(); k++) {
+        module.append("RunTrace").append(k + 1).append(" == <<");
+        List<com.fasterxml.jackson.databind.node.ObjectNode> events = traces.get(k).events();
+        for (int e = 0; e < events.size(); e++) {
+          module.append(e == 0 ? "\n  " : ",\n  ");
+          TlaText.append(module, events.get(e));
+        }
+        module.append(">>\n");
+      }
+      module.append("RunTraces == TLCEval(<<");
+      for (int k = 0; k < traces.size(); k++) {
+        module.append(k == 0 ? "" : ", ").append("RunTrace").append(k + 1);
+      }
+      module.append(">>)\n");
+    }
+    module.append("====\n");
+    Files.writeString(dir.resolve("TraceRun.tla"), module, StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve("TraceRun.cfg"), config(traces.get(0).servers(), stopAt), StandardCharsets.UTF_8);
+    return TlcProcess.run(dir, "TraceRun", specDir, stopAt > 0 ? 1 : options.workers(), options.maxHeap());
+  }
+
+  private static String config(int servers, int stopAt) {
+    StringBuilder cfg = new StringBuilder();
+    cfg.append("CONSTANTS\n  Server = {");
+    for (int id = 1; id <= servers; id++) {
+      cfg.append(id == 1 ? "" : ", ").append(id);
+    }
+    cfg.append("}\n  Nil = 0\n  StopAt = ").append(stopAt).append("\n  Traces <- RunTraces\n");
+    for (Map.Entry<String, String> constant : TraceConstants.VALUES.entrySet()) {
+      cfg.append("  ").append(constant.getKey()).append(" = ").append(constant.getValue()).append('\n');
+    }
+    cfg.append("INIT TraceInit\nNEXT TraceNext\n");
+    if (stopAt > 0) {
+      cfg.append("INVARIANT TraceDiagnosis\nACTION_CONSTRAINT TraceDiagnosisStep\n");
+    } else {
+      cfg.append("INVARIANT TraceAccepted\n");
+    }
+    // The last state of a trace has no successor; that is the end, not a deadlock.
+    cfg.append("CHECK_DEADLOCK FALSE\n");
+    return cfg.toString();
+  }
+
+  private static void copyResource(String name, Path dir) throws IOException {
+    try (InputStream in = TraceValidator.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("resource " + name + " missing from the trace-check jar");
+      }
+      Files.write(dir.resolve(name), in.readAllBytes());
+    }
+  }
+
+  private Path workDirectory() throws IOException {
+    if (options.workRoot() != null) {
+      Files.createDirectories(options.workRoot());
+      return Files.createTempDirectory(options.workRoot(), "trace-check");
+    }
+    return Files.createTempDirectory("raftkv-trace-check");
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+        try {
+          Files.delete(path);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    }
+  }
+}

@@ -1,0 +1,16 @@
+package tlc2.overrides;
+
+import io.raftkv.tracecheck.TraceReaderOperators;
+
+/**
+ * TLC looks up Java operator overrides under exactly this class name. This one gives TLC the trace
+ * reader of TraceReader.tla; it is harmless to other specs, which do not use that module.
+ */
+public final class TLCOverrides implements ITLCOverrides {
+
+  @Override
+  @SuppressWarnings("rawtypes")
+  public Class[] get() {
+    return new Class[] {TraceReaderOperators.class};
+  }
+}
