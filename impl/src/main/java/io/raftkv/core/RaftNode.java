@@ -596,7 +596,9 @@ public final class RaftNode {
         if (advanced && maybeAdvanceCommitIndex()) {
             broadcastAppend(true);
         } else {
-            sendAppends(response.from(), false);
+            // A follower that answers without progress but lags (e.g. its appends were lost while it
+            // was down) gets an append even if nextIndex has nothing new: its rejection resets nextIndex.
+            sendAppends(response.from(), !advanced && progress.matchIndex < log.lastIndex());
         }
     }
 

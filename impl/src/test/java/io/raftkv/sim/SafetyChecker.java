@@ -1,0 +1,242 @@
+package io.raftkv.sim;
+
+import io.raftkv.core.Entry;
+import io.raftkv.core.NodeState;
+import io.raftkv.core.Role;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The cluster-wide safety properties of the spec (Raft paper Figure 3), checked incrementally so
+ * that checking after every event stays cheap:
+ *
+ * <ul>
+ *   <li>ElectionSafety: at most one leader per term, over the whole run (every event's post-state
+ *       is looked at, so even a leadership that lasts one event is seen);
+ *   <li>LogMatching: entries with the same index and term have identical prefixes. Every log write
+ *       registers the chained hash of the prefix ending at each new (index, term); a second,
+ *       different hash for the same pair is a violation. Since a pair is written by one leader
+ *       only, the registry may keep pairs across the whole run, which is stronger than comparing
+ *       the logs present at one instant;
+ *   <li>StateMachineSafety: the committed prefixes agree everywhere. The first node to commit an
+ *       index defines the cluster's committed entry there; every other commit, every application
+ *       and every later log write must agree with it (a node's log may never lose or change an
+ *       entry at or below its commit index);
+ *   <li>LeaderCompleteness: an entry committed in term T is in the log of every leader of a term
+ *       greater than T (checked when a node becomes leader);
+ *   <li>commit-index monotonicity per node, across restarts (commitIndex is durable);
+ *   <li>no acknowledged command is lost: an acknowledged command is the committed entry at its
+ *       index (StateMachineSafety then keeps it there).
+ * </ul>
+ *
+ * <p>Costs: O(1) per event for the state checks, O(new entries) per log write or commit advance,
+ * O(1) amortized per new leader.
+ */
+final class SafetyChecker {
+
+  private final int nodes;
+  private final List<String> violations = new ArrayList<>();
+  private final Supplier<String> context;
+
+  /** The cluster's committed log, 1-based (index 0 unused), and the hash of each prefix. */
+  private final ArrayList<Entry> committed = new ArrayList<>();
+  private long[] committedPrefixHash = new long[64];
+  /** The term of the node that first committed each index (a leader), for LeaderCompleteness. */
+  private long[] commitTerm = new long[64];
+
+  /** (index, term) -> hash of the prefix ending there, over every log ever written. */
+  private final Map<Long, Long> prefixByIndexAndTerm = new HashMap<>();
+  /** term -> the node that led it. */
+  private final Map<Long, Integer> leaderOfTerm = new HashMap<>();
+  private final long[] lastCommitIndex;
+  private final long[] lastLeaderTerm;
+
+  /** {@code context} says where the simulation is (time, event); it prefixes every violation. */
+  SafetyChecker(int nodes, Supplier<String> context) {
+    this.nodes = nodes;
+    this.context = context;
+    this.lastCommitIndex = new long[nodes + 1];
+    this.lastLeaderTerm = new long[nodes + 1];
+    committed.add(null);
+  }
+
+  List<String> violations() {
+    return violations;
+  }
+
+  boolean failed() {
+    return !violations.isEmpty();
+  }
+
+  void violation(String property, String detail) {
+    violations.add(property + ": " + detail + "\n    [" + context.get() + "]");
+  }
+
+  long committedIndex() {
+    return committed.size() - 1;
+  }
+
+  Entry committedEntry(long index) {
+    return committed.get((int) index);
+  }
+
+  /** Every event's post-state: term leadership and commit monotonicity. */
+  void onState(int node, NodeState state) {
+    if (state.commitIndex() < lastCommitIndex[node]) {
+      violation(
+          "CommitIndexMonotonic",
+          "node " + node + " commitIndex went from " + lastCommitIndex[node] + " to "
+              + state.commitIndex());
+    }
+    lastCommitIndex[node] = Math.max(lastCommitIndex[node], state.commitIndex());
+    if (state.role() == Role.LEADER) {
+      Integer leader = leaderOfTerm.putIfAbsent(state.currentTerm(), node);
+      if (leader != null && leader != node) {
+        violation(
+            "ElectionSafety",
+            "nodes " + leader + " and " + node + " both led term " + state.currentTerm());
+      }
+    }
+  }
+
+  /**
+   * A node's log after a write that changed it from index {@code firstChanged} on, and its commit
+   * index (the durable one, which a crash keeps).
+   */
+  void onLogWritten(int node, SimDisk disk, long firstChanged, long commitIndex) {
+    for (long index = firstChanged; index <= disk.lastIndex(); index++) {
+      long term = disk.termAt(index);
+      long key = (index << 24) ^ term;
+      long hash = disk.prefixHash(index) ^ (index * 0x2545F4914F6CDD1DL);
+      Long known = prefixByIndexAndTerm.putIfAbsent(key, hash);
+      if (known != null && known != hash) {
+        violation(
+            "LogMatching",
+            "node " + node + " holds " + disk.entry(index) + " whose prefix differs from another"
+                + " log's entry at index " + index + " term " + term);
+        return;
+      }
+    }
+    checkCommittedPrefix(node, disk, commitIndex, "after a log write");
+  }
+
+  /** A node's commit index now; extends the cluster's committed log if it is the first that far. */
+  void onCommit(int node, SimDisk disk, long commitIndex, long currentTerm) {
+    if (commitIndex > disk.lastIndex()) {
+      violation(
+          "StateMachineSafety",
+          "node " + node + " commitIndex " + commitIndex + " beyond its durable log 1.."
+              + disk.lastIndex());
+      return;
+    }
+    long known = committedIndex();
+    if (commitIndex <= known) {
+      checkCommittedPrefix(node, disk, commitIndex, "at commit");
+      return;
+    }
+    if (!checkCommittedPrefix(node, disk, known, "at commit")) {
+      return;
+    }
+    ensureCapacity(commitIndex);
+    for (long index = known + 1; index <= commitIndex; index++) {
+      Entry entry = disk.entry(index);
+      committed.add(entry);
+      committedPrefixHash[(int) index] = SimDisk.chain(committedPrefixHash[(int) index - 1], entry);
+      commitTerm[(int) index] = currentTerm;
+    }
+  }
+
+  private boolean checkCommittedPrefix(int node, SimDisk disk, long commitIndex, String when) {
+    long upTo = Math.min(commitIndex, committedIndex());
+    if (upTo <= 0) {
+      return true;
+    }
+    if (disk.lastIndex() < upTo) {
+      violation(
+          "StateMachineSafety",
+          "node " + node + " lost committed entries " + when + ": its log ends at "
+              + disk.lastIndex() + ", commitIndex " + commitIndex);
+      return false;
+    }
+    if (disk.prefixHash(upTo) != committedPrefixHash[(int) upTo]) {
+      violation(
+          "StateMachineSafety",
+          "node " + node + " committed prefix 1.." + upTo + " differs from the cluster's " + when
+              + firstDifference(disk, upTo));
+      return false;
+    }
+    return true;
+  }
+
+  private String firstDifference(SimDisk disk, long upTo) {
+    for (long index = 1; index <= upTo; index++) {
+      if (!disk.entry(index).equals(committed.get((int) index))) {
+        return ": first at index " + index + ", node has " + disk.entry(index) + ", committed "
+            + committed.get((int) index);
+      }
+    }
+    return "";
+  }
+
+  /** A node just became leader of {@code term} (its log as persisted in the same event). */
+  void onLeader(int node, long term, SimDisk disk) {
+    if (lastLeaderTerm[node] == term) {
+      return;
+    }
+    lastLeaderTerm[node] = term;
+    long upTo = committedIndex();
+    while (upTo > 0 && commitTerm[(int) upTo] >= term) {
+      upTo--;
+    }
+    if (upTo == 0) {
+      return;
+    }
+    if (disk.lastIndex() < upTo || disk.prefixHash(upTo) != committedPrefixHash[(int) upTo]) {
+      violation(
+          "LeaderCompleteness",
+          "node " + node + " leads term " + term + " without every entry committed before it (1.."
+              + upTo + "); its log ends at " + disk.lastIndex()
+              + (disk.lastIndex() >= upTo ? firstDifference(disk, upTo) : ""));
+    }
+  }
+
+  /** A node applied {@code entry}: it must be the cluster's committed entry at that index. */
+  void onApply(int node, Entry entry) {
+    if (entry.index() > committedIndex()) {
+      violation(
+          "StateMachineSafety",
+          "node " + node + " applied " + entry + " beyond the committed log 1.." + committedIndex());
+    } else if (!entry.equals(committed.get((int) entry.index()))) {
+      violation(
+          "StateMachineSafety",
+          "node " + node + " applied " + entry + " where " + committed.get((int) entry.index())
+              + " is committed");
+    }
+  }
+
+  /** The client was told {@code command} is done at {@code index}. */
+  void onAcknowledged(long command, long index) {
+    if (index > committedIndex()
+        || Workload.commandOf(committed.get((int) index)) != command) {
+      violation(
+          "AcknowledgedCommandLost",
+          "command " + command + " acknowledged at index " + index + " is not the committed entry"
+              + " there (" + (index > committedIndex() ? "none" : committed.get((int) index)) + ")");
+    }
+  }
+
+  private void ensureCapacity(long index) {
+    if (index >= committedPrefixHash.length) {
+      int size = (int) Math.max(committedPrefixHash.length * 2L, index + 1);
+      committedPrefixHash = java.util.Arrays.copyOf(committedPrefixHash, size);
+      commitTerm = java.util.Arrays.copyOf(commitTerm, size);
+    }
+  }
+
+  int nodes() {
+    return nodes;
+  }
+}

@@ -1,0 +1,232 @@
+package io.raftkv.sim;
+
+import io.raftkv.cli.CliCommand;
+import io.raftkv.cli.TraceWriterFactory;
+import io.raftkv.core.RaftObserver;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code raftkv sim}: runs the deterministic whole-cluster simulator over a range of seeds.
+ *
+ * <p>Each seed is one single-threaded run; with {@code --jobs > 1} independent seeds run on
+ * separate threads, which changes nothing inside a run, and results are reported in seed order. A
+ * failing seed prints its violation and the command that replays it. The last line is always the
+ * summary {@code sim: <N> seeds, <V> violations, <E> events, <S> s}; the exit code is 0 only when
+ * V is 0.
+ */
+@Command(
+    name = "sim",
+    mixinStandardHelpOptions = true,
+    description = "Run the deterministic cluster simulator (faults, invariant checks) over seeds.")
+public final class SimCommand implements CliCommand {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--seeds", paramLabel = "A..B", description = "Seeds to run, e.g. 1..2000.")
+  String seeds;
+
+  @Option(names = "--seed", paramLabel = "N", description = "Run (replay) one seed.")
+  Long seed;
+
+  @Option(
+      names = "--ticks",
+      paramLabel = "T",
+      description = "Length of the safety phase (faults on) in core ticks (default: ${DEFAULT-VALUE}).")
+  long ticks = SimulationOptions.DEFAULT_SAFETY_TICKS;
+
+  @Option(
+      names = "--liveness-ticks",
+      paramLabel = "T",
+      description =
+          "Tick budget of the liveness phase (default: ${DEFAULT-VALUE}): a leader must emerge and"
+              + " every acknowledged command must be applied on every node within it.")
+  long livenessTicks = SimulationOptions.DEFAULT_LIVENESS_TICKS;
+
+  @Option(
+      names = "--nodes",
+      paramLabel = "N",
+      description = "Cluster size; 0 picks 3 or 5 per seed (default: ${DEFAULT-VALUE}).")
+  int nodes = 0;
+
+  @Option(
+      names = "--faults",
+      paramLabel = "LIST",
+      description =
+          "Faults to inject: all, none, or a comma list of drop, duplicate, reorder, partition,"
+              + " crash (default: ${DEFAULT-VALUE}).")
+  String faults = "all";
+
+  @Option(
+      names = "--trace",
+      paramLabel = "FILE",
+      description = "Write the run's NDJSON trace (needs --seed and trace-check on the class path).")
+  Path trace;
+
+  @Option(
+      names = "--jobs",
+      paramLabel = "J",
+      description = "Seeds run in parallel, one thread each (default: the number of processors).")
+  int jobs = Runtime.getRuntime().availableProcessors();
+
+  @Option(names = "--verbose", description = "Print one line per seed.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    SeedRange range = seedRange();
+    SimulationOptions options = options();
+    if (trace != null && range.count() != 1) {
+      throw new ParameterException(spec.commandLine(), "--trace needs a single --seed");
+    }
+    if (jobs < 1) {
+      throw new ParameterException(spec.commandLine(), "--jobs must be >= 1");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    long started = System.nanoTime();
+    Totals totals = new Totals();
+    if (trace != null) {
+      try (TraceWriterFactory.TraceWriter writer = openTrace(trace)) {
+        report(Simulation.run(range.first(), options, writer), options, out, totals);
+      }
+    } else if (jobs == 1 || range.count() == 1) {
+      for (long s = range.first(); s <= range.last(); s++) {
+        report(Simulation.run(s, options, RaftObserver.NONE), options, out, totals);
+      }
+    } else {
+      runParallel(range, options, out, totals);
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    if (seconds > 0) {
+      out.printf(
+          "sim: %.0f events/s, %.0f observed events/s%n",
+          totals.events / seconds, totals.raftEvents / seconds);
+    }
+    out.printf(
+        "sim: %d seeds, %d violations, %d events, %.1f s%n",
+        totals.seeds, totals.violations, totals.events, seconds);
+    out.flush();
+    return totals.violations == 0 ? 0 : 1;
+  }
+
+  private void runParallel(SeedRange range, SimulationOptions options, PrintWriter out, Totals totals)
+      throws InterruptedException {
+    ExecutorService pool = Executors.newFixedThreadPool(jobs);
+    try {
+      // Submit in bounded windows so 10,000 seeds do not hold 10,000 results at once.
+      long next = range.first();
+      List<Future<SimulationResult>> window = new ArrayList<>();
+      while (next <= range.last() || !window.isEmpty()) {
+        while (next <= range.last() && window.size() < jobs * 8) {
+          long s = next++;
+          window.add(pool.submit(() -> Simulation.run(s, options, RaftObserver.NONE)));
+        }
+        Iterator<Future<SimulationResult>> it = window.iterator();
+        Future<SimulationResult> head = it.next();
+        it.remove();
+        try {
+          report(head.get(), options, out, totals);
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("simulator crashed", e.getCause());
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private void report(SimulationResult result, SimulationOptions options, PrintWriter out, Totals totals) {
+    totals.seeds++;
+    totals.events += result.events();
+    totals.raftEvents += result.raftEvents();
+    if (!result.ok()) {
+      totals.violations++;
+      out.printf("sim: seed %d FAILED (%s)%n", result.seed(), result.parameters());
+      for (String violation : result.violations()) {
+        out.printf("sim:   %s%n", violation);
+      }
+      out.printf("sim:   replay: %s%n", replayCommand(result.seed(), options));
+      out.flush();
+    } else if (verbose) {
+      out.printf(
+          "sim: seed %d ok: %d events, %d proposed, %d acknowledged (%s)%n",
+          result.seed(), result.events(), result.proposed(), result.acknowledged(), result.parameters());
+      out.flush();
+    }
+  }
+
+  /** The one command that replays a seed with the same options. */
+  static String replayCommand(long seed, SimulationOptions options) {
+    StringBuilder command = new StringBuilder("./raftkv sim --seed ").append(seed);
+    if (options.safetyTicks() != SimulationOptions.DEFAULT_SAFETY_TICKS) {
+      command.append(" --ticks ").append(options.safetyTicks());
+    }
+    if (options.livenessTicks() != SimulationOptions.DEFAULT_LIVENESS_TICKS) {
+      command.append(" --liveness-ticks ").append(options.livenessTicks());
+    }
+    if (options.nodes() != 0) {
+      command.append(" --nodes ").append(options.nodes());
+    }
+    if (!options.faults().equals(Fault.all())) {
+      List<String> names = new ArrayList<>();
+      options.faults().forEach(f -> names.add(f.name().toLowerCase(java.util.Locale.ROOT)));
+      command.append(" --faults ").append(names.isEmpty() ? "none" : String.join(",", names));
+    }
+    return command.toString();
+  }
+
+  private SeedRange seedRange() {
+    if ((seeds == null) == (seed == null)) {
+      throw new ParameterException(spec.commandLine(), "give exactly one of --seeds A..B or --seed N");
+    }
+    try {
+      return seed != null ? new SeedRange(seed, seed) : SeedRange.parse(seeds);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private SimulationOptions options() {
+    try {
+      return SimulationOptions.defaults()
+          .withSafetyTicks(ticks)
+          .withLivenessTicks(livenessTicks)
+          .withNodes(nodes)
+          .withFaults(Fault.parse(faults));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private TraceWriterFactory.TraceWriter openTrace(Path file) throws IOException {
+    Iterator<TraceWriterFactory> factories = ServiceLoader.load(TraceWriterFactory.class).iterator();
+    if (!factories.hasNext()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--trace needs a trace writer (io.raftkv.cli.TraceWriterFactory, from the trace-check"
+              + " module) on the class path, and none was found");
+    }
+    return factories.next().open(file);
+  }
+
+  private static final class Totals {
+    long seeds;
+    long violations;
+    long events;
+    long raftEvents;
+  }
+}

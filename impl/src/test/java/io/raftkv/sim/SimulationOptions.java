@@ -1,0 +1,62 @@
+package io.raftkv.sim;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * How to size and shape one simulated run.
+ *
+ * @param nodes cluster size; 0 picks 3 or 5 per seed
+ * @param safetyTicks length of the safety phase (faults on), in ticks of the Raft core
+ * @param livenessTicks budget of the liveness phase (healed, faults off): within it a leader must
+ *     emerge and every acknowledged command must be applied on every node
+ * @param faults the faults the safety phase may inject (each seed picks its own rates)
+ * @param checkCoreInvariants whether to call the core's own {@code checkInvariants()} on every
+ *     node an event touched (in addition to the simulator's cluster-wide checks)
+ */
+public record SimulationOptions(
+    int nodes, long safetyTicks, long livenessTicks, Set<Fault> faults, boolean checkCoreInvariants) {
+
+  public static final long DEFAULT_SAFETY_TICKS = 600;
+  public static final long DEFAULT_LIVENESS_TICKS = 400;
+
+  public SimulationOptions {
+    if (nodes != 0 && (nodes < 1 || nodes > 9)) {
+      throw new IllegalArgumentException("nodes must be 0 (3 or 5 per seed) or 1..9, not " + nodes);
+    }
+    if (safetyTicks < 0 || livenessTicks < 1) {
+      throw new IllegalArgumentException(
+          "need safetyTicks >= 0 and livenessTicks >= 1, not " + safetyTicks + ", " + livenessTicks);
+    }
+    faults = faults.isEmpty() ? EnumSet.noneOf(Fault.class) : EnumSet.copyOf(faults);
+  }
+
+  /** Every fault, 3 or 5 nodes per seed, the default phase lengths. */
+  public static SimulationOptions defaults() {
+    return new SimulationOptions(0, DEFAULT_SAFETY_TICKS, DEFAULT_LIVENESS_TICKS, Fault.all(), true);
+  }
+
+  public SimulationOptions withNodes(int value) {
+    return new SimulationOptions(value, safetyTicks, livenessTicks, faults, checkCoreInvariants);
+  }
+
+  public SimulationOptions withSafetyTicks(long value) {
+    return new SimulationOptions(nodes, value, livenessTicks, faults, checkCoreInvariants);
+  }
+
+  public SimulationOptions withLivenessTicks(long value) {
+    return new SimulationOptions(nodes, safetyTicks, value, faults, checkCoreInvariants);
+  }
+
+  public SimulationOptions withFaults(Set<Fault> value) {
+    return new SimulationOptions(nodes, safetyTicks, livenessTicks, value, checkCoreInvariants);
+  }
+
+  public SimulationOptions withCoreInvariants(boolean value) {
+    return new SimulationOptions(nodes, safetyTicks, livenessTicks, faults, value);
+  }
+
+  public boolean has(Fault fault) {
+    return faults.contains(fault);
+  }
+}

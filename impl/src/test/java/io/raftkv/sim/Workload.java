@@ -1,0 +1,126 @@
+package io.raftkv.sim;
+
+import io.raftkv.core.Entry;
+import io.raftkv.core.EntryType;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The client: proposes unique commands (a long id as 8 big-endian bytes, so a trace maps each to
+ * the spec's integer value) to whichever node it believes leads, and records which were
+ * acknowledged.
+ *
+ * <p>A proposal accepted at index i in term t is acknowledged when the node that accepted it
+ * applies index i and the entry there is that command in term t: only then would a real server
+ * answer the client. Acknowledged commands must never be lost; the checker holds them to that.
+ */
+final class Workload {
+
+  /** A proposal waiting for its node to apply its index. */
+  private record Pending(long command, long term) {}
+
+  private final SplittableRandom random;
+  private final int nodes;
+  final int intervalUnits;
+  private long nextCommand = 1;
+  private int leaderGuess;
+  private final Map<Integer, Map<Long, Pending>> pending = new HashMap<>();
+  long proposed;
+  long acknowledged;
+  long maxAcknowledgedIndex;
+  /** Commands with an id at least this large were proposed in the liveness phase. */
+  long firstLivenessCommand = Long.MAX_VALUE;
+  boolean livenessCommandAcknowledged;
+
+  Workload(SplittableRandom random, int nodes, int intervalUnits) {
+    this.random = random;
+    this.nodes = nodes;
+    this.intervalUnits = intervalUnits;
+    this.leaderGuess = 1 + random.nextInt(nodes);
+  }
+
+  /** Where the next proposal goes: the believed leader, else a random node. */
+  int target() {
+    if (leaderGuess == 0) {
+      leaderGuess = 1 + random.nextInt(nodes);
+    }
+    return leaderGuess;
+  }
+
+  long nextCommand() {
+    return nextCommand;
+  }
+
+  void accepted(int node, long command, long index, long term) {
+    Checks.check(command == nextCommand, "command %s proposed out of order", command);
+    nextCommand++;
+    proposed++;
+    pending.computeIfAbsent(node, k -> new HashMap<>()).put(index, new Pending(command, term));
+  }
+
+  void notLeader(int hint) {
+    leaderGuess = hint;
+  }
+
+  /** The target was down or refused: try someone else next time. */
+  void unavailable() {
+    leaderGuess = 0;
+  }
+
+  /** Everything the client was waiting for from a crashed node will never be answered. */
+  void crashed(int node) {
+    Map<Long, Pending> waiting = pending.get(node);
+    if (waiting != null) {
+      waiting.clear();
+    }
+    if (leaderGuess == node) {
+      leaderGuess = 0;
+    }
+  }
+
+  void startLiveness() {
+    firstLivenessCommand = nextCommand;
+  }
+
+  boolean proposing() {
+    return !livenessCommandAcknowledged;
+  }
+
+  /**
+   * Called for every entry a node applies; returns the acknowledged command id, or 0 when this
+   * application acknowledges nothing.
+   */
+  long applied(int node, Entry entry) {
+    Map<Long, Pending> waiting = pending.get(node);
+    if (waiting == null) {
+      return 0;
+    }
+    Pending proposal = waiting.remove(entry.index());
+    if (proposal == null || proposal.term != entry.term() || commandOf(entry) != proposal.command) {
+      return 0;
+    }
+    acknowledged++;
+    maxAcknowledgedIndex = Math.max(maxAcknowledgedIndex, entry.index());
+    if (proposal.command >= firstLivenessCommand) {
+      livenessCommandAcknowledged = true;
+    }
+    return proposal.command;
+  }
+
+  static byte[] encode(long command) {
+    return ByteBuffer.allocate(Long.BYTES).putLong(command).array();
+  }
+
+  /** The command id an entry carries: 0 for the no-op (the spec's value 0), -1 if not ours. */
+  static long commandOf(Entry entry) {
+    if (entry.type() == EntryType.NOOP) {
+      return 0;
+    }
+    if (entry.type() != EntryType.COMMAND || entry.data().length != Long.BYTES) {
+      return -1;
+    }
+    return ByteBuffer.wrap(entry.data()).getLong();
+  }
+}
