@@ -178,7 +178,13 @@ final class WglSearch {
   private int transition(int state, int op) {
     int target = transitions[state][op];
     if (target == UNCOMPUTED) {
-      Object next = model.step(states.get(state), ops[op]);
+      Object next;
+      try {
+        next = model.step(states.get(state), ops[op]);
+      } catch (RuntimeException e) {
+        throw new ModelFailure("model " + model.name() + " cannot step " + ops[op] + " from state "
+            + model.describe(states.get(state)) + ": " + e, e);
+      }
       target = next == Model.ILLEGAL ? ILLEGAL : intern(next);
       transitions[state][op] = target;
     }
@@ -190,6 +196,8 @@ final class WglSearch {
       return search(diagnose);
     } catch (BudgetExceeded e) {
       return new SearchResult(Verdict.UNKNOWN, e.reason(budget), cache.size(), List.of());
+    } catch (ModelFailure e) {
+      return new SearchResult(Verdict.UNKNOWN, e.getMessage(), cache.size(), List.of());
     } catch (OutOfMemoryError e) {
       return new SearchResult(Verdict.UNKNOWN, "out of memory (" + cache.size() + " configurations cached)",
           cache.size(), List.of());
@@ -311,6 +319,13 @@ final class WglSearch {
 
     List<SearchResult.Prefix> prefixes() {
       return List.copyOf(best);
+    }
+  }
+
+  /** A model that threw instead of answering: the history holds values it cannot interpret. */
+  static final class ModelFailure extends RuntimeException {
+    ModelFailure(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 
