@@ -69,6 +69,14 @@ final class WglSearch {
    * @param partition the partition's ops, in invocation order
    */
   WglSearch(Model model, List<PairedOp> partition, Budget budget) {
+    this(model, partition, budget, true);
+  }
+
+  /**
+   * @param dominance prune configurations dominated by one with fewer unknown-outcome ops (off:
+   *     plain equality, as in Lowe's algorithm; for testing that the pruning changes no verdict)
+   */
+  WglSearch(Model model, List<PairedOp> partition, Budget budget, boolean dominance) {
     this.model = model;
     this.budget = budget;
     int n = partition.size();
@@ -124,13 +132,13 @@ final class WglSearch {
     SplittableRandom random = new SplittableRandom(ZOBRIST_SEED);
     for (int i = 0; i < n; i++) {
       long z = random.nextLong();
-      if (required[i]) {
+      if (required[i] || !dominance) {
         zobrist[i] = z;
         requiredMask[i >>> 6] |= 1L << i;
       }
     }
     optionalCount = n - requiredCount;
-    cache = new ConfigurationCache((n + 63) >>> 6, budget.maxBytes, requiredMask, optionalCount > 0);
+    cache = new ConfigurationCache((n + 63) >>> 6, budget.maxBytes, requiredMask, dominance && optionalCount > 0);
   }
 
   private void lift(int call) {
