@@ -16,7 +16,9 @@ final class ProgressTracker {
     void reset(Collection<Integer> peers, long nextIndex, int maxInflightMessages) {
         progress.clear();
         for (int peer : peers) {
-            progress.put(peer, new Progress(nextIndex, maxInflightMessages));
+            Progress fresh = new Progress(nextIndex, maxInflightMessages);
+            fresh.becomeReplicate();
+            progress.put(peer, fresh);
         }
     }
 

@@ -327,6 +327,8 @@ public final class RaftNode {
         Assert.check(role == Role.CANDIDATE, "only a candidate becomes leader, was %s", role);
         role = Role.LEADER;
         leaderId = id;
+        // Optimistically replicating: most followers already agree up to our last entry (etcd probes
+        // first; here a rejection falls back to probing, at the cost of nothing).
         tracker.reset(peers, log.lastIndex() + 1, config.maxInflightMessages());
         termStartIndex = log.lastIndex() + 1;
         log.append(Entry.noop(termStartIndex, currentTerm));
@@ -582,16 +584,18 @@ public final class RaftNode {
         boolean advanced = response.matchIndex() > progress.matchIndex;
         progress.matchIndex = Math.max(progress.matchIndex, response.matchIndex());
         progress.nextIndex = Math.max(progress.nextIndex, response.matchIndex() + 1);
-        if (advanced) {
-            progress.inflights.freeUpTo(progress.matchIndex);
-            if (progress.state == Progress.State.PROBE) {
-                progress.becomeReplicate(); // the logs agree up to matchIndex: pipeline from here on
+        if (progress.state == Progress.State.PROBE) {
+            if (progress.matchIndex >= progress.nextIndex - 1) {
+                progress.becomeReplicate(); // the logs agree up to nextIndex - 1: pipeline from here on
+            } else {
+                progress.probeSent = false; // the follower is alive; the probe may have been lost
             }
+        } else if (advanced) {
+            progress.inflights.freeUpTo(progress.matchIndex);
         } else if (progress.inflights.full()) {
-            // A heartbeat answer while the pipeline is full: some append was lost; make room to probe.
+            // An answer without progress while the pipeline is full: some append was lost; make room.
             progress.inflights.freeFirstOne();
         }
-        progress.probeSent = false;
         emit(new HandleAppendEntriesResponse(id, state(), response));
         if (advanced && maybeAdvanceCommitIndex()) {
             broadcastAppend(true);
@@ -675,7 +679,9 @@ public final class RaftNode {
         if (progress.isPaused() || prevLogTerm == RaftLog.UNKNOWN_TERM) {
             return false; // paused by flow control, or the follower needs a snapshot (not yet supported)
         }
-        List<Entry> entries = progress.nextIndex <= log.lastIndex()
+        // A probe carries no entries, so it leaves nextIndex where it is and a repeated probe (after a
+        // presumed loss) asks the same question: backtracking then only ever moves nextIndex down.
+        List<Entry> entries = progress.state == Progress.State.REPLICATE && progress.nextIndex <= log.lastIndex()
                 ? log.slice(progress.nextIndex, log.lastIndex(), config.maxMessageBytes())
                 : List.of();
         if (entries.isEmpty() && !sendIfEmpty) {
