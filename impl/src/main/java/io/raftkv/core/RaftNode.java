@@ -263,11 +263,12 @@ public final class RaftNode {
                 stepDown("CheckQuorum: no quorum heard from within " + config.electionTimeoutTicksMin() + " ticks");
                 return;
             }
-            tracker.resetRecentActive();
+            tracker.startRound();
         }
         if (heartbeatElapsed >= config.heartbeatIntervalTicks()) {
             heartbeatElapsed = 0;
             for (int peer : peers) {
+                tracker.get(peer).heartbeatsWithoutProgress++;
                 sendHeartbeat(peer);
             }
         }
@@ -584,6 +585,10 @@ public final class RaftNode {
         boolean advanced = response.matchIndex() > progress.matchIndex;
         progress.matchIndex = Math.max(progress.matchIndex, response.matchIndex());
         progress.nextIndex = Math.max(progress.nextIndex, response.matchIndex() + 1);
+        progress.advancedThisRound |= advanced;
+        if (advanced) {
+            progress.heartbeatsWithoutProgress = 0;
+        }
         if (progress.state == Progress.State.PROBE) {
             if (progress.matchIndex >= progress.nextIndex - 1) {
                 progress.becomeReplicate(); // the logs agree up to nextIndex - 1: pipeline from here on
@@ -592,17 +597,21 @@ public final class RaftNode {
             }
         } else if (advanced) {
             progress.inflights.freeUpTo(progress.matchIndex);
-        } else if (progress.inflights.full()) {
-            // An answer without progress while the pipeline is full: some append was lost; make room.
+        } else if (progress.inflights.full() && response.matchIndex() == progress.matchIndex
+                && progress.heartbeatsWithoutProgress >= 2) {
+            // A current answer while the pipeline has been full and stuck for a whole heartbeat
+            // interval: the oldest append was presumably lost; make room to send again.
             progress.inflights.freeFirstOne();
         }
         emit(new HandleAppendEntriesResponse(id, state(), response));
         if (advanced && maybeAdvanceCommitIndex()) {
             broadcastAppend(true);
         } else {
-            // A follower that answers without progress but lags (e.g. its appends were lost while it
-            // was down) gets an append even if nextIndex has nothing new: its rejection resets nextIndex.
-            sendAppends(response.from(), !advanced && progress.matchIndex < log.lastIndex());
+            // A follower that answers without progress, lags, and has nothing in flight (its appends
+            // were lost, e.g. while it was down) gets an append even if nextIndex has nothing new: its
+            // rejection moves nextIndex back to where the follower's log ends.
+            boolean idle = progress.state == Progress.State.PROBE || progress.inflights.count() == 0;
+            sendAppends(response.from(), !advanced && idle && progress.matchIndex < log.lastIndex());
         }
     }
 
