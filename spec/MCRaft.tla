@@ -1,8 +1,8 @@
 ------------------------------- MODULE MCRaft -------------------------------
 (***************************************************************************)
-(* Raft.tla bounded for TLC. The bounds are guards of MCNext (a step that  *)
-(* would leave the bounds is not taken), so every state TLC explores is    *)
-(* inside them and Raft.tla's actions stay unbounded for trace validation. *)
+(* Raft.tla bounded for TLC. The bounds are a state constraint and the     *)
+(* ranges MCNext quantifies over, so Raft.tla's actions stay unbounded for *)
+(* trace validation.                                                       *)
 (* The configurations (MCRaftQuick.cfg, MCRaftFull.cfg, mutants/*.cfg) set *)
 (* the constants; spec/README.md lists what each one bounds.               *)
 (***************************************************************************)
@@ -25,30 +25,51 @@ SumCounts(S) ==
     ELSE LET m == CHOOSE x \in S : TRUE IN messages[m] + SumCounts(S \ {m})
 InFlight == SumCounts(DOMAIN messages)
 
-\* Room in the network for n more copies.
-CanSend(n) == InFlight + n <= MaxMessages
-
-Peers == Cardinality(Server) - 1
-
+\* Every step, with client values from Values and at most MaxEntriesPerMessage entries per
+\* AppendEntriesRequest. One disjunct per action, so that TLC names the action of each step of a
+\* counterexample.
 MCNext ==
-    \/ \E i \in Server :
-          \/ currentTerm[i] < MaxTerm /\ CanSend(Peers) /\ Timeout(i)
-          \/ currentTerm[i] < MaxTerm /\ CanSend(Peers) /\ BecomeCandidate(i)
-          \/ Len(log[i]) < MaxLogLength /\ BecomeLeader(i)
-          \/ Len(log[i]) < MaxLogLength /\ \E v \in Values : ClientRequest(i, v)
-          \/ AdvanceCommitIndex(i)
-          \/ StepDown(i)
-          \/ Restart(i)
-    \/ \E i, j \in Server :
-          /\ CanSend(1)
-          /\ \/ SendHeartbeat(i, j)
-             \/ \E k \in 0 .. MaxEntriesPerMessage : SendAppendEntries(i, j, k)
-    \/ \E m \in DOMAIN messages :
-          \/ Receive(m)
-          \/ DropMessage(m)
-          \/ messages[m] < MaxCopies /\ CanSend(1) /\ DuplicateMessage(m)
+    \/ \E i \in Server : Timeout(i)
+    \/ \E i \in Server : BecomeCandidate(i)
+    \/ \E i \in Server : BecomeLeader(i)
+    \/ \E i \in Server, v \in Values : ClientRequest(i, v)
+    \/ \E i \in Server : AdvanceCommitIndex(i)
+    \/ \E i \in Server : StepDown(i)
+    \/ \E i \in Server : Restart(i)
+    \/ \E i, j \in Server : SendHeartbeat(i, j)
+    \/ \E i, j \in Server, k \in 0 .. MaxEntriesPerMessage : SendAppendEntries(i, j, k)
+    \/ AnyHandleRequestVoteRequest
+    \/ AnyHandleRequestVoteResponse
+    \/ AnyHandleAppendEntriesRequest
+    \/ AnyHandleAppendEntriesResponse
+    \/ AnyDropMessage
+    \/ AnyDuplicateMessage
+
+\* The bounds. TLC does not explore a state outside them (nor count or check it), so the first
+\* step beyond a bound is simply not taken. Message terms are bounded too: a pre-vote request
+\* carries currentTerm + 1.
+StateConstraint ==
+    /\ \A i \in Server : currentTerm[i] <= MaxTerm /\ Len(log[i]) <= MaxLogLength
+    /\ \A m \in DOMAIN messages : m.term <= MaxTerm /\ messages[m] <= MaxCopies
+    /\ InFlight <= MaxMessages
 
 MCSpec == Init /\ [][MCNext]_vars
+
+-----------------------------------------------------------------------------
+(* Narrowing the search. A mutant whose counterexample is deep (Figure 8 needs *)
+(* four elections) substitutes these in its cfg. Each only removes behaviours,*)
+(* so whatever TLC finds is still a behaviour of the spec it checks.          *)
+
+\* Broadcast <- SendToOnePeer: a broadcast of which all copies but one are lost at once.
+SendToOnePeer(i, F(_)) == \E j \in Server \ {i} : messages' = WithMessage(F(j), messages)
+
+\* An action substituted by Off1/Off2/Off3 (by arity) never happens.
+Off1(i) == FALSE
+Off2(i, j) == FALSE
+Off3(i, j, k) == FALSE
+
+\* CONSTRAINT OneActive: at most one server is not a follower at a time.
+OneActive == Cardinality({i \in Server : role[i] /= "Follower"}) <= 1
 
 \* Servers are interchangeable: nothing in Raft.tla depends on their identity (SumCounts's CHOOSE
 \* does not change its result).

@@ -23,10 +23,10 @@ public final class TraceFormatter {
     Map<String, String> previous = null;
     for (TraceState state : trace) {
       if (previous == null) {
-        out.add("State " + state.number() + ": " + state.actionName());
+        out.add("State " + state.number() + ": " + action(state));
         state.variables().forEach((name, value) -> out.add("  " + name + " = " + oneLine(value)));
       } else {
-        out.add("State " + state.number() + ": " + state.actionName());
+        out.add("State " + state.number() + ": " + action(state));
         int before = out.size();
         for (Map.Entry<String, String> e : state.variables().entrySet()) {
           String old = previous.get(e.getKey());
@@ -41,6 +41,17 @@ public final class TraceFormatter {
       previous = new LinkedHashMap<>(state.variables());
     }
     return out;
+  }
+
+  /**
+   * The action's name. Raft.tla's network steps are named {@code Any<Action>} (some message in
+   * flight), which reads as the action itself; the message is the one the step removes.
+   */
+  static String action(TraceState state) {
+    String name = state.actionName();
+    return name.startsWith("Any") && name.length() > 3 && Character.isUpperCase(name.charAt(3))
+        ? name.substring(3)
+        : name;
   }
 
   private static void diff(String name, String old, String now, List<String> out) {
