@@ -44,14 +44,19 @@ public final class TraceFormatter {
   }
 
   /**
-   * The action's name. Raft.tla's network steps are named {@code Any<Action>} (some message in
-   * flight), which reads as the action itself; the message is the one the step removes.
+   * The action's name. Raft.tla's network steps are named {@code Any<Action>} (for some message in
+   * flight: the one the step removes) and MCRaft.tla's bounded steps {@code MC<Action>}; both read
+   * as the action itself.
    */
   static String action(TraceState state) {
     String name = state.actionName();
-    return name.startsWith("Any") && name.length() > 3 && Character.isUpperCase(name.charAt(3))
-        ? name.substring(3)
-        : name;
+    for (String prefix : new String[] {"Any", "MC"}) {
+      int n = prefix.length();
+      if (name.startsWith(prefix) && name.length() > n && Character.isUpperCase(name.charAt(n))) {
+        return name.substring(n);
+      }
+    }
+    return name;
   }
 
   private static void diff(String name, String old, String now, List<String> out) {
