@@ -41,6 +41,8 @@ final class WglSearch {
   private final Model model;
   private final Operation[] ops;
   private final boolean[] required;
+  /** For an op of unknown outcome: the latest earlier-invoked identical one, or -1. */
+  private final int[] previousTwin;
   private final int requiredCount;
   private final int optionalCount;
   private final Budget budget;
@@ -97,6 +99,20 @@ final class WglSearch {
       }
     }
     requiredCount = count;
+    // Identical ops of unknown outcome are interchangeable once both are invoked (neither has a
+    // return), so only the earliest-invoked unused one of each kind is ever tried. Any
+    // linearization using a later twin while an earlier one is unused can use the earlier one
+    // instead: it was invoked before, so it fits wherever the later one does. Hence the linearized
+    // twins are always a prefix of their chain, and checking the previous twin suffices.
+    previousTwin = new int[n];
+    HashMap<Operation, Integer> lastOfKind = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      previousTwin[i] = -1;
+      if (!required[i]) {
+        Integer twin = lastOfKind.put(ops[i], i);
+        previousTwin[i] = twin == null ? -1 : twin;
+      }
+    }
     Arrays.sort(events, 0, eventCount);
     tail = eventCount + 1;
     next = new int[eventCount + 2];
@@ -244,7 +260,8 @@ final class WglSearch {
       }
       int op = nodeOp[node];
       if (nodeIsCall[node]) {
-        if (required[op] != optionalPass) {
+        int twin = previousTwin[op];
+        if (required[op] != optionalPass && (twin < 0 || (linearized[twin >>> 6] & (1L << twin)) != 0)) {
           int target = transition(state, op);
           if (target != ILLEGAL) {
             int word = op >>> 6;
