@@ -41,6 +41,8 @@ final class WglSearch {
   private final Model model;
   private final Operation[] ops;
   private final boolean[] required;
+  /** For an op of unknown outcome: the latest earlier-invoked identical one, or -1. */
+  private final int[] previousTwin;
   private final int requiredCount;
   private final int optionalCount;
   private final Budget budget;
@@ -69,6 +71,14 @@ final class WglSearch {
    * @param partition the partition's ops, in invocation order
    */
   WglSearch(Model model, List<PairedOp> partition, Budget budget) {
+    this(model, partition, budget, true);
+  }
+
+  /**
+   * @param dominance prune configurations dominated by one with fewer unknown-outcome ops (off:
+   *     plain equality, as in Lowe's algorithm; for testing that the pruning changes no verdict)
+   */
+  WglSearch(Model model, List<PairedOp> partition, Budget budget, boolean dominance) {
     this.model = model;
     this.budget = budget;
     int n = partition.size();
@@ -89,6 +99,20 @@ final class WglSearch {
       }
     }
     requiredCount = count;
+    // Identical ops of unknown outcome are interchangeable once both are invoked (neither has a
+    // return), so only the earliest-invoked unused one of each kind is ever tried. Any
+    // linearization using a later twin while an earlier one is unused can use the earlier one
+    // instead: it was invoked before, so it fits wherever the later one does. Hence the linearized
+    // twins are always a prefix of their chain, and checking the previous twin suffices.
+    previousTwin = new int[n];
+    HashMap<Operation, Integer> lastOfKind = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      previousTwin[i] = -1;
+      if (!required[i]) {
+        Integer twin = lastOfKind.put(ops[i], i);
+        previousTwin[i] = twin == null ? -1 : twin;
+      }
+    }
     Arrays.sort(events, 0, eventCount);
     tail = eventCount + 1;
     next = new int[eventCount + 2];
@@ -124,13 +148,13 @@ final class WglSearch {
     SplittableRandom random = new SplittableRandom(ZOBRIST_SEED);
     for (int i = 0; i < n; i++) {
       long z = random.nextLong();
-      if (required[i]) {
+      if (required[i] || !dominance) {
         zobrist[i] = z;
         requiredMask[i >>> 6] |= 1L << i;
       }
     }
     optionalCount = n - requiredCount;
-    cache = new ConfigurationCache((n + 63) >>> 6, budget.maxBytes, requiredMask, optionalCount > 0);
+    cache = new ConfigurationCache((n + 63) >>> 6, budget.maxBytes, requiredMask, dominance && optionalCount > 0);
   }
 
   private void lift(int call) {
@@ -178,7 +202,13 @@ final class WglSearch {
   private int transition(int state, int op) {
     int target = transitions[state][op];
     if (target == UNCOMPUTED) {
-      Object next = model.step(states.get(state), ops[op]);
+      Object next;
+      try {
+        next = model.step(states.get(state), ops[op]);
+      } catch (RuntimeException e) {
+        throw new ModelFailure("model " + model.name() + " cannot step " + ops[op] + " from state "
+            + model.describe(states.get(state)) + ": " + e, e);
+      }
       target = next == Model.ILLEGAL ? ILLEGAL : intern(next);
       transitions[state][op] = target;
     }
@@ -190,6 +220,8 @@ final class WglSearch {
       return search(diagnose);
     } catch (BudgetExceeded e) {
       return new SearchResult(Verdict.UNKNOWN, e.reason(budget), cache.size(), List.of());
+    } catch (ModelFailure e) {
+      return new SearchResult(Verdict.UNKNOWN, e.getMessage(), cache.size(), List.of());
     } catch (OutOfMemoryError e) {
       return new SearchResult(Verdict.UNKNOWN, "out of memory (" + cache.size() + " configurations cached)",
           cache.size(), List.of());
@@ -228,7 +260,8 @@ final class WglSearch {
       }
       int op = nodeOp[node];
       if (nodeIsCall[node]) {
-        if (required[op] != optionalPass) {
+        int twin = previousTwin[op];
+        if (required[op] != optionalPass && (twin < 0 || (linearized[twin >>> 6] & (1L << twin)) != 0)) {
           int target = transition(state, op);
           if (target != ILLEGAL) {
             int word = op >>> 6;
@@ -311,6 +344,13 @@ final class WglSearch {
 
     List<SearchResult.Prefix> prefixes() {
       return List.copyOf(best);
+    }
+  }
+
+  /** A model that threw instead of answering: the history holds values it cannot interpret. */
+  static final class ModelFailure extends RuntimeException {
+    ModelFailure(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 

@@ -175,6 +175,33 @@ class LinearizabilityCheckerTest {
   }
 
   @Test
+  void aModelThatCannotInterpretAValueGivesUnknown() throws Exception {
+    // Keys of mixed types are fine for the real model; a model that throws must not crash the check.
+    Model multi = Models.create("multi-register", java.util.Map.of("x", 0L), true, false);
+    History h = new HistoryBuilder()
+        .invoke(0, "txn", list(list("write", 1L, 2L))).ok(0, "txn", list(list("write", 1L, 2L))).build();
+    CheckResult result = LinearizabilityChecker.check(h, (Model) new Model() {
+      @Override
+      public String name() {
+        return "throwing";
+      }
+
+      @Override
+      public Object initialState() {
+        return 0L;
+      }
+
+      @Override
+      public Object step(Object state, io.raftkv.jepsen.model.Operation op) {
+        throw new ClassCastException("cannot step");
+      }
+    }, OPTIONS);
+    assertEquals(Verdict.UNKNOWN, result.verdict());
+    assertTrue(result.reason().contains("cannot step"), result.reason());
+    assertEquals(Verdict.LINEARIZABLE, LinearizabilityChecker.check(h, multi, OPTIONS).verdict());
+  }
+
+  @Test
   void emptyHistoriesAreLinearizable() throws Exception {
     assertEquals(Verdict.LINEARIZABLE, verdict(new HistoryBuilder(), CAS));
     List<Op> none = new ArrayList<>();
