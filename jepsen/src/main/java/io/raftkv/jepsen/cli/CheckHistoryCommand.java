@@ -111,7 +111,8 @@ public final class CheckHistoryCommand implements CliCommand {
         .withTimeout(Duration.ofNanos((long) (timeoutSeconds * 1e9)))
         .withMaxMemoryBytes(maxMemoryMib << 20)
         .withPartition(!noPartition)
-        .withKeepFailedCas(keepFailedCas);
+        .withKeepFailedCas(keepFailedCas)
+        .withDiagnose(explain || htmlDirectory != null); // the anomaly costs a second search
     if (threads != null) {
       options = options.withThreads(threads);
     }
