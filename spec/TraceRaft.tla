@@ -55,12 +55,14 @@ TracePostState(e) ==
     /\ TraceDurablePostState(e.node, e.state)
     /\ e.event \in {"DropMessage", "DuplicateMessage"} \/ role'[e.node] = e.state.role
 
-\* The spec action a line names, with its parameters fixed by the logged fields.
+\* The spec action a line names, with its parameters fixed by the logged fields: always one
+\* of the disjuncts of Raft's Next, with parameters in the ranges Next gives them.
 TraceAction(e) ==
     CASE e.event = "Timeout"                     -> Timeout(e.node)
       [] e.event = "BecomeCandidate"             -> BecomeCandidate(e.node)
       [] e.event = "BecomeLeader"                -> BecomeLeader(e.node)
-      [] e.event = "ClientRequest"               -> ClientRequest(e.node, e.value)
+      [] e.event = "ClientRequest"               -> /\ e.value \in Nat \ {0}   \* as in Next
+                                                    /\ ClientRequest(e.node, e.value)
       [] e.event = "SendAppendEntries"           -> /\ SendAppendEntries(e.node, e.msg.to, Len(e.msg.entries))
                                                     /\ TraceSent(e.msg)
       [] e.event = "SendHeartbeat"               -> /\ SendHeartbeat(e.node, e.msg.to)
