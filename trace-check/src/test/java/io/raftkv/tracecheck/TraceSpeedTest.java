@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Measures validation speed (not a CI test: run it with
  * {@code mvn -pl trace-check -am test -Dtest=TraceSpeedTest -Draftkv.trace.speed=true
- * -Dsurefire.failIfNoSpecifiedTests=false}).
+ * -Dsurefire.failIfNoSpecifiedTests=false}, optionally {@code -Draftkv.trace.speed.sizes=300,1000}).
  *
  * <p>Prefixes of one long simulator trace (a prefix of a valid trace is valid) of 300, 1,000,
  * 3,000 and more events are checked alone, once with the trace given to TLC as a generated
@@ -30,7 +30,8 @@ class TraceSpeedTest {
 
   @Test
   void measure() throws IOException, InterruptedException {
-    int[] sizes = {300, 1_000, 3_000, 10_000, 20_000};
+    int[] sizes = java.util.Arrays.stream(System.getProperty("raftkv.trace.speed.sizes", "300,1000,3000,10000,20000")
+        .split(",")).mapToInt(size -> Integer.parseInt(size.trim())).toArray();
     int longest = sizes[sizes.length - 1];
     SimTraces.Run run = null;
     for (long seed = 1; seed <= 50; seed++) {
