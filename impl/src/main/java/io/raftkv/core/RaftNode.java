@@ -201,7 +201,7 @@ public final class RaftNode {
         }
         HardState hard = hardState();
         List<Entry> committed = appliableIndex() > appliedIndex
-                ? log.slice(appliedIndex + 1, appliableIndex(), Long.MAX_VALUE)
+                ? log.slice(appliedIndex + 1, appliableIndex(), config.maxCommittedBytesPerReady())
                 : List.of();
         Ready ready = new Ready(hard.equals(persistedHardState) ? null : hard, log.unstableEntries(),
                 List.copyOf(outbox), List.copyOf(outboxAfterPersist), committed);
