@@ -10,9 +10,9 @@ import java.util.SplittableRandom;
  *
  * <p>Partitions (one at a time, each healed after a random while): symmetric (two random sides cut
  * both ways), asymmetric (one side cannot reach the other, the reverse works), isolate-one (one
- * node cut off both ways), and swizzle-clog (a random sequence of nodes is clogged one by one, then
+ * node cut off both ways; often the leader), and swizzle-clog (a random sequence of nodes is clogged one by one, then
  * unclogged one by one in a different random order, as FoundationDB's simulator does). Crashes
- * (any number may overlap): a random live node loses its volatile state and comes back after a
+ * (up to a per-seed number at once): a random live node, often the leader, loses its volatile state and comes back after a
  * random downtime.
  */
 final class Nemesis {
@@ -26,6 +26,9 @@ final class Nemesis {
     void restart(int node);
 
     void schedule(long delayUnits, Object action);
+
+    /** A node that currently believes it leads (the one with the highest term), or 0. */
+    int leader();
   }
 
   record Next() {}
@@ -43,7 +46,9 @@ final class Nemesis {
     ASYMMETRIC,
     ISOLATE_ONE,
     SWIZZLE_CLOG,
-    CRASH
+    ISOLATE_LEADER,
+    CRASH,
+    CRASH_LEADER
   }
 
   private final SplittableRandom random;
@@ -131,9 +136,18 @@ final class Nemesis {
       choices.add(Kind.ASYMMETRIC);
       choices.add(Kind.ISOLATE_ONE);
       choices.add(Kind.SWIZZLE_CLOG);
+      if (cluster.leader() != 0) {
+        // Deposing leaders while they have uncommitted entries is where Raft's subtle cases are.
+        choices.add(Kind.ISOLATE_LEADER);
+        choices.add(Kind.ISOLATE_LEADER);
+      }
     }
     if (crashes && nodes - upNodes().size() < downMax) {
       choices.add(Kind.CRASH);
+      if (cluster.leader() != 0) {
+        choices.add(Kind.CRASH_LEADER);
+        choices.add(Kind.CRASH_LEADER);
+      }
     }
     if (choices.isEmpty()) {
       return;
@@ -155,14 +169,14 @@ final class Nemesis {
         }
         partitionFor(1 + random.nextInt(partitionTicksMax));
       }
-      case ISOLATE_ONE -> {
-        network.isolate(1 + random.nextInt(nodes));
+      case ISOLATE_ONE, ISOLATE_LEADER -> {
+        network.isolate(kind == Kind.ISOLATE_LEADER ? cluster.leader() : 1 + random.nextInt(nodes));
         partitionFor(1 + random.nextInt(partitionTicksMax));
       }
       case SWIZZLE_CLOG -> swizzle();
-      case CRASH -> {
+      case CRASH, CRASH_LEADER -> {
         List<Integer> up = upNodes();
-        int node = up.get(random.nextInt(up.size()));
+        int node = kind == Kind.CRASH_LEADER ? cluster.leader() : up.get(random.nextInt(up.size()));
         cluster.crash(node);
         cluster.schedule(ticks(1 + random.nextInt(downTicksMax)), new Restart(node));
       }

@@ -96,7 +96,8 @@ public final class Simulation implements Nemesis.Cluster {
             random.split(), size, network, this, options.has(Fault.PARTITION), options.has(Fault.CRASH));
     SplittableRandom clientRandom = random.split();
     this.workload =
-        new Workload(clientRandom, size, TICK_UNITS * (1 + clientRandom.nextInt(8)));
+        new Workload(
+            clientRandom, size, TICK_UNITS * (1 + clientRandom.nextInt(8)), clientRandom.nextBoolean() ? 1 : 4);
     this.checker = new SafetyChecker(size, this::where);
     this.nodes = new SimNode[size + 1];
     for (int id = 1; id <= size; id++) {
@@ -108,7 +109,7 @@ public final class Simulation implements Nemesis.Cluster {
             + ", checkQuorum " + config.checkQuorum() + ", inflight " + config.maxInflightMessages()
             + ", maxMessageBytes " + config.maxMessageBytes() + "; drop " + drop + ", duplicate "
             + duplicate + ", delay " + delayMin + ".." + delayMax + " units (tick " + TICK_UNITS
-            + "); " + nemesis.describe() + "; client every " + workload.intervalUnits + " units";
+            + "); " + nemesis.describe() + "; client every " + workload.intervalUnits + " units, bursts <=" + workload.burstMax;
   }
 
   /**
@@ -218,15 +219,22 @@ public final class Simulation implements Nemesis.Cluster {
       workload.unavailable();
       return;
     }
-    long command = workload.nextCommand();
-    ProposeResult result = node.raft.propose(Workload.encode(command));
-    switch (result) {
-      case ProposeResult.Accepted accepted ->
-          workload.accepted(node.id, command, accepted.index(), accepted.term());
-      case ProposeResult.NotLeader notLeader -> workload.notLeader(notLeader.leaderHint());
-      case ProposeResult.Dropped dropped -> workload.unavailable();
+    int burst = 1 + random.nextInt(workload.burstMax);
+    for (int k = 0; k < burst; k++) {
+      long command = workload.nextCommand();
+      ProposeResult result = node.raft.propose(Workload.encode(command));
+      drain(node);
+      if (result instanceof ProposeResult.Accepted accepted) {
+        workload.accepted(node.id, command, accepted.index(), accepted.term());
+        continue;
+      }
+      if (result instanceof ProposeResult.NotLeader notLeader) {
+        workload.notLeader(notLeader.leaderHint());
+      } else {
+        workload.unavailable();
+      }
+      break;
     }
-    drain(node);
   }
 
   /** Handles every Ready of {@code node} within this event, then checks what changed. */
@@ -412,6 +420,20 @@ public final class Simulation implements Nemesis.Cluster {
       node.raft = RaftNode.restart(config, id, node.nextSeed(), node.durableState(), observer);
       drain(node);
     }
+  }
+
+  @Override
+  public int leader() {
+    int leader = 0;
+    long term = -1;
+    for (int id = 1; id <= size; id++) {
+      SimNode node = nodes[id];
+      if (node.isUp() && node.raft.role() == Role.LEADER && node.raft.currentTerm() > term) {
+        leader = id;
+        term = node.raft.currentTerm();
+      }
+    }
+    return leader;
   }
 
   @Override

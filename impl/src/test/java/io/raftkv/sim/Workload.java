@@ -24,6 +24,8 @@ final class Workload {
   private final SplittableRandom random;
   private final int nodes;
   final int intervalUnits;
+  /** Commands proposed back to back at one client step, at most. */
+  final int burstMax;
   private long nextCommand = 1;
   private int leaderGuess;
   private final Map<Integer, Map<Long, Pending>> pending = new HashMap<>();
@@ -34,10 +36,11 @@ final class Workload {
   long firstLivenessCommand = Long.MAX_VALUE;
   boolean livenessCommandAcknowledged;
 
-  Workload(SplittableRandom random, int nodes, int intervalUnits) {
+  Workload(SplittableRandom random, int nodes, int intervalUnits, int burstMax) {
     this.random = random;
     this.nodes = nodes;
     this.intervalUnits = intervalUnits;
+    this.burstMax = burstMax;
     this.leaderGuess = 1 + random.nextInt(nodes);
   }
 
