@@ -10,10 +10,11 @@ import java.util.SplittableRandom;
  *
  * <p>Partitions (one at a time, each healed after a random while): symmetric (two random sides cut
  * both ways), asymmetric (one side cannot reach the other, the reverse works), isolate-one (one
- * node cut off both ways; often the leader), and swizzle-clog (a random sequence of nodes is clogged one by one, then
- * unclogged one by one in a different random order, as FoundationDB's simulator does). Crashes
- * (up to a per-seed number at once): a random live node, often the leader, loses its volatile state and comes back after a
- * random downtime.
+ * node cut off both ways; often the leader), and swizzle-clog (a random sequence of nodes is
+ * clogged one by one, then unclogged one by one in a different random order, as FoundationDB's
+ * simulator does). Crashes (up to a per-seed number at once, usually a minority): a random live
+ * node, often the leader, loses its volatile state and comes back after a random downtime.
+ * Deposing leaders while they hold uncommitted entries is where Raft's subtle cases are.
  */
 final class Nemesis {
 

@@ -97,7 +97,12 @@ public final class Simulation implements Nemesis.Cluster {
     SplittableRandom clientRandom = random.split();
     this.workload =
         new Workload(
-            clientRandom, size, TICK_UNITS * (1 + clientRandom.nextInt(8)), clientRandom.nextBoolean() ? 1 : 4);
+            clientRandom,
+            size,
+            TICK_UNITS * (1 + clientRandom.nextInt(8)),
+            clientRandom.nextBoolean() ? 1 : 4,
+            (int) pick(clientRandom, 1, 4, 16),
+            100L * TICK_UNITS);
     this.checker = new SafetyChecker(size, this::where);
     this.nodes = new SimNode[size + 1];
     for (int id = 1; id <= size; id++) {
@@ -109,7 +114,8 @@ public final class Simulation implements Nemesis.Cluster {
             + ", checkQuorum " + config.checkQuorum() + ", inflight " + config.maxInflightMessages()
             + ", maxMessageBytes " + config.maxMessageBytes() + "; drop " + drop + ", duplicate "
             + duplicate + ", delay " + delayMin + ".." + delayMax + " units (tick " + TICK_UNITS
-            + "); " + nemesis.describe() + "; client every " + workload.intervalUnits + " units, bursts <=" + workload.burstMax;
+            + "); " + nemesis.describe() + "; client every " + workload.intervalUnits + " units, bursts <=" + workload.burstMax
+            + ", <=" + workload.concurrency + " outstanding";
   }
 
   /**
@@ -219,13 +225,13 @@ public final class Simulation implements Nemesis.Cluster {
       workload.unavailable();
       return;
     }
-    int burst = 1 + random.nextInt(workload.burstMax);
+    int burst = Math.min(1 + random.nextInt(workload.burstMax), workload.room(now));
     for (int k = 0; k < burst; k++) {
       long command = workload.nextCommand();
       ProposeResult result = node.raft.propose(Workload.encode(command));
       drain(node);
       if (result instanceof ProposeResult.Accepted accepted) {
-        workload.accepted(node.id, command, accepted.index(), accepted.term());
+        workload.accepted(node.id, command, accepted.index(), accepted.term(), now);
         continue;
       }
       if (result instanceof ProposeResult.NotLeader notLeader) {
@@ -480,8 +486,10 @@ public final class Simulation implements Nemesis.Cluster {
         .withHeartbeatIntervalTicks(heartbeat)
         .withPreVote(random.nextInt(4) != 0)
         .withCheckQuorum(random.nextInt(4) != 0)
-        .withMaxInflightMessages((int) pick(random, 1, 4, 256))
-        .withMaxMessageBytes((long) pick(random, 40, 100, 1 << 20));
+        // Small messages and windows (mostly) make a leader repair a log a few entries at a time,
+        // which is where commit and backtracking rules are tested hardest (e.g. Figure 8).
+        .withMaxInflightMessages((int) pick(random, 1, 1, 4, 4, 256))
+        .withMaxMessageBytes((long) pick(random, 40, 40, 100, 100, 1 << 20));
   }
 
   private static double pick(SplittableRandom random, double... values) {
