@@ -63,6 +63,8 @@ final class Nemesis {
   private final int downTicksMax;
   /** How many nodes may be down at once: usually a minority, sometimes all of them. */
   private final int downMax;
+  /** Chance that a leader is cut off right after accepting a proposal, before it replicates. */
+  private final double isolateAfterProposal;
   private final boolean[] clogged;
   private boolean partitionActive;
   private boolean active;
@@ -80,12 +82,14 @@ final class Nemesis {
     this.partitionTicksMax = pick(20, 60, 150);
     this.downTicksMax = pick(10, 40, 100);
     this.downMax = random.nextInt(4) == 0 ? nodes : Math.max(1, (nodes - 1) / 2);
+    this.isolateAfterProposal = this.partitions ? new double[] {0, 0.02, 0.1}[random.nextInt(3)] : 0;
     this.clogged = new boolean[nodes + 1];
   }
 
   String describe() {
     return "faults every <=" + gapTicksMax + " ticks, partitions <=" + partitionTicksMax
-        + " ticks, downtime <=" + downTicksMax + " ticks, <=" + downMax + " down";
+        + " ticks, downtime <=" + downTicksMax + " ticks, <=" + downMax + " down, isolate after"
+        + " proposal " + isolateAfterProposal;
   }
 
   long injected() {
@@ -127,6 +131,20 @@ final class Nemesis {
       case Unclog unclog -> unclog(unclog.node());
       case Restart restart -> cluster.restart(restart.node());
       default -> throw new IllegalStateException("unknown nemesis action " + action);
+    }
+  }
+
+  /**
+   * A leader just accepted a proposal: sometimes cut it off at once, so the entry stays on that
+   * node alone (its messages are dropped on arrival) while others elect a new leader. The old
+   * leader's uncommitted tail is what the commit rule of the paper's Figure 8 is about.
+   */
+  void proposalAccepted(int node) {
+    if (active && !partitionActive && isolateAfterProposal > 0
+        && random.nextDouble() < isolateAfterProposal) {
+      injected++;
+      network.isolate(node);
+      partitionFor(1 + random.nextInt(partitionTicksMax));
     }
   }
 

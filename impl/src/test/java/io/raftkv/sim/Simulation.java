@@ -232,6 +232,7 @@ public final class Simulation implements Nemesis.Cluster {
       drain(node);
       if (result instanceof ProposeResult.Accepted accepted) {
         workload.accepted(node.id, command, accepted.index(), accepted.term(), now);
+        nemesis.proposalAccepted(node.id);
         continue;
       }
       if (result instanceof ProposeResult.NotLeader notLeader) {
