@@ -76,6 +76,9 @@ public final class Simulation implements Nemesis.Cluster {
   private long raftEvents;
   private long fingerprint = 0x5EED;
   private boolean liveness;
+  private long livenessStart;
+  /** When the liveness phase first saw a leader, or -1. */
+  private long livenessLeaderTime = -1;
   private EventQueue.Event current;
 
   private Simulation(long seed, SimulationOptions options, RaftObserver trace) {
@@ -339,6 +342,9 @@ public final class Simulation implements Nemesis.Cluster {
     checker.onState(event.node(), state);
     if (event instanceof RaftEvent.BecomeLeader) {
       newLeaders.add(event.node());
+      if (liveness && livenessLeaderTime < 0) {
+        livenessLeaderTime = now;
+      }
     }
     trace.on(event);
   }
@@ -357,6 +363,10 @@ public final class Simulation implements Nemesis.Cluster {
       restart(id);
     }
     workload.startLiveness();
+    livenessStart = now;
+    if (leader() != 0) {
+      livenessLeaderTime = now;
+    }
   }
 
   private boolean livenessGoalMet() {
@@ -376,6 +386,11 @@ public final class Simulation implements Nemesis.Cluster {
         new StringBuilder("within ")
             .append(options.livenessTicks())
             .append(" ticks of healing, ")
+            .append(
+                livenessLeaderTime < 0
+                    ? "no leader emerged, "
+                    : "a leader emerged after " + (livenessLeaderTime - livenessStart) / TICK_UNITS
+                        + " ticks, ")
             .append(
                 workload.livenessCommandAcknowledged
                     ? "a new command was acknowledged"
