@@ -5,8 +5,10 @@ package io.raftkv.core;
  * tracker.Progress).
  *
  * <p>Invariants: matchIndex < nextIndex; the follower's log agrees with the leader's up to
- * matchIndex. In PROBE the leader does not know where the logs diverge and sends one AppendEntries at
- * a time; in REPLICATE it pipelines optimistically, bounded by {@link Inflights}.
+ * matchIndex. In PROBE the leader does not know where the logs agree: it sends one AppendEntries
+ * without entries at prevLogIndex = nextIndex - 1 and waits for the answer (a rejection moves
+ * nextIndex down, a success switches to REPLICATE). In REPLICATE it pipelines entries
+ * optimistically (nextIndex runs ahead of the acknowledgements), bounded by {@link Inflights}.
  */
 final class Progress {
     enum State {
@@ -24,6 +26,10 @@ final class Progress {
     long probePrevLogIndex = -1;
     /** Heard from the follower since the last CheckQuorum round (thesis §6.2). */
     boolean recentActive;
+    /** matchIndex rose since the last CheckQuorum round (a pipeline without progress is presumed broken). */
+    boolean advancedThisRound;
+    /** Heartbeats sent since matchIndex last rose (a full pipeline stuck this long lost a message). */
+    int heartbeatsWithoutProgress;
     final Inflights inflights;
 
     Progress(long nextIndex, int maxInflightMessages) {

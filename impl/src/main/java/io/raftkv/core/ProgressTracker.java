@@ -16,7 +16,9 @@ final class ProgressTracker {
     void reset(Collection<Integer> peers, long nextIndex, int maxInflightMessages) {
         progress.clear();
         for (int peer : peers) {
-            progress.put(peer, new Progress(nextIndex, maxInflightMessages));
+            Progress fresh = new Progress(nextIndex, maxInflightMessages);
+            fresh.becomeReplicate();
+            progress.put(peer, fresh);
         }
     }
 
@@ -54,9 +56,18 @@ final class ProgressTracker {
         return active;
     }
 
-    void resetRecentActive() {
+    /**
+     * Starts a new CheckQuorum round (every minimum election timeout). A pipeline that made no progress
+     * during a whole round while appends were outstanding has lost them: forget them, so the next
+     * answer from the follower makes the leader probe where the follower's log really ends.
+     */
+    void startRound() {
         for (Progress p : progress.values()) {
+            if (p.state == Progress.State.REPLICATE && !p.advancedThisRound && p.inflights.count() > 0) {
+                p.inflights.reset();
+            }
             p.recentActive = false;
+            p.advancedThisRound = false;
         }
     }
 }

@@ -201,7 +201,7 @@ public final class RaftNode {
         }
         HardState hard = hardState();
         List<Entry> committed = appliableIndex() > appliedIndex
-                ? log.slice(appliedIndex + 1, appliableIndex(), Long.MAX_VALUE)
+                ? log.slice(appliedIndex + 1, appliableIndex(), config.maxCommittedBytesPerReady())
                 : List.of();
         Ready ready = new Ready(hard.equals(persistedHardState) ? null : hard, log.unstableEntries(),
                 List.copyOf(outbox), List.copyOf(outboxAfterPersist), committed);
@@ -263,11 +263,12 @@ public final class RaftNode {
                 stepDown("CheckQuorum: no quorum heard from within " + config.electionTimeoutTicksMin() + " ticks");
                 return;
             }
-            tracker.resetRecentActive();
+            tracker.startRound();
         }
         if (heartbeatElapsed >= config.heartbeatIntervalTicks()) {
             heartbeatElapsed = 0;
             for (int peer : peers) {
+                tracker.get(peer).heartbeatsWithoutProgress++;
                 sendHeartbeat(peer);
             }
         }
@@ -327,6 +328,8 @@ public final class RaftNode {
         Assert.check(role == Role.CANDIDATE, "only a candidate becomes leader, was %s", role);
         role = Role.LEADER;
         leaderId = id;
+        // Optimistically replicating: most followers already agree up to our last entry (etcd probes
+        // first; here a rejection falls back to probing, at the cost of nothing).
         tracker.reset(peers, log.lastIndex() + 1, config.maxInflightMessages());
         termStartIndex = log.lastIndex() + 1;
         log.append(Entry.noop(termStartIndex, currentTerm));
@@ -582,21 +585,33 @@ public final class RaftNode {
         boolean advanced = response.matchIndex() > progress.matchIndex;
         progress.matchIndex = Math.max(progress.matchIndex, response.matchIndex());
         progress.nextIndex = Math.max(progress.nextIndex, response.matchIndex() + 1);
+        progress.advancedThisRound |= advanced;
         if (advanced) {
-            progress.inflights.freeUpTo(progress.matchIndex);
-            if (progress.state == Progress.State.PROBE) {
-                progress.becomeReplicate(); // the logs agree up to matchIndex: pipeline from here on
+            progress.heartbeatsWithoutProgress = 0;
+        }
+        if (progress.state == Progress.State.PROBE) {
+            if (progress.matchIndex >= progress.nextIndex - 1) {
+                progress.becomeReplicate(); // the logs agree up to nextIndex - 1: pipeline from here on
+            } else {
+                progress.probeSent = false; // the follower is alive; the probe may have been lost
             }
-        } else if (progress.inflights.full()) {
-            // A heartbeat answer while the pipeline is full: some append was lost; make room to probe.
+        } else if (advanced) {
+            progress.inflights.freeUpTo(progress.matchIndex);
+        } else if (progress.inflights.full() && response.matchIndex() == progress.matchIndex
+                && progress.heartbeatsWithoutProgress >= 2) {
+            // A current answer while the pipeline has been full and stuck for a whole heartbeat
+            // interval: the oldest append was presumably lost; make room to send again.
             progress.inflights.freeFirstOne();
         }
-        progress.probeSent = false;
         emit(new HandleAppendEntriesResponse(id, state(), response));
         if (advanced && maybeAdvanceCommitIndex()) {
             broadcastAppend(true);
         } else {
-            sendAppends(response.from(), false);
+            // A follower that answers without progress, lags, and has nothing in flight (its appends
+            // were lost, e.g. while it was down) gets an append even if nextIndex has nothing new: its
+            // rejection moves nextIndex back to where the follower's log ends.
+            boolean idle = progress.state == Progress.State.PROBE || progress.inflights.count() == 0;
+            sendAppends(response.from(), !advanced && idle && progress.matchIndex < log.lastIndex());
         }
     }
 
@@ -673,7 +688,9 @@ public final class RaftNode {
         if (progress.isPaused() || prevLogTerm == RaftLog.UNKNOWN_TERM) {
             return false; // paused by flow control, or the follower needs a snapshot (not yet supported)
         }
-        List<Entry> entries = progress.nextIndex <= log.lastIndex()
+        // A probe carries no entries, so it leaves nextIndex where it is and a repeated probe (after a
+        // presumed loss) asks the same question: backtracking then only ever moves nextIndex down.
+        List<Entry> entries = progress.state == Progress.State.REPLICATE && progress.nextIndex <= log.lastIndex()
                 ? log.slice(progress.nextIndex, log.lastIndex(), config.maxMessageBytes())
                 : List.of();
         if (entries.isEmpty() && !sendIfEmpty) {

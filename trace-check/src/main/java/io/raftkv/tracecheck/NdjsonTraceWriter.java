@@ -19,7 +19,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.OptionalInt;
 
 /**
  * A {@link io.raftkv.core.RaftObserver} that writes each event as one NDJSON line in the
@@ -40,25 +39,37 @@ public final class NdjsonTraceWriter implements TraceWriter {
   private long events;
 
   /**
-   * Writes to {@code stream} (closed with this writer), starting with the header line naming the
-   * number of servers when it is given.
+   * The optional first line: the cluster's size and whether PreVote is on. Without it the checker
+   * infers both from the events (see {@link Trace}).
    */
-  public NdjsonTraceWriter(OutputStream stream, OptionalInt servers) throws IOException {
+  public record Header(int servers, boolean preVote) {
+    public Header {
+      if (servers < 1) {
+        throw new IllegalArgumentException("servers must be >= 1, got " + servers);
+      }
+    }
+  }
+
+  /** Writes to {@code stream} (closed with this writer), starting with {@code header} unless null. */
+  public NdjsonTraceWriter(OutputStream stream, Header header) throws IOException {
     out = JSON.createGenerator(stream, JsonEncoding.UTF8);
     out.setPrettyPrinter(new MinimalPrettyPrinter("\n"));
-    if (servers.isPresent()) {
-      if (servers.getAsInt() < 1) {
-        throw new IllegalArgumentException("servers must be >= 1, got " + servers.getAsInt());
-      }
+    if (header != null) {
       out.writeStartObject();
-      out.writeNumberField(TraceFormat.SERVERS, servers.getAsInt());
+      out.writeNumberField(TraceFormat.SERVERS, header.servers());
+      out.writeBooleanField(TraceFormat.PRE_VOTE, header.preVote());
       out.writeEndObject();
     }
   }
 
-  /** Creates (or truncates) {@code file}. */
-  public static NdjsonTraceWriter open(Path file, OptionalInt servers) throws IOException {
-    return new NdjsonTraceWriter(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), servers);
+  /** Creates (or truncates) {@code file}; a trace without header. */
+  public static NdjsonTraceWriter open(Path file) throws IOException {
+    return open(file, null);
+  }
+
+  /** Creates (or truncates) {@code file}, starting with {@code header} unless null. */
+  public static NdjsonTraceWriter open(Path file, Header header) throws IOException {
+    return new NdjsonTraceWriter(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), header);
   }
 
   /** Number of events written so far. */

@@ -18,11 +18,15 @@ import java.util.Map;
  *
  * @param file    where it was read from
  * @param servers the number of servers, ids 1..servers (from the header, else the largest id seen)
+ * @param preVote whether elections start with a pre-vote round (the spec's PreVote): from the
+ *                header, else TRUE when the trace has a Timeout or a pre-vote message, FALSE when
+ *                it has an election (BecomeCandidate, a vote request) without those, TRUE when it
+ *                has no election at all (then PreVote makes no difference)
  * @param events  the event lines, parsed; event k (1-based) is {@code events.get(k - 1)}
  * @param lines   the event lines as logged, for messages
  * @param lineNumbers the file line of each event (1-based), for messages
  */
-public record Trace(Path file, int servers, List<ObjectNode> events, List<String> lines, int[] lineNumbers) {
+public record Trace(Path file, int servers, boolean preVote, List<ObjectNode> events, List<String> lines, int[] lineNumbers) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -62,6 +66,9 @@ public record Trace(Path file, int servers, List<ObjectNode> events, List<String
     List<String> lines = new ArrayList<>();
     List<Integer> numbers = new ArrayList<>();
     int headerServers = 0;
+    Boolean headerPreVote = null;
+    boolean preVoteSeen = false;
+    boolean candidateSeen = false;
     int maxId = 0;
     try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String text;
@@ -89,9 +96,20 @@ public record Trace(Path file, int servers, List<ObjectNode> events, List<String
             throw new TraceFormatException(file, lineNumber, "header needs \"servers\": a positive integer");
           }
           headerServers = servers.asInt();
+          JsonNode preVote = object.get(TraceFormat.PRE_VOTE);
+          if (preVote != null) {
+            if (!preVote.isBoolean()) {
+              throw new TraceFormatException(file, lineNumber, "header's \"preVote\" must be true or false");
+            }
+            headerPreVote = preVote.asBoolean();
+          }
           continue;
         }
         maxId = Math.max(maxId, checkEvent(file, lineNumber, object));
+        String name = object.get(TraceFormat.EVENT).asText();
+        preVoteSeen |= name.equals("Timeout") || object.path("msg").path("prevote").asBoolean(false);
+        candidateSeen |= name.equals("BecomeCandidate")
+            || object.path("msg").path("type").asText().equals("RequestVoteRequest");
         events.add(object);
         lines.add(text);
         numbers.add(lineNumber);
@@ -101,7 +119,8 @@ public record Trace(Path file, int servers, List<ObjectNode> events, List<String
       throw new TraceFormatException(file, 1, "header says " + headerServers + " servers but the trace names server " + maxId);
     }
     int servers = headerServers != 0 ? headerServers : Math.max(maxId, 1);
-    return new Trace(file, servers, List.copyOf(events), List.copyOf(lines),
+    boolean preVote = headerPreVote != null ? headerPreVote : preVoteSeen || !candidateSeen;
+    return new Trace(file, servers, preVote, List.copyOf(events), List.copyOf(lines),
         numbers.stream().mapToInt(Integer::intValue).toArray());
   }
 

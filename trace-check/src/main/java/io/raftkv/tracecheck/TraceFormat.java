@@ -12,8 +12,9 @@ import java.nio.ByteBuffer;
  *
  * <p>An event line is {@code {"event": <spec action>, "node": i, "state": {...}, ...}} with
  * {@code msg}, {@code reply}, {@code value} and {@code reason} where the table lists them. A trace
- * may start with a header line {@code {"servers": N}} (no {@code event} field) naming the cluster
- * size; without it the checker takes the largest server id the trace mentions.
+ * may start with a header line {@code {"servers": N, "preVote": true}} (no {@code event} field)
+ * naming the cluster size and, optionally, whether PreVote is on; without it the checker takes the
+ * largest server id the trace mentions and infers PreVote from the events (see {@link Trace}).
  *
  * <p>Numbers are TLC integers (32 bits): terms, indexes and values must stay below 2^31.
  */
@@ -21,6 +22,9 @@ public final class TraceFormat {
 
   /** The field that makes a line an event; a line without it is the header. */
   public static final String EVENT = "event";
+
+  /** The header's optional field saying whether elections start with a pre-vote round. */
+  public static final String PRE_VOTE = "preVote";
 
   /** The header's field giving the number of servers (ids 1..N). */
   public static final String SERVERS = "servers";

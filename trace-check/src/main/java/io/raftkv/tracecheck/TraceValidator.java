@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * without its post-state and prints the last matched state, what the spec could do there and what
  * the logged action would have produced: the diagnosis.
  *
- * <p>Several traces with the same number of servers share one TLC run (a JVM start and the spec's
+ * <p>Several traces with the same number of servers and PreVote setting share one TLC run (a JVM start and the spec's
  * parsing cost about a second each, more than a few hundred events cost), in separate behaviours.
  */
 public final class TraceValidator {
@@ -118,11 +118,11 @@ public final class TraceValidator {
   /** Checks every file; verdicts in the order of {@code files}. */
   public List<Verdict> validate(List<Path> files) throws IOException, InterruptedException {
     Map<Path, Verdict> verdicts = new LinkedHashMap<>();
-    Map<Integer, List<Trace>> byServers = new TreeMap<>();
+    Map<String, List<Trace>> byConstants = new TreeMap<>();
     for (Path file : files) {
       try {
         Trace trace = Trace.read(file);
-        byServers.computeIfAbsent(trace.servers(), n -> new ArrayList<>()).add(trace);
+        byConstants.computeIfAbsent(trace.servers() + "/" + trace.preVote(), key -> new ArrayList<>()).add(trace);
       } catch (Trace.TraceFormatException e) {
         verdicts.put(file, new Verdict(file, false, 0, 0, 0, null, List.of(), e.getMessage()));
       } catch (IOException e) {
@@ -132,7 +132,7 @@ public final class TraceValidator {
     Path work = workDirectory();
     try {
       int run = 0;
-      for (List<Trace> group : byServers.values()) {
+      for (List<Trace> group : byConstants.values()) {
         for (int from = 0; from < group.size(); from += options.batchSize()) {
           List<Trace> batch = group.subList(from, Math.min(group.size(), from + options.batchSize()));
           for (Verdict verdict : check(batch, work.resolve("run" + (++run)))) {
@@ -267,20 +267,20 @@ public final class TraceValidator {
     }
     module.append("====\n");
     Files.writeString(dir.resolve("TraceRun.tla"), module, StandardCharsets.UTF_8);
-    Files.writeString(dir.resolve("TraceRun.cfg"), config(traces.get(0).servers(), stopAt), StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve("TraceRun.cfg"), config(traces.get(0), stopAt), StandardCharsets.UTF_8);
     return TlcProcess.run(dir, "TraceRun", specDir, stopAt > 0 ? 1 : options.workers(), options.maxHeap());
   }
 
-  private static String config(int servers, int stopAt) {
+  /** The run's configuration; every trace of a run has the servers and PreVote of {@code first}. */
+  private static String config(Trace first, int stopAt) {
+    int servers = first.servers();
     StringBuilder cfg = new StringBuilder();
     cfg.append("CONSTANTS\n  Server = {");
     for (int id = 1; id <= servers; id++) {
       cfg.append(id == 1 ? "" : ", ").append(id);
     }
     cfg.append("}\n  Nil = 0\n  StopAt = ").append(stopAt).append("\n  Traces <- RunTraces\n");
-    for (Map.Entry<String, String> constant : TraceConstants.VALUES.entrySet()) {
-      cfg.append("  ").append(constant.getKey()).append(" = ").append(constant.getValue()).append('\n');
-    }
+    cfg.append("  PreVote = ").append(first.preVote() ? "TRUE" : "FALSE").append('\n');
     cfg.append("INIT TraceInit\nNEXT TraceNext\n");
     if (stopAt > 0) {
       cfg.append("INVARIANT TraceDiagnosis\nACTION_CONSTRAINT TraceDiagnosisStep\n");

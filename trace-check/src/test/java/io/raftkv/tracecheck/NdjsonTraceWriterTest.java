@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,7 +48,7 @@ class NdjsonTraceWriterTest {
     AppendEntriesRequest request = new AppendEntriesRequest(1, 2, 3, 2, 2,
         List.of(Entry.noop(3, 3), Entry.command(4, 3, id(17))), 2);
     AppendEntriesResponse response = new AppendEntriesResponse(2, 1, 3, true, 4, 0, 0);
-    try (NdjsonTraceWriter writer = NdjsonTraceWriter.open(file, OptionalInt.of(3))) {
+    try (NdjsonTraceWriter writer = NdjsonTraceWriter.open(file, new NdjsonTraceWriter.Header(3, true))) {
       writer.on(new RaftEvent.Timeout(2, new NodeState(2, 0, Role.PRE_CANDIDATE, 0, 0, 0)));
       writer.on(new RaftEvent.SendAppendEntries(1, LEADER, request));
       writer.on(new RaftEvent.HandleAppendEntriesRequest(2, new NodeState(3, 0, Role.FOLLOWER, 2, 4, 3), request, response));
@@ -61,6 +60,7 @@ class NdjsonTraceWriterTest {
     }
     Trace trace = Trace.read(file);
     assertEquals(3, trace.servers());
+    assertTrue(trace.preVote());
     assertEquals(7, trace.size());
     assertEquals(2, trace.lineNumbers()[0], "line 1 is the header");
 
@@ -96,11 +96,13 @@ class NdjsonTraceWriterTest {
   @Test
   void withoutHeaderTheServersAreTheLargestIdSeen() throws IOException {
     Path file = dir.resolve("t.ndjson");
-    try (NdjsonTraceWriter writer = NdjsonTraceWriter.open(file, OptionalInt.empty())) {
+    try (NdjsonTraceWriter writer = NdjsonTraceWriter.open(file)) {
       writer.on(new RaftEvent.HandleRequestVoteRequest(3, new NodeState(4, 5, Role.FOLLOWER, 0, 0, 0),
           new RequestVoteRequest(5, 3, 4, false, 0, 0), new RequestVoteResponse(3, 5, 4, false, true)));
     }
-    assertEquals(5, Trace.read(file).servers());
+    Trace trace = Trace.read(file);
+    assertEquals(5, trace.servers());
+    assertFalse(trace.preVote(), "a real vote without any pre-vote or Timeout: PreVote is off");
   }
 
   @Test

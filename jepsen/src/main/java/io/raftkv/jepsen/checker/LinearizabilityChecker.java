@@ -1,5 +1,6 @@
 package io.raftkv.jepsen.checker;
 
+import io.raftkv.jepsen.history.EdnWriter;
 import io.raftkv.jepsen.history.History;
 import io.raftkv.jepsen.history.HistoryFormatException;
 import io.raftkv.jepsen.model.Model;
@@ -110,7 +111,7 @@ public final class LinearizabilityChecker {
   }
 
   private static String describePartition(Object key) {
-    return key == null ? "" : "key " + io.raftkv.jepsen.history.EdnWriter.format(key) + ": ";
+    return key == null ? "" : "key " + EdnWriter.format(key) + ": ";
   }
 
   /** Groups ops by partition, in order of first appearance (each group keeps invocation order). */

@@ -1,5 +1,6 @@
 package io.raftkv.jepsen.checker;
 
+import io.raftkv.jepsen.history.EdnWriter;
 import io.raftkv.jepsen.history.Op;
 import io.raftkv.jepsen.model.Operation;
 import io.raftkv.jepsen.model.Outcome;
@@ -30,10 +31,10 @@ public record PairedOp(Operation operation, Op invocation, Op completion) {
   @Override
   public String toString() {
     String seen = completion == null ? "no completion" : completion.type().wireName()
-        + (operation.observed() ? " " + io.raftkv.jepsen.history.EdnWriter.format(completion.value()) : "");
+        + (operation.observed() ? " " + EdnWriter.format(completion.value()) : "");
     return "process " + invocation.process() + " " + operation.f()
-        + (operation.key() != null ? " key " + io.raftkv.jepsen.history.EdnWriter.format(operation.key()) : "")
-        + " " + io.raftkv.jepsen.history.EdnWriter.format(invocation.value())
+        + (operation.key() != null ? " key " + EdnWriter.format(operation.key()) : "")
+        + " " + EdnWriter.format(invocation.value())
         + " -> " + seen + " (ops " + invocation.index() + (completion == null ? "" : ".." + completion.index()) + ")";
   }
 }

@@ -29,32 +29,31 @@ public final class Pairing {
 
   /** The model ops of {@code history}, in invocation order, each prepared by {@code model}. */
   public static List<PairedOp> pair(History history, Model model, boolean keepFailedCas) throws HistoryFormatException {
-    Map<Object, Op> open = new HashMap<>();
+    Map<Object, Integer> open = new HashMap<>(); // process -> index into pairs of its open op
     List<Op[]> pairs = new ArrayList<>();
-    Map<Op, Integer> pairOf = new HashMap<>();
     for (Op op : history.ops()) {
       if (!op.isClient()) {
         continue;
       }
       if (op.type() == OpType.INVOKE) {
-        Op previous = open.put(op.process(), op);
+        Integer previous = open.put(op.process(), pairs.size());
         if (previous != null) {
           throw new HistoryFormatException(history.source() + ": process " + op.process() + " invokes at op "
-              + op.index() + " while its op " + previous.index() + " is still open");
+              + op.index() + " while its op " + pairs.get(previous)[0].index() + " is still open");
         }
-        pairOf.put(op, pairs.size());
         pairs.add(new Op[] {op, null});
       } else {
-        Op invocation = open.remove(op.process());
-        if (invocation == null) {
+        Integer pair = open.remove(op.process());
+        if (pair == null) {
           throw new HistoryFormatException(history.source() + ": op " + op.index() + " (" + op.type().wireName()
               + ") completes nothing: process " + op.process() + " has no open invocation");
         }
+        Op invocation = pairs.get(pair)[0];
         if (!invocation.f().equals(op.f())) {
           throw new HistoryFormatException(history.source() + ": op " + op.index() + " completes " + op.f()
               + " but process " + op.process() + " invoked " + invocation.f() + " at op " + invocation.index());
         }
-        pairs.get(pairOf.get(invocation))[1] = op;
+        pairs.get(pair)[1] = op;
       }
     }
     List<PairedOp> result = new ArrayList<>(pairs.size());

@@ -41,7 +41,10 @@ final class WglSearch {
   private final Model model;
   private final Operation[] ops;
   private final boolean[] required;
+  /** For an op of unknown outcome: the latest earlier-invoked identical one, or -1. */
+  private final int[] previousTwin;
   private final int requiredCount;
+  private final int optionalCount;
   private final Budget budget;
 
   // The list: node 0 is the head, nodes 1..events are calls and returns, the last is the tail.
@@ -68,6 +71,14 @@ final class WglSearch {
    * @param partition the partition's ops, in invocation order
    */
   WglSearch(Model model, List<PairedOp> partition, Budget budget) {
+    this(model, partition, budget, true);
+  }
+
+  /**
+   * @param dominance prune configurations dominated by one with fewer unknown-outcome ops (off:
+   *     plain equality, as in Lowe's algorithm; for testing that the pruning changes no verdict)
+   */
+  WglSearch(Model model, List<PairedOp> partition, Budget budget, boolean dominance) {
     this.model = model;
     this.budget = budget;
     int n = partition.size();
@@ -88,6 +99,20 @@ final class WglSearch {
       }
     }
     requiredCount = count;
+    // Identical ops of unknown outcome are interchangeable once both are invoked (neither has a
+    // return), so only the earliest-invoked unused one of each kind is ever tried. Any
+    // linearization using a later twin while an earlier one is unused can use the earlier one
+    // instead: it was invoked before, so it fits wherever the later one does. Hence the linearized
+    // twins are always a prefix of their chain, and checking the previous twin suffices.
+    previousTwin = new int[n];
+    HashMap<Operation, Integer> lastOfKind = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      previousTwin[i] = -1;
+      if (!required[i]) {
+        Integer twin = lastOfKind.put(ops[i], i);
+        previousTwin[i] = twin == null ? -1 : twin;
+      }
+    }
     Arrays.sort(events, 0, eventCount);
     tail = eventCount + 1;
     next = new int[eventCount + 2];
@@ -116,12 +141,20 @@ final class WglSearch {
       next[node] = node == tail ? tail : node + 1;
       prev[node] = node == head ? head : node - 1;
     }
+    // Only ops of known outcome enter the hash: the cache groups configurations that differ in
+    // optional ops under one key.
     zobrist = new long[n];
+    long[] requiredMask = new long[Math.max(1, (n + 63) >>> 6)];
     SplittableRandom random = new SplittableRandom(ZOBRIST_SEED);
     for (int i = 0; i < n; i++) {
-      zobrist[i] = random.nextLong();
+      long z = random.nextLong();
+      if (required[i] || !dominance) {
+        zobrist[i] = z;
+        requiredMask[i >>> 6] |= 1L << i;
+      }
     }
-    cache = new ConfigurationCache((n + 63) >>> 6, budget.maxBytes);
+    optionalCount = n - requiredCount;
+    cache = new ConfigurationCache((n + 63) >>> 6, budget.maxBytes, requiredMask, dominance && optionalCount > 0);
   }
 
   private void lift(int call) {
@@ -169,7 +202,13 @@ final class WglSearch {
   private int transition(int state, int op) {
     int target = transitions[state][op];
     if (target == UNCOMPUTED) {
-      Object next = model.step(states.get(state), ops[op]);
+      Object next;
+      try {
+        next = model.step(states.get(state), ops[op]);
+      } catch (RuntimeException e) {
+        throw new ModelFailure("model " + model.name() + " cannot step " + ops[op] + " from state "
+            + model.describe(states.get(state)) + ": " + e, e);
+      }
       target = next == Model.ILLEGAL ? ILLEGAL : intern(next);
       transitions[state][op] = target;
     }
@@ -181,6 +220,8 @@ final class WglSearch {
       return search(diagnose);
     } catch (BudgetExceeded e) {
       return new SearchResult(Verdict.UNKNOWN, e.reason(budget), cache.size(), List.of());
+    } catch (ModelFailure e) {
+      return new SearchResult(Verdict.UNKNOWN, e.getMessage(), cache.size(), List.of());
     } catch (OutOfMemoryError e) {
       return new SearchResult(Verdict.UNKNOWN, "out of memory (" + cache.size() + " configurations cached)",
           cache.size(), List.of());
@@ -189,14 +230,19 @@ final class WglSearch {
 
   private SearchResult search(boolean diagnose) {
     int n = ops.length;
-    long[] linearized = new long[(n + 63) >>> 6];
+    long[] linearized = new long[Math.max(1, (n + 63) >>> 6)];
     long hash = 0;
     int[] stackOp = new int[n];
     int[] stackState = new int[n];
     int depth = 0;
     int state = intern(model.initialState());
+    cache.add(linearized, hash, state);
     int remaining = requiredCount;
     int node = next[head];
+    // Each window of candidates (the calls before the first return) is scanned twice: ops that
+    // certainly took effect first, then ops of unknown outcome, so that configurations with fewer
+    // optional ops are met first and dominate (see ConfigurationCache) those with more.
+    boolean optionalPass = false;
     long steps = 0;
     Diagnostics diagnostics = diagnose ? new Diagnostics() : null;
     while (remaining > 0) {
@@ -209,36 +255,42 @@ final class WglSearch {
         }
       }
       if (node == tail) {
-        // Only unknown-outcome calls are left in the list, so every required op is linearized;
-        // unreachable while remaining > 0, since a required op's return precedes the tail.
+        // Unreachable while remaining > 0: a required op's return precedes the tail.
         throw new IllegalStateException("reached the end with " + remaining + " ops unlinearized");
       }
       int op = nodeOp[node];
       if (nodeIsCall[node]) {
-        int target = transition(state, op);
-        if (target != ILLEGAL) {
-          int word = op >>> 6;
-          long bit = 1L << op;
-          linearized[word] |= bit;
-          long newHash = hash ^ zobrist[op];
-          if (cache.add(linearized, newHash, target)) {
-            stackOp[depth] = op;
-            stackState[depth] = state;
-            depth++;
-            hash = newHash;
-            state = target;
-            if (required[op]) {
-              remaining--;
+        int twin = previousTwin[op];
+        if (required[op] != optionalPass && (twin < 0 || (linearized[twin >>> 6] & (1L << twin)) != 0)) {
+          int target = transition(state, op);
+          if (target != ILLEGAL) {
+            int word = op >>> 6;
+            long bit = 1L << op;
+            linearized[word] |= bit;
+            long newHash = hash ^ zobrist[op];
+            if (cache.add(linearized, newHash, target)) {
+              stackOp[depth] = op;
+              stackState[depth] = state;
+              depth++;
+              hash = newHash;
+              state = target;
+              if (required[op]) {
+                remaining--;
+              }
+              lift(node);
+              node = next[head];
+              optionalPass = false;
+              continue;
             }
-            lift(node);
-            node = next[head];
-            continue;
+            linearized[word] &= ~bit;
           }
-          linearized[word] &= ~bit;
         }
         node = next[node];
+      } else if (!optionalPass && optionalCount > 0) {
+        optionalPass = true;
+        node = next[head];
       } else {
-        // The return of an op not yet linearized: the current prefix cannot be extended.
+        // The return of an op not yet linearized, every candidate tried: backtrack.
         if (diagnose) {
           diagnostics.blocked(stackOp, stackState, depth, state, op);
         }
@@ -256,6 +308,7 @@ final class WglSearch {
         }
         unlift(callNode[top]);
         node = next[callNode[top]];
+        optionalPass = !required[top];
       }
     }
     return new SearchResult(Verdict.LINEARIZABLE, null, cache.size(), List.of());
@@ -294,6 +347,13 @@ final class WglSearch {
     }
   }
 
+  /** A model that threw instead of answering: the history holds values it cannot interpret. */
+  static final class ModelFailure extends RuntimeException {
+    ModelFailure(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /** Why a search stopped early; preallocated and stackless, as it is control flow out of the loop. */
   static final class BudgetExceeded extends RuntimeException {
     static final BudgetExceeded TIME = new BudgetExceeded("time");
@@ -314,24 +374,40 @@ final class WglSearch {
   }
 
   /**
-   * The set of visited configurations: (linearized bitset, state id), open addressing with linear
-   * probing over flat arrays; entry {@code e}'s bitset is {@code bits[e*words .. (e+1)*words)}.
+   * The visited configurations (linearized bitset, state id), with dominance: a configuration is
+   * pruned if one with the same state, the same linearized ops of known outcome and a subset of
+   * its linearized ops of unknown outcome was visited. Sound because ops of unknown outcome have
+   * no return: with fewer of them used, every continuation of the larger set is still available
+   * (the same ops remain to do, under the same real-time constraints), so the larger set has a
+   * success only if the smaller one has. Without ops of unknown outcome this is plain equality.
+   *
+   * <p>Layout: open addressing with linear probing over "key" entries (state plus the bits of
+   * known-outcome ops; the hash covers only those); each key heads a list of entries differing
+   * in their unknown-outcome bits, linked by {@code nextSame}. Entry {@code e}'s bitset is
+   * {@code bits[e*words .. (e+1)*words)}.
    */
   static final class ConfigurationCache {
     private final int words;
     private final long maxBytes;
+    private final long[] requiredMask;
+    private final boolean anyOptional;
     private long[] bits;
     private long[] hashes;
     private int[] stateOf;
+    private int[] nextSame;
     private int[] table;
     private int size;
+    private int keys;
 
-    ConfigurationCache(int words, long maxBytes) {
+    ConfigurationCache(int words, long maxBytes, long[] requiredMask, boolean anyOptional) {
       this.words = Math.max(1, words);
       this.maxBytes = maxBytes;
+      this.requiredMask = requiredMask;
+      this.anyOptional = anyOptional;
       bits = new long[64 * this.words];
       hashes = new long[64];
       stateOf = new int[64];
+      nextSame = new int[64];
       table = new int[128];
     }
 
@@ -340,7 +416,7 @@ final class WglSearch {
     }
 
     long bytes() {
-      return 8L * bits.length + 8L * hashes.length + 4L * stateOf.length + 4L * table.length;
+      return 8L * bits.length + 8L * hashes.length + 4L * stateOf.length + 4L * nextSame.length + 4L * table.length;
     }
 
     private static long mix(long hash, int state) {
@@ -350,39 +426,100 @@ final class WglSearch {
       return h ^ (h >>> 33);
     }
 
-    /** Adds the configuration; returns false if it was already present. */
-    boolean add(long[] linearized, long zobristHash, int state) {
-      long h = mix(zobristHash, state);
+    /**
+     * Adds the configuration; returns false if it (or a configuration dominating it) was already
+     * visited. {@code requiredHash} must cover only the bits of known-outcome ops.
+     */
+    boolean add(long[] linearized, long requiredHash, int state) {
+      long h = mix(requiredHash, state);
       int mask = table.length - 1;
       int slot = (int) h & mask;
       while (true) {
-        int entry = table[slot] - 1;
-        if (entry < 0) {
+        int key = table[slot] - 1;
+        if (key < 0) {
           break;
         }
-        if (hashes[entry] == h && stateOf[entry] == state && sameBits(entry, linearized)) {
-          return false;
+        if (hashes[key] == h && stateOf[key] == state && sameRequired(key, linearized)) {
+          return addMember(key, linearized);
         }
         slot = (slot + 1) & mask;
       }
+      int entry = newEntry(h, state, linearized);
+      table[slot] = entry + 1;
+      keys++;
+      if (2 * keys > table.length) {
+        growTable();
+      }
+      return true;
+    }
+
+    private boolean addMember(int key, long[] linearized) {
+      if (!anyOptional) {
+        return false; // same required bits are the same bits
+      }
+      for (int m = key; m >= 0; m = nextSame[m]) {
+        if (subsetOf(m, linearized)) {
+          return false;
+        }
+      }
+      // Not dominated. If it dominates a stored member, let it take that member's place.
+      for (int m = key; m >= 0; m = nextSame[m]) {
+        if (supersetOf(m, linearized)) {
+          System.arraycopy(linearized, 0, bits, m * words, words);
+          return true;
+        }
+      }
+      int entry = newEntry(hashes[key], stateOf[key], linearized);
+      nextSame[entry] = nextSame[key];
+      nextSame[key] = entry;
+      return true;
+    }
+
+    private int newEntry(long h, int state, long[] linearized) {
       if (size == hashes.length) {
         growEntries();
       }
       int entry = size++;
       hashes[entry] = h;
       stateOf[entry] = state;
+      nextSame[entry] = -1;
       System.arraycopy(linearized, 0, bits, entry * words, words);
-      table[slot] = entry + 1;
-      if (2 * size > table.length) {
-        growTable();
+      return entry;
+    }
+
+    private boolean sameRequired(int entry, long[] linearized) {
+      int base = entry * words;
+      if (!anyOptional) {
+        for (int w = 0; w < words; w++) {
+          if (bits[base + w] != linearized[w]) {
+            return false;
+          }
+        }
+        return true;
+      }
+      for (int w = 0; w < words; w++) {
+        if (((bits[base + w] ^ linearized[w]) & requiredMask[w]) != 0) {
+          return false;
+        }
       }
       return true;
     }
 
-    private boolean sameBits(int entry, long[] linearized) {
+    /** Whether entry's bits are a subset of {@code linearized}. */
+    private boolean subsetOf(int entry, long[] linearized) {
       int base = entry * words;
       for (int w = 0; w < words; w++) {
-        if (bits[base + w] != linearized[w]) {
+        if ((bits[base + w] & ~linearized[w]) != 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private boolean supersetOf(int entry, long[] linearized) {
+      int base = entry * words;
+      for (int w = 0; w < words; w++) {
+        if ((linearized[w] & ~bits[base + w]) != 0) {
           return false;
         }
       }
@@ -391,13 +528,14 @@ final class WglSearch {
 
     private void growEntries() {
       int capacity = hashes.length * 2;
-      long projected = bytes() + (8L * words + 12L) * hashes.length;
+      long projected = bytes() + (8L * words + 16L) * hashes.length;
       if (projected > maxBytes || (long) capacity * words > Integer.MAX_VALUE - 8) {
         throw BudgetExceeded.MEMORY;
       }
       bits = Arrays.copyOf(bits, capacity * words);
       hashes = Arrays.copyOf(hashes, capacity);
       stateOf = Arrays.copyOf(stateOf, capacity);
+      nextSame = Arrays.copyOf(nextSame, capacity);
     }
 
     private void growTable() {
@@ -407,12 +545,16 @@ final class WglSearch {
       }
       int[] grown = new int[capacity];
       int mask = capacity - 1;
-      for (int entry = 0; entry < size; entry++) {
-        int slot = (int) hashes[entry] & mask;
-        while (grown[slot] != 0) {
-          slot = (slot + 1) & mask;
+      for (int slot = 0; slot < table.length; slot++) {
+        int key = table[slot] - 1;
+        if (key < 0) {
+          continue;
         }
-        grown[slot] = entry + 1;
+        int target = (int) hashes[key] & mask;
+        while (grown[target] != 0) {
+          target = (target + 1) & mask;
+        }
+        grown[target] = key + 1;
       }
       table = grown;
     }

@@ -14,11 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The window of history around an anomaly as a self-contained HTML page: one lane per process,
- * one bar per op from invocation to completion. The horizontal axis is history position (real-time
- * order is file order; {@code :time} may be absent or disagree). Colours: ok green, info / open
+ * one bar per op of the failing partition from invocation to completion. The horizontal axis is
+ * the order of the drawn events (real-time order is file order; {@code :time} may be absent or
+ * disagree). Colours: ok green, info / open
  * orange, fail grey; the op that cannot be linearized is red, the ops of the first longest prefix
  * are outlined and numbered in linearization order. Hovering a bar shows the op.
  */
@@ -47,11 +49,11 @@ public final class TimelineHtml {
     anomaly.lastOk().forEach(op -> lastOk.add(op.invocation().index()));
     int blocking = anomaly.blocking().invocation().index();
 
-    // Bars: every client op invoked or completed inside the window, clipped to it.
+    // Bars: every client op of the failing partition invoked or completed inside the window.
     Map<Object, Op> open = new HashMap<>();
     List<Op[]> bars = new ArrayList<>();
     for (Op op : history.ops()) {
-      if (!op.isClient()) {
+      if (!op.isClient() || !inPartition(op, anomaly.partition())) {
         continue;
       }
       if (op.type() == OpType.INVOKE) {
@@ -68,6 +70,17 @@ public final class TimelineHtml {
         bars.add(new Op[] {invocation, null});
       }
     }
+    // The x axis is the rank of each drawn event among the drawn events: real-time order without
+    // the gaps other keys' ops would leave. Ops still open past the window end at its right edge.
+    TreeSet<Integer> positions = new TreeSet<>();
+    for (Op[] bar : bars) {
+      positions.add(Math.max(bar[0].index(), from - 1));
+      positions.add(bar[1] == null ? to + 1 : Math.min(bar[1].index(), to + 1));
+    }
+    Map<Integer, Integer> rank = new HashMap<>();
+    for (int position : positions) {
+      rank.put(position, rank.size());
+    }
     TreeMap<String, Integer> lanes = new TreeMap<>((a, b) -> {
       boolean na = a.matches("-?\\d+");
       boolean nb = b.matches("-?\\d+");
@@ -83,7 +96,7 @@ public final class TimelineHtml {
     for (Map.Entry<String, Integer> e : lanes.entrySet()) {
       e.setValue(lane++);
     }
-    int steps = to - from + 3;
+    int steps = rank.size() + 1;
     int width = LABEL_WIDTH + steps * STEP_WIDTH;
     int height = Math.max(1, lanes.size()) * LANE_HEIGHT + 30;
 
@@ -110,7 +123,7 @@ public final class TimelineHtml {
       sb.append(", key <code>").append(escape(EdnWriter.format(anomaly.partition()))).append("</code>");
     }
     sb.append(". History ops ").append(from).append("..").append(to).append(" of ").append(history.size())
-        .append(" (x axis: position in the history, which is real-time order).</p>\n");
+        .append(" (x axis: order of the drawn events, which is real-time order; only ops of this partition are drawn).</p>\n");
     sb.append("<p><span class=\"bar blocking\" style=\"position:static;padding:2px 6px\">cannot be linearized</span> ")
         .append(escape(anomaly.blocking().toString())).append("</p>\n");
     sb.append("<p>Outlined bars: the first longest linearizable prefix, numbered in linearization order")
@@ -125,8 +138,8 @@ public final class TimelineHtml {
     for (Op[] bar : bars) {
       Op invocation = bar[0];
       Op completion = bar[1];
-      int start = Math.max(invocation.index(), from - 1) - from + 1;
-      int end = (completion == null ? to + 1 : Math.min(completion.index(), to + 1)) - from + 1;
+      int start = rank.get(Math.max(invocation.index(), from - 1));
+      int end = rank.get(completion == null ? to + 1 : Math.min(completion.index(), to + 1));
       String kind = completion == null || completion.type() == OpType.INFO ? "info"
           : completion.type() == OpType.OK ? "ok" : "fail";
       StringBuilder classes = new StringBuilder("bar ").append(kind);
@@ -173,6 +186,17 @@ public final class TimelineHtml {
     }
     sb.append("</table>\n</body></html>\n");
     return sb.toString();
+  }
+
+  /** Whether {@code op} addresses the partition (its :key, or a [key value] tuple's key). */
+  private static boolean inPartition(Op op, Object partition) {
+    if (partition == null) {
+      return true;
+    }
+    if (op.key() != null) {
+      return partition.equals(op.key());
+    }
+    return op.value() instanceof List<?> tuple && tuple.size() == 2 && partition.equals(tuple.get(0));
   }
 
   static String escape(String text) {

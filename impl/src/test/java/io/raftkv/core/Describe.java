@@ -1,0 +1,64 @@
+package io.raftkv.core;
+
+import io.raftkv.core.Message.AppendEntriesRequest;
+import io.raftkv.core.Message.AppendEntriesResponse;
+import io.raftkv.core.Message.RequestVoteRequest;
+import io.raftkv.core.Message.RequestVoteResponse;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Compact, stable text for messages, events and states, as printed in scenario files. */
+final class Describe {
+    private Describe() {}
+
+    static String message(Message message) {
+        String route = message.from() + "->" + message.to() + " t" + message.term();
+        return switch (message) {
+            case RequestVoteRequest m -> (m.prevote() ? "PreVote " : "Vote ") + route + " last=" + m.lastLogIndex()
+                    + "@" + m.lastLogTerm();
+            case RequestVoteResponse m -> (m.prevote() ? "PreVoteResp " : "VoteResp ") + route
+                    + (m.voteGranted() ? " granted" : " rejected");
+            case AppendEntriesRequest m -> "App " + route + " prev=" + m.prevLogIndex() + "@" + m.prevLogTerm()
+                    + " " + entries(m.entries()) + " commit=" + m.commitIndex();
+            case AppendEntriesResponse m -> "AppResp " + route + (m.success()
+                    ? " ok match=" + m.matchIndex()
+                    : " reject match=" + m.matchIndex() + " conflict=" + m.conflictIndex() + "@" + m.conflictTerm());
+        };
+    }
+
+    static String entries(List<Entry> entries) {
+        return entries.stream().map(Entry::toString).collect(Collectors.joining(" ", "[", "]"));
+    }
+
+    static String state(NodeState state) {
+        return "t" + state.currentTerm() + " v" + state.votedFor() + " " + role(state.role()) + " commit="
+                + state.commitIndex() + " last=" + state.logLength() + "@" + state.lastLogTerm();
+    }
+
+    static String role(Role role) {
+        return switch (role) {
+            case FOLLOWER -> "Follower";
+            case PRE_CANDIDATE -> "PreCandidate";
+            case CANDIDATE -> "Candidate";
+            case LEADER -> "Leader";
+        };
+    }
+
+    /** One event line: "node Event details | post-state". */
+    static String event(RaftEvent event) {
+        String details = switch (event) {
+            case RaftEvent.ClientRequest e -> " " + e.entry();
+            case RaftEvent.SendAppendEntries e -> " " + message(e.msg());
+            case RaftEvent.SendHeartbeat e -> " " + message(e.msg());
+            case RaftEvent.HandleAppendEntriesRequest e -> " " + message(e.msg()) + " => " + message(e.reply());
+            case RaftEvent.HandleAppendEntriesResponse e -> " " + message(e.msg());
+            case RaftEvent.HandleRequestVoteRequest e -> " " + message(e.msg()) + " => " + message(e.reply());
+            case RaftEvent.HandleRequestVoteResponse e -> " " + message(e.msg());
+            case RaftEvent.StepDown e -> " (" + e.reason() + ")";
+            case RaftEvent.DropMessage e -> " " + message(e.msg()) + " (" + e.reason() + ")";
+            case RaftEvent.DuplicateMessage e -> " " + message(e.msg());
+            default -> "";
+        };
+        return event.node() + " " + event.name() + details + " | " + state(event.state());
+    }
+}

@@ -1,0 +1,220 @@
+package io.raftkv.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.raftkv.core.Message.AppendEntriesRequest;
+import io.raftkv.core.Message.AppendEntriesResponse;
+import io.raftkv.core.Message.RequestVoteRequest;
+import io.raftkv.core.Message.RequestVoteResponse;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Unit tests of the node's contracts that scenario files show only indirectly: configuration
+ * validation, determinism by seed, the Ready contract (what may leave before persisting, what only
+ * after), return values instead of exceptions for expected outcomes, the post-state carried by
+ * events, and the always-on assertions firing on an impossible input.
+ */
+class RaftNodeTest {
+    private static final Config THREE = Config.ofSize(3);
+
+    private static RaftNode follower(int id, List<RaftEvent> events) {
+        return RaftNode.create(THREE, id, 42, events::add);
+    }
+
+    @Test
+    void invalidConfigurationsAreRejectedWithClearMessages() {
+        assertMessage(() -> Config.defaults(List.of()), "at least one node");
+        assertMessage(() -> Config.defaults(List.of(2, 1)), "strictly ascending");
+        assertMessage(() -> Config.defaults(List.of(0, 1)), ">= 1");
+        assertMessage(() -> THREE.withElectionTimeoutTicks(10, 10), "must exceed electionTimeoutTicksMin");
+        assertMessage(() -> THREE.withHeartbeatIntervalTicks(10), "heartbeatIntervalTicks must be in [1, electionTimeoutTicksMin=10)");
+        assertMessage(() -> THREE.withMaxInflightMessages(0), "maxInflightMessages must be >= 1");
+        assertMessage(() -> THREE.withMaxMessageBytes(0), "maxMessageBytes must be >= 1");
+        assertMessage(() -> RaftNode.create(THREE, 4, 1, RaftObserver.NONE), "not one of the members");
+        assertMessage(() -> new DurableState(new HardState(1, 0, 3), 0, 0, List.of(Entry.noop(1, 1))),
+                "beyond the last stored index");
+        assertMessage(() -> new DurableState(new HardState(1, 0, 0), 0, 0, List.of(Entry.noop(2, 1))),
+                "contiguous");
+    }
+
+    private static void assertMessage(Runnable action, String expected) {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, action::run);
+        assertTrue(error.getMessage().contains(expected), "message '" + error.getMessage() + "' lacks '" + expected + "'");
+    }
+
+    @Test
+    void theElectionTimeoutIsDrawnFromTheSeedOnly() {
+        List<Integer> timeouts = new ArrayList<>();
+        for (long seed = 1; seed <= 20; seed++) {
+            int first = ticksUntilTimeout(seed);
+            assertEquals(first, ticksUntilTimeout(seed), "same seed, same timeout");
+            assertTrue(first >= THREE.electionTimeoutTicksMin() && first < THREE.electionTimeoutTicksMax(),
+                    "timeout " + first + " outside [min, max)");
+            timeouts.add(first);
+        }
+        assertTrue(timeouts.stream().distinct().count() > 3, "timeouts should vary with the seed: " + timeouts);
+    }
+
+    private static int ticksUntilTimeout(long seed) {
+        RaftNode node = RaftNode.create(THREE, 1, seed, RaftObserver.NONE);
+        int ticks = 0;
+        while (node.role() == Role.FOLLOWER) {
+            node.tick();
+            ticks++;
+        }
+        assertEquals(Role.PRE_CANDIDATE, node.role());
+        return ticks;
+    }
+
+    @Test
+    void aVoteGrantLeavesOnlyAfterTheVoteIsPersisted() {
+        List<RaftEvent> events = new ArrayList<>();
+        RaftNode node = follower(2, events);
+        node.step(new RequestVoteRequest(1, 2, 1, false, 0, 0));
+        Ready ready = node.ready();
+        assertEquals(new HardState(1, 1, 0), ready.hardState(), "the vote is in this batch's hard state");
+        assertEquals(List.of(), ready.messages());
+        assertEquals(List.of(new RequestVoteResponse(2, 1, 1, false, true)), ready.messagesAfterPersist());
+        node.advance(ready);
+        assertFalse(node.hasReady());
+        assertEquals(new HardState(1, 1, 0), node.durableState().hardState());
+        RaftEvent.HandleRequestVoteRequest event = assertInstanceOf(RaftEvent.HandleRequestVoteRequest.class,
+                events.get(events.size() - 1));
+        assertEquals(new NodeState(1, 1, Role.FOLLOWER, 0, 0, 0), event.state(), "events carry the post-state");
+    }
+
+    @Test
+    void anAppendAcknowledgementLeavesAfterTheEntriesArePersisted() {
+        RaftNode node = follower(2, new ArrayList<>());
+        List<Entry> entries = List.of(Entry.noop(1, 1), Entry.command(2, 1, new byte[] {7}));
+        node.step(new AppendEntriesRequest(1, 2, 1, 0, 0, entries, 1));
+        Ready ready = node.ready();
+        assertEquals(entries, ready.entriesToPersist());
+        assertEquals(List.of(Entry.noop(1, 1)), ready.committedEntries(), "commit 1 is in the same batch");
+        assertEquals(List.of(), ready.messages());
+        assertEquals(List.of(new AppendEntriesResponse(2, 1, 1, true, 2, 0, 0)), ready.messagesAfterPersist());
+        node.advance(ready);
+        assertEquals(entries, node.durableState().entries());
+        assertEquals(1, node.appliedIndex());
+    }
+
+    @Test
+    void theReadyContractIsEnforced() {
+        RaftNode node = follower(2, new ArrayList<>());
+        node.step(new RequestVoteRequest(1, 2, 1, false, 0, 0));
+        Ready ready = node.ready();
+        assertThrows(IllegalStateException.class, node::ready, "a second Ready before advance");
+        assertFalse(node.hasReady(), "no Ready while one is outstanding");
+        Ready other = new Ready(null, List.of(), List.of(), List.of(), List.of());
+        assertThrows(IllegalArgumentException.class, () -> node.advance(other));
+        node.advance(ready);
+        assertThrows(IllegalArgumentException.class, () -> node.advance(ready), "advancing twice");
+    }
+
+    @Test
+    void proposalsOnANonLeaderAreReturnValues() {
+        RaftNode node = follower(2, new ArrayList<>());
+        assertEquals(new ProposeResult.NotLeader(0), node.propose(new byte[] {1}));
+        node.step(new AppendEntriesRequest(3, 2, 1, 0, 0, List.of(Entry.noop(1, 1)), 0));
+        assertEquals(new ProposeResult.NotLeader(3), node.propose(new byte[] {1}), "the leader hint");
+        assertThrows(IllegalArgumentException.class, () -> node.propose(null));
+    }
+
+    @Test
+    void aStaleAppendNeverLowersTheCommitIndexNorRemovesEntries() {
+        RaftNode node = follower(2, new ArrayList<>());
+        List<Entry> entries = List.of(Entry.noop(1, 1), Entry.command(2, 1, new byte[] {1}),
+                Entry.command(3, 1, new byte[] {2}));
+        node.step(new AppendEntriesRequest(1, 2, 1, 0, 0, entries, 3));
+        assertEquals(3, node.commitIndex());
+        node.step(new AppendEntriesRequest(1, 2, 1, 0, 0, entries.subList(0, 1), 1));
+        assertEquals(3, node.commitIndex());
+        assertEquals(3, node.lastIndex());
+    }
+
+    @Test
+    void restartKeepsTheDurableStateAndReportsIt() {
+        List<RaftEvent> events = new ArrayList<>();
+        DurableState durable = new DurableState(new HardState(5, 3, 1), 0, 0,
+                List.of(Entry.noop(1, 2), Entry.command(2, 5, new byte[] {9})));
+        RaftNode node = RaftNode.restart(THREE, 1, 7, durable, events::add);
+        assertEquals(List.of(new RaftEvent.Restart(1, new NodeState(5, 3, Role.FOLLOWER, 1, 2, 5))), events);
+        assertEquals(durable, node.durableState());
+        Ready ready = node.ready();
+        assertNull(ready.hardState(), "nothing new to persist");
+        assertEquals(List.of(Entry.noop(1, 2)), ready.committedEntries(), "committed entries are applied again");
+    }
+
+    @Test
+    void committedEntriesAreHandedOutInBoundedBatches() {
+        List<Entry> entries = new ArrayList<>();
+        for (long index = 1; index <= 5; index++) {
+            entries.add(Entry.command(index, 1, new byte[10]));
+        }
+        DurableState durable = new DurableState(new HardState(1, 0, 5), 0, 0, entries);
+        long twoEntries = 2 * entries.get(0).sizeBytes();
+        RaftNode node = RaftNode.restart(THREE.withMaxCommittedBytesPerReady(twoEntries), 1, 1, durable,
+                RaftObserver.NONE);
+        List<Integer> batchSizes = new ArrayList<>();
+        List<Entry> applied = new ArrayList<>();
+        while (node.hasReady()) {
+            Ready ready = node.ready();
+            batchSizes.add(ready.committedEntries().size());
+            applied.addAll(ready.committedEntries());
+            node.advance(ready);
+        }
+        assertEquals(List.of(2, 2, 1), batchSizes);
+        assertEquals(entries, applied);
+        assertEquals(5, node.appliedIndex());
+    }
+
+    @Test
+    void theAssertionsStopANodeFacingTwoLeadersInOneTerm() {
+        Config single = Config.defaults(List.of(1, 2, 3));
+        RaftNode node = RaftNode.create(single, 1, 3, RaftObserver.NONE);
+        node.campaign();
+        node.step(new RequestVoteResponse(2, 1, 1, true, true));
+        node.step(new RequestVoteResponse(2, 1, 1, false, true));
+        assertEquals(Role.LEADER, node.role());
+        AppendEntriesRequest impossible = new AppendEntriesRequest(3, 1, 1, 0, 0, List.of(), 0);
+        Assert.InvariantViolation error = assertThrows(Assert.InvariantViolation.class, () -> node.step(impossible));
+        assertTrue(error.getMessage().contains("two leaders in term 1"), error.getMessage());
+    }
+
+    @Test
+    void aMessageForAnotherNodeIsACallerBug() {
+        RaftNode node = follower(2, new ArrayList<>());
+        assertThrows(IllegalArgumentException.class, () -> node.step(new RequestVoteRequest(1, 3, 1, false, 0, 0)));
+    }
+
+    @Test
+    void differentSeedsGiveDifferentButReproducibleHistories() {
+        assertEquals(history(11), history(11));
+        assertNotEquals(history(11), history(12));
+    }
+
+    /** The events of a 3-node cluster, all messages delivered in order, for 60 rounds of ticks. */
+    private static List<String> history(long seed) {
+        List<String> events = new ArrayList<>();
+        StringBuilder ignored = new StringBuilder();
+        ScenarioCluster cluster = new ScenarioCluster(THREE, seed, ignored);
+        cluster.printEvents = true;
+        for (int round = 0; round < 60; round++) {
+            for (int id : cluster.ids()) {
+                cluster.onNode(id, RaftNode::tick);
+            }
+            cluster.deliver(message -> true);
+        }
+        ignored.toString().lines().forEach(events::add);
+        assertTrue(events.stream().anyMatch(line -> line.contains("BecomeLeader")), "someone should lead");
+        return events;
+    }
+}

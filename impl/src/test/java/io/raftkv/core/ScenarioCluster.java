@@ -1,0 +1,259 @@
+package io.raftkv.core;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * A small, fully scripted cluster for scenario files: every message waits in one ordered in-flight
+ * list until a command delivers, drops, duplicates or reorders it; nothing happens on its own. Each
+ * node's Ready is handled right after every input (persist to the node's "disk", queue messages,
+ * apply committed entries, advance), so a node's durable state is always its last Ready.
+ *
+ * <p>This is not the randomized simulator (io.raftkv.sim); it is the datadriven harness that lets a
+ * scenario file force one precise interleaving and print what the nodes did.
+ */
+final class ScenarioCluster {
+    /** Durable state of one node as the harness stored it, and what it applied. */
+    static final class Disk {
+        HardState hardState = HardState.EMPTY;
+        long snapshotIndex;
+        long snapshotTerm;
+        final List<Entry> entries = new ArrayList<>();
+        final List<Entry> applied = new ArrayList<>();
+
+        DurableState durable() {
+            return new DurableState(hardState, snapshotIndex, snapshotTerm, entries);
+        }
+
+        /** Persisting entries from index k replaces every stored entry at index >= k (Ready's contract). */
+        void persist(List<Entry> batch) {
+            if (batch.isEmpty()) {
+                return;
+            }
+            int keep = Math.toIntExact(batch.get(0).index() - snapshotIndex - 1);
+            entries.subList(keep, entries.size()).clear();
+            entries.addAll(batch);
+        }
+    }
+
+    private final Config config;
+    private final long seed;
+    private final StringBuilder out;
+    private final TreeMap<Integer, RaftNode> nodes = new TreeMap<>();
+    private final TreeMap<Integer, Disk> disks = new TreeMap<>();
+    private final TreeSet<Integer> crashed = new TreeSet<>();
+    private final TreeMap<Integer, Integer> restarts = new TreeMap<>();
+    /** Directed links that lose every message ("from->to"); a partition cuts both directions. */
+    private final TreeSet<String> cutLinks = new TreeSet<>();
+    final List<Message> inFlight = new ArrayList<>();
+    boolean printEvents = true;
+
+    ScenarioCluster(Config config, long seed, StringBuilder out) {
+        this.config = config;
+        this.seed = seed;
+        this.out = out;
+        for (int id : config.members()) {
+            disks.put(id, new Disk());
+            nodes.put(id, RaftNode.create(config, id, nodeSeed(id), this::record));
+        }
+    }
+
+    Config config() {
+        return config;
+    }
+
+    RaftNode node(int id) {
+        RaftNode node = nodes.get(id);
+        if (node == null) {
+            throw new IllegalArgumentException("no node " + id);
+        }
+        if (crashed.contains(id)) {
+            throw new IllegalArgumentException("node " + id + " is crashed");
+        }
+        return node;
+    }
+
+    boolean isCrashed(int id) {
+        return crashed.contains(id);
+    }
+
+    Disk disk(int id) {
+        return disks.get(id);
+    }
+
+    private long nodeSeed(int id) {
+        return seed * 1_000_003L + id * 7919L + restarts.getOrDefault(id, 0) * 104_729L;
+    }
+
+    void record(RaftEvent event) {
+        if (printEvents) {
+            out.append(Describe.event(event)).append('\n');
+        }
+    }
+
+    /** Runs an input on a live node and then handles its Ready batches. */
+    void onNode(int id, java.util.function.Consumer<RaftNode> input) {
+        RaftNode node = node(id);
+        input.accept(node);
+        handleReady(id);
+    }
+
+    void handleReady(int id) {
+        RaftNode node = nodes.get(id);
+        Disk disk = disks.get(id);
+        while (node.hasReady()) {
+            Ready ready = node.ready();
+            if (ready.hardState() != null) {
+                disk.hardState = ready.hardState();
+            }
+            disk.persist(ready.entriesToPersist());
+            inFlight.addAll(ready.messages());
+            inFlight.addAll(ready.messagesAfterPersist());
+            disk.applied.addAll(ready.committedEntries());
+            node.advance(ready);
+            Assert.check(node.durableState().equals(disk.durable()),
+                    "node %d: durableState() differs from what its Readies persisted", id);
+        }
+    }
+
+    /** Delivers, in order, the messages in flight now that match; messages they cause wait. */
+    int deliver(Predicate<Message> which) {
+        List<Message> batch = new ArrayList<>();
+        inFlight.removeIf(message -> which.test(message) && batch.add(message));
+        for (Message message : batch) {
+            deliverOne(message);
+        }
+        return batch.size();
+    }
+
+    private void deliverOne(Message message) {
+        int to = message.to();
+        if (cutLinks.contains(message.from() + "->" + to)) {
+            record(new RaftEvent.DropMessage(message, stateOf(to), "network: link cut"));
+        } else if (crashed.contains(to)) {
+            record(new RaftEvent.DropMessage(message, stateOf(to), "network: destination crashed"));
+        } else {
+            onNode(to, node -> node.step(message));
+        }
+    }
+
+    /** Delivers until nothing is in flight (bounded, so a livelock fails instead of hanging). */
+    int stabilize() {
+        int rounds = 0;
+        while (!inFlight.isEmpty()) {
+            Assert.check(++rounds <= 1000, "no quiescence after 1000 delivery rounds");
+            deliver(message -> true);
+        }
+        return rounds;
+    }
+
+    int drop(Predicate<Message> which) {
+        List<Message> batch = new ArrayList<>();
+        inFlight.removeIf(message -> which.test(message) && batch.add(message));
+        for (Message message : batch) {
+            record(new RaftEvent.DropMessage(message, stateOf(message.to()), "network: dropped by scenario"));
+        }
+        return batch.size();
+    }
+
+    int duplicate(Predicate<Message> which) {
+        List<Message> copies = inFlight.stream().filter(which).toList();
+        for (Message message : copies) {
+            inFlight.add(message);
+            record(new RaftEvent.DuplicateMessage(message, stateOf(message.to())));
+        }
+        return copies.size();
+    }
+
+    /** Reverses the order of the matching in-flight messages among themselves. */
+    void reorder(Predicate<Message> which) {
+        List<Integer> positions = new ArrayList<>();
+        for (int k = 0; k < inFlight.size(); k++) {
+            if (which.test(inFlight.get(k))) {
+                positions.add(k);
+            }
+        }
+        List<Message> picked = positions.stream().map(inFlight::get).toList();
+        for (int k = 0; k < positions.size(); k++) {
+            inFlight.set(positions.get(k), picked.get(picked.size() - 1 - k));
+        }
+    }
+
+    NodeState stateOf(int id) {
+        return crashed.contains(id) ? NodeState.of(disks.get(id).durable()) : nodes.get(id).state();
+    }
+
+    void partition(List<List<Integer>> groups) {
+        cutLinks.clear();
+        for (List<Integer> a : groups) {
+            for (List<Integer> b : groups) {
+                if (a != b) {
+                    for (int from : a) {
+                        for (int to : b) {
+                            cutLinks.add(from + "->" + to);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    void cut(int from, int to) {
+        cutLinks.add(from + "->" + to);
+    }
+
+    void heal() {
+        cutLinks.clear();
+    }
+
+    List<String> cutLinks() {
+        return new ArrayList<>(cutLinks);
+    }
+
+    void crash(int id) {
+        node(id);
+        crashed.add(id);
+    }
+
+    /** Restarts a crashed node from its disk (spec Restart). */
+    void restart(int id) {
+        Assert.check(crashed.contains(id), "node %d is not crashed", id);
+        crashed.remove(id);
+        restarts.merge(id, 1, Integer::sum);
+        Disk disk = disks.get(id);
+        disk.applied.clear(); // the state machine is rebuilt from the log
+        nodes.put(id, RaftNode.restart(config, id, nodeSeed(id), disk.durable(), this::record));
+        handleReady(id);
+    }
+
+    /** Replaces a node's disk and restarts it from there: how a scenario sets up a given log. */
+    void restartWith(int id, HardState hardState, long snapshotIndex, long snapshotTerm, long[] terms) {
+        Disk disk = new Disk();
+        disk.hardState = hardState;
+        disk.snapshotIndex = snapshotIndex;
+        disk.snapshotTerm = snapshotTerm;
+        for (int k = 0; k < terms.length; k++) {
+            long index = snapshotIndex + k + 1;
+            byte[] data = ("v" + index + "." + terms[k]).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            disk.entries.add(new Entry(index, terms[k], EntryType.COMMAND, data));
+        }
+        disks.put(id, disk);
+        crashed.add(id);
+        restart(id);
+    }
+
+    Iterable<Integer> ids() {
+        return nodes.keySet();
+    }
+
+    static long[] parseTerms(String csv) {
+        if (csv.isEmpty()) {
+            return new long[0];
+        }
+        return Arrays.stream(csv.split(",")).mapToLong(Long::parseLong).toArray();
+    }
+}

@@ -1,0 +1,271 @@
+package io.raftkv.core;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * Runs one scenario command and returns its output: the events the nodes emitted while it ran
+ * (one line each: node, spec action, details, post-state) followed by what the command prints.
+ *
+ * <pre>
+ * cluster N [prevote=on|off] [checkquorum=on|off] [timeout=MIN..MAX] [heartbeat=H] [inflight=K]
+ *           [maxbytes=B] [uncommitted=B] [seed=S]      a fresh cluster of nodes 1..N
+ * events on|off                 print events (default on)
+ * campaign N                    node N's election timeout fires now
+ * tick N|all [xK]               K ticks (default 1)
+ * run K                         K rounds of: tick every live node, deliver what is in flight
+ * tick-election N               tick N until its role changes (at most electionTimeoutTicksMax ticks)
+ * tick-heartbeat N              heartbeatIntervalTicks ticks of N
+ * propose N VALUE               client command VALUE at node N
+ * deliver [SEL]                 deliver the matching messages in flight now, in order
+ * stabilize                     deliver until nothing is in flight
+ * drop|duplicate|reorder [SEL]  network faults on the matching messages in flight
+ * partition A B | C D           cut every link between the groups; cut F->T cuts one direction
+ * heal                          restore every link
+ * crash N / restart N           crash keeps only the disk; restart emits Restart
+ * restart-with N term=T vote=V commit=C [snapshot=I@T] log=T1,T2,...
+ *                               replace N's disk with this state and restart it
+ * status / log N|all / msgs / progress N / applied N
+ * SEL = F->T with * for any, optionally followed by a type (App AppResp Vote VoteResp PreVote
+ *       PreVoteResp) and n=K (only the first K matching messages); n=K must come last
+ * </pre>
+ */
+final class ScenarioInterpreter {
+    private ScenarioCluster cluster;
+    private final StringBuilder out = new StringBuilder();
+
+    String execute(String line) {
+        out.setLength(0);
+        String[] words = line.trim().split("\\s+");
+        String[] args = Arrays.copyOfRange(words, 1, words.length);
+        if (!words[0].equals("cluster") && cluster == null) {
+            throw new IllegalArgumentException("start the scenario with 'cluster N'");
+        }
+        switch (words[0]) {
+            case "cluster" -> cluster(args);
+            case "events" -> cluster.printEvents = args[0].equals("on");
+            case "campaign" -> cluster.onNode(integer(args[0]), RaftNode::campaign);
+            case "tick" -> tick(args);
+            case "run" -> run(integer(args[0]));
+            case "tick-election" -> tickElection(integer(args[0]));
+            case "tick-heartbeat" -> repeatTicks(integer(args[0]), cluster.config().heartbeatIntervalTicks());
+            case "propose" -> propose(integer(args[0]), args[1]);
+            case "deliver" -> print("delivered " + cluster.deliver(selector(args)));
+            case "stabilize" -> print("stabilized in " + cluster.stabilize() + " rounds");
+            case "drop" -> print("dropped " + cluster.drop(selector(args)));
+            case "duplicate" -> print("duplicated " + cluster.duplicate(selector(args)));
+            case "reorder" -> {
+                cluster.reorder(selector(args));
+                msgs();
+            }
+            case "partition" -> partition(line.substring("partition".length()));
+            case "cut" -> {
+                String[] link = args[0].split("->");
+                cluster.cut(integer(link[0]), integer(link[1]));
+                print("cut " + String.join(" ", cluster.cutLinks()));
+            }
+            case "heal" -> cluster.heal();
+            case "crash" -> cluster.crash(integer(args[0]));
+            case "restart" -> cluster.restart(integer(args[0]));
+            case "restart-with" -> restartWith(args);
+            case "status" -> status();
+            case "log" -> log(args[0]);
+            case "msgs" -> msgs();
+            case "progress" -> progress(integer(args[0]));
+            case "applied" -> applied(integer(args[0]));
+            default -> throw new IllegalArgumentException("unknown command: " + words[0]);
+        }
+        for (int id : cluster.ids()) {
+            if (!cluster.isCrashed(id)) {
+                cluster.node(id).checkInvariants();
+            }
+        }
+        String result = out.toString().stripTrailing();
+        return result.isEmpty() ? "ok" : result;
+    }
+
+    private void cluster(String[] args) {
+        int size = integer(args[0]);
+        Config config = Config.ofSize(size);
+        long seed = 1;
+        for (String option : Arrays.copyOfRange(args, 1, args.length)) {
+            String[] pair = option.split("=", 2);
+            switch (pair[0]) {
+                case "prevote" -> config = config.withPreVote(pair[1].equals("on"));
+                case "checkquorum" -> config = config.withCheckQuorum(pair[1].equals("on"));
+                case "timeout" -> {
+                    String[] range = pair[1].split("\\.\\.");
+                    config = config.withElectionTimeoutTicks(integer(range[0]), integer(range[1]));
+                }
+                case "heartbeat" -> config = config.withHeartbeatIntervalTicks(integer(pair[1]));
+                case "inflight" -> config = config.withMaxInflightMessages(integer(pair[1]));
+                case "maxbytes" -> config = config.withMaxMessageBytes(Long.parseLong(pair[1]));
+                case "uncommitted" -> config = config.withMaxUncommittedBytes(Long.parseLong(pair[1]));
+                case "seed" -> seed = Long.parseLong(pair[1]);
+                default -> throw new IllegalArgumentException("unknown cluster option " + option);
+            }
+        }
+        cluster = new ScenarioCluster(config, seed, out);
+        print("members " + config.members() + " timeout " + config.electionTimeoutTicksMin() + ".."
+                + config.electionTimeoutTicksMax() + " heartbeat " + config.heartbeatIntervalTicks() + " prevote "
+                + config.preVote() + " checkquorum " + config.checkQuorum());
+    }
+
+    private void tick(String[] args) {
+        int times = args.length > 1 ? integer(args[1].substring(1)) : 1;
+        if (args[0].equals("all")) {
+            for (int k = 0; k < times; k++) {
+                for (int id : cluster.ids()) {
+                    if (!cluster.isCrashed(id)) {
+                        cluster.onNode(id, RaftNode::tick);
+                    }
+                }
+            }
+        } else {
+            repeatTicks(integer(args[0]), times);
+        }
+    }
+
+    private void run(int rounds) {
+        for (int k = 0; k < rounds; k++) {
+            tick(new String[] {"all"});
+            cluster.deliver(message -> true);
+        }
+    }
+
+    private void repeatTicks(int id, int times) {
+        for (int k = 0; k < times; k++) {
+            cluster.onNode(id, RaftNode::tick);
+        }
+    }
+
+    private void tickElection(int id) {
+        Role before = cluster.node(id).role();
+        int ticks = 0;
+        while (cluster.node(id).role() == before && ticks < cluster.config().electionTimeoutTicksMax()) {
+            cluster.onNode(id, RaftNode::tick);
+            ticks++;
+        }
+        print("ticked " + ticks);
+    }
+
+    private void propose(int id, String value) {
+        ProposeResult[] result = new ProposeResult[1];
+        cluster.onNode(id, node -> result[0] = node.propose(value.getBytes(StandardCharsets.US_ASCII)));
+        print("propose: " + result[0]);
+    }
+
+    private void partition(String spec) {
+        List<List<Integer>> groups = new ArrayList<>();
+        for (String group : spec.split("\\|")) {
+            groups.add(Arrays.stream(group.trim().split("\\s+")).map(Integer::valueOf).toList());
+        }
+        cluster.partition(groups);
+        print("cut " + String.join(" ", cluster.cutLinks()));
+    }
+
+    private void restartWith(String[] args) {
+        int id = integer(args[0]);
+        TreeMap<String, String> options = new TreeMap<>();
+        for (String option : Arrays.copyOfRange(args, 1, args.length)) {
+            String[] pair = option.split("=", 2);
+            options.put(pair[0], pair.length > 1 ? pair[1] : "");
+        }
+        long snapshotIndex = 0;
+        long snapshotTerm = 0;
+        if (options.containsKey("snapshot")) {
+            String[] at = options.get("snapshot").split("@");
+            snapshotIndex = Long.parseLong(at[0]);
+            snapshotTerm = Long.parseLong(at[1]);
+        }
+        HardState hard = new HardState(Long.parseLong(options.getOrDefault("term", "0")),
+                integer(options.getOrDefault("vote", "0")), Long.parseLong(options.getOrDefault("commit", "0")));
+        if (!cluster.isCrashed(id)) {
+            cluster.crash(id);
+        }
+        cluster.restartWith(id, hard, snapshotIndex, snapshotTerm,
+                ScenarioCluster.parseTerms(options.getOrDefault("log", "")));
+    }
+
+    private void status() {
+        for (int id : cluster.ids()) {
+            if (cluster.isCrashed(id)) {
+                print(id + ": crashed | " + Describe.state(cluster.stateOf(id)));
+                continue;
+            }
+            RaftNode node = cluster.node(id);
+            print(id + ": " + Describe.state(node.state()) + " lead=" + node.leaderId() + " first="
+                    + node.firstIndex() + " applied=" + node.appliedIndex()
+                    + (node.votesGranted().isEmpty() ? "" : " votes=" + node.votesGranted()));
+        }
+    }
+
+    private void log(String which) {
+        for (int id : cluster.ids()) {
+            if (which.equals("all") || integer(which) == id) {
+                if (cluster.isCrashed(id)) {
+                    print(id + ": crashed, disk " + Describe.entries(cluster.disk(id).entries));
+                } else {
+                    RaftNode node = cluster.node(id);
+                    print(id + ": " + Describe.entries(node.entries(node.firstIndex(), node.lastIndex()))
+                            + " commit=" + node.commitIndex());
+                }
+            }
+        }
+    }
+
+    private void msgs() {
+        if (cluster.inFlight.isEmpty()) {
+            print("no messages in flight");
+        }
+        for (Message message : cluster.inFlight) {
+            print(Describe.message(message));
+        }
+    }
+
+    private void progress(int id) {
+        RaftNode node = cluster.node(id);
+        for (int peer : cluster.config().members()) {
+            if (peer != id) {
+                print(id + "->" + peer + ": " + node.progress(peer));
+            }
+        }
+    }
+
+    private void applied(int id) {
+        print(id + " applied " + Describe.entries(cluster.disk(id).applied));
+    }
+
+    /** "F->T [Type]" with * as wildcard; no argument = everything. */
+    private static Predicate<Message> selector(String[] args) {
+        Predicate<Message> selector = message -> true;
+        for (String arg : args) {
+            if (arg.startsWith("n=")) {
+                int[] remaining = {integer(arg.substring(2))};
+                Predicate<Message> before = selector;
+                selector = m -> before.test(m) && remaining[0]-- > 0;
+            } else if (arg.contains("->")) {
+                String[] link = arg.split("->");
+                int from = link[0].equals("*") ? 0 : integer(link[0]);
+                int to = link[1].equals("*") ? 0 : integer(link[1]);
+                selector = selector.and(m -> (from == 0 || m.from() == from) && (to == 0 || m.to() == to));
+            } else {
+                String type = arg;
+                selector = selector.and(m -> Describe.message(m).startsWith(type + " "));
+            }
+        }
+        return selector;
+    }
+
+    private void print(String line) {
+        out.append(line).append('\n');
+    }
+
+    private static int integer(String text) {
+        return Integer.parseInt(text);
+    }
+}
