@@ -17,7 +17,7 @@ import java.util.Set;
 public record SimulationOptions(
     int nodes, long safetyTicks, long livenessTicks, Set<Fault> faults, boolean checkCoreInvariants) {
 
-  public static final long DEFAULT_SAFETY_TICKS = 1200;
+  public static final long DEFAULT_SAFETY_TICKS = 2000;
   public static final long DEFAULT_LIVENESS_TICKS = 1000;
 
   public SimulationOptions {

@@ -7,7 +7,7 @@
  *
  * <pre>
  *   ./raftkv sim --seeds 1..2000            # what ./run-tests runs
- *   ./raftkv sim --seeds 1..10000 --ticks 1200
+ *   ./raftkv sim --seeds 1..10000
  *   ./raftkv sim --seed 42                   # replay one seed (the failure report prints this)
  *   ./raftkv sim --seed 42 --trace t.ndjson  # its NDJSON trace, for trace-check
  *   ./raftkv sim --seeds 1..500 --faults drop,reorder --nodes 3 --verbose
