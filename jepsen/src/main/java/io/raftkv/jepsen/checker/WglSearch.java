@@ -44,6 +44,8 @@ final class WglSearch {
   private final Operation[] ops;
   private final boolean[] required;
   private final int[] invokePosition;
+  /** Op number here -> position in the partition's list. */
+  private final int[] original;
   private final int requiredCount;
   private final int optionalCount;
   private final Budget budget;
@@ -96,11 +98,23 @@ final class WglSearch {
     ops = new Operation[n];
     required = new boolean[n];
     invokePosition = new int[n];
+    // Ops are renumbered so that those of known outcome come first: their bits then fill the low
+    // words of every bitset and those of unknown outcome the high words, and the cache compares
+    // only the words each test needs.
+    original = new int[n];
+    int numbered = 0;
+    for (int pass = 0; pass < 2; pass++) {
+      for (int i = 0; i < n; i++) {
+        if (partition.get(i).required() == (pass == 0)) {
+          original[numbered++] = i;
+        }
+      }
+    }
     int count = 0;
     long[] events = new long[2 * n];
     int eventCount = 0;
     for (int i = 0; i < n; i++) {
-      PairedOp p = partition.get(i);
+      PairedOp p = partition.get(original[i]);
       ops[i] = p.operation();
       required[i] = p.required();
       invokePosition[i] = p.invokePosition();
@@ -184,7 +198,8 @@ final class WglSearch {
       }
     }
     optionalCount = n - requiredCount;
-    cache = new ConfigurationCache((n + 63) >>> 6, budget.maxBytes, requiredMask, dominance && optionalCount > 0);
+    cache = new ConfigurationCache((n + 63) >>> 6, budget.maxBytes, requiredMask, requiredCount,
+        dominance && optionalCount > 0);
   }
 
   private void lift(int call) {
@@ -405,11 +420,13 @@ final class WglSearch {
         bestDepth = depth;
         best.clear();
       }
-      int[] order = Arrays.copyOf(stackOp, depth);
+      int[] order = new int[depth];
       Object[] after = new Object[depth];
       for (int i = 0; i < depth; i++) {
+        order[i] = original[stackOp[i]];
         after[i] = states.get(i + 1 < depth ? stackState[i + 1] : state);
       }
+      blockingOp = original[blockingOp];
       for (SearchResult.Prefix p : best) {
         if (p.blocking() == blockingOp && java.util.Objects.equals(p.states().length == 0 ? null
             : p.states()[p.states().length - 1], depth == 0 ? null : after[depth - 1])) {
@@ -467,6 +484,9 @@ final class WglSearch {
     private final int words;
     private final long maxBytes;
     private final long[] requiredMask;
+    /** Words holding bits of known-outcome ops (numbered first), and the first holding others. */
+    private final int requiredWords;
+    private final int firstOptionalWord;
     private final boolean anyOptional;
     private long[] bits;
     private long[] hashes;
@@ -476,10 +496,12 @@ final class WglSearch {
     private int size;
     private int keys;
 
-    ConfigurationCache(int words, long maxBytes, long[] requiredMask, boolean anyOptional) {
+    ConfigurationCache(int words, long maxBytes, long[] requiredMask, int requiredCount, boolean anyOptional) {
       this.words = Math.max(1, words);
       this.maxBytes = maxBytes;
       this.requiredMask = requiredMask;
+      this.requiredWords = Math.min(this.words, (requiredCount + 63) >>> 6);
+      this.firstOptionalWord = requiredCount >>> 6;
       this.anyOptional = anyOptional;
       bits = new long[64 * this.words];
       hashes = new long[64];
@@ -574,7 +596,7 @@ final class WglSearch {
         }
         return true;
       }
-      for (int w = 0; w < words; w++) {
+      for (int w = 0; w < requiredWords; w++) {
         if (((bits[base + w] ^ linearized[w]) & requiredMask[w]) != 0) {
           return false;
         }
@@ -582,10 +604,13 @@ final class WglSearch {
       return true;
     }
 
-    /** Whether entry's bits are a subset of {@code linearized}. */
+    /**
+     * Whether entry's bits are a subset of {@code linearized}, given that their known-outcome bits
+     * are equal (so the words below the first optional one need no look).
+     */
     private boolean subsetOf(int entry, long[] linearized) {
       int base = entry * words;
-      for (int w = 0; w < words; w++) {
+      for (int w = firstOptionalWord; w < words; w++) {
         if ((bits[base + w] & ~linearized[w]) != 0) {
           return false;
         }
@@ -595,7 +620,7 @@ final class WglSearch {
 
     private boolean supersetOf(int entry, long[] linearized) {
       int base = entry * words;
-      for (int w = 0; w < words; w++) {
+      for (int w = firstOptionalWord; w < words; w++) {
         if ((linearized[w] & ~bits[base + w]) != 0) {
           return false;
         }
