@@ -87,6 +87,13 @@ public final class SimCommand implements CliCommand {
   boolean verbose;
 
   @Option(
+      names = "--no-core-invariants",
+      description =
+          "Skip the core's own checkInvariants() after each event (the simulator's cluster-wide"
+              + " checks still run), e.g. to see what those checks catch alone.")
+  boolean noCoreInvariants;
+
+  @Option(
       names = "--stop-on-failure",
       description = "Stop at the first failing seed (in seed order), e.g. to count seeds-to-catch.")
   boolean stopOnFailure;
@@ -186,6 +193,9 @@ public final class SimCommand implements CliCommand {
     if (options.nodes() != 0) {
       command.append(" --nodes ").append(options.nodes());
     }
+    if (!options.checkCoreInvariants()) {
+      command.append(" --no-core-invariants");
+    }
     if (!options.faults().equals(Fault.all())) {
       List<String> names = new ArrayList<>();
       options.faults().forEach(f -> names.add(f.name().toLowerCase(java.util.Locale.ROOT)));
@@ -211,7 +221,8 @@ public final class SimCommand implements CliCommand {
           .withSafetyTicks(ticks)
           .withLivenessTicks(livenessTicks)
           .withNodes(nodes)
-          .withFaults(Fault.parse(faults));
+          .withFaults(Fault.parse(faults))
+          .withCoreInvariants(!noCoreInvariants);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -112,12 +112,13 @@ public final class Simulation implements Nemesis.Cluster {
       nodes[id] = new SimNode(id, random.split());
     }
     this.parameters =
-        size + " nodes, timeout " + config.electionTimeoutTicksMin() + ".." + config.electionTimeoutTicksMax()
-            + ", heartbeat " + config.heartbeatIntervalTicks() + ", preVote " + config.preVote()
-            + ", checkQuorum " + config.checkQuorum() + ", inflight " + config.maxInflightMessages()
-            + ", maxMessageBytes " + config.maxMessageBytes() + "; drop " + drop + ", duplicate "
-            + duplicate + ", delay " + delayMin + ".." + delayMax + " units (tick " + TICK_UNITS
-            + "); " + nemesis.describe() + "; client every " + workload.intervalUnits + " units, bursts <=" + workload.burstMax
+        size + " nodes, timeout " + config.electionTimeoutTicksMin() + ".."
+            + config.electionTimeoutTicksMax() + ", heartbeat " + config.heartbeatIntervalTicks()
+            + ", preVote " + config.preVote() + ", checkQuorum " + config.checkQuorum()
+            + ", inflight " + config.maxInflightMessages() + ", maxMessageBytes "
+            + config.maxMessageBytes() + "; drop " + drop + ", duplicate " + duplicate + ", delay "
+            + delayMin + ".." + delayMax + " units (tick " + TICK_UNITS + "); " + nemesis.describe()
+            + "; client every " + workload.intervalUnits + " units, bursts <=" + workload.burstMax
             + ", <=" + workload.concurrency + " outstanding";
   }
 
