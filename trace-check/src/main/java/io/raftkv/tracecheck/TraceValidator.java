@@ -53,7 +53,7 @@ public final class TraceValidator {
    * @param workers   TLC worker threads
    * @param batchSize at most this many traces per TLC run
    * @param diagnose  whether to explain a rejection (two more TLC runs)
-   * @param maxHeap   TLC's -Xmx
+   * @param maxHeap   TLC's -Xmx, or null to size it by the run's events (see {@link #heapFor})
    * @param workRoot  where runs keep their files (a temporary directory, deleted after, if null)
    * @param specDir   the directory of Raft.tla and TraceRaft.tla; if null, SpecFiles's default
    *                  (RAFTKV_HOME/spec, the working directory, ./spec, else the spec jar's copy)
@@ -62,7 +62,7 @@ public final class TraceValidator {
       Path specDir) {
 
     public static Options defaults() {
-      return new Options(Input.OVERRIDE, 2, 25, true, "1g", null, null);
+      return new Options(Input.OVERRIDE, 2, 25, true, null, null, null);
     }
 
     public Options withInput(Input newInput) {
@@ -320,7 +320,8 @@ public final class TraceValidator {
         .classPath(readerClassPath())
         .workers(stopAt > 0 ? 1 : options.workers())
         // TLC unpacks its standard modules into java.io.tmpdir: keep concurrent runs apart.
-        .jvmArgs("-Xmx" + options.maxHeap(), "-Xss16m", "-Djava.io.tmpdir=" + dir.toAbsolutePath())
+        .jvmArgs("-Xmx" + (options.maxHeap() != null ? options.maxHeap() : heapFor(traces)), "-Xss16m",
+            "-Djava.io.tmpdir=" + dir.toAbsolutePath())
         .run();
   }
 
@@ -345,6 +346,16 @@ public final class TraceValidator {
     // The last state of a trace has no successor; that is the end, not a deadlock.
     cfg.append("CHECK_DEADLOCK FALSE\n");
     return cfg.toString();
+  }
+
+  /**
+   * TLC's heap for a run: 1 GB holds 20,000 events (the trace's values and the states, whose logs
+   * grow with it); beyond that 1 GB more per 20,000 events, at most 8 GB.
+   */
+  static String heapFor(List<Trace> traces) {
+    long events = traces.stream().mapToLong(Trace::size).sum();
+    long gigabytes = Math.min(8, 1 + Math.max(0, events - 1) / 20_000);
+    return gigabytes + "g";
   }
 
   /**
