@@ -152,7 +152,7 @@ TraceDiagnosis ==
         /\ \A x \in Server :
               PrintT("TRACECHECK diag-state " \o ToString(x) \o ": " \o ToString(TraceNodeState(x)))
         /\ PrintT("TRACECHECK diag-action-enabled " \o ToString(ENABLED TraceAction(e)))
-        /\ "msg" \in DOMAIN e =>
+        /\ ("msg" \in DOMAIN e /\ e.event \notin {"SendAppendEntries", "SendHeartbeat"}) =>
               /\ PrintT("TRACECHECK diag-msg-in-flight " \o ToString(e.msg \in TraceInFlight))
               /\ PrintT("TRACECHECK diag-similar-in-flight " \o ToString(
                      {x \in TraceInFlight : x.type = e.msg.type /\ x.from = e.msg.from /\ x.to = e.msg.to}))

@@ -263,7 +263,7 @@ public final class RaftNode {
                 stepDown("CheckQuorum: no quorum heard from within " + config.electionTimeoutTicksMin() + " ticks");
                 return;
             }
-            tracker.startRound();
+            tracker.resetRecentActive();
         }
         if (heartbeatElapsed >= config.heartbeatIntervalTicks()) {
             heartbeatElapsed = 0;
@@ -585,7 +585,6 @@ public final class RaftNode {
         boolean advanced = response.matchIndex() > progress.matchIndex;
         progress.matchIndex = Math.max(progress.matchIndex, response.matchIndex());
         progress.nextIndex = Math.max(progress.nextIndex, response.matchIndex() + 1);
-        progress.advancedThisRound |= advanced;
         if (advanced) {
             progress.heartbeatsWithoutProgress = 0;
         }
@@ -597,11 +596,11 @@ public final class RaftNode {
             }
         } else if (advanced) {
             progress.inflights.freeUpTo(progress.matchIndex);
-        } else if (progress.inflights.full() && response.matchIndex() == progress.matchIndex
-                && progress.heartbeatsWithoutProgress >= 2) {
-            // A current answer while the pipeline has been full and stuck for a whole heartbeat
-            // interval: the oldest append was presumably lost; make room to send again.
-            progress.inflights.freeFirstOne();
+        } else if (response.matchIndex() == progress.matchIndex && progress.heartbeatsWithoutProgress >= 2) {
+            // The follower answers but its matchIndex has not moved for a whole heartbeat interval
+            // while appends are outstanding: presume them lost. With the pipeline empty, the next
+            // append reveals where the follower's log really ends (a rejection moves nextIndex back).
+            progress.inflights.reset();
         }
         emit(new HandleAppendEntriesResponse(id, state(), response));
         if (advanced && maybeAdvanceCommitIndex()) {
@@ -703,6 +702,9 @@ public final class RaftNode {
             progress.probeSent = true;
             progress.probePrevLogIndex = prevLogIndex;
         } else if (!entries.isEmpty()) {
+            if (progress.inflights.count() == 0) {
+                progress.heartbeatsWithoutProgress = 0; // the wait for an answer starts now
+            }
             progress.inflights.add(prevLogIndex + entries.size());
         }
         outbox.add(request);
