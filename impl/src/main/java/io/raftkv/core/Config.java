@@ -14,7 +14,7 @@ import java.util.List;
  *                                   election timeout or followers would time out on a healthy leader
  * @param preVote                    run the PreVote phase before an election (thesis §9.6)
  * @param checkQuorum                leader steps down without quorum contact, and followers that
- *                                   heard from a live leader ignore vote requests (thesis §6.2, §9.6)
+ *                                   heard from a live leader ignore vote requests (thesis §6.2, §4.2.3)
  * @param maxInflightMessages        AppendEntries with entries a leader may have unacknowledged per
  *                                   follower (pipelining bound, thesis §10.2.2)
  * @param maxMessageBytes            soft bound on the entry bytes in one AppendEntries (a single

@@ -109,7 +109,9 @@ public final class RaftNode {
 
     /**
      * A node coming back from its durable state (spec Restart): Follower, no leader known, no votes;
-     * currentTerm, votedFor, the log and commitIndex as persisted. Emits the Restart event.
+     * currentTerm, votedFor, the log and commitIndex as persisted. Emits the Restart event. The
+     * committed entries after the snapshot are handed out again (in Ready.committedEntries) so the
+     * state machine can be rebuilt from the snapshot.
      */
     public static RaftNode restart(Config config, int id, long seed, DurableState durable, RaftObserver observer) {
         RaftNode node = new RaftNode(config, id, seed, durable, observer);
@@ -197,7 +199,8 @@ public final class RaftNode {
     /** The next batch of work; the caller handles it as {@link Ready} describes, then calls advance. */
     public Ready ready() {
         if (outstanding != null) {
-            throw new IllegalStateException("node " + id + ": advance(...) the previous Ready before asking for another");
+            throw new IllegalStateException(
+                    "node " + id + ": advance(...) the previous Ready before asking for another");
         }
         HardState hard = hardState();
         List<Entry> committed = appliableIndex() > appliedIndex
@@ -384,9 +387,9 @@ public final class RaftNode {
     }
 
     /**
-     * Leader stickiness (thesis §6.2 / §9.6 with CheckQuorum): a node that heard from a live leader
-     * within the minimum election timeout ignores requests to replace it, so a node that rejoins
-     * after a partition cannot depose a healthy leader.
+     * Leader stickiness (thesis §4.2.3, used with CheckQuorum as in §9.6): a node that heard from a
+     * live leader within the minimum election timeout ignores requests to replace it, so a node that
+     * rejoins after a partition cannot depose a healthy leader.
      */
     private boolean inLeaderLease(RequestVoteRequest request) {
         return config.checkQuorum() && request.term() > currentTerm && leaderId != 0
@@ -621,7 +624,8 @@ public final class RaftNode {
      */
     private void handleAppendRejection(AppendEntriesResponse response, Progress progress) {
         if (response.matchIndex() < progress.matchIndex) {
-            drop(response, "rejection at " + response.matchIndex() + " is older than matchIndex " + progress.matchIndex);
+            drop(response, "rejection at " + response.matchIndex() + " is older than matchIndex "
+                    + progress.matchIndex);
             return;
         }
         if (progress.state == Progress.State.PROBE && response.matchIndex() != progress.probePrevLogIndex) {
@@ -647,7 +651,8 @@ public final class RaftNode {
      * commit never rests on an entry the leader could lose in a crash (thesis §10.2.1).
      */
     private boolean maybeAdvanceCommitIndex() {
-        long quorumIndex = quorum.committedIndex(voter -> voter == id ? log.persistedIndex() : tracker.get(voter).matchIndex);
+        long quorumIndex =
+                quorum.committedIndex(voter -> voter == id ? log.persistedIndex() : tracker.get(voter).matchIndex);
         if (quorumIndex <= commitIndex || log.termOrUnknown(quorumIndex) != currentTerm) {
             return false;
         }
@@ -882,7 +887,8 @@ public final class RaftNode {
         Assert.check(log.snapshotIndex() <= commitIndex && commitIndex <= log.lastIndex(),
                 "node %d: commitIndex %d outside [%d, %d]", id, commitIndex, log.snapshotIndex(), log.lastIndex());
         Assert.check(log.snapshotIndex() <= appliedIndex && appliedIndex <= commitIndex,
-                "node %d: appliedIndex %d outside [%d, commitIndex %d]", id, appliedIndex, log.snapshotIndex(), commitIndex);
+                "node %d: appliedIndex %d outside [%d, commitIndex %d]", id, appliedIndex, log.snapshotIndex(),
+                commitIndex);
         Assert.check(log.persistedIndex() <= log.lastIndex(), "node %d: persisted beyond the log", id);
         Assert.check(log.lastTerm() <= currentTerm, "node %d: log term %d beyond currentTerm %d", id, log.lastTerm(),
                 currentTerm);
