@@ -116,7 +116,8 @@ public final class Simulation implements Nemesis.Cluster {
             + config.electionTimeoutTicksMax() + ", heartbeat " + config.heartbeatIntervalTicks()
             + ", preVote " + config.preVote() + ", checkQuorum " + config.checkQuorum()
             + ", inflight " + config.maxInflightMessages() + ", maxMessageBytes "
-            + config.maxMessageBytes() + "; drop " + drop + ", duplicate " + duplicate + ", delay "
+            + config.maxMessageBytes() + ", maxUncommittedBytes " + config.maxUncommittedBytes()
+            + "; drop " + drop + ", duplicate " + duplicate + ", delay "
             + delayMin + ".." + delayMax + " units (tick " + TICK_UNITS + "); " + nemesis.describe()
             + "; client every " + workload.intervalUnits + " units, bursts <=" + workload.burstMax
             + ", <=" + workload.concurrency + " outstanding";
@@ -506,7 +507,10 @@ public final class Simulation implements Nemesis.Cluster {
         // Small messages and windows (mostly) make a leader repair a log a few entries at a time,
         // which is where commit and backtracking rules are tested hardest (e.g. Figure 8).
         .withMaxInflightMessages((int) pick(random, 1, 1, 4, 4, 256))
-        .withMaxMessageBytes((long) pick(random, 40, 40, 100, 100, 1 << 20));
+        .withMaxMessageBytes((long) pick(random, 40, 40, 100, 100, 1 << 20))
+        // The leader's flow control (proposals refused over this many uncommitted bytes, 32 to 64
+        // entries here) keeps a slow configuration's backlog bounded, as it would in production.
+        .withMaxUncommittedBytes((long) pick(random, 1024, 2048));
   }
 
   private static double pick(SplittableRandom random, double... values) {
