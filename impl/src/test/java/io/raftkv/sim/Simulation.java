@@ -55,6 +55,9 @@ public final class Simulation implements Nemesis.Cluster {
   /** Time units per core tick. */
   public static final int TICK_UNITS = 10;
 
+  private static final int QUEUE_LIMIT = 200_000;
+  private static final int READY_LIMIT = 10_000;
+
   private final long seed;
   private final SimulationOptions options;
   private final RaftObserver trace;
@@ -157,6 +160,11 @@ public final class Simulation implements Nemesis.Cluster {
         if (next.time() > end) {
           break;
         }
+        if (queue.size() > QUEUE_LIMIT) {
+          // Normal runs hold a few hundred events; this many means messages beget messages.
+          checker.violation("MessageStorm", "over " + QUEUE_LIMIT + " events pending");
+          break;
+        }
         current = queue.pop();
         now = current.time();
         events++;
@@ -252,7 +260,12 @@ public final class Simulation implements Nemesis.Cluster {
   /** Handles every Ready of {@code node} within this event, then checks what changed. */
   private void drain(SimNode node) {
     RaftNode raft = node.raft;
+    int batches = 0;
     while (raft.hasReady()) {
+      if (++batches > READY_LIMIT) {
+        checker.violation("ReadyLoop", "node " + node.id + " produced " + READY_LIMIT + " Ready batches in one event");
+        return;
+      }
       Ready ready = raft.ready();
       for (Message message : ready.messages()) {
         send(message);
