@@ -55,6 +55,9 @@ public final class Simulation implements Nemesis.Cluster {
   /** Time units per core tick. */
   public static final int TICK_UNITS = 10;
 
+  private static final int QUEUE_LIMIT = 200_000;
+  private static final int READY_LIMIT = 10_000;
+
   private final long seed;
   private final SimulationOptions options;
   private final RaftObserver trace;
@@ -116,7 +119,8 @@ public final class Simulation implements Nemesis.Cluster {
             + config.electionTimeoutTicksMax() + ", heartbeat " + config.heartbeatIntervalTicks()
             + ", preVote " + config.preVote() + ", checkQuorum " + config.checkQuorum()
             + ", inflight " + config.maxInflightMessages() + ", maxMessageBytes "
-            + config.maxMessageBytes() + "; drop " + drop + ", duplicate " + duplicate + ", delay "
+            + config.maxMessageBytes() + ", maxUncommittedBytes " + config.maxUncommittedBytes()
+            + "; drop " + drop + ", duplicate " + duplicate + ", delay "
             + delayMin + ".." + delayMax + " units (tick " + TICK_UNITS + "); " + nemesis.describe()
             + "; client every " + workload.intervalUnits + " units, bursts <=" + workload.burstMax
             + ", <=" + workload.concurrency + " outstanding";
@@ -154,6 +158,11 @@ public final class Simulation implements Nemesis.Cluster {
           continue;
         }
         if (next.time() > end) {
+          break;
+        }
+        if (queue.size() > QUEUE_LIMIT) {
+          // Normal runs hold a few hundred events; this many means messages beget messages.
+          checker.violation("MessageStorm", "over " + QUEUE_LIMIT + " events pending");
           break;
         }
         current = queue.pop();
@@ -251,7 +260,12 @@ public final class Simulation implements Nemesis.Cluster {
   /** Handles every Ready of {@code node} within this event, then checks what changed. */
   private void drain(SimNode node) {
     RaftNode raft = node.raft;
+    int batches = 0;
     while (raft.hasReady()) {
+      if (++batches > READY_LIMIT) {
+        checker.violation("ReadyLoop", "node " + node.id + " produced " + READY_LIMIT + " Ready batches in one event");
+        return;
+      }
       Ready ready = raft.ready();
       for (Message message : ready.messages()) {
         send(message);
@@ -506,7 +520,10 @@ public final class Simulation implements Nemesis.Cluster {
         // Small messages and windows (mostly) make a leader repair a log a few entries at a time,
         // which is where commit and backtracking rules are tested hardest (e.g. Figure 8).
         .withMaxInflightMessages((int) pick(random, 1, 1, 4, 4, 256))
-        .withMaxMessageBytes((long) pick(random, 40, 40, 100, 100, 1 << 20));
+        .withMaxMessageBytes((long) pick(random, 40, 40, 100, 100, 1 << 20))
+        // The leader's flow control (proposals refused over this many uncommitted bytes, 32 to 64
+        // entries here) keeps a slow configuration's backlog bounded, as it would in production.
+        .withMaxUncommittedBytes((long) pick(random, 1024, 2048));
   }
 
   private static double pick(SplittableRandom random, double... values) {
