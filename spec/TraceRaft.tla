@@ -55,12 +55,14 @@ TracePostState(e) ==
     /\ TraceDurablePostState(e.node, e.state)
     /\ e.event \in {"DropMessage", "DuplicateMessage"} \/ role'[e.node] = e.state.role
 
-\* The spec action a line names, with its parameters fixed by the logged fields.
+\* The spec action a line names, with its parameters fixed by the logged fields: always one
+\* of the disjuncts of Raft's Next, with parameters in the ranges Next gives them.
 TraceAction(e) ==
     CASE e.event = "Timeout"                     -> Timeout(e.node)
       [] e.event = "BecomeCandidate"             -> BecomeCandidate(e.node)
       [] e.event = "BecomeLeader"                -> BecomeLeader(e.node)
-      [] e.event = "ClientRequest"               -> ClientRequest(e.node, e.value)
+      [] e.event = "ClientRequest"               -> /\ e.value \in Nat \ {0}   \* as in Next
+                                                    /\ ClientRequest(e.node, e.value)
       [] e.event = "SendAppendEntries"           -> /\ SendAppendEntries(e.node, e.msg.to, Len(e.msg.entries))
                                                     /\ TraceSent(e.msg)
       [] e.event = "SendHeartbeat"               -> /\ SendHeartbeat(e.node, e.msg.to)
@@ -152,7 +154,7 @@ TraceDiagnosis ==
         /\ \A x \in Server :
               PrintT("TRACECHECK diag-state " \o ToString(x) \o ": " \o ToString(TraceNodeState(x)))
         /\ PrintT("TRACECHECK diag-action-enabled " \o ToString(ENABLED TraceAction(e)))
-        /\ "msg" \in DOMAIN e =>
+        /\ ("msg" \in DOMAIN e /\ e.event \notin {"SendAppendEntries", "SendHeartbeat"}) =>
               /\ PrintT("TRACECHECK diag-msg-in-flight " \o ToString(e.msg \in TraceInFlight))
               /\ PrintT("TRACECHECK diag-similar-in-flight " \o ToString(
                      {x \in TraceInFlight : x.type = e.msg.type /\ x.from = e.msg.from /\ x.to = e.msg.to}))

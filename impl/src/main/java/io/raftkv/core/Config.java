@@ -14,13 +14,16 @@ import java.util.List;
  *                                   election timeout or followers would time out on a healthy leader
  * @param preVote                    run the PreVote phase before an election (thesis §9.6)
  * @param checkQuorum                leader steps down without quorum contact, and followers that
- *                                   heard from a live leader ignore vote requests (thesis §6.2, §9.6)
+ *                                   heard from a live leader ignore vote requests (thesis §6.2, §4.2.3)
  * @param maxInflightMessages        AppendEntries with entries a leader may have unacknowledged per
  *                                   follower (pipelining bound, thesis §10.2.2)
  * @param maxMessageBytes            soft bound on the entry bytes in one AppendEntries (a single
  *                                   entry larger than this still goes alone)
  * @param maxUncommittedBytes        proposals are refused while the leader's uncommitted entries of
  *                                   its term would exceed this many bytes
+ * @param maxCommittedBytesPerReady  soft bound on the committed entries one Ready hands out for
+ *                                   applying (at least one entry), so a node that restarts or catches
+ *                                   up applies its backlog in bounded batches
  */
 public record Config(
         List<Integer> members,
@@ -31,7 +34,8 @@ public record Config(
         boolean checkQuorum,
         int maxInflightMessages,
         long maxMessageBytes,
-        long maxUncommittedBytes) {
+        long maxUncommittedBytes,
+        long maxCommittedBytesPerReady) {
 
     public Config {
         if (members == null || members.isEmpty()) {
@@ -67,11 +71,15 @@ public record Config(
         if (maxUncommittedBytes < 1) {
             throw new IllegalArgumentException("maxUncommittedBytes must be >= 1, got " + maxUncommittedBytes);
         }
+        if (maxCommittedBytesPerReady < 1) {
+            throw new IllegalArgumentException("maxCommittedBytesPerReady must be >= 1, got "
+                    + maxCommittedBytesPerReady);
+        }
     }
 
     /** Defaults: timeout [10, 20) ticks, heartbeat every 2 ticks, PreVote and CheckQuorum on. */
     public static Config defaults(List<Integer> members) {
-        return new Config(members, 10, 20, 2, true, true, 256, 1L << 20, 64L << 20);
+        return new Config(members, 10, 20, 2, true, true, 256, 1L << 20, 64L << 20, 4L << 20);
     }
 
     /** Members 1..n with {@link #defaults}. */
@@ -88,37 +96,42 @@ public record Config(
 
     public Config withElectionTimeoutTicks(int min, int max) {
         return new Config(members, min, max, heartbeatIntervalTicks, preVote, checkQuorum,
-                maxInflightMessages, maxMessageBytes, maxUncommittedBytes);
+                maxInflightMessages, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady);
     }
 
     public Config withHeartbeatIntervalTicks(int ticks) {
         return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, ticks, preVote, checkQuorum,
-                maxInflightMessages, maxMessageBytes, maxUncommittedBytes);
+                maxInflightMessages, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady);
     }
 
     public Config withPreVote(boolean enabled) {
         return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, heartbeatIntervalTicks, enabled,
-                checkQuorum, maxInflightMessages, maxMessageBytes, maxUncommittedBytes);
+                checkQuorum, maxInflightMessages, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady);
     }
 
     public Config withCheckQuorum(boolean enabled) {
         return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, heartbeatIntervalTicks, preVote,
-                enabled, maxInflightMessages, maxMessageBytes, maxUncommittedBytes);
+                enabled, maxInflightMessages, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady);
     }
 
     public Config withMaxInflightMessages(int count) {
         return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, heartbeatIntervalTicks, preVote,
-                checkQuorum, count, maxMessageBytes, maxUncommittedBytes);
+                checkQuorum, count, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady);
     }
 
     public Config withMaxMessageBytes(long bytes) {
         return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, heartbeatIntervalTicks, preVote,
-                checkQuorum, maxInflightMessages, bytes, maxUncommittedBytes);
+                checkQuorum, maxInflightMessages, bytes, maxUncommittedBytes, maxCommittedBytesPerReady);
     }
 
     public Config withMaxUncommittedBytes(long bytes) {
         return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, heartbeatIntervalTicks, preVote,
-                checkQuorum, maxInflightMessages, maxMessageBytes, bytes);
+                checkQuorum, maxInflightMessages, maxMessageBytes, bytes, maxCommittedBytesPerReady);
+    }
+
+    public Config withMaxCommittedBytesPerReady(long bytes) {
+        return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, heartbeatIntervalTicks, preVote,
+                checkQuorum, maxInflightMessages, maxMessageBytes, maxUncommittedBytes, bytes);
     }
 
     public boolean isMember(int id) {

@@ -41,8 +41,8 @@ public sealed interface Message {
 
     /**
      * Answer to AppendEntries. success: matchIndex = prevLogIndex + entries.size() of the request;
-     * failure: matchIndex = the request's prevLogIndex, and the conflict hint (thesis §5.3 "fast
-     * backtracking"): conflictTerm = term at prevLogIndex (0 if the log is shorter), conflictIndex =
+     * failure: matchIndex = the request's prevLogIndex, and the conflict hint (paper §5.3, last
+     * paragraphs): conflictTerm = term at prevLogIndex (0 if the log is shorter), conflictIndex =
      * first index of that term (or lastIndex + 1). Both 0 on success and on a stale-term rejection.
      */
     record AppendEntriesResponse(int from, int to, long term, boolean success, long matchIndex, long conflictTerm,

@@ -26,9 +26,7 @@ final class Progress {
     long probePrevLogIndex = -1;
     /** Heard from the follower since the last CheckQuorum round (thesis §6.2). */
     boolean recentActive;
-    /** matchIndex rose since the last CheckQuorum round (a pipeline without progress is presumed broken). */
-    boolean advancedThisRound;
-    /** Heartbeats sent since matchIndex last rose (a full pipeline stuck this long lost a message). */
+    /** Heartbeats sent since matchIndex last rose or the pipeline started waiting (stuck this long: lost). */
     int heartbeatsWithoutProgress;
     final Inflights inflights;
 

@@ -56,18 +56,10 @@ final class ProgressTracker {
         return active;
     }
 
-    /**
-     * Starts a new CheckQuorum round (every minimum election timeout). A pipeline that made no progress
-     * during a whole round while appends were outstanding has lost them: forget them, so the next
-     * answer from the follower makes the leader probe where the follower's log really ends.
-     */
-    void startRound() {
+    /** Starts a new CheckQuorum round (every minimum election timeout). */
+    void resetRecentActive() {
         for (Progress p : progress.values()) {
-            if (p.state == Progress.State.REPLICATE && !p.advancedThisRound && p.inflights.count() > 0) {
-                p.inflights.reset();
-            }
             p.recentActive = false;
-            p.advancedThisRound = false;
         }
     }
 }

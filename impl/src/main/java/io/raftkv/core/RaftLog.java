@@ -7,8 +7,11 @@ import java.util.List;
  * The in-memory log of one node, addressed from a snapshot: it holds entries
  * {@code snapshotIndex+1 .. lastIndex}; the entries up to snapshotIndex are committed and live in a
  * snapshot (thesis §5.1), of which only the last index and term are kept. The log is split like
- * etcd's raftLog: a stable prefix (known durable, up to {@link #persistedIndex()}) and an unstable
- * suffix that the next {@link Ready} hands out for persisting.
+ * etcd's raftLog: a stable part (known durable, up to {@link #persistedIndex()}) and an unstable
+ * part that the next {@link Ready} hands out for persisting. A leader's new entries and a
+ * follower's accepted entries go to the unstable part; {@link #persistedTo} moves them over once a
+ * Ready is advanced; a conflict that cuts into the stable part lowers persistedIndex, and
+ * the next Ready's entries then replace the stored ones from that index on.
  *
  * <p>Invariants: entries are contiguous from snapshotIndex + 1; their terms never decrease;
  * snapshotIndex <= persistedIndex <= lastIndex.
@@ -17,20 +20,22 @@ final class RaftLog {
     /** Returned by {@link #termOrUnknown} for an index whose term this log cannot tell. */
     static final long UNKNOWN_TERM = -1;
 
-    private long snapshotIndex;
-    private long snapshotTerm;
-    private final ArrayList<Entry> entries = new ArrayList<>();
-    private long persistedIndex;
+    private final long snapshotIndex;
+    private final long snapshotTerm;
+    /** Entries snapshotIndex+1 .. persistedIndex: known durable. */
+    private final ArrayList<Entry> stable = new ArrayList<>();
+    /** Entries persistedIndex+1 .. lastIndex: handed out by the next Ready, not yet durable. */
+    private final ArrayList<Entry> unstable = new ArrayList<>();
 
-    /** A log holding {@code durable}'s entries, all of them already durable. */
+    /** A log holding {@code durableEntries} (contiguous after the snapshot), all already durable. */
     RaftLog(long snapshotIndex, long snapshotTerm, List<Entry> durableEntries) {
         this.snapshotIndex = snapshotIndex;
         this.snapshotTerm = snapshotTerm;
-        this.persistedIndex = snapshotIndex;
         for (Entry entry : durableEntries) {
             append(entry);
         }
-        this.persistedIndex = lastIndex();
+        stable.addAll(unstable);
+        unstable.clear();
     }
 
     long snapshotIndex() {
@@ -46,16 +51,16 @@ final class RaftLog {
     }
 
     long lastIndex() {
-        return snapshotIndex + entries.size();
+        return persistedIndex() + unstable.size();
     }
 
     long lastTerm() {
-        return entries.isEmpty() ? snapshotTerm : entries.get(entries.size() - 1).term();
+        return lastIndex() == snapshotIndex ? snapshotTerm : entry(lastIndex()).term();
     }
 
     /** Entries up to this index are durable; the rest are waiting for the next Ready. */
     long persistedIndex() {
-        return persistedIndex;
+        return snapshotIndex + stable.size();
     }
 
     /**
@@ -72,13 +77,15 @@ final class RaftLog {
         if (index < snapshotIndex || index > lastIndex()) {
             return UNKNOWN_TERM;
         }
-        return entries.get(offset(index)).term();
+        return entry(index).term();
     }
 
     Entry entry(long index) {
         Assert.check(index >= firstIndex() && index <= lastIndex(), "entry %d outside [%d, %d]", index, firstIndex(),
                 lastIndex());
-        return entries.get(offset(index));
+        return index <= persistedIndex()
+                ? stable.get(Math.toIntExact(index - snapshotIndex - 1))
+                : unstable.get(Math.toIntExact(index - persistedIndex() - 1));
     }
 
     /**
@@ -97,7 +104,7 @@ final class RaftLog {
     void append(Entry entry) {
         Assert.check(entry.index() == lastIndex() + 1, "append of %s after last index %d", entry, lastIndex());
         Assert.check(entry.term() >= lastTerm(), "append of %s would decrease the term after %d", entry, lastTerm());
-        entries.add(entry);
+        unstable.add(entry);
     }
 
     /**
@@ -126,11 +133,16 @@ final class RaftLog {
         return truncatedAt;
     }
 
+    /** Removes entries index.. ; a cut into the stable part lowers persistedIndex to index - 1. */
     private void truncateFrom(long index) {
         Assert.check(index > snapshotIndex && index <= lastIndex(), "truncate at %d outside (%d, %d]", index,
                 snapshotIndex, lastIndex());
-        entries.subList(offset(index), entries.size()).clear();
-        persistedIndex = Math.min(persistedIndex, index - 1);
+        if (index > persistedIndex()) {
+            unstable.subList(Math.toIntExact(index - persistedIndex() - 1), unstable.size()).clear();
+        } else {
+            unstable.clear();
+            stable.subList(Math.toIntExact(index - snapshotIndex - 1), stable.size()).clear();
+        }
     }
 
     /**
@@ -143,7 +155,7 @@ final class RaftLog {
         List<Entry> result = new ArrayList<>();
         long bytes = 0;
         for (long index = from; index <= to; index++) {
-            Entry entry = entries.get(offset(index));
+            Entry entry = entry(index);
             bytes += entry.sizeBytes();
             if (!result.isEmpty() && bytes > maxBytes) {
                 break;
@@ -155,7 +167,7 @@ final class RaftLog {
 
     /** The entries not yet known durable. */
     List<Entry> unstableEntries() {
-        return List.copyOf(entries.subList(offset(persistedIndex + 1), entries.size()));
+        return List.copyOf(unstable);
     }
 
     /**
@@ -164,8 +176,10 @@ final class RaftLog {
      * will be in the next Ready.
      */
     void persistedTo(long index, long term) {
-        if (index > persistedIndex && index <= lastIndex() && termOrUnknown(index) == term) {
-            persistedIndex = index;
+        if (index > persistedIndex() && index <= lastIndex() && termOrUnknown(index) == term) {
+            List<Entry> nowStable = unstable.subList(0, Math.toIntExact(index - persistedIndex()));
+            stable.addAll(nowStable);
+            nowStable.clear();
         }
     }
 
@@ -174,7 +188,7 @@ final class RaftLog {
         long term = termOrUnknown(index);
         Assert.check(term > 0 && index >= firstIndex(), "no term at %d", index);
         long first = index;
-        while (first - 1 >= firstIndex() && entries.get(offset(first - 1)).term() == term) {
+        while (first - 1 >= firstIndex() && entry(first - 1).term() == term) {
             first--;
         }
         return first;
@@ -183,7 +197,7 @@ final class RaftLog {
     /** The last index holding {@code term}, or 0 if this log (after the snapshot) holds none. */
     long lastIndexOfTerm(long term) {
         for (long index = lastIndex(); index >= firstIndex(); index--) {
-            long found = entries.get(offset(index)).term();
+            long found = entry(index).term();
             if (found == term) {
                 return index;
             }
@@ -196,10 +210,6 @@ final class RaftLog {
 
     /** The durable entries (as of the last persisted Ready). */
     List<Entry> persistedEntries() {
-        return List.copyOf(entries.subList(0, offset(persistedIndex + 1)));
-    }
-
-    private int offset(long index) {
-        return Math.toIntExact(index - snapshotIndex - 1);
+        return List.copyOf(stable);
     }
 }

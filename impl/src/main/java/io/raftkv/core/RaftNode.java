@@ -109,7 +109,9 @@ public final class RaftNode {
 
     /**
      * A node coming back from its durable state (spec Restart): Follower, no leader known, no votes;
-     * currentTerm, votedFor, the log and commitIndex as persisted. Emits the Restart event.
+     * currentTerm, votedFor, the log and commitIndex as persisted. Emits the Restart event. The
+     * committed entries after the snapshot are handed out again (in Ready.committedEntries) so the
+     * state machine can be rebuilt from the snapshot.
      */
     public static RaftNode restart(Config config, int id, long seed, DurableState durable, RaftObserver observer) {
         RaftNode node = new RaftNode(config, id, seed, durable, observer);
@@ -197,11 +199,12 @@ public final class RaftNode {
     /** The next batch of work; the caller handles it as {@link Ready} describes, then calls advance. */
     public Ready ready() {
         if (outstanding != null) {
-            throw new IllegalStateException("node " + id + ": advance(...) the previous Ready before asking for another");
+            throw new IllegalStateException(
+                    "node " + id + ": advance(...) the previous Ready before asking for another");
         }
         HardState hard = hardState();
         List<Entry> committed = appliableIndex() > appliedIndex
-                ? log.slice(appliedIndex + 1, appliableIndex(), Long.MAX_VALUE)
+                ? log.slice(appliedIndex + 1, appliableIndex(), config.maxCommittedBytesPerReady())
                 : List.of();
         Ready ready = new Ready(hard.equals(persistedHardState) ? null : hard, log.unstableEntries(),
                 List.copyOf(outbox), List.copyOf(outboxAfterPersist), committed);
@@ -263,7 +266,7 @@ public final class RaftNode {
                 stepDown("CheckQuorum: no quorum heard from within " + config.electionTimeoutTicksMin() + " ticks");
                 return;
             }
-            tracker.startRound();
+            tracker.resetRecentActive();
         }
         if (heartbeatElapsed >= config.heartbeatIntervalTicks()) {
             heartbeatElapsed = 0;
@@ -384,9 +387,9 @@ public final class RaftNode {
     }
 
     /**
-     * Leader stickiness (thesis §6.2 / §9.6 with CheckQuorum): a node that heard from a live leader
-     * within the minimum election timeout ignores requests to replace it, so a node that rejoins
-     * after a partition cannot depose a healthy leader.
+     * Leader stickiness (thesis §4.2.3, used with CheckQuorum as in §9.6): a node that heard from a
+     * live leader within the minimum election timeout ignores requests to replace it, so a node that
+     * rejoins after a partition cannot depose a healthy leader.
      */
     private boolean inLeaderLease(RequestVoteRequest request) {
         return config.checkQuorum() && request.term() > currentTerm && leaderId != 0
@@ -585,7 +588,6 @@ public final class RaftNode {
         boolean advanced = response.matchIndex() > progress.matchIndex;
         progress.matchIndex = Math.max(progress.matchIndex, response.matchIndex());
         progress.nextIndex = Math.max(progress.nextIndex, response.matchIndex() + 1);
-        progress.advancedThisRound |= advanced;
         if (advanced) {
             progress.heartbeatsWithoutProgress = 0;
         }
@@ -597,11 +599,11 @@ public final class RaftNode {
             }
         } else if (advanced) {
             progress.inflights.freeUpTo(progress.matchIndex);
-        } else if (progress.inflights.full() && response.matchIndex() == progress.matchIndex
-                && progress.heartbeatsWithoutProgress >= 2) {
-            // A current answer while the pipeline has been full and stuck for a whole heartbeat
-            // interval: the oldest append was presumably lost; make room to send again.
-            progress.inflights.freeFirstOne();
+        } else if (response.matchIndex() == progress.matchIndex && progress.heartbeatsWithoutProgress >= 2) {
+            // The follower answers but its matchIndex has not moved for a whole heartbeat interval
+            // while appends are outstanding: presume them lost. With the pipeline empty, the next
+            // append reveals where the follower's log really ends (a rejection moves nextIndex back).
+            progress.inflights.reset();
         }
         emit(new HandleAppendEntriesResponse(id, state(), response));
         if (advanced && maybeAdvanceCommitIndex()) {
@@ -622,7 +624,8 @@ public final class RaftNode {
      */
     private void handleAppendRejection(AppendEntriesResponse response, Progress progress) {
         if (response.matchIndex() < progress.matchIndex) {
-            drop(response, "rejection at " + response.matchIndex() + " is older than matchIndex " + progress.matchIndex);
+            drop(response, "rejection at " + response.matchIndex() + " is older than matchIndex "
+                    + progress.matchIndex);
             return;
         }
         if (progress.state == Progress.State.PROBE && response.matchIndex() != progress.probePrevLogIndex) {
@@ -648,7 +651,8 @@ public final class RaftNode {
      * commit never rests on an entry the leader could lose in a crash (thesis §10.2.1).
      */
     private boolean maybeAdvanceCommitIndex() {
-        long quorumIndex = quorum.committedIndex(voter -> voter == id ? log.persistedIndex() : tracker.get(voter).matchIndex);
+        long quorumIndex =
+                quorum.committedIndex(voter -> voter == id ? log.persistedIndex() : tracker.get(voter).matchIndex);
         if (quorumIndex <= commitIndex || log.termOrUnknown(quorumIndex) != currentTerm) {
             return false;
         }
@@ -703,6 +707,9 @@ public final class RaftNode {
             progress.probeSent = true;
             progress.probePrevLogIndex = prevLogIndex;
         } else if (!entries.isEmpty()) {
+            if (progress.inflights.count() == 0) {
+                progress.heartbeatsWithoutProgress = 0; // the wait for an answer starts now
+            }
             progress.inflights.add(prevLogIndex + entries.size());
         }
         outbox.add(request);
@@ -880,7 +887,8 @@ public final class RaftNode {
         Assert.check(log.snapshotIndex() <= commitIndex && commitIndex <= log.lastIndex(),
                 "node %d: commitIndex %d outside [%d, %d]", id, commitIndex, log.snapshotIndex(), log.lastIndex());
         Assert.check(log.snapshotIndex() <= appliedIndex && appliedIndex <= commitIndex,
-                "node %d: appliedIndex %d outside [%d, commitIndex %d]", id, appliedIndex, log.snapshotIndex(), commitIndex);
+                "node %d: appliedIndex %d outside [%d, commitIndex %d]", id, appliedIndex, log.snapshotIndex(),
+                commitIndex);
         Assert.check(log.persistedIndex() <= log.lastIndex(), "node %d: persisted beyond the log", id);
         Assert.check(log.lastTerm() <= currentTerm, "node %d: log term %d beyond currentTerm %d", id, log.lastTerm(),
                 currentTerm);

@@ -154,6 +154,29 @@ class RaftNodeTest {
     }
 
     @Test
+    void committedEntriesAreHandedOutInBoundedBatches() {
+        List<Entry> entries = new ArrayList<>();
+        for (long index = 1; index <= 5; index++) {
+            entries.add(Entry.command(index, 1, new byte[10]));
+        }
+        DurableState durable = new DurableState(new HardState(1, 0, 5), 0, 0, entries);
+        long twoEntries = 2 * entries.get(0).sizeBytes();
+        RaftNode node = RaftNode.restart(THREE.withMaxCommittedBytesPerReady(twoEntries), 1, 1, durable,
+                RaftObserver.NONE);
+        List<Integer> batchSizes = new ArrayList<>();
+        List<Entry> applied = new ArrayList<>();
+        while (node.hasReady()) {
+            Ready ready = node.ready();
+            batchSizes.add(ready.committedEntries().size());
+            applied.addAll(ready.committedEntries());
+            node.advance(ready);
+        }
+        assertEquals(List.of(2, 2, 1), batchSizes);
+        assertEquals(entries, applied);
+        assertEquals(5, node.appliedIndex());
+    }
+
+    @Test
     void theAssertionsStopANodeFacingTwoLeadersInOneTerm() {
         Config single = Config.defaults(List.of(1, 2, 3));
         RaftNode node = RaftNode.create(single, 1, 3, RaftObserver.NONE);

@@ -246,6 +246,61 @@ final class ScenarioCluster {
         restart(id);
     }
 
+    /**
+     * Cross-node safety after every command (paper Figure 3): at most one leader per term; Log
+     * Matching (same index and term means the same entry, and so does every earlier index both
+     * hold); committed prefixes agree; applied sequences are prefixes of one another.
+     */
+    void checkSafety() {
+        TreeMap<Long, Integer> leaders = new TreeMap<>();
+        List<Integer> live = new ArrayList<>();
+        for (int id : nodes.keySet()) {
+            if (crashed.contains(id)) {
+                continue;
+            }
+            live.add(id);
+            RaftNode node = nodes.get(id);
+            if (node.role() == Role.LEADER) {
+                Integer other = leaders.put(node.currentTerm(), id);
+                Assert.check(other == null, "two leaders in term %d: %d and %d", node.currentTerm(), other, id);
+            }
+        }
+        for (int a : live) {
+            for (int b : live) {
+                if (a < b) {
+                    checkPair(nodes.get(a), nodes.get(b));
+                }
+            }
+        }
+        TreeMap<Long, Entry> appliedAt = new TreeMap<>();
+        for (int id : disks.keySet()) {
+            for (Entry entry : disks.get(id).applied) {
+                Entry other = appliedAt.putIfAbsent(entry.index(), entry);
+                Assert.check(other == null || other.equals(entry), "node %d applied %s where another applied %s", id,
+                        entry, other);
+            }
+        }
+    }
+
+    private static void checkPair(RaftNode a, RaftNode b) {
+        long from = Math.max(a.firstIndex(), b.firstIndex());
+        long to = Math.min(a.lastIndex(), b.lastIndex());
+        boolean matchedBelow = false;
+        for (long index = to; index >= from; index--) {
+            boolean sameTerm = a.termAt(index) == b.termAt(index);
+            if (sameTerm || matchedBelow) {
+                Assert.check(a.entry(index).equals(b.entry(index)), "Log Matching broken between %d and %d at %d: %s vs %s",
+                        a.id(), b.id(), index, a.entry(index), b.entry(index));
+                matchedBelow = true;
+            }
+        }
+        long committed = Math.min(Math.min(a.commitIndex(), b.commitIndex()), to);
+        for (long index = from; index <= committed; index++) {
+            Assert.check(a.entry(index).equals(b.entry(index)), "committed entry %d differs on %d and %d", index, a.id(),
+                    b.id());
+        }
+    }
+
     Iterable<Integer> ids() {
         return nodes.keySet();
     }

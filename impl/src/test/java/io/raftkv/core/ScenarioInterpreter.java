@@ -30,6 +30,10 @@ import java.util.function.Predicate;
  * restart-with N term=T vote=V commit=C [snapshot=I@T] log=T1,T2,...
  *                               replace N's disk with this state and restart it
  * status / log N|all / msgs / progress N / applied N
+ * expect N [term=T] [vote=V] [role=R] [commit=C] [last=L] [terms=T1,T2,..]
+ *                               a hard check that holds even in rewrite mode: the scenario fails
+ *                               unless node N (live) has exactly these values; terms= lists the
+ *                               terms of entries firstIndex..lastIndex
  * SEL = F->T with * for any, optionally followed by a type (App AppResp Vote VoteResp PreVote
  *       PreVoteResp) and n=K (only the first K matching messages); n=K must come last
  * </pre>
@@ -72,6 +76,7 @@ final class ScenarioInterpreter {
             case "crash" -> cluster.crash(integer(args[0]));
             case "restart" -> cluster.restart(integer(args[0]));
             case "restart-with" -> restartWith(args);
+            case "expect" -> expect(args);
             case "status" -> status();
             case "log" -> log(args[0]);
             case "msgs" -> msgs();
@@ -84,6 +89,7 @@ final class ScenarioInterpreter {
                 cluster.node(id).checkInvariants();
             }
         }
+        cluster.checkSafety();
         String result = out.toString().stripTrailing();
         return result.isEmpty() ? "ok" : result;
     }
@@ -189,6 +195,28 @@ final class ScenarioInterpreter {
         }
         cluster.restartWith(id, hard, snapshotIndex, snapshotTerm,
                 ScenarioCluster.parseTerms(options.getOrDefault("log", "")));
+    }
+
+    private void expect(String[] args) {
+        RaftNode node = cluster.node(integer(args[0]));
+        for (String option : Arrays.copyOfRange(args, 1, args.length)) {
+            String[] pair = option.split("=", 2);
+            String actual = switch (pair[0]) {
+                case "term" -> Long.toString(node.currentTerm());
+                case "vote" -> Integer.toString(node.votedFor());
+                case "role" -> Describe.role(node.role());
+                case "commit" -> Long.toString(node.commitIndex());
+                case "last" -> Long.toString(node.lastIndex());
+                case "leader" -> Integer.toString(node.leaderId());
+                case "terms" -> node.entries(node.firstIndex(), node.lastIndex()).stream()
+                        .map(entry -> Long.toString(entry.term())).collect(java.util.stream.Collectors.joining(","));
+                default -> throw new IllegalArgumentException("unknown expectation " + option);
+            };
+            if (!actual.equals(pair[1])) {
+                throw new AssertionError("expected node " + node.id() + " " + pair[0] + "=" + pair[1] + " but it is "
+                        + actual + " (" + Describe.state(node.state()) + ")");
+            }
+        }
     }
 
     private void status() {

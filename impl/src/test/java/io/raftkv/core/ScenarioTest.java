@@ -23,7 +23,10 @@ import org.junit.jupiter.api.TestFactory;
  *
  * <p>Rewrite mode regenerates every expected output from the code, so a behaviour change shows up
  * as a diff for a reviewer to read: {@code mvn -pl impl test -Dtest=ScenarioTest -Drewrite=true}
- * (or environment variable RAFTKV_REWRITE=1).
+ * (or environment variable RAFTKV_REWRITE=1). What a scenario claims is also stated with
+ * {@code expect} commands, which fail even in rewrite mode, and after every command the harness
+ * checks cross-node safety (one leader per term, Log Matching, agreeing committed prefixes and
+ * applied entries), so a rewrite cannot silently bless a broken run.
  *
  * <p>Commands: see {@link ScenarioInterpreter}.
  */

@@ -10,10 +10,11 @@ import java.util.SplittableRandom;
  *
  * <p>Partitions (one at a time, each healed after a random while): symmetric (two random sides cut
  * both ways), asymmetric (one side cannot reach the other, the reverse works), isolate-one (one
- * node cut off both ways), and swizzle-clog (a random sequence of nodes is clogged one by one, then
- * unclogged one by one in a different random order, as FoundationDB's simulator does). Crashes
- * (any number may overlap): a random live node loses its volatile state and comes back after a
- * random downtime.
+ * node cut off both ways; often the leader), and swizzle-clog (a random sequence of nodes is
+ * clogged one by one, then unclogged one by one in a different random order, as FoundationDB's
+ * simulator does). Crashes (up to a per-seed number at once, usually a minority): a random live
+ * node, often the leader, loses its volatile state and comes back after a random downtime.
+ * Deposing leaders while they hold uncommitted entries is where Raft's subtle cases are.
  */
 final class Nemesis {
 
@@ -26,6 +27,9 @@ final class Nemesis {
     void restart(int node);
 
     void schedule(long delayUnits, Object action);
+
+    /** A node that currently believes it leads (the one with the highest term), or 0. */
+    int leader();
   }
 
   record Next() {}
@@ -43,7 +47,9 @@ final class Nemesis {
     ASYMMETRIC,
     ISOLATE_ONE,
     SWIZZLE_CLOG,
-    CRASH
+    ISOLATE_LEADER,
+    CRASH,
+    CRASH_LEADER
   }
 
   private final SplittableRandom random;
@@ -57,6 +63,8 @@ final class Nemesis {
   private final int downTicksMax;
   /** How many nodes may be down at once: usually a minority, sometimes all of them. */
   private final int downMax;
+  /** Chance that a leader is cut off right after accepting a proposal, before it replicates. */
+  private final double isolateAfterProposal;
   private final boolean[] clogged;
   private boolean partitionActive;
   private boolean active;
@@ -74,12 +82,14 @@ final class Nemesis {
     this.partitionTicksMax = pick(20, 60, 150);
     this.downTicksMax = pick(10, 40, 100);
     this.downMax = random.nextInt(4) == 0 ? nodes : Math.max(1, (nodes - 1) / 2);
+    this.isolateAfterProposal = this.partitions ? new double[] {0, 0.02, 0.1}[random.nextInt(3)] : 0;
     this.clogged = new boolean[nodes + 1];
   }
 
   String describe() {
     return "faults every <=" + gapTicksMax + " ticks, partitions <=" + partitionTicksMax
-        + " ticks, downtime <=" + downTicksMax + " ticks, <=" + downMax + " down";
+        + " ticks, downtime <=" + downTicksMax + " ticks, <=" + downMax + " down, isolate after"
+        + " proposal " + isolateAfterProposal;
   }
 
   long injected() {
@@ -124,6 +134,20 @@ final class Nemesis {
     }
   }
 
+  /**
+   * A leader just accepted a proposal: sometimes cut it off at once, so the entry stays on that
+   * node alone (its messages are dropped on arrival) while others elect a new leader. The old
+   * leader's uncommitted tail is what the commit rule of the paper's Figure 8 is about.
+   */
+  void proposalAccepted(int node) {
+    if (active && !partitionActive && isolateAfterProposal > 0
+        && random.nextDouble() < isolateAfterProposal) {
+      injected++;
+      network.isolate(node);
+      partitionFor(1 + random.nextInt(partitionTicksMax));
+    }
+  }
+
   private void injectOne() {
     List<Kind> choices = new ArrayList<>();
     if (partitions && !partitionActive) {
@@ -131,9 +155,18 @@ final class Nemesis {
       choices.add(Kind.ASYMMETRIC);
       choices.add(Kind.ISOLATE_ONE);
       choices.add(Kind.SWIZZLE_CLOG);
+      if (cluster.leader() != 0) {
+        // Deposing leaders while they have uncommitted entries is where Raft's subtle cases are.
+        choices.add(Kind.ISOLATE_LEADER);
+        choices.add(Kind.ISOLATE_LEADER);
+      }
     }
     if (crashes && nodes - upNodes().size() < downMax) {
       choices.add(Kind.CRASH);
+      if (cluster.leader() != 0) {
+        choices.add(Kind.CRASH_LEADER);
+        choices.add(Kind.CRASH_LEADER);
+      }
     }
     if (choices.isEmpty()) {
       return;
@@ -155,14 +188,14 @@ final class Nemesis {
         }
         partitionFor(1 + random.nextInt(partitionTicksMax));
       }
-      case ISOLATE_ONE -> {
-        network.isolate(1 + random.nextInt(nodes));
+      case ISOLATE_ONE, ISOLATE_LEADER -> {
+        network.isolate(kind == Kind.ISOLATE_LEADER ? cluster.leader() : 1 + random.nextInt(nodes));
         partitionFor(1 + random.nextInt(partitionTicksMax));
       }
       case SWIZZLE_CLOG -> swizzle();
-      case CRASH -> {
+      case CRASH, CRASH_LEADER -> {
         List<Integer> up = upNodes();
-        int node = up.get(random.nextInt(up.size()));
+        int node = kind == Kind.CRASH_LEADER ? cluster.leader() : up.get(random.nextInt(up.size()));
         cluster.crash(node);
         cluster.schedule(ticks(1 + random.nextInt(downTicksMax)), new Restart(node));
       }

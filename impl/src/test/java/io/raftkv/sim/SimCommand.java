@@ -86,6 +86,18 @@ public final class SimCommand implements CliCommand {
   @Option(names = "--verbose", description = "Print one line per seed.")
   boolean verbose;
 
+  @Option(
+      names = "--no-core-invariants",
+      description =
+          "Skip the core's own checkInvariants() after each event (the simulator's cluster-wide"
+              + " checks still run), e.g. to see what those checks catch alone.")
+  boolean noCoreInvariants;
+
+  @Option(
+      names = "--stop-on-failure",
+      description = "Stop at the first failing seed (in seed order), e.g. to count seeds-to-catch.")
+  boolean stopOnFailure;
+
   @Override
   public Integer call() throws Exception {
     SeedRange range = seedRange();
@@ -104,7 +116,7 @@ public final class SimCommand implements CliCommand {
         report(Simulation.run(range.first(), options, writer), options, out, totals);
       }
     } else if (jobs == 1 || range.count() == 1) {
-      for (long s = range.first(); s <= range.last(); s++) {
+      for (long s = range.first(); s <= range.last() && !totals.stopped(stopOnFailure); s++) {
         report(Simulation.run(s, options, RaftObserver.NONE), options, out, totals);
       }
     } else {
@@ -130,7 +142,7 @@ public final class SimCommand implements CliCommand {
       // Submit in bounded windows so 10,000 seeds do not hold 10,000 results at once.
       long next = range.first();
       List<Future<SimulationResult>> window = new ArrayList<>();
-      while (next <= range.last() || !window.isEmpty()) {
+      while ((next <= range.last() || !window.isEmpty()) && !totals.stopped(stopOnFailure)) {
         while (next <= range.last() && window.size() < jobs * 8) {
           long s = next++;
           window.add(pool.submit(() -> Simulation.run(s, options, RaftObserver.NONE)));
@@ -181,6 +193,9 @@ public final class SimCommand implements CliCommand {
     if (options.nodes() != 0) {
       command.append(" --nodes ").append(options.nodes());
     }
+    if (!options.checkCoreInvariants()) {
+      command.append(" --no-core-invariants");
+    }
     if (!options.faults().equals(Fault.all())) {
       List<String> names = new ArrayList<>();
       options.faults().forEach(f -> names.add(f.name().toLowerCase(java.util.Locale.ROOT)));
@@ -206,7 +221,8 @@ public final class SimCommand implements CliCommand {
           .withSafetyTicks(ticks)
           .withLivenessTicks(livenessTicks)
           .withNodes(nodes)
-          .withFaults(Fault.parse(faults));
+          .withFaults(Fault.parse(faults))
+          .withCoreInvariants(!noCoreInvariants);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -228,5 +244,9 @@ public final class SimCommand implements CliCommand {
     long violations;
     long events;
     long raftEvents;
+
+    boolean stopped(boolean stopOnFailure) {
+      return stopOnFailure && violations > 0;
+    }
   }
 }

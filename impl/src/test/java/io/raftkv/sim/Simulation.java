@@ -55,6 +55,9 @@ public final class Simulation implements Nemesis.Cluster {
   /** Time units per core tick. */
   public static final int TICK_UNITS = 10;
 
+  private static final int QUEUE_LIMIT = 200_000;
+  private static final int READY_LIMIT = 10_000;
+
   private final long seed;
   private final SimulationOptions options;
   private final RaftObserver trace;
@@ -76,6 +79,9 @@ public final class Simulation implements Nemesis.Cluster {
   private long raftEvents;
   private long fingerprint = 0x5EED;
   private boolean liveness;
+  private long livenessStart;
+  /** When the liveness phase first saw a leader, or -1. */
+  private long livenessLeaderTime = -1;
   private EventQueue.Event current;
 
   private Simulation(long seed, SimulationOptions options, RaftObserver trace) {
@@ -96,19 +102,28 @@ public final class Simulation implements Nemesis.Cluster {
             random.split(), size, network, this, options.has(Fault.PARTITION), options.has(Fault.CRASH));
     SplittableRandom clientRandom = random.split();
     this.workload =
-        new Workload(clientRandom, size, TICK_UNITS * (1 + clientRandom.nextInt(8)));
+        new Workload(
+            clientRandom,
+            size,
+            TICK_UNITS * (1 + clientRandom.nextInt(8)),
+            clientRandom.nextBoolean() ? 1 : 4,
+            (int) pick(clientRandom, 1, 4, 16),
+            100L * TICK_UNITS);
     this.checker = new SafetyChecker(size, this::where);
     this.nodes = new SimNode[size + 1];
     for (int id = 1; id <= size; id++) {
       nodes[id] = new SimNode(id, random.split());
     }
     this.parameters =
-        size + " nodes, timeout " + config.electionTimeoutTicksMin() + ".." + config.electionTimeoutTicksMax()
-            + ", heartbeat " + config.heartbeatIntervalTicks() + ", preVote " + config.preVote()
-            + ", checkQuorum " + config.checkQuorum() + ", inflight " + config.maxInflightMessages()
-            + ", maxMessageBytes " + config.maxMessageBytes() + "; drop " + drop + ", duplicate "
-            + duplicate + ", delay " + delayMin + ".." + delayMax + " units (tick " + TICK_UNITS
-            + "); " + nemesis.describe() + "; client every " + workload.intervalUnits + " units";
+        size + " nodes, timeout " + config.electionTimeoutTicksMin() + ".."
+            + config.electionTimeoutTicksMax() + ", heartbeat " + config.heartbeatIntervalTicks()
+            + ", preVote " + config.preVote() + ", checkQuorum " + config.checkQuorum()
+            + ", inflight " + config.maxInflightMessages() + ", maxMessageBytes "
+            + config.maxMessageBytes() + ", maxUncommittedBytes " + config.maxUncommittedBytes()
+            + "; drop " + drop + ", duplicate " + duplicate + ", delay "
+            + delayMin + ".." + delayMax + " units (tick " + TICK_UNITS + "); " + nemesis.describe()
+            + "; client every " + workload.intervalUnits + " units, bursts <=" + workload.burstMax
+            + ", <=" + workload.concurrency + " outstanding";
   }
 
   /**
@@ -143,6 +158,11 @@ public final class Simulation implements Nemesis.Cluster {
           continue;
         }
         if (next.time() > end) {
+          break;
+        }
+        if (queue.size() > QUEUE_LIMIT) {
+          // Normal runs hold a few hundred events; this many means messages beget messages.
+          checker.violation("MessageStorm", "over " + QUEUE_LIMIT + " events pending");
           break;
         }
         current = queue.pop();
@@ -218,21 +238,34 @@ public final class Simulation implements Nemesis.Cluster {
       workload.unavailable();
       return;
     }
-    long command = workload.nextCommand();
-    ProposeResult result = node.raft.propose(Workload.encode(command));
-    switch (result) {
-      case ProposeResult.Accepted accepted ->
-          workload.accepted(node.id, command, accepted.index(), accepted.term());
-      case ProposeResult.NotLeader notLeader -> workload.notLeader(notLeader.leaderHint());
-      case ProposeResult.Dropped dropped -> workload.unavailable();
+    int burst = Math.min(1 + random.nextInt(workload.burstMax), workload.room(now));
+    for (int k = 0; k < burst; k++) {
+      long command = workload.nextCommand();
+      ProposeResult result = node.raft.propose(Workload.encode(command));
+      drain(node);
+      if (result instanceof ProposeResult.Accepted accepted) {
+        workload.accepted(node.id, command, accepted.index(), accepted.term(), now);
+        nemesis.proposalAccepted(node.id);
+        continue;
+      }
+      if (result instanceof ProposeResult.NotLeader notLeader) {
+        workload.notLeader(notLeader.leaderHint());
+      } else {
+        workload.unavailable();
+      }
+      break;
     }
-    drain(node);
   }
 
   /** Handles every Ready of {@code node} within this event, then checks what changed. */
   private void drain(SimNode node) {
     RaftNode raft = node.raft;
+    int batches = 0;
     while (raft.hasReady()) {
+      if (++batches > READY_LIMIT) {
+        checker.violation("ReadyLoop", "node " + node.id + " produced " + READY_LIMIT + " Ready batches in one event");
+        return;
+      }
       Ready ready = raft.ready();
       for (Message message : ready.messages()) {
         send(message);
@@ -324,6 +357,9 @@ public final class Simulation implements Nemesis.Cluster {
     checker.onState(event.node(), state);
     if (event instanceof RaftEvent.BecomeLeader) {
       newLeaders.add(event.node());
+      if (liveness && livenessLeaderTime < 0) {
+        livenessLeaderTime = now;
+      }
     }
     trace.on(event);
   }
@@ -342,6 +378,10 @@ public final class Simulation implements Nemesis.Cluster {
       restart(id);
     }
     workload.startLiveness();
+    livenessStart = now;
+    if (leader() != 0) {
+      livenessLeaderTime = now;
+    }
   }
 
   private boolean livenessGoalMet() {
@@ -361,6 +401,11 @@ public final class Simulation implements Nemesis.Cluster {
         new StringBuilder("within ")
             .append(options.livenessTicks())
             .append(" ticks of healing, ")
+            .append(
+                livenessLeaderTime < 0
+                    ? "no leader emerged, "
+                    : "a leader emerged after " + (livenessLeaderTime - livenessStart) / TICK_UNITS
+                        + " ticks, ")
             .append(
                 workload.livenessCommandAcknowledged
                     ? "a new command was acknowledged"
@@ -415,6 +460,20 @@ public final class Simulation implements Nemesis.Cluster {
   }
 
   @Override
+  public int leader() {
+    int leader = 0;
+    long term = -1;
+    for (int id = 1; id <= size; id++) {
+      SimNode node = nodes[id];
+      if (node.isUp() && node.raft.role() == Role.LEADER && node.raft.currentTerm() > term) {
+        leader = id;
+        term = node.raft.currentTerm();
+      }
+    }
+    return leader;
+  }
+
+  @Override
   public void schedule(long delayUnits, Object action) {
     queue.schedule(now + delayUnits, EventQueue.EventKind.NEMESIS, 0, action);
   }
@@ -458,8 +517,13 @@ public final class Simulation implements Nemesis.Cluster {
         .withHeartbeatIntervalTicks(heartbeat)
         .withPreVote(random.nextInt(4) != 0)
         .withCheckQuorum(random.nextInt(4) != 0)
-        .withMaxInflightMessages((int) pick(random, 1, 4, 256))
-        .withMaxMessageBytes((long) pick(random, 40, 100, 1 << 20));
+        // Small messages and windows (mostly) make a leader repair a log a few entries at a time,
+        // which is where commit and backtracking rules are tested hardest (e.g. Figure 8).
+        .withMaxInflightMessages((int) pick(random, 1, 1, 4, 4, 256))
+        .withMaxMessageBytes((long) pick(random, 40, 40, 100, 100, 1 << 20))
+        // The leader's flow control (proposals refused over this many uncommitted bytes, 32 to 64
+        // entries here) keeps a slow configuration's backlog bounded, as it would in production.
+        .withMaxUncommittedBytes((long) pick(random, 1024, 2048));
   }
 
   private static double pick(SplittableRandom random, double... values) {

@@ -17,8 +17,8 @@ import java.util.Set;
 public record SimulationOptions(
     int nodes, long safetyTicks, long livenessTicks, Set<Fault> faults, boolean checkCoreInvariants) {
 
-  public static final long DEFAULT_SAFETY_TICKS = 600;
-  public static final long DEFAULT_LIVENESS_TICKS = 400;
+  public static final long DEFAULT_SAFETY_TICKS = 2000;
+  public static final long DEFAULT_LIVENESS_TICKS = 1000;
 
   public SimulationOptions {
     if (nodes != 0 && (nodes < 1 || nodes > 9)) {

@@ -3,6 +3,7 @@ package io.raftkv.sim;
 import io.raftkv.core.Entry;
 import io.raftkv.core.EntryType;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -21,9 +22,23 @@ final class Workload {
   /** A proposal waiting for its node to apply its index. */
   private record Pending(long command, long term) {}
 
+  /** When the client stops waiting for a proposal (and counts it as of unknown outcome). */
+  private record Deadline(long time, int node, long index, long command) {}
+
   private final SplittableRandom random;
   private final int nodes;
   final int intervalUnits;
+  /** Commands proposed back to back at one client step, at most. */
+  final int burstMax;
+  /**
+   * Proposals the client keeps outstanding at most: a closed loop, so the offered load follows
+   * what the cluster commits instead of piling up an unbounded uncommitted tail.
+   */
+  final int concurrency;
+  /** How long the client waits for a proposal before giving up (the liveness phase waits on). */
+  private long timeoutUnits;
+  private final ArrayDeque<Deadline> deadlines = new ArrayDeque<>();
+  private int outstanding;
   private long nextCommand = 1;
   private int leaderGuess;
   private final Map<Integer, Map<Long, Pending>> pending = new HashMap<>();
@@ -34,10 +49,19 @@ final class Workload {
   long firstLivenessCommand = Long.MAX_VALUE;
   boolean livenessCommandAcknowledged;
 
-  Workload(SplittableRandom random, int nodes, int intervalUnits) {
+  Workload(
+      SplittableRandom random,
+      int nodes,
+      int intervalUnits,
+      int burstMax,
+      int concurrency,
+      long timeoutUnits) {
     this.random = random;
     this.nodes = nodes;
     this.intervalUnits = intervalUnits;
+    this.burstMax = burstMax;
+    this.concurrency = concurrency;
+    this.timeoutUnits = timeoutUnits;
     this.leaderGuess = 1 + random.nextInt(nodes);
   }
 
@@ -53,11 +77,29 @@ final class Workload {
     return nextCommand;
   }
 
-  void accepted(int node, long command, long index, long term) {
+  /** How many more proposals the client may make now. */
+  int room(long now) {
+    while (!deadlines.isEmpty() && deadlines.peekFirst().time <= now) {
+      Deadline deadline = deadlines.pollFirst();
+      Map<Long, Pending> waiting = pending.get(deadline.node);
+      Pending proposal = waiting == null ? null : waiting.get(deadline.index);
+      if (proposal != null && proposal.command == deadline.command) {
+        waiting.remove(deadline.index);
+        outstanding--;
+      }
+    }
+    return concurrency - outstanding;
+  }
+
+  void accepted(int node, long command, long index, long term, long now) {
     Checks.check(command == nextCommand, "command %s proposed out of order", command);
     nextCommand++;
     proposed++;
-    pending.computeIfAbsent(node, k -> new HashMap<>()).put(index, new Pending(command, term));
+    Pending previous =
+        pending.computeIfAbsent(node, k -> new HashMap<>()).put(index, new Pending(command, term));
+    // A node that accepted another proposal at this index lost the earlier one.
+    outstanding += previous == null ? 1 : 0;
+    deadlines.addLast(new Deadline(now + timeoutUnits, node, index, command));
   }
 
   void notLeader(int hint) {
@@ -73,6 +115,7 @@ final class Workload {
   void crashed(int node) {
     Map<Long, Pending> waiting = pending.get(node);
     if (waiting != null) {
+      outstanding -= waiting.size();
       waiting.clear();
     }
     if (leaderGuess == node) {
@@ -82,6 +125,9 @@ final class Workload {
 
   void startLiveness() {
     firstLivenessCommand = nextCommand;
+    // Without faults every proposal is eventually applied or replaced at its node, so waiting is
+    // safe; giving up would let a slow cluster's backlog grow without bound.
+    timeoutUnits = Long.MAX_VALUE / 4;
   }
 
   boolean proposing() {
@@ -98,7 +144,11 @@ final class Workload {
       return 0;
     }
     Pending proposal = waiting.remove(entry.index());
-    if (proposal == null || proposal.term != entry.term() || commandOf(entry) != proposal.command) {
+    if (proposal == null) {
+      return 0;
+    }
+    outstanding--;
+    if (proposal.term != entry.term() || commandOf(entry) != proposal.command) {
       return 0;
     }
     acknowledged++;

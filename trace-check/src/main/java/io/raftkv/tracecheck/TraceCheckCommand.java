@@ -37,12 +37,15 @@ public final class TraceCheckCommand implements CliCommand {
   @Option(names = "--spec-dir", description = "directory of Raft.tla and TraceRaft.tla (default: found from RAFTKV_HOME or the working directory)")
   Path specDir;
 
+  @Option(names = "--heap", paramLabel = "SIZE", description = "TLC's -Xmx, e.g. 4g (default: 1g per 20,000 events of a run, at most 8g)")
+  String heap;
+
   @Option(names = "--keep", paramLabel = "DIR", description = "keep TLC's files (modules, configurations, output) under DIR")
   Path keep;
 
   @Override
   public Integer call() throws Exception {
-    TraceValidator.Options options = new TraceValidator.Options(input, workers, batch, !noDiagnosis, "1g", keep, specDir);
+    TraceValidator.Options options = new TraceValidator.Options(input, workers, batch, !noDiagnosis, heap, keep, specDir);
     List<TraceValidator.Verdict> verdicts = new TraceValidator(options).validate(files);
     boolean allOk = true;
     for (TraceValidator.Verdict verdict : verdicts) {

@@ -52,7 +52,8 @@ public final class TraceFormat {
    * big-endian id in 1..{@link #MAX_COMMAND_ID} (what the simulator and the test clients propose)
    * is that id, so traces of different nodes agree; any other payload gets a number above the id
    * range by first appearance in this trace. Configuration entries have no spec counterpart and map
-   * to -1, which no spec behaviour produces, so a trace containing one is rejected where it appears.
+   * to -1, which is no client value (Raft's Next proposes only v >= 1), so a trace in which a leader
+   * appends one is rejected there.
    */
   public static final class EntryValues {
     private final Map<ByteBuffer, Long> numbers = new HashMap<>();

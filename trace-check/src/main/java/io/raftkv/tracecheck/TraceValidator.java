@@ -1,5 +1,8 @@
 package io.raftkv.tracecheck;
 
+import io.raftkv.spec.SpecFiles;
+import io.raftkv.spec.TlcResult;
+import io.raftkv.spec.TlcRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -49,15 +53,16 @@ public final class TraceValidator {
    * @param workers   TLC worker threads
    * @param batchSize at most this many traces per TLC run
    * @param diagnose  whether to explain a rejection (two more TLC runs)
-   * @param maxHeap   TLC's -Xmx
+   * @param maxHeap   TLC's -Xmx, or null to size it by the run's events (see {@link #heapFor})
    * @param workRoot  where runs keep their files (a temporary directory, deleted after, if null)
-   * @param specDir   the directory of Raft.tla and TraceRaft.tla (located if null)
+   * @param specDir   the directory of Raft.tla and TraceRaft.tla; if null, SpecFiles's default
+   *                  (RAFTKV_HOME/spec, the working directory, ./spec, else the spec jar's copy)
    */
   public record Options(Input input, int workers, int batchSize, boolean diagnose, String maxHeap, Path workRoot,
       Path specDir) {
 
     public static Options defaults() {
-      return new Options(Input.OVERRIDE, 2, 25, true, "1g", null, null);
+      return new Options(Input.OVERRIDE, 2, 25, true, null, null, null);
     }
 
     public Options withInput(Input newInput) {
@@ -105,14 +110,12 @@ public final class TraceValidator {
   private static final Pattern DIAGNOSIS = Pattern.compile("\"TRACECHECK (diag-[a-z-]+) (.*)\"$");
 
   private final Options options;
-  private final Path specDir;
 
   public TraceValidator(Options options) {
     if (options.batchSize() < 1 || options.workers() < 1) {
       throw new IllegalArgumentException("batch size and workers must be >= 1");
     }
     this.options = options;
-    this.specDir = options.specDir() != null ? options.specDir() : SpecDirectory.locate();
   }
 
   /** Checks every file; verdicts in the order of {@code files}. */
@@ -156,14 +159,14 @@ public final class TraceValidator {
     if (batch.size() == 1) {
       return List.of(checkAlone(batch.get(0), dir));
     }
-    TlcProcess.Result result = runTlc(dir, batch, 0);
+    TlcResult result = runTlc(dir, batch, 0);
     Set<Integer> accepted = acceptedIndexes(result);
     long totalEvents = batch.stream().mapToLong(Trace::size).sum();
     List<Verdict> verdicts = new ArrayList<>();
     for (int k = 0; k < batch.size(); k++) {
       Trace trace = batch.get(k);
       if (accepted.contains(k + 1)) {
-        double share = totalEvents == 0 ? 0 : result.seconds() * trace.size() / totalEvents;
+        double share = totalEvents == 0 ? 0 : seconds(result) * trace.size() / totalEvents;
         verdicts.add(new Verdict(trace.file(), true, trace.size(), share, 0, null, List.of(), null));
       } else {
         verdicts.add(checkAlone(trace, dir.resolve("trace" + (k + 1))));
@@ -174,25 +177,36 @@ public final class TraceValidator {
 
   /** One trace in its own run; on rejection, finds the failed event and explains it. */
   private Verdict checkAlone(Trace trace, Path dir) throws IOException, InterruptedException {
-    TlcProcess.Result result = runTlc(dir, List.of(trace), 0);
+    TlcResult result = runTlc(dir, List.of(trace), 0);
     if (acceptedIndexes(result).contains(1)) {
-      return new Verdict(trace.file(), true, trace.size(), result.seconds(), 0, null, List.of(), null);
+      return new Verdict(trace.file(), true, trace.size(), seconds(result), 0, null, List.of(), null);
+    }
+    Optional<String> violated = result.violatedProperty();
+    if (violated.isPresent() && !result.trace().isEmpty()) {
+      // The error trace's last state is the one after the event that broke the invariant.
+      String next = result.trace().get(result.trace().size() - 1).variables().get("l");
+      int event = next == null ? 0 : Integer.parseInt(next.trim()) - 1;
+      if (event >= 1 && event <= trace.size()) {
+        String problem = "the spec's invariant " + violated.get() + " does not hold after this event";
+        return new Verdict(trace.file(), false, trace.size(), seconds(result), event, trace.line(event),
+            List.of("  " + problem), problem);
+      }
     }
     int depth = result.depth();
     if (result.exitCode() != 0 || depth < 1 || depth > trace.size()) {
-      return new Verdict(trace.file(), false, trace.size(), result.seconds(), 0, null, List.of(),
-          "TLC ended with exit code " + result.exitCode() + " without accepting the trace:\n" + result.errors());
+      return new Verdict(trace.file(), false, trace.size(), seconds(result), 0, null, List.of(),
+          "TLC ended with exit code " + result.exitCode() + " without accepting the trace:\n" + errors(result));
     }
     List<String> diagnosis = options.diagnose()
         ? diagnose(trace, depth, dir.resolve("diagnosis"))
         : List.of();
-    return new Verdict(trace.file(), false, trace.size(), result.seconds(), depth, trace.line(depth), diagnosis, null);
+    return new Verdict(trace.file(), false, trace.size(), seconds(result), depth, trace.line(depth), diagnosis, null);
   }
 
   private List<String> diagnose(Trace trace, int failed, Path dir) throws IOException, InterruptedException {
-    TlcProcess.Result result = runTlc(dir, List.of(trace), failed);
+    TlcResult result = runTlc(dir, List.of(trace), failed);
     Map<String, List<String>> found = new LinkedHashMap<>();
-    for (String line : result.output()) {
+    for (String line : result.userOutput()) {
       Matcher matcher = DIAGNOSIS.matcher(line);
       if (matcher.find()) {
         found.computeIfAbsent(matcher.group(1), key -> new ArrayList<>()).add(matcher.group(2).replace("\\\"", "\""));
@@ -201,7 +215,7 @@ public final class TraceValidator {
     List<String> lines = new ArrayList<>();
     if (found.isEmpty()) {
       lines.add("(no diagnosis: TLC printed nothing; exit code " + result.exitCode() + ")");
-      lines.add(result.errors());
+      lines.add(errors(result));
       return lines;
     }
     String node = "node " + trace.events().get(failed - 1).path("node").asText();
@@ -222,9 +236,31 @@ public final class TraceValidator {
     }
   }
 
-  private static Set<Integer> acceptedIndexes(TlcProcess.Result result) {
+  private static double seconds(TlcResult result) {
+    return result.elapsed().toNanos() / 1e9;
+  }
+
+  /** What TLC said went wrong, for a message: its error messages, else its last words. */
+  private static String errors(TlcResult result) {
+    StringBuilder text = new StringBuilder();
+    result.violation().ifPresent(violation -> text.append(violation.text()).append('\n'));
+    for (TlcResult.Message message : result.messages()) {
+      if (message.severity() > 0 && text.length() < 4_000) {
+        text.append(message.text()).append('\n');
+      }
+    }
+    if (text.isEmpty()) {
+      List<TlcResult.Message> messages = result.messages();
+      for (TlcResult.Message message : messages.subList(Math.max(0, messages.size() - 10), messages.size())) {
+        text.append(message.text()).append('\n');
+      }
+    }
+    return text.toString().strip();
+  }
+
+  private static Set<Integer> acceptedIndexes(TlcResult result) {
     Set<Integer> accepted = new HashSet<>();
-    for (String line : result.output()) {
+    for (String line : result.userOutput()) {
       Matcher matcher = ACCEPTED.matcher(line);
       if (matcher.find()) {
         accepted.add(Integer.parseInt(matcher.group(1)));
@@ -233,9 +269,21 @@ public final class TraceValidator {
     return accepted;
   }
 
-  /** Writes the run's root module and configuration into {@code dir} and runs TLC there. */
-  private TlcProcess.Result runTlc(Path dir, List<Trace> traces, int stopAt) throws IOException, InterruptedException {
+  /**
+   * Stages the spec, writes the run's root module and configuration into {@code dir} and runs TLC
+   * there. TLC's class path is this JVM's, which holds the trace reader override.
+   */
+  private TlcResult runTlc(Path dir, List<Trace> traces, int stopAt) throws IOException, InterruptedException {
     Files.createDirectories(dir);
+    if (options.specDir() != null) {
+      SpecFiles.stageDirectory(options.specDir(), dir);
+    } else {
+      SpecFiles.stageDefault(dir);
+    }
+    if (!Files.isRegularFile(dir.resolve("TraceRaft.tla"))) {
+      throw new IllegalStateException("the spec staged from " + SpecFiles.defaultSpecDirectory().map(Path::toString)
+          .orElse("the spec jar") + " has no TraceRaft.tla");
+    }
     copyResource("TraceReader.tla", dir);
     StringBuilder module = new StringBuilder();
     module.append("---- MODULE TraceRun ----\n");
@@ -268,7 +316,13 @@ public final class TraceValidator {
     module.append("====\n");
     Files.writeString(dir.resolve("TraceRun.tla"), module, StandardCharsets.UTF_8);
     Files.writeString(dir.resolve("TraceRun.cfg"), config(traces.get(0), stopAt), StandardCharsets.UTF_8);
-    return TlcProcess.run(dir, "TraceRun", specDir, stopAt > 0 ? 1 : options.workers(), options.maxHeap());
+    return TlcRunner.builder(dir, "TraceRun")
+        .classPath(readerClassPath())
+        .workers(stopAt > 0 ? 1 : options.workers())
+        // TLC unpacks its standard modules into java.io.tmpdir: keep concurrent runs apart.
+        .jvmArgs("-Xmx" + (options.maxHeap() != null ? options.maxHeap() : heapFor(traces)), "-Xss16m",
+            "-Djava.io.tmpdir=" + dir.toAbsolutePath())
+        .run();
   }
 
   /** The run's configuration; every trace of a run has the servers and PreVote of {@code first}. */
@@ -285,11 +339,40 @@ public final class TraceValidator {
     if (stopAt > 0) {
       cfg.append("INVARIANT TraceDiagnosis\nACTION_CONSTRAINT TraceDiagnosisStep\n");
     } else {
-      cfg.append("INVARIANT TraceAccepted\n");
+      // Cheap invariants of Raft.tla (linear in the servers' count squared, not in the logs): the
+      // traces reach terms and logs far beyond the model-checking bounds.
+      cfg.append("INVARIANT TraceAccepted\nINVARIANT ElectionSafety\nINVARIANT CommitIndexInLog\n");
     }
     // The last state of a trace has no successor; that is the end, not a deadlock.
     cfg.append("CHECK_DEADLOCK FALSE\n");
     return cfg.toString();
+  }
+
+  /**
+   * TLC's heap for a run: 1 GB holds 20,000 events (the trace's values and the states, whose logs
+   * grow with it); beyond that 1 GB more per 20,000 events, at most 8 GB.
+   */
+  static String heapFor(List<Trace> traces) {
+    long events = traces.stream().mapToLong(Trace::size).sum();
+    long gigabytes = Math.min(8, 1 + Math.max(0, events - 1) / 20_000);
+    return gigabytes + "g";
+  }
+
+  /**
+   * Where the trace reader override and the Jackson it uses live, absolute: TLC runs in another
+   * directory and may not find them through a relative entry of this JVM's class path.
+   */
+  private static List<Path> readerClassPath() {
+    List<Path> entries = new ArrayList<>();
+    for (Class<?> type : List.of(TraceValidator.class, com.fasterxml.jackson.databind.ObjectMapper.class,
+        com.fasterxml.jackson.core.JsonFactory.class, com.fasterxml.jackson.annotation.JsonProperty.class)) {
+      try {
+        entries.add(Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()));
+      } catch (java.net.URISyntaxException | NullPointerException e) {
+        throw new IllegalStateException("cannot locate the class path entry of " + type.getName(), e);
+      }
+    }
+    return entries;
   }
 
   private static void copyResource(String name, Path dir) throws IOException {

@@ -11,15 +11,17 @@ import java.util.SplittableRandom;
 /**
  * Wing & Gong's linearizability search with Lowe's memoisation, over one partition.
  *
- * <p>Calls and returns sit in one doubly linked list in real-time order (history order), as
- * primitive arrays with a head and a tail sentinel. The search walks the list from the head: at a
- * call it tries to linearize the op now (step the model; if legal and the configuration — set of
- * linearized ops plus model state — is new, "lift" the op's call and return out of the list in
- * O(1), push it, and restart from the head); at a return whose call is still in the list, no
- * linearization of the current prefix can respect real time, so it pops the last op, "unlifts" it,
- * and tries the next call after it. It succeeds once every op that certainly took effect is
- * linearized: ops with unknown outcome have no return in the list, so they may be linearized at
- * any point after their call, or left out.
+ * <p>Calls and returns of the ops that certainly took effect sit in one doubly linked list in
+ * real-time order (history order), as primitive arrays with a head and a tail sentinel. The search
+ * walks the list from the head: at a call it tries to linearize the op now (step the model; if
+ * legal and the configuration — set of linearized ops plus model state — is new, "lift" the op's
+ * call and return out of the list in O(1), push it, and restart from the head). At the first
+ * return whose call is still in the list, it tries the ops of unknown outcome invoked before that
+ * return (they have no return: they may take effect at any later point, or never; they live in a
+ * list of their own so the walk above never steps over them). When every candidate has failed, no
+ * linearization of the current prefix can respect real time: it pops the last op, "unlifts" it,
+ * and tries the next candidate after it. It succeeds once every op that certainly took effect is
+ * linearized.
  *
  * <p>Speed: model states are interned to ints and transitions cached in an
  * {@code int[state][op]} table filled lazily, so the loop steps by array lookup; the set of
@@ -41,6 +43,9 @@ final class WglSearch {
   private final Model model;
   private final Operation[] ops;
   private final boolean[] required;
+  private final int[] invokePosition;
+  /** Op number here -> position in the partition's list. */
+  private final int[] original;
   private final int requiredCount;
   private final int optionalCount;
   private final Budget budget;
@@ -51,10 +56,20 @@ final class WglSearch {
   private final int[] next;
   private final int[] prev;
   private final int[] nodeOp;
+  private final int[] nodePosition;
   private final boolean[] nodeIsCall;
   private final int[] callNode;
   private final int[] returnNode;
   private final long[] zobrist;
+
+  // Ops of unknown outcome are kept apart, in their own doubly linked list over op ids with a
+  // head and a tail sentinel, holding only the earliest unused op of each kind (see twins).
+  private final int optionalHead;
+  private final int optionalTail;
+  private final int[] optionalNext;
+  private final int[] optionalPrev;
+  /** For an op of unknown outcome: the next-invoked identical one, or -1. */
+  private final int[] nextTwin;
 
   // Model states interned as ints, with the lazily filled transition table.
   private final HashMap<Object, Integer> stateIds = new HashMap<>();
@@ -82,26 +97,70 @@ final class WglSearch {
     int n = partition.size();
     ops = new Operation[n];
     required = new boolean[n];
+    invokePosition = new int[n];
+    // Ops are renumbered so that those of known outcome come first: their bits then fill the low
+    // words of every bitset and those of unknown outcome the high words, and the cache compares
+    // only the words each test needs.
+    original = new int[n];
+    int numbered = 0;
+    for (int pass = 0; pass < 2; pass++) {
+      for (int i = 0; i < n; i++) {
+        if (partition.get(i).required() == (pass == 0)) {
+          original[numbered++] = i;
+        }
+      }
+    }
     int count = 0;
     long[] events = new long[2 * n];
     int eventCount = 0;
     for (int i = 0; i < n; i++) {
-      PairedOp p = partition.get(i);
+      PairedOp p = partition.get(original[i]);
       ops[i] = p.operation();
       required[i] = p.required();
-      // Sort key: history position, then op; the low bit says call (0) or return (1).
-      events[eventCount++] = ((long) p.invokePosition() << 32) | ((long) i << 1);
+      invokePosition[i] = p.invokePosition();
       if (required[i]) {
         count++;
+        // Sort key: history position, then op; the low bit says call (0) or return (1).
+        events[eventCount++] = ((long) p.invokePosition() << 32) | ((long) i << 1);
         events[eventCount++] = ((long) p.returnPosition() << 32) | ((long) i << 1) | 1L;
       }
     }
     requiredCount = count;
+    // Twins: identical ops of unknown outcome are interchangeable once both are invoked (neither
+    // has a return), so only the earliest-invoked unused one of each kind is ever a candidate. A
+    // linearization using a later twin while an earlier one is unused can use the earlier one
+    // instead: it was invoked before, so it fits wherever the later one does. The optional list
+    // therefore starts with the first op of each kind, and linearizing one puts its next twin in
+    // its place.
+    nextTwin = new int[n];
+    Arrays.fill(nextTwin, -1);
+    optionalHead = n;
+    optionalTail = n + 1;
+    optionalNext = new int[n + 2];
+    optionalPrev = new int[n + 2];
+    HashMap<Operation, Integer> lastOfKind = new HashMap<>();
+    int last = optionalHead;
+    for (int i = 0; i < n; i++) {
+      if (required[i]) {
+        continue;
+      }
+      Integer twin = lastOfKind.put(ops[i], i);
+      if (twin != null) {
+        nextTwin[twin] = i;
+      } else {
+        optionalNext[last] = i;
+        optionalPrev[i] = last;
+        last = i;
+      }
+    }
+    optionalNext[last] = optionalTail;
+    optionalPrev[optionalTail] = last;
     Arrays.sort(events, 0, eventCount);
     tail = eventCount + 1;
     next = new int[eventCount + 2];
     prev = new int[eventCount + 2];
     nodeOp = new int[eventCount + 2];
+    nodePosition = new int[eventCount + 2];
     nodeIsCall = new boolean[eventCount + 2];
     callNode = new int[n];
     returnNode = new int[n];
@@ -111,6 +170,7 @@ final class WglSearch {
       int op = (int) ((events[e] & 0xFFFFFFFFL) >>> 1);
       boolean isCall = (events[e] & 1L) == 0;
       nodeOp[node] = op;
+      nodePosition[node] = (int) (events[e] >>> 32);
       nodeIsCall[node] = isCall;
       if (isCall) {
         callNode[op] = node;
@@ -138,7 +198,8 @@ final class WglSearch {
       }
     }
     optionalCount = n - requiredCount;
-    cache = new ConfigurationCache((n + 63) >>> 6, budget.maxBytes, requiredMask, dominance && optionalCount > 0);
+    cache = new ConfigurationCache((n + 63) >>> 6, budget.maxBytes, requiredMask, requiredCount,
+        dominance && optionalCount > 0);
   }
 
   private void lift(int call) {
@@ -160,6 +221,28 @@ final class WglSearch {
     }
     next[prev[call]] = call;
     prev[next[call]] = call;
+  }
+
+  /** Takes an op of unknown outcome out of the optional list, putting its next twin in its place. */
+  private void liftOptional(int op) {
+    int twin = nextTwin[op];
+    int before = optionalPrev[op];
+    int after = optionalNext[op];
+    if (twin >= 0) {
+      optionalPrev[twin] = before;
+      optionalNext[twin] = after;
+      optionalNext[before] = twin;
+      optionalPrev[after] = twin;
+    } else {
+      optionalNext[before] = after;
+      optionalPrev[after] = before;
+    }
+  }
+
+  /** Reverses {@link #liftOptional} (LIFO, so {@code op}'s own links are still its old neighbours). */
+  private void unliftOptional(int op) {
+    optionalNext[optionalPrev[op]] = op;
+    optionalPrev[optionalNext[op]] = op;
   }
 
   private int intern(Object state) {
@@ -218,15 +301,20 @@ final class WglSearch {
     long hash = 0;
     int[] stackOp = new int[n];
     int[] stackState = new int[n];
+    // For an op of unknown outcome on the stack: the first return in the list when it was tried.
+    int[] stackBound = new int[n];
     int depth = 0;
     int state = intern(model.initialState());
     cache.add(linearized, hash, state);
     int remaining = requiredCount;
     int node = next[head];
-    // Each window of candidates (the calls before the first return) is scanned twice: ops that
-    // certainly took effect first, then ops of unknown outcome, so that configurations with fewer
-    // optional ops are met first and dominate (see ConfigurationCache) those with more.
+    // Each configuration's candidates are the calls before the first return in the list: first
+    // the ops that certainly took effect (walking the list), then those of unknown outcome invoked
+    // before that return (walking the optional list), so that configurations with fewer optional
+    // ops are met first and dominate (see ConfigurationCache) those with more.
     boolean optionalPass = false;
+    int optional = optionalTail;
+    int bound = tail; // in the optional pass: the first return node
     long steps = 0;
     Diagnostics diagnostics = diagnose ? new Diagnostics() : null;
     while (remaining > 0) {
@@ -238,60 +326,81 @@ final class WglSearch {
           throw BudgetExceeded.TIME;
         }
       }
-      if (node == tail) {
-        // Unreachable while remaining > 0: a required op's return precedes the tail.
-        throw new IllegalStateException("reached the end with " + remaining + " ops unlinearized");
-      }
-      int op = nodeOp[node];
-      if (nodeIsCall[node]) {
-        if (required[op] != optionalPass) {
-          int target = transition(state, op);
-          if (target != ILLEGAL) {
-            int word = op >>> 6;
-            long bit = 1L << op;
-            linearized[word] |= bit;
-            long newHash = hash ^ zobrist[op];
-            if (cache.add(linearized, newHash, target)) {
-              stackOp[depth] = op;
-              stackState[depth] = state;
-              depth++;
-              hash = newHash;
-              state = target;
-              if (required[op]) {
-                remaining--;
-              }
-              lift(node);
-              node = next[head];
-              optionalPass = false;
-              continue;
-            }
-            linearized[word] &= ~bit;
-          }
+      int candidate;
+      if (!optionalPass) {
+        if (node == tail) {
+          // Unreachable while remaining > 0: a required op's return precedes the tail.
+          throw new IllegalStateException("reached the end with " + remaining + " ops unlinearized");
         }
-        node = next[node];
-      } else if (!optionalPass && optionalCount > 0) {
-        optionalPass = true;
-        node = next[head];
+        if (!nodeIsCall[node]) {
+          optionalPass = true;
+          bound = node;
+          optional = optionalNext[optionalHead];
+          continue;
+        }
+        candidate = nodeOp[node];
       } else {
-        // The return of an op not yet linearized, every candidate tried: backtrack.
-        if (diagnose) {
-          diagnostics.blocked(stackOp, stackState, depth, state, op);
+        if (optional == optionalTail) {
+          // Every candidate tried: backtrack.
+          if (diagnose) {
+            diagnostics.blocked(stackOp, stackState, depth, state, nodeOp[bound]);
+          }
+          if (depth == 0) {
+            return new SearchResult(Verdict.NOT_LINEARIZABLE, null, cache.size(),
+                diagnose ? diagnostics.prefixes() : List.of());
+          }
+          depth--;
+          int top = stackOp[depth];
+          state = stackState[depth];
+          linearized[top >>> 6] &= ~(1L << top);
+          hash ^= zobrist[top];
+          if (required[top]) {
+            remaining++;
+            unlift(callNode[top]);
+            node = next[callNode[top]];
+            optionalPass = false;
+          } else {
+            unliftOptional(top);
+            optional = optionalNext[top];
+            bound = stackBound[depth];
+          }
+          continue;
         }
-        if (depth == 0) {
-          return new SearchResult(Verdict.NOT_LINEARIZABLE, null, cache.size(),
-              diagnose ? diagnostics.prefixes() : List.of());
+        candidate = optional;
+        if (invokePosition[candidate] > nodePosition[bound]) {
+          optional = optionalNext[optional];
+          continue;
         }
-        depth--;
-        int top = stackOp[depth];
-        state = stackState[depth];
-        linearized[top >>> 6] &= ~(1L << top);
-        hash ^= zobrist[top];
-        if (required[top]) {
-          remaining++;
+      }
+      int target = transition(state, candidate);
+      if (target != ILLEGAL) {
+        int word = candidate >>> 6;
+        long bit = 1L << candidate;
+        linearized[word] |= bit;
+        long newHash = hash ^ zobrist[candidate];
+        if (cache.add(linearized, newHash, target)) {
+          stackOp[depth] = candidate;
+          stackState[depth] = state;
+          stackBound[depth] = bound;
+          depth++;
+          hash = newHash;
+          state = target;
+          if (required[candidate]) {
+            remaining--;
+            lift(node);
+          } else {
+            liftOptional(candidate);
+          }
+          node = next[head];
+          optionalPass = false;
+          continue;
         }
-        unlift(callNode[top]);
-        node = next[callNode[top]];
-        optionalPass = !required[top];
+        linearized[word] &= ~bit;
+      }
+      if (optionalPass) {
+        optional = optionalNext[optional];
+      } else {
+        node = next[node];
       }
     }
     return new SearchResult(Verdict.LINEARIZABLE, null, cache.size(), List.of());
@@ -311,11 +420,13 @@ final class WglSearch {
         bestDepth = depth;
         best.clear();
       }
-      int[] order = Arrays.copyOf(stackOp, depth);
+      int[] order = new int[depth];
       Object[] after = new Object[depth];
       for (int i = 0; i < depth; i++) {
+        order[i] = original[stackOp[i]];
         after[i] = states.get(i + 1 < depth ? stackState[i + 1] : state);
       }
+      blockingOp = original[blockingOp];
       for (SearchResult.Prefix p : best) {
         if (p.blocking() == blockingOp && java.util.Objects.equals(p.states().length == 0 ? null
             : p.states()[p.states().length - 1], depth == 0 ? null : after[depth - 1])) {
@@ -373,6 +484,9 @@ final class WglSearch {
     private final int words;
     private final long maxBytes;
     private final long[] requiredMask;
+    /** Words holding bits of known-outcome ops (numbered first), and the first holding others. */
+    private final int requiredWords;
+    private final int firstOptionalWord;
     private final boolean anyOptional;
     private long[] bits;
     private long[] hashes;
@@ -382,10 +496,12 @@ final class WglSearch {
     private int size;
     private int keys;
 
-    ConfigurationCache(int words, long maxBytes, long[] requiredMask, boolean anyOptional) {
+    ConfigurationCache(int words, long maxBytes, long[] requiredMask, int requiredCount, boolean anyOptional) {
       this.words = Math.max(1, words);
       this.maxBytes = maxBytes;
       this.requiredMask = requiredMask;
+      this.requiredWords = Math.min(this.words, (requiredCount + 63) >>> 6);
+      this.firstOptionalWord = requiredCount >>> 6;
       this.anyOptional = anyOptional;
       bits = new long[64 * this.words];
       hashes = new long[64];
@@ -480,7 +596,7 @@ final class WglSearch {
         }
         return true;
       }
-      for (int w = 0; w < words; w++) {
+      for (int w = 0; w < requiredWords; w++) {
         if (((bits[base + w] ^ linearized[w]) & requiredMask[w]) != 0) {
           return false;
         }
@@ -488,10 +604,13 @@ final class WglSearch {
       return true;
     }
 
-    /** Whether entry's bits are a subset of {@code linearized}. */
+    /**
+     * Whether entry's bits are a subset of {@code linearized}, given that their known-outcome bits
+     * are equal (so the words below the first optional one need no look).
+     */
     private boolean subsetOf(int entry, long[] linearized) {
       int base = entry * words;
-      for (int w = 0; w < words; w++) {
+      for (int w = firstOptionalWord; w < words; w++) {
         if ((bits[base + w] & ~linearized[w]) != 0) {
           return false;
         }
@@ -501,7 +620,7 @@ final class WglSearch {
 
     private boolean supersetOf(int entry, long[] linearized) {
       int base = entry * words;
-      for (int w = 0; w < words; w++) {
+      for (int w = firstOptionalWord; w < words; w++) {
         if ((linearized[w] & ~bits[base + w]) != 0) {
           return false;
         }

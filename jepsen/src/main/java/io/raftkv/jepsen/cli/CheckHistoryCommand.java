@@ -80,7 +80,7 @@ public final class CheckHistoryCommand implements CliCommand {
       description = "after --warmup rounds over all files, time N checks of each; print median/min/max per file and per folder")
   int benchRuns;
 
-  @Option(names = "--warmup", paramLabel = "R", defaultValue = "20", description = "warm-up rounds for --bench (default: ${DEFAULT-VALUE})")
+  @Option(names = "--warmup", paramLabel = "R", defaultValue = "200", description = "warm-up rounds for --bench (default: ${DEFAULT-VALUE})")
   int warmupRounds;
 
   @Parameters(paramLabel = "FILE", arity = "0..*", description = "history files (EDN or JSON lines)")

@@ -120,6 +120,9 @@ class LinearizabilityCheckerTest {
     CheckResult bad = LinearizabilityChecker.check(b.build(), kv, OPTIONS);
     assertEquals(Verdict.NOT_LINEARIZABLE, bad.verdict());
     assertEquals("b", bad.anomaly().partition());
+    String html = TimelineHtml.render(b.build(), bad, kv.name());
+    assertTrue(html.contains("get &quot;x&quot;") || html.contains("get \"x\""), html);
+    assertTrue(!html.contains(">append "), "the timeline draws only the failing key's ops: " + html);
   }
 
   @Test

@@ -1,0 +1,197 @@
+package io.raftkv.tracecheck;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One edit of a valid trace that makes it describe a step Raft forbids. {@link #apply} finds where
+ * the edit fits in a trace (empty if nowhere) and returns the edited events and the 1-based index
+ * of the edited (or inserted) event, where the checker must reject the trace.
+ */
+enum Corruption {
+
+  /** Right after a node becomes Candidate (only its own vote), a line says it became Leader. */
+  LEADER_WITHOUT_MAJORITY {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        if (is(event, "BecomeCandidate")) {
+          ObjectNode leader = event.deepCopy();
+          leader.put("event", "BecomeLeader");
+          ObjectNode state = (ObjectNode) leader.get("state");
+          state.put("role", "Leader");
+          state.put("logLength", state.get("logLength").asLong() + 1);
+          state.put("lastLogTerm", state.get("currentTerm").asLong());
+          return Optional.of(inserted(events, k + 1, leader));
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /**
+   * A node that voted for one candidate in a term, asked by another candidate of the same term
+   * whose log is up to date, and rightly refusing, is made to grant the second vote too.
+   */
+  TWO_VOTES_IN_ONE_TERM {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        if (!is(event, "HandleRequestVoteRequest")) {
+          continue;
+        }
+        JsonNode msg = event.get("msg");
+        JsonNode state = event.get("state");
+        boolean upToDate = msg.get("lastLogTerm").asLong() > state.get("lastLogTerm").asLong()
+            || (msg.get("lastLogTerm").asLong() == state.get("lastLogTerm").asLong()
+                && msg.get("lastLogIndex").asLong() >= state.get("logLength").asLong());
+        int votedFor = state.get("votedFor").asInt();
+        if (!msg.get("prevote").asBoolean() && !event.at("/reply/voteGranted").asBoolean()
+            && msg.get("term").asLong() == state.get("currentTerm").asLong()
+            && votedFor != 0 && votedFor != msg.get("from").asInt() && upToDate) {
+          ObjectNode edited = event.deepCopy();
+          ((ObjectNode) edited.get("reply")).put("voteGranted", true);
+          ((ObjectNode) edited.get("state")).put("votedFor", msg.get("from").asInt());
+          return Optional.of(replaced(events, k, edited));
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /**
+   * A new leader whose log ends with uncommitted entries of earlier terms learns that a majority
+   * holds the last of them (and not yet its no-op): a line says it committed that entry, which
+   * counting replicas may only do for an entry of the leader's own term (Raft paper 5.4.2, the
+   * Figure 8 rule).
+   */
+  PREVIOUS_TERM_COMMITTED_BY_COUNTING {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      int servers = servers(events);
+      for (int b = 0; b < events.size(); b++) {
+        ObjectNode elected = events.get(b);
+        if (!is(elected, "BecomeLeader")) {
+          continue;
+        }
+        int leader = elected.get("node").asInt();
+        long term = elected.at("/state/currentTerm").asLong();
+        long lastOld = elected.at("/state/logLength").asLong() - 1;
+        if (elected.at("/state/commitIndex").asLong() >= lastOld) {
+          continue;
+        }
+        Map<Integer, Long> match = new HashMap<>();
+        for (int k = b + 1; k < events.size(); k++) {
+          ObjectNode event = events.get(k);
+          if (event.get("node").asInt() != leader) {
+            continue;
+          }
+          JsonNode state = event.get("state");
+          if (!state.get("role").asText().equals("Leader") || state.get("currentTerm").asLong() != term
+              || state.get("commitIndex").asLong() >= lastOld) {
+            break;
+          }
+          JsonNode msg = event.get("msg");
+          if (is(event, "HandleAppendEntriesResponse") && msg.get("success").asBoolean()
+              && msg.get("term").asLong() == term) {
+            match.merge(msg.get("from").asInt(), msg.get("matchIndex").asLong(), Math::max);
+            long holdOld = 1 + match.values().stream().filter(m -> m >= lastOld).count();
+            long holdNew = 1 + match.values().stream().filter(m -> m >= lastOld + 1).count();
+            if (2 * holdOld > servers && 2 * holdNew <= servers) {
+              ObjectNode commit = event.deepCopy();
+              commit.put("event", "AdvanceCommitIndex");
+              commit.remove("msg");
+              ((ObjectNode) commit.get("state")).put("commitIndex", lastOld);
+              return Optional.of(inserted(events, k + 1, commit));
+            }
+          }
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /** A node's term steps back by one while it times out. */
+  TERM_GOES_BACKWARDS {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        if (is(event, "Timeout") && event.at("/state/currentTerm").asLong() >= 2) {
+          ObjectNode edited = event.deepCopy();
+          ((ObjectNode) edited.get("state")).put("currentTerm", event.at("/state/currentTerm").asLong() - 1);
+          return Optional.of(replaced(events, k, edited));
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /** A leader appends a client command with the previous term instead of its own. */
+  ENTRY_WITH_WRONG_TERM {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        if (is(event, "ClientRequest") && event.at("/state/currentTerm").asLong() >= 2) {
+          ObjectNode edited = event.deepCopy();
+          ((ObjectNode) edited.get("state")).put("lastLogTerm", event.at("/state/currentTerm").asLong() - 1);
+          return Optional.of(replaced(events, k, edited));
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /** A leader's commit index drops by one while it sends a heartbeat. */
+  COMMIT_INDEX_DECREASES {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        if (is(event, "SendHeartbeat") && event.at("/state/commitIndex").asLong() >= 1) {
+          ObjectNode edited = event.deepCopy();
+          ((ObjectNode) edited.get("state")).put("commitIndex", event.at("/state/commitIndex").asLong() - 1);
+          return Optional.of(replaced(events, k, edited));
+        }
+      }
+      return Optional.empty();
+    }
+  };
+
+  /** The edited trace and the 1-based index of the edited event. */
+  record Edited(List<ObjectNode> events, int index) {}
+
+  abstract Optional<Edited> apply(List<ObjectNode> events);
+
+  private static boolean is(ObjectNode event, String name) {
+    return event.get("event").asText().equals(name);
+  }
+
+  private static int servers(List<ObjectNode> events) {
+    int max = 0;
+    for (ObjectNode event : events) {
+      max = Math.max(max, event.get("node").asInt());
+    }
+    return max;
+  }
+
+  private static Edited inserted(List<ObjectNode> events, int position, ObjectNode event) {
+    List<ObjectNode> edited = new ArrayList<>(events);
+    edited.add(position, event);
+    return new Edited(edited, position + 1);
+  }
+
+  private static Edited replaced(List<ObjectNode> events, int position, ObjectNode event) {
+    List<ObjectNode> edited = new ArrayList<>(events);
+    edited.set(position, event);
+    return new Edited(edited, position + 1);
+  }
+}

@@ -1,0 +1,131 @@
+package io.raftkv.tracecheck;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raftkv.sim.Simulation;
+import io.raftkv.sim.SimulationOptions;
+import io.raftkv.sim.SimulationResult;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Simulator runs written as NDJSON traces, and what a trace contains, for the tests. */
+final class SimTraces {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** An event as the trace file holds it (one line). */
+  static final java.util.function.Function<JsonNode, String> JSON_LINE = event -> {
+    try {
+      return JSON.writeValueAsString(event);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  };
+
+  /** Every fault, phases short enough that a trace has hundreds to a few thousand events. */
+  static final SimulationOptions OPTIONS = SimulationOptions.defaults().withSafetyTicks(150).withLivenessTicks(100);
+
+  private SimTraces() {}
+
+  /** A simulated seed and its trace. */
+  record Run(long seed, SimulationResult result, Path file, Trace trace, Facts facts) {}
+
+  static Run run(long seed, SimulationOptions options, Path dir) {
+    Path file = dir.resolve("seed" + seed + ".ndjson");
+    try {
+      SimulationResult result;
+      try (NdjsonTraceWriter writer = NdjsonTraceWriter.open(file)) {
+        result = Simulation.run(seed, options, writer);
+      }
+      Trace trace = Trace.read(file);
+      return new Run(seed, result, file, trace, Facts.of(trace));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Writes {@code events} as a trace file (the corrupted traces). */
+  static Path write(Path file, List<ObjectNode> events) throws IOException {
+    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      for (ObjectNode event : events) {
+        out.write(JSON.writeValueAsString(event));
+        out.write('\n');
+      }
+    }
+    return file;
+  }
+
+  /**
+   * The faults a trace shows: restarts after crashes, messages lost to a partition or to the
+   * network, duplications, and reordering (a message handled after one sent later on the same
+   * link; only messages whose send is logged, i.e. not the vote requests of a broadcast).
+   */
+  record Facts(int restarts, int partitionDrops, int losses, int duplicates, int reorderings) {
+
+    boolean hasEveryFault() {
+      return restarts > 0 && partitionDrops > 0 && losses > 0 && duplicates > 0 && reorderings > 0;
+    }
+
+    static Facts of(Trace trace) {
+      int restarts = 0;
+      int partitionDrops = 0;
+      int losses = 0;
+      int duplicates = 0;
+      int reorderings = 0;
+      Map<String, Deque<Long>> sent = new HashMap<>();
+      Map<String, Long> lastHandled = new HashMap<>();
+      long sequence = 0;
+      for (ObjectNode event : trace.events()) {
+        String name = event.get("event").asText();
+        switch (name) {
+          case "Restart" -> restarts++;
+          case "DuplicateMessage" -> duplicates++;
+          case "DropMessage" -> {
+            String reason = event.path("reason").asText();
+            partitionDrops += reason.contains("partition") ? 1 : 0;
+            losses += reason.equals("lost") ? 1 : 0;
+          }
+          default -> {}
+        }
+        JsonNode msg = event.get("msg");
+        if (name.startsWith("Send")) {
+          sent.computeIfAbsent(msg.toString(), key -> new ArrayDeque<>()).add(++sequence);
+        }
+        JsonNode reply = event.get("reply");
+        if (reply != null) {
+          sent.computeIfAbsent(reply.toString(), key -> new ArrayDeque<>()).add(++sequence);
+        }
+        if (name.startsWith("Handle")) {
+          Deque<Long> copies = sent.get(msg.toString());
+          if (copies != null && !copies.isEmpty()) {
+            long order = copies.poll();
+            String link = msg.get("from").asText() + ">" + msg.get("to").asText();
+            Long previous = lastHandled.get(link);
+            if (previous != null && previous > order) {
+              reorderings++;
+            }
+            lastHandled.merge(link, order, Math::max);
+          }
+        }
+      }
+      return new Facts(restarts, partitionDrops, losses, duplicates, reorderings);
+    }
+  }
+
+  static List<Path> files(List<Run> runs) {
+    List<Path> files = new ArrayList<>();
+    runs.forEach(run -> files.add(run.file()));
+    return files;
+  }
+}

@@ -1,0 +1,68 @@
+package io.raftkv.tracecheck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The implementation's own executions are behaviours of the spec: TLC accepts the traces of 50
+ * simulator seeds, each at least 300 events long and each showing every fault the simulator
+ * injects (crash and restart, partition, loss, duplication, reordering).
+ *
+ * <p>Seeds are taken in order from 1, keeping those the simulator passes whose trace has every fault and at most
+ * {@value #MAX_EVENTS} events (to bound the run time); the test fails if fewer than 50 of the
+ * first {@value #MAX_SEED} seeds qualify, so a change to the simulator cannot quietly thin it out.
+ * The servers and PreVote setting the checker infers from each trace are compared with the
+ * simulator's own.
+ */
+class SimulatorTracesTest {
+
+  private static final int TRACES = 50;
+  private static final int MIN_EVENTS = 300;
+  private static final int MAX_EVENTS = 2_000;
+  private static final long MAX_SEED = 300;
+
+  @TempDir Path dir;
+
+  @Test
+  void simulatorTracesAreBehavioursOfTheSpec() throws IOException, InterruptedException {
+    List<SimTraces.Run> runs = new ArrayList<>();
+    for (long seed = 1; seed <= MAX_SEED && runs.size() < TRACES; seed++) {
+      SimTraces.Run run = SimTraces.run(seed, SimTraces.OPTIONS, dir);
+      assertEquals(run.result().nodes(), run.trace().servers(), "servers inferred from the trace of seed " + seed);
+      assertEquals(run.result().parameters().contains("preVote true"), run.trace().preVote(),
+          "PreVote inferred from the trace of seed " + seed);
+      // A seed the simulator fails (its short liveness phase here may end before every node caught
+      // up) is still a valid trace, but the simulator's own report is the place to look at it.
+      if (run.result().ok() && run.facts().hasEveryFault()
+          && run.trace().size() >= MIN_EVENTS && run.trace().size() <= MAX_EVENTS) {
+        runs.add(run);
+      }
+    }
+    assertEquals(TRACES, runs.size(), "seeds 1.." + MAX_SEED + " with every fault and " + MIN_EVENTS + ".." + MAX_EVENTS + " events");
+
+    long start = System.nanoTime();
+    List<TraceValidator.Verdict> verdicts = new TraceValidator(TraceValidator.Options.defaults()).validate(SimTraces.files(runs));
+    double seconds = (System.nanoTime() - start) / 1e9;
+
+    long events = 0;
+    List<String> failures = new ArrayList<>();
+    for (int k = 0; k < runs.size(); k++) {
+      TraceValidator.Verdict verdict = verdicts.get(k);
+      events += verdict.events();
+      assertEquals(runs.get(k).trace().size(), verdict.events());
+      if (!verdict.ok()) {
+        failures.add("seed " + runs.get(k).seed() + ": " + verdict.summary() + "\n" + String.join("\n", verdict.diagnosis()));
+      }
+    }
+    System.out.printf("trace-check: %d simulator traces, %d events, %.1f s, %.0f events/s%n",
+        runs.size(), events, seconds, events / seconds);
+    assertTrue(failures.isEmpty(), () -> String.join("\n\n", failures));
+  }
+}
