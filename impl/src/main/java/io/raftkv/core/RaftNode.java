@@ -592,11 +592,7 @@ public final class RaftNode {
             progress.heartbeatsWithoutProgress = 0;
         }
         if (progress.state == Progress.State.PROBE) {
-            if (progress.matchIndex >= progress.nextIndex - 1) {
-                progress.becomeReplicate(); // the logs agree up to nextIndex - 1: pipeline from here on
-            } else {
-                progress.probeSent = false; // the follower is alive; the probe may have been lost
-            }
+            handleSuccessWhileProbing(response, progress);
         } else if (advanced) {
             progress.inflights.freeUpTo(progress.matchIndex);
         } else if (response.matchIndex() == progress.matchIndex && progress.heartbeatsWithoutProgress >= 2) {
@@ -614,6 +610,24 @@ public final class RaftNode {
             // rejection moves nextIndex back to where the follower's log ends.
             boolean idle = progress.state == Progress.State.PROBE || progress.inflights.count() == 0;
             sendAppends(response.from(), !advanced && idle && progress.matchIndex < log.lastIndex());
+        }
+    }
+
+    /**
+     * Only the answer to the probe in flight resumes pipelining. A reordered pipeline keeps answering
+     * after the rejection that turned this follower back to PROBE; its late successes still raise
+     * matchIndex and nextIndex (spec formula, above), but if each of them started a new window, every
+     * window would be cut short by the next reordered rejection and start more windows: a message
+     * storm. A probe unanswered for a whole heartbeat interval, while the follower keeps answering,
+     * is presumed lost and may be sent again.
+     */
+    private void handleSuccessWhileProbing(AppendEntriesResponse response, Progress progress) {
+        if (progress.probeSent && response.matchIndex() == progress.probePrevLogIndex) {
+            Assert.check(progress.matchIndex >= progress.nextIndex - 1,
+                    "probe to %d answered at %d but %s", response.from(), response.matchIndex(), progress);
+            progress.becomeReplicate(); // the logs agree up to nextIndex - 1: pipeline from here on
+        } else if (!progress.probeSent || progress.heartbeatsWithoutProgress >= 2) {
+            progress.probeSent = false;
         }
     }
 
@@ -706,6 +720,7 @@ public final class RaftNode {
         if (progress.state == Progress.State.PROBE) {
             progress.probeSent = true;
             progress.probePrevLogIndex = prevLogIndex;
+            progress.heartbeatsWithoutProgress = 0; // the wait for the probe's answer starts now
         } else if (!entries.isEmpty()) {
             if (progress.inflights.count() == 0) {
                 progress.heartbeatsWithoutProgress = 0; // the wait for an answer starts now

@@ -41,6 +41,19 @@ class SimulationTest {
     assertTrue(acknowledged > SEEDS * 10L, "only " + acknowledged + " commands acknowledged");
   }
 
+  /**
+   * Seeds that once found a bug, replayed at the CLI's default length. 5523 and 5889: a pipeline of
+   * single-entry appends, reordered by the network, was cut short by a rejection; each late success
+   * then started a new full window, and the messages grew without bound (a MessageStorm violation).
+   */
+  @Test
+  void seedsThatOnceFailedStayFixed() {
+    for (long seed : new long[] {5523, 5889}) {
+      SimulationResult result = Simulation.run(seed, SimulationOptions.defaults(), RaftObserver.NONE);
+      assertEquals(List.of(), result.violations(), "seed " + seed);
+    }
+  }
+
   @Test
   void sameSeedGivesTheSameEventSequence() {
     SimulationOptions options = SimulationOptions.defaults().withSafetyTicks(300);
