@@ -125,9 +125,10 @@ final class Workload {
 
   void startLiveness() {
     firstLivenessCommand = nextCommand;
-    // Without faults every proposal is eventually applied or replaced at its node, so waiting is
-    // safe; giving up would let a slow cluster's backlog grow without bound.
-    timeoutUnits = Long.MAX_VALUE / 4;
+    // Wait longer once faults stop, so that a slow cluster's backlog drains instead of being
+    // offered more; but not forever: a proposal whose leader lost office before replicating it is
+    // truncated, and when nothing is proposed after it, its index may never be applied at that node.
+    timeoutUnits *= 3;
   }
 
   boolean proposing() {
