@@ -626,7 +626,7 @@ public final class RaftNode {
             Assert.check(progress.matchIndex >= progress.nextIndex - 1,
                     "probe to %d answered at %d but %s", response.from(), response.matchIndex(), progress);
             progress.becomeReplicate(); // the logs agree up to nextIndex - 1: pipeline from here on
-        } else if (!progress.probeSent || progress.heartbeatsWithoutProgress >= 2) {
+        } else if (progress.heartbeatsWithoutProgress >= 2) {
             progress.probeSent = false;
         }
     }
