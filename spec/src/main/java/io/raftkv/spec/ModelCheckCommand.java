@@ -6,13 +6,16 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code raftkv model-check [--config quick|full|mutant-...] [--spec PATH] [--workers N]}: runs TLC
+ * {@code raftkv model-check [--config quick|quick-...|full|mutant-...] [--spec PATH] [--workers N]}: runs TLC
  * on a configuration, streams its progress, and ends with one summary line:
  * {@code model-check: OK, <D> distinct states, depth <K>, <S> s} (exit 0), or
  * {@code model-check: VIOLATION <Property> at depth <K>} followed by the counterexample, step by
@@ -27,7 +30,7 @@ public final class ModelCheckCommand implements CliCommand {
   @Option(
       names = "--config",
       defaultValue = "quick",
-      description = "quick (CI), full (a deliberate run), or a mutant, e.g. mutant-figure8 (default: ${DEFAULT-VALUE})")
+      description = "quick, quick-prevote, quick-client (CI), full (a deliberate run), or a mutant, e.g. mutant-figure8; --list names them all (default: ${DEFAULT-VALUE})")
   String config;
 
   @Option(
@@ -42,6 +45,7 @@ public final class ModelCheckCommand implements CliCommand {
   boolean list;
 
   private final PrintStream out;
+  private final Set<String> reportedScenarios = new HashSet<>();
 
   public ModelCheckCommand() {
     this(System.out);
@@ -57,8 +61,7 @@ public final class ModelCheckCommand implements CliCommand {
     try {
       String source = stage(dir);
       if (list) {
-        out.println("quick");
-        out.println("full");
+        ModelConfig.configNames(dir).forEach(out::println);
         ModelConfig.mutantNames(dir).forEach(out::println);
         return 0;
       }
@@ -76,7 +79,7 @@ public final class ModelCheckCommand implements CliCommand {
       if (workers != null) {
         run.workers(workers);
       }
-      return summarize(run.run());
+      return summarize(model, run.run());
     } finally {
       TlcRunner.deleteRecursively(dir);
     }
@@ -100,7 +103,14 @@ public final class ModelCheckCommand implements CliCommand {
   /** Streams what a person wants to see while TLC runs. */
   private void progress(Message message) {
     switch (message.code()) {
-      case TlcOutputParser.PLAIN_LINE -> out.println(message.text());
+      case TlcOutputParser.PLAIN_LINE -> {
+        Optional<String[]> scenario = ScenarioReport.parseLine(message.text());
+        if (scenario.isEmpty()) {
+          out.println(message.text());
+        } else if (scenario.get()[0].equals("reached") && reportedScenarios.add(scenario.get()[1])) {
+          out.println("tlc: reached scenario " + scenario.get()[1]);
+        }
+      }
       case TlcOutputParser.PROGRESS_STATS, TlcOutputParser.STATS, TlcOutputParser.SEARCH_DEPTH,
           2190, 2185, 2186 -> out.println("tlc: " + message.text());
       case TlcOutputParser.STATE_PRINT2, TlcOutputParser.STATE_PRINT3, TlcOutputParser.BACK_TO_STATE,
@@ -113,7 +123,18 @@ public final class ModelCheckCommand implements CliCommand {
     }
   }
 
-  private int summarize(TlcResult result) {
+  private int summarize(ModelConfig model, TlcResult result) {
+    ScenarioReport scenarios = ScenarioReport.parse(result.userOutput());
+    if (scenarios.reported() && result.violation().isEmpty()) {
+      out.println("model-check: scenarios " + scenarios.summary());
+    }
+    List<String> missing = scenarios.missing(model.requiredScenarios());
+    if (result.ok() && !missing.isEmpty()) {
+      // The bounds no longer reach what the cfg says they do: the check shows less than claimed.
+      out.println("model-check: ERROR " + model.cfg() + " must reach, but did not: "
+          + String.join(", ", missing));
+      return 2;
+    }
     if (result.ok()) {
       out.printf(Locale.ROOT, "model-check: OK, %d distinct states, depth %d, %.1f s%n",
           result.distinctStates(), result.depth(), result.elapsed().toMillis() / 1000.0);

@@ -13,8 +13,10 @@ import java.util.stream.Stream;
 /**
  * A named model-checking configuration: the TLA+ module TLC starts from and its {@code .cfg}.
  *
- * <p>Names: {@code quick} and {@code full} are {@code MCRaft.tla} with {@code MCRaftQuick.cfg} and
- * {@code MCRaftFull.cfg}; {@code mutant-<name>} is {@code mutants/Mutant<Name>.tla} with
+ * <p>Names: a bounded configuration of the real spec is {@code MCRaft.tla} with
+ * {@code MCRaft<Name>.cfg} ({@code quick} = {@code MCRaftQuick.cfg}, {@code quick-prevote} =
+ * {@code MCRaftQuickPrevote.cfg}, {@code full} = {@code MCRaftFull.cfg}); those whose name starts
+ * with {@code quick} are the ones CI checks. {@code mutant-<name>} is {@code mutants/Mutant<Name>.tla} with
  * {@code mutants/Mutant<Name>.cfg} ({@code mutant-forget-vote} = {@code MutantForgetVote}). A
  * mutant's cfg names the property TLC must find violated on a line {@code \* EXPECT <Property>}.
  *
@@ -22,11 +24,20 @@ import java.util.stream.Stream;
  * @param module the module TLC checks, without {@code .tla}
  * @param cfg the {@code .cfg} file's name
  * @param expectedViolation for a mutant, the invariant or property TLC must report violated
+ * @param requiredScenarios the MCRaft.tla scenarios the configuration must reach, from its
+ *     {@code \* REACH <name> ...} lines (see {@link ScenarioReport})
  */
-public record ModelConfig(String name, String module, String cfg, Optional<String> expectedViolation) {
+public record ModelConfig(
+    String name, String module, String cfg, Optional<String> expectedViolation,
+    List<String> requiredScenarios) {
 
   private static final String MUTANT_PREFIX = "mutant-";
   private static final Pattern EXPECT = Pattern.compile("^\\\\\\*\\s*EXPECT\\s+(\\S+)\\s*$");
+  private static final Pattern REACH = Pattern.compile("^\\\\\\*\\s*REACH((?:\\s+\\w+)+)\\s*$");
+
+  public ModelConfig {
+    requiredScenarios = List.copyOf(requiredScenarios);
+  }
 
   /**
    * Resolves a configuration name against a staged spec directory (see {@link SpecFiles}).
@@ -36,22 +47,55 @@ public record ModelConfig(String name, String module, String cfg, Optional<Strin
   public static ModelConfig resolve(String name, Path dir) throws IOException {
     String module;
     String cfg;
-    if (name.equals("quick") || name.equals("full")) {
-      module = "MCRaft";
-      cfg = "MCRaft" + camel(name) + ".cfg";
-    } else if (name.startsWith(MUTANT_PREFIX) && name.length() > MUTANT_PREFIX.length()) {
+    if (name.startsWith(MUTANT_PREFIX) && name.length() > MUTANT_PREFIX.length()) {
       module = "Mutant" + camel(name.substring(MUTANT_PREFIX.length()));
       cfg = module + ".cfg";
+    } else if (!name.isBlank() && name.matches("[a-z0-9-]+")) {
+      module = "MCRaft";
+      cfg = "MCRaft" + camel(name) + ".cfg";
     } else {
-      throw new IllegalArgumentException(
-          "unknown configuration '" + name + "': expected quick, full or one of " + mutantNames(dir));
+      throw unknown(name, dir);
     }
     if (!Files.isRegularFile(dir.resolve(module + ".tla")) || !Files.isRegularFile(dir.resolve(cfg))) {
+      if (module.equals("MCRaft")) {
+        throw unknown(name, dir);
+      }
       throw new IllegalArgumentException(
           "configuration '" + name + "' needs " + module + ".tla and " + cfg + " in " + dir
               + "; mutants there: " + mutantNames(dir));
     }
-    return new ModelConfig(name, module, cfg, expectation(dir.resolve(cfg)));
+    Path file = dir.resolve(cfg);
+    return new ModelConfig(name, module, cfg, expectation(file), requiredScenarios(file));
+  }
+
+  private static IllegalArgumentException unknown(String name, Path dir) throws IOException {
+    return new IllegalArgumentException("unknown configuration '" + name + "': expected one of "
+        + String.join(", ", configNames(dir)) + " or " + String.join(", ", mutantNames(dir)));
+  }
+
+  /**
+   * The names of the bounded configurations of the real spec in a staged spec directory
+   * ({@code MCRaft<Name>.cfg}), those CI checks ({@code quick...}) first, each group sorted.
+   */
+  public static List<String> configNames(Path dir) throws IOException {
+    List<String> quick = new ArrayList<>();
+    List<String> other = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : files.sorted().toList()) {
+        String fileName = file.getFileName().toString();
+        if (fileName.startsWith("MCRaft") && fileName.endsWith(".cfg") && fileName.length() > 10) {
+          String name = kebab(fileName.substring(6, fileName.length() - 4));
+          (name.startsWith("quick") ? quick : other).add(name);
+        }
+      }
+    }
+    quick.addAll(other);
+    return quick;
+  }
+
+  /** The configurations CI checks: {@link #configNames} that start with {@code quick}. */
+  public static List<String> ciConfigNames(Path dir) throws IOException {
+    return configNames(dir).stream().filter(n -> n.startsWith("quick")).toList();
   }
 
   /** The names of the mutant configurations in a staged spec directory, sorted. */
@@ -63,6 +107,17 @@ public record ModelConfig(String name, String module, String cfg, Optional<Strin
         if (fileName.startsWith("Mutant") && fileName.endsWith(".cfg")) {
           names.add(MUTANT_PREFIX + kebab(fileName.substring(6, fileName.length() - 4)));
         }
+      }
+    }
+    return names;
+  }
+
+  private static List<String> requiredScenarios(Path cfg) throws IOException {
+    List<String> names = new ArrayList<>();
+    for (String line : Files.readAllLines(cfg)) {
+      Matcher m = REACH.matcher(line.strip());
+      if (m.matches()) {
+        names.addAll(List.of(m.group(1).strip().split("\\s+")));
       }
     }
     return names;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -57,14 +58,56 @@ class ModelCheckTest {
     return List.copyOf(EXPECTED.keySet());
   }
 
+  /** The configurations CI checks; asserted against the cfg files on disk below. */
+  static List<String> ciConfigs() {
+    return List.of("quick", "quick-client", "quick-prevote");
+  }
+
   @Test
-  void quickConfigurationSatisfiesEveryInvariant() {
-    Run run = modelCheck("--config", "quick", "--spec", ".");
+  void everyQuickConfigurationOnDiskIsChecked(@TempDir Path dir) throws Exception {
+    SpecFiles.stageDirectory(Path.of(""), dir);
+    assertEquals(ciConfigs(), ModelConfig.ciConfigNames(dir));
+    assertTrue(ModelConfig.configNames(dir).contains("full"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("ciConfigs")
+  void quickConfigurationSatisfiesEveryInvariant(String config, @TempDir Path dir) throws Exception {
+    Run run = modelCheck("--config", config, "--spec", ".");
     String last = run.lines().getLast();
     Matcher ok = OK.matcher(last);
     assertTrue(ok.matches(), () -> "expected an OK summary, got: " + last);
     assertEquals(0, run.exitCode());
     assertTrue(Long.parseLong(ok.group(1)) > 10_000, "suspiciously few states: " + last);
+    // The bounds reach what the cfg says they do (the command fails otherwise; checked here too).
+    SpecFiles.stageDirectory(Path.of(""), dir);
+    List<String> required = ModelConfig.resolve(config, dir).requiredScenarios();
+    assertTrue(required.size() >= 5, config + " lists too few scenarios to reach: " + required);
+    String scenarios = run.lines().stream()
+        .filter(l -> l.startsWith("model-check: scenarios reached "))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(config + ": no scenario report"));
+    // "model-check: scenarios reached K of N: A, B, ...; not reached: X, Y"
+    List<String> reached =
+        List.of(scenarios.substring(scenarios.indexOf(": ", 12) + 2).split(";")[0].split(", "));
+    assertTrue(reached.containsAll(required), () -> config + ": " + scenarios);
+  }
+
+  @Test
+  void aConfigurationThatDoesNotReachItsScenariosFails(@TempDir Path dir) throws Exception {
+    SpecFiles.stageDirectory(Path.of(""), dir);
+    // One term and no client values: neither two leaders nor a committed command can happen.
+    String tiny = Files.readString(dir.resolve("MCRaftQuickPrevote.cfg"))
+        .replaceFirst("(?m)^\\\\\\* REACH .*$", "\\\\* REACH FollowerCommitted TwoLeaders CommandCommitted")
+        .replace("PreVote = TRUE", "PreVote = FALSE")
+        .replace("MaxTerm = 2", "MaxTerm = 1");
+    Files.writeString(dir.resolve("MCRaftTiny.cfg"), tiny);
+    assertEquals(List.of("FollowerCommitted", "TwoLeaders", "CommandCommitted"),
+        ModelConfig.resolve("tiny", dir).requiredScenarios());
+    Run run = modelCheck("--config", "tiny", "--spec", dir.toString());
+    assertEquals(2, run.exitCode());
+    assertEquals("model-check: ERROR MCRaftTiny.cfg must reach, but did not: TwoLeaders, CommandCommitted",
+        run.lines().getLast());
   }
 
   @Test
