@@ -101,7 +101,7 @@ OneActive == Cardinality({i \in Server : role[i] /= "Follower"}) <= 1
 \* Servers are interchangeable: nothing in Raft.tla depends on their identity.
 Symmetry == Permutations(Server)
 
------------------------------------------------------------------------------------------------------------------------------------------------------
+-----------------------------------------------------------------------------
 (* Scenarios. A bounded check shows something only if its bounds let the    *)
 (* cases that matter happen. Each scenario is a state predicate; with       *)
 (* INIT MCInit and the invariant ReportScenarios, TLC prints               *)
@@ -156,10 +156,12 @@ StaleAppendEntries ==
 DuplicateInFlight == \E m \in DOMAIN messages : messages[m] > 1
 
 \* By name, so that only the scenarios a worker has not reported yet are evaluated.
+\* (ScenarioNames orders the announcement; ScenarioSet, a constant, is computed once.)
 ScenarioNames ==
     <<"LeaderHoldsEarlierCommit", "DivergentLogs", "ConflictTermHint", "CommandCommitted",
       "FollowerCommitted", "Pipelined", "TwoLeaders", "SplitVote", "PreVoteQuorum",
       "StaleAppendEntries", "DuplicateInFlight">>
+ScenarioSet == {ScenarioNames[k] : k \in 1 .. Len(ScenarioNames)}
 ScenarioHolds(s) ==
     CASE s = "LeaderHoldsEarlierCommit" -> LeaderHoldsEarlierCommit
       [] s = "DivergentLogs" -> DivergentLogs
@@ -186,8 +188,7 @@ MCInit ==
 \* first disjunct.
 ReportScenarios ==
     \/ ~StateConstraint
-    \/ LET new == {s \in {ScenarioNames[k] : k \in 1 .. Len(ScenarioNames)} \ TLCGet(1) :
-                    ScenarioHolds(s)}
+    \/ LET new == {s \in ScenarioSet \ TLCGet(1) : ScenarioHolds(s)}
        IN \/ new = {}
           \/ /\ TLCSet(1, TLCGet(1) \cup new)
              /\ \A s \in new : PrintT("reached " \o s)

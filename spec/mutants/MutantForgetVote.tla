@@ -1,7 +1,7 @@
 --------------------------- MODULE MutantForgetVote ---------------------------
 (* Bug: votedFor is not durable: a restarted server forgets whom it voted for *)
 (* in its current term and can vote again, for another candidate.            *)
-(* Used by MutantForgetVote.cfg as  NEXT ForgetVoteNext.                    *)
+(* Used by MutantForgetVote.cfg as  NEXT ForgetVoteNext.                      *)
 EXTENDS MCRaft
 
 \* Raft.tla's Restart, except that votedFor is lost with the volatile state.

@@ -50,7 +50,7 @@ public record ModelConfig(
     if (name.startsWith(MUTANT_PREFIX) && name.length() > MUTANT_PREFIX.length()) {
       module = "Mutant" + camel(name.substring(MUTANT_PREFIX.length()));
       cfg = module + ".cfg";
-    } else if (!name.isBlank() && name.matches("[a-z0-9-]+")) {
+    } else if (name.matches("[a-z0-9-]+")) {
       module = "MCRaft";
       cfg = "MCRaft" + camel(name) + ".cfg";
     } else {
@@ -64,8 +64,8 @@ public record ModelConfig(
           "configuration '" + name + "' needs " + module + ".tla and " + cfg + " in " + dir
               + "; mutants there: " + mutantNames(dir));
     }
-    Path file = dir.resolve(cfg);
-    return new ModelConfig(name, module, cfg, expectation(file), requiredScenarios(file));
+    List<String> lines = Files.readAllLines(dir.resolve(cfg));
+    return new ModelConfig(name, module, cfg, expectation(lines), requiredScenarios(lines));
   }
 
   private static IllegalArgumentException unknown(String name, Path dir) throws IOException {
@@ -80,14 +80,8 @@ public record ModelConfig(
   public static List<String> configNames(Path dir) throws IOException {
     List<String> quick = new ArrayList<>();
     List<String> other = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path file : files.sorted().toList()) {
-        String fileName = file.getFileName().toString();
-        if (fileName.startsWith("MCRaft") && fileName.endsWith(".cfg") && fileName.length() > 10) {
-          String name = kebab(fileName.substring(6, fileName.length() - 4));
-          (name.startsWith("quick") ? quick : other).add(name);
-        }
-      }
+    for (String name : cfgNames(dir, "MCRaft")) {
+      (name.startsWith("quick") ? quick : other).add(name);
     }
     quick.addAll(other);
     return quick;
@@ -100,21 +94,24 @@ public record ModelConfig(
 
   /** The names of the mutant configurations in a staged spec directory, sorted. */
   public static List<String> mutantNames(Path dir) throws IOException {
-    List<String> names = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path file : files.sorted().toList()) {
-        String fileName = file.getFileName().toString();
-        if (fileName.startsWith("Mutant") && fileName.endsWith(".cfg")) {
-          names.add(MUTANT_PREFIX + kebab(fileName.substring(6, fileName.length() - 4)));
-        }
-      }
-    }
-    return names;
+    return cfgNames(dir, "Mutant").stream().map(n -> MUTANT_PREFIX + n).toList();
   }
 
-  private static List<String> requiredScenarios(Path cfg) throws IOException {
+  /** {@code <prefix><Name>.cfg} files in {@code dir}, sorted, as kebab-case {@code <name>}s. */
+  private static List<String> cfgNames(Path dir, String prefix) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(f -> f.getFileName().toString())
+          .filter(f -> f.startsWith(prefix) && f.endsWith(".cfg")
+              && f.length() > prefix.length() + ".cfg".length())
+          .sorted()
+          .map(f -> kebab(f.substring(prefix.length(), f.length() - ".cfg".length())))
+          .toList();
+    }
+  }
+
+  private static List<String> requiredScenarios(List<String> cfgLines) {
     List<String> names = new ArrayList<>();
-    for (String line : Files.readAllLines(cfg)) {
+    for (String line : cfgLines) {
       Matcher m = REACH.matcher(line.strip());
       if (m.matches()) {
         names.addAll(List.of(m.group(1).strip().split("\\s+")));
@@ -123,8 +120,8 @@ public record ModelConfig(
     return names;
   }
 
-  private static Optional<String> expectation(Path cfg) throws IOException {
-    for (String line : Files.readAllLines(cfg)) {
+  private static Optional<String> expectation(List<String> cfgLines) {
+    for (String line : cfgLines) {
       Matcher m = EXPECT.matcher(line.strip());
       if (m.matches()) {
         return Optional.of(m.group(1));

@@ -1,7 +1,7 @@
 package io.raftkv.spec;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.SequencedSet;
@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * Which of MCRaft.tla's scenarios a TLC run reached, read from the lines the spec prints: with
- * {@code INIT MCInit} and {@code CONSTRAINT MCConstraint} it prints {@code "scenario <name>"} for
+ * {@code INIT MCInit} and the invariant {@code ReportScenarios} it prints {@code "scenario <name>"} for
  * every scenario at the start and {@code "reached <name>"} the first time a worker meets a state
  * where one holds (once per worker, so a name can come more than once).
  *
@@ -22,8 +22,8 @@ public record ScenarioReport(SequencedSet<String> declared, SequencedSet<String>
   private static final Pattern LINE = Pattern.compile("^\"?(scenario|reached) (\\w+)\"?$");
 
   public ScenarioReport {
-    declared = java.util.Collections.unmodifiableSequencedSet(new LinkedHashSet<>(declared));
-    reached = java.util.Collections.unmodifiableSequencedSet(new LinkedHashSet<>(reached));
+    declared = Collections.unmodifiableSequencedSet(new LinkedHashSet<>(declared));
+    reached = Collections.unmodifiableSequencedSet(new LinkedHashSet<>(reached));
   }
 
   /** Reads the spec's own output lines ({@link TlcResult#userOutput()}). */
@@ -45,7 +45,7 @@ public record ScenarioReport(SequencedSet<String> declared, SequencedSet<String>
     return m.matches() ? Optional.of(new String[] {m.group(1), m.group(2)}) : Optional.empty();
   }
 
-  /** Whether the run reported scenarios at all (its cfg used MCInit and MCConstraint). */
+  /** Whether the run reported scenarios at all (its cfg used MCInit and ReportScenarios). */
   public boolean reported() {
     return !declared.isEmpty();
   }
@@ -57,13 +57,7 @@ public record ScenarioReport(SequencedSet<String> declared, SequencedSet<String>
 
   /** The names in {@code required} that the run did not reach, in their order. */
   public List<String> missing(List<String> required) {
-    List<String> missing = new ArrayList<>();
-    for (String name : required) {
-      if (!reached.contains(name)) {
-        missing.add(name);
-      }
-    }
-    return missing;
+    return required.stream().filter(s -> !reached.contains(s)).toList();
   }
 
   /** One line: {@code reached 9 of 11: A, B, ...; not reached: X, Y}. */
