@@ -3,7 +3,9 @@ package io.raftkv.core;
 import java.util.List;
 
 /**
- * What survives a crash: the hard state and the log. The log is addressed from a snapshot: it
+ * What survives a crash, held in memory: the hard state and the log (tests and tools restart a
+ * node from one with {@link RaftNode#restart(Config, int, long, DurableState, RaftObserver)}; a
+ * driver restarts it from its {@link LogStorage}). The log is addressed from a snapshot: it
  * holds the entries {@code snapshotIndex+1 ..}, and the entries up to snapshotIndex (all
  * committed) live in a snapshot, so {@code firstIndex() = snapshotIndex + 1} may exceed 1.
  *

@@ -44,11 +44,6 @@ public record Entry(long index, long term, EntryType type, byte[] data) {
         return OVERHEAD_BYTES + (long) data.length;
     }
 
-    /** The same entry at another position (used when a leader appends a proposal). */
-    public Entry withIndexAndTerm(long newIndex, long newTerm) {
-        return new Entry(newIndex, newTerm, type, data);
-    }
-
     @Override
     public boolean equals(Object other) {
         return other instanceof Entry that

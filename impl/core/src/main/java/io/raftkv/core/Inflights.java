@@ -18,10 +18,6 @@ final class Inflights {
         this.lastIndexes = new long[capacity];
     }
 
-    int capacity() {
-        return lastIndexes.length;
-    }
-
     int count() {
         return count;
     }
@@ -42,14 +38,6 @@ final class Inflights {
     /** Forgets every message whose last index is <= {@code index}: the follower has them. */
     void freeUpTo(long index) {
         while (count > 0 && lastIndexes[start] <= index) {
-            start = (start + 1) % lastIndexes.length;
-            count--;
-        }
-    }
-
-    /** Forgets the oldest message (presumed lost), so a stalled pipeline can probe again. */
-    void freeFirstOne() {
-        if (count > 0) {
             start = (start + 1) % lastIndexes.length;
             count--;
         }

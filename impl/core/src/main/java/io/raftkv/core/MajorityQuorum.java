@@ -14,11 +14,6 @@ final class MajorityQuorum implements Quorum {
         this.voters = List.copyOf(voters);
     }
 
-    @Override
-    public List<Integer> voters() {
-        return voters;
-    }
-
     /** Voters needed for a decision: floor(n/2) + 1. */
     int majority() {
         return voters.size() / 2 + 1;

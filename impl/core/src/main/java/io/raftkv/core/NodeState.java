@@ -3,21 +3,22 @@ package io.raftkv.core;
 /**
  * The spec-visible state of one node, recorded in every event as the state after the action.
  *
- * @param currentTerm spec currentTerm[i]
- * @param votedFor    spec votedFor[i], 0 = Nil
- * @param role        spec role[i]
- * @param commitIndex spec commitIndex[i]
- * @param logLength   spec Len(log[i]): the last log index (entries before firstIndex count, they are
- *                    in the snapshot)
- * @param lastLogTerm term of the last entry, 0 if the log is empty
+ * @param currentTerm   spec currentTerm[i]
+ * @param votedFor      spec votedFor[i], 0 = Nil
+ * @param role          spec role[i]
+ * @param commitIndex   spec commitIndex[i]
+ * @param logLength     spec Len(log[i]): the last log index (entries before firstIndex count, they
+ *                      are in the snapshot)
+ * @param lastLogTerm   term of the last entry, 0 if the log is empty
+ * @param durableLength spec durableLength[i]: the log is known durable up to this index
  */
 public record NodeState(long currentTerm, int votedFor, Role role, long commitIndex, long logLength,
-        long lastLogTerm) {
+        long lastLogTerm, long durableLength) {
 
-    /** The state a crashed node will have after restarting from {@code durable}. */
+    /** The state a crashed node will have after restarting from {@code durable} (all of it durable). */
     public static NodeState of(DurableState durable) {
         HardState hard = durable.hardState();
         return new NodeState(hard.currentTerm(), hard.votedFor(), Role.FOLLOWER, hard.commitIndex(),
-                durable.lastIndex(), durable.lastTerm());
+                durable.lastIndex(), durable.lastTerm(), durable.lastIndex());
     }
 }

@@ -36,20 +36,12 @@ final class ProgressTracker {
         return found;
     }
 
-    Set<Integer> peers() {
-        return progress.keySet();
-    }
-
-    Collection<Progress> all() {
-        return progress.values();
-    }
-
     /** The leader itself plus every follower heard from since the last round. */
     Set<Integer> recentlyActive(int self) {
         TreeSet<Integer> active = new TreeSet<>();
         active.add(self);
         progress.forEach((peer, p) -> {
-            if (p.recentActive) {
+            if (p.recentActive()) {
                 active.add(peer);
             }
         });
@@ -59,7 +51,7 @@ final class ProgressTracker {
     /** Starts a new CheckQuorum round (every minimum election timeout). */
     void resetRecentActive() {
         for (Progress p : progress.values()) {
-            p.recentActive = false;
+            p.resetRecentActive();
         }
     }
 }

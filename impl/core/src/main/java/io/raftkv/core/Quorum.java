@@ -16,9 +16,6 @@ interface Quorum {
         PENDING
     }
 
-    /** The voters, ascending. */
-    java.util.List<Integer> voters();
-
     /**
      * The largest index that a quorum of voters has reached, given each voter's match index: the
      * index the leader may commit if it holds its current term (paper §5.3, §5.4.2).

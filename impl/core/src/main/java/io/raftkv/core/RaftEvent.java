@@ -55,6 +55,13 @@ public sealed interface RaftEvent {
     /** Back to Follower at the same term (CheckQuorum, lost election). */
     record StepDown(int node, NodeState state, String reason) implements RaftEvent {}
 
+    /**
+     * A write of the node's log completed: {@code state.durableLength()} rose to the new durable
+     * index. Append acknowledgements held for entries now durable leave next, and a leader may then
+     * count itself for entries it had not yet counted.
+     */
+    record PersistLog(int node, NodeState state) implements RaftEvent {}
+
     /** The node came back from its durable state. */
     record Restart(int node, NodeState state) implements RaftEvent {}
 

@@ -4,38 +4,76 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The in-memory log of one node, addressed from a snapshot: it holds entries
- * {@code snapshotIndex+1 .. lastIndex}; the entries up to snapshotIndex are committed and live in a
- * snapshot (thesis §5.1), of which only the last index and term are kept. The log is split like
- * etcd's raftLog: a stable part (known durable, up to {@link #persistedIndex()}) and an unstable
- * part that the next {@link Ready} hands out for persisting. A leader's new entries and a
- * follower's accepted entries go to the unstable part; {@link #persistedTo} moves them over once a
- * Ready is advanced; a conflict that cuts into the stable part lowers persistedIndex, and
- * the next Ready's entries then replace the stored ones from that index on.
+ * The log of one node, addressed from a snapshot: it holds entries {@code snapshotIndex+1 ..
+ * lastIndex}; those up to snapshotIndex are committed and live in a snapshot (thesis §5.1). Split
+ * like etcd's raftLog: the <em>stable</em> part, up to the durable index, is read through
+ * {@link LogStorage} and not held here; the <em>unstable</em> part after it is held in memory until a
+ * write of it is reported durable.
  *
- * <p>Invariants: entries are contiguous from snapshotIndex + 1; their terms never decrease;
- * snapshotIndex <= persistedIndex <= lastIndex.
+ * <p>Three marks, durableIndex <= submittedIndex <= lastIndex: entries up to durableIndex are known
+ * to be on disk; entries up to submittedIndex have been handed out in a Ready and are still in the
+ * log as handed out (being written); the rest wait for the next Ready. A conflict that cuts the log
+ * at c lowers both marks to at most c - 1, since what was written there is no longer the log.
+ * writtenIndex (>= submittedIndex) is the highest index ever handed out: a batch that starts at or
+ * below it writes an index a write has reached before, and is sync. That keeps the disk a prefix
+ * of the log, and it makes reports unambiguous: every index in (durableIndex, submittedIndex] has
+ * been handed out exactly once (since the restart), in an async batch, so a report naming it can
+ * only be about that batch's write. Otherwise a late report of an older write of the same entry
+ * (paper Figure 8: (2, 2) is overwritten, then comes back) would vouch for a write that a later
+ * overwrite undid.
+ *
+ * <p>Invariants: entries are contiguous from snapshotIndex + 1 and their terms never decrease;
+ * snapshotIndex <= durableIndex <= submittedIndex <= lastIndex; submittedIndex <= writtenIndex; the
+ * storage holds at least the entries up to durableIndex.
  */
 final class RaftLog {
     /** Returned by {@link #termOrUnknown} for an index whose term this log cannot tell. */
     static final long UNKNOWN_TERM = -1;
 
+    private final LogStorage storage;
+    /**
+     * For a node the core created itself ({@link RaftNode#create}) the core keeps its durable entries
+     * in this storage and writes them when they become durable; null when the driver's storage
+     * holds them (a node restarted over a {@link LogStorage}).
+     */
+    private final MemoryLogStorage ownStorage;
     private final long snapshotIndex;
     private final long snapshotTerm;
-    /** Entries snapshotIndex+1 .. persistedIndex: known durable. */
-    private final ArrayList<Entry> stable = new ArrayList<>();
-    /** Entries persistedIndex+1 .. lastIndex: handed out by the next Ready, not yet durable. */
+    private long durableIndex;
+    /** Term at durableIndex, kept so that lastTerm (in every event's post-state) needs no storage read. */
+    private long durableTerm;
+    private long submittedIndex;
+    private long writtenIndex;
+    /** Entries durableIndex+1 .. lastIndex, from position {@code head} on (so stabilizing is O(1)). */
     private final ArrayList<Entry> unstable = new ArrayList<>();
+    private int head;
 
-    /** A log holding {@code durableEntries} (contiguous after the snapshot), all already durable. */
-    RaftLog(long snapshotIndex, long snapshotTerm, List<Entry> durableEntries) {
-        this.snapshotIndex = snapshotIndex;
-        this.snapshotTerm = snapshotTerm;
-        for (Entry entry : durableEntries) {
-            append(entry);
-        }
-        stable.addAll(unstable);
-        unstable.clear();
+    /** A log over {@code storage}: everything stored is durable (a restart, thesis §3.8). */
+    RaftLog(LogStorage storage) {
+        this(storage, null);
+    }
+
+    private RaftLog(LogStorage storage, MemoryLogStorage ownStorage) {
+        this.storage = storage;
+        this.ownStorage = ownStorage;
+        this.snapshotIndex = storage.snapshotIndex();
+        this.snapshotTerm = storage.snapshotTerm();
+        this.durableIndex = storage.lastIndex();
+        this.durableTerm = storage.term(durableIndex);
+        this.submittedIndex = durableIndex;
+        this.writtenIndex = durableIndex;
+        Assert.check(snapshotIndex >= 0 && durableIndex >= snapshotIndex, "storage holds (%d, %d]", snapshotIndex,
+                durableIndex);
+    }
+
+    /** An empty log whose durable entries the core keeps itself, in a {@link MemoryLogStorage}. */
+    static RaftLog withOwnStorage() {
+        return withOwnStorage(new MemoryLogStorage());
+    }
+
+    /** A log over {@code own}, which the core writes itself as entries become durable. */
+    static RaftLog withOwnStorage(MemoryLogStorage own) {
+        return new RaftLog(own, own);
     }
 
     long snapshotIndex() {
@@ -51,16 +89,26 @@ final class RaftLog {
     }
 
     long lastIndex() {
-        return persistedIndex() + unstable.size();
+        return durableIndex + unstable.size() - head;
     }
 
     long lastTerm() {
-        return lastIndex() == snapshotIndex ? snapshotTerm : entry(lastIndex()).term();
+        return termOrUnknown(lastIndex());
     }
 
-    /** Entries up to this index are durable; the rest are waiting for the next Ready. */
-    long persistedIndex() {
-        return snapshotIndex + stable.size();
+    /** Entries up to this index are known durable (spec durableLength). */
+    long durableIndex() {
+        return durableIndex;
+    }
+
+    /** Entries up to this index were handed out for writing and are still the log's. */
+    long submittedIndex() {
+        return submittedIndex;
+    }
+
+    /** The highest index ever handed out for writing (since the restart). */
+    long writtenIndex() {
+        return writtenIndex;
     }
 
     /**
@@ -68,24 +116,29 @@ final class RaftLog {
      * the entry's term in [firstIndex, lastIndex]; UNKNOWN_TERM for compacted or missing indexes.
      */
     long termOrUnknown(long index) {
+        if (index > durableIndex) {
+            return index > lastIndex() ? UNKNOWN_TERM : unstableAt(index).term();
+        }
+        if (index == durableIndex) {
+            return durableTerm;
+        }
         if (index == snapshotIndex) {
             return snapshotTerm;
         }
-        if (index == 0) {
-            return 0;
+        if (index < snapshotIndex) {
+            return index == 0 ? 0 : UNKNOWN_TERM;
         }
-        if (index < snapshotIndex || index > lastIndex()) {
-            return UNKNOWN_TERM;
-        }
-        return entry(index).term();
+        return storage.term(index);
     }
 
     Entry entry(long index) {
         Assert.check(index >= firstIndex() && index <= lastIndex(), "entry %d outside [%d, %d]", index, firstIndex(),
                 lastIndex());
-        return index <= persistedIndex()
-                ? stable.get(Math.toIntExact(index - snapshotIndex - 1))
-                : unstable.get(Math.toIntExact(index - persistedIndex() - 1));
+        return index > durableIndex ? unstableAt(index) : storage.entries(index, index, Long.MAX_VALUE).get(0);
+    }
+
+    private Entry unstableAt(long index) {
+        return unstable.get(head + Math.toIntExact(index - durableIndex - 1));
     }
 
     /**
@@ -100,7 +153,7 @@ final class RaftLog {
         return index <= lastIndex() && termOrUnknown(index) == term;
     }
 
-    /** Appends one entry right after the last one (a leader's own entries, or a restart). */
+    /** Appends one entry right after the last one (a leader's own entries). */
     void append(Entry entry) {
         Assert.check(entry.index() == lastIndex() + 1, "append of %s after last index %d", entry, lastIndex());
         Assert.check(entry.term() >= lastTerm(), "append of %s would decrease the term after %d", entry, lastTerm());
@@ -133,29 +186,46 @@ final class RaftLog {
         return truncatedAt;
     }
 
-    /** Removes entries index.. ; a cut into the stable part lowers persistedIndex to index - 1. */
+    /**
+     * Removes entries index.. . What was written or handed out from there on is no longer the log,
+     * so the durable and submitted marks fall to index - 1 if they were above it.
+     */
     private void truncateFrom(long index) {
         Assert.check(index > snapshotIndex && index <= lastIndex(), "truncate at %d outside (%d, %d]", index,
                 snapshotIndex, lastIndex());
-        if (index > persistedIndex()) {
-            unstable.subList(Math.toIntExact(index - persistedIndex() - 1), unstable.size()).clear();
+        if (index > durableIndex) {
+            unstable.subList(head + Math.toIntExact(index - durableIndex - 1), unstable.size()).clear();
         } else {
             unstable.clear();
-            stable.subList(Math.toIntExact(index - snapshotIndex - 1), stable.size()).clear();
+            head = 0;
+            durableTerm = termOrUnknown(index - 1);
+            durableIndex = index - 1;
         }
+        submittedIndex = Math.min(submittedIndex, index - 1);
     }
 
     /**
      * Entries {@code from..to} (inclusive), stopping before the byte total would exceed
-     * {@code maxBytes} but always returning at least one entry when the range is not empty.
+     * {@code maxBytes} but always returning at least one entry when the range is not empty. The
+     * stable part comes from the storage, the rest from memory.
      */
     List<Entry> slice(long from, long to, long maxBytes) {
         Assert.check(from >= firstIndex() && to <= lastIndex(), "slice [%d, %d] outside [%d, %d]", from, to,
                 firstIndex(), lastIndex());
         List<Entry> result = new ArrayList<>();
         long bytes = 0;
-        for (long index = from; index <= to; index++) {
-            Entry entry = entry(index);
+        if (from <= durableIndex) {
+            long stableTo = Math.min(to, durableIndex);
+            result.addAll(storage.entries(from, stableTo, maxBytes));
+            if (result.size() < stableTo - from + 1) {
+                return result; // the byte budget ran out in the stable part
+            }
+            for (Entry entry : result) {
+                bytes += entry.sizeBytes();
+            }
+        }
+        for (long index = Math.max(from, durableIndex + 1); index <= to; index++) {
+            Entry entry = unstableAt(index);
             bytes += entry.sizeBytes();
             if (!result.isEmpty() && bytes > maxBytes) {
                 break;
@@ -165,22 +235,74 @@ final class RaftLog {
         return result;
     }
 
-    /** The entries not yet known durable. */
-    List<Entry> unstableEntries() {
-        return List.copyOf(unstable);
+    /** Whether entries wait to be handed out for writing. */
+    boolean hasUnsubmitted() {
+        return submittedIndex < lastIndex();
+    }
+
+    /** The entries the next Ready hands out: submittedIndex+1 .. lastIndex. */
+    List<Entry> unsubmittedEntries() {
+        if (!hasUnsubmitted()) {
+            return List.of();
+        }
+        int from = head + Math.toIntExact(submittedIndex - durableIndex);
+        return List.copyOf(unstable.subList(from, unstable.size()));
+    }
+
+    /** Whether handing out the unsubmitted entries would write an index a write has reached before. */
+    boolean unsubmittedOverwrite() {
+        return hasUnsubmitted() && submittedIndex + 1 <= writtenIndex;
+    }
+
+    /** The unsubmitted entries were handed out. */
+    void markSubmitted() {
+        if (hasUnsubmitted()) {
+            submittedIndex = lastIndex();
+            writtenIndex = Math.max(writtenIndex, submittedIndex);
+        }
     }
 
     /**
-     * Records that entries up to {@code index} (whose term was {@code term}) are durable. If the log
-     * was cut and rewritten there since, the term differs and nothing is recorded: the new entries
-     * will be in the next Ready.
+     * A write reported durable up to {@code index}, whose entry had {@code term}. It counts only if
+     * index is in (durableIndex, submittedIndex] and the log still holds that entry: then the report
+     * is from the one write that wrote index (see the class comment), every write before it is
+     * complete too, and the disk holds exactly the log's entries up to index. Anything else is a
+     * report about entries cut since, and is ignored: their replacements are written by a sync
+     * Ready, whose advance records them.
+     *
+     * @return whether the durable index rose
      */
-    void persistedTo(long index, long term) {
-        if (index > persistedIndex() && index <= lastIndex() && termOrUnknown(index) == term) {
-            List<Entry> nowStable = unstable.subList(0, Math.toIntExact(index - persistedIndex()));
-            stable.addAll(nowStable);
-            nowStable.clear();
+    boolean persistedTo(long index, long term) {
+        if (index <= durableIndex || index > submittedIndex || termOrUnknown(index) != term) {
+            return false;
         }
+        stabilizeTo(index);
+        return true;
+    }
+
+    /** Every entry handed out is durable (a sync Ready was written after all earlier writes). */
+    boolean submittedDurable() {
+        if (submittedIndex == durableIndex) {
+            return false;
+        }
+        stabilizeTo(submittedIndex);
+        return true;
+    }
+
+    private void stabilizeTo(long index) {
+        int count = Math.toIntExact(index - durableIndex);
+        if (ownStorage != null) {
+            ownStorage.write(unstable.subList(head, head + count));
+        }
+        durableTerm = unstableAt(index).term();
+        head += count;
+        durableIndex = index;
+        if (head > 64 && head * 2 > unstable.size()) {
+            unstable.subList(0, head).clear();
+            head = 0;
+        }
+        Assert.check(storage.lastIndex() >= durableIndex, "storage ends at %d below the durable index %d",
+                storage.lastIndex(), durableIndex);
     }
 
     /** The first index of the run of entries holding the same term as {@code index}. */
@@ -188,7 +310,7 @@ final class RaftLog {
         long term = termOrUnknown(index);
         Assert.check(term > 0 && index >= firstIndex(), "no term at %d", index);
         long first = index;
-        while (first - 1 >= firstIndex() && entry(first - 1).term() == term) {
+        while (first - 1 >= firstIndex() && termOrUnknown(first - 1) == term) {
             first--;
         }
         return first;
@@ -197,7 +319,7 @@ final class RaftLog {
     /** The last index holding {@code term}, or 0 if this log (after the snapshot) holds none. */
     long lastIndexOfTerm(long term) {
         for (long index = lastIndex(); index >= firstIndex(); index--) {
-            long found = entry(index).term();
+            long found = termOrUnknown(index);
             if (found == term) {
                 return index;
             }
@@ -208,8 +330,15 @@ final class RaftLog {
         return 0;
     }
 
-    /** The durable entries (as of the last persisted Ready). */
-    List<Entry> persistedEntries() {
-        return List.copyOf(stable);
+    /** Checks the marks; runs with the node's invariants. */
+    void checkInvariants() {
+        Assert.check(snapshotIndex <= durableIndex && durableIndex <= submittedIndex && submittedIndex <= lastIndex(),
+                "log marks out of order: snapshot %d, durable %d, submitted %d, last %d", snapshotIndex, durableIndex,
+                submittedIndex, lastIndex());
+        Assert.check(submittedIndex <= writtenIndex, "submitted %d beyond written %d", submittedIndex, writtenIndex);
+        Assert.check(storage.lastIndex() >= durableIndex, "storage ends at %d below the durable index %d",
+                storage.lastIndex(), durableIndex);
+        Assert.check(durableTerm == storage.term(durableIndex), "term %d kept at the durable index %d, storage has %d",
+                durableTerm, durableIndex, storage.term(durableIndex));
     }
 }

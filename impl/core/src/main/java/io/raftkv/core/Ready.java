@@ -3,36 +3,42 @@ package io.raftkv.core;
 import java.util.List;
 
 /**
- * One batch of work for the code that drives a node (etcd's Ready). Handle it in this order:
- * <ol>
- *   <li>make {@code hardState} (if not null) and {@code entriesToPersist} durable; persisting
- *       entries that start at index k replaces every stored entry at index >= k;</li>
- *   <li>{@code messages} may be sent at any time, even before step 1;</li>
- *   <li>{@code messagesAfterPersist} (vote grants, append acknowledgements) only after step 1:
- *       they promise the receiver that the state is durable (paper Figure 2, thesis §3.8);</li>
- *   <li>apply {@code committedEntries} in order, after step 1 (they may include entries of this
- *       batch);</li>
- *   <li>call {@link RaftNode#advance(Ready)}.</li>
- * </ol>
+ * One batch of work for the code that drives a node (etcd's Ready). The core never waits for a
+ * write: what must not leave before a write is durable (append acknowledgements) it holds itself
+ * and puts into a later Ready once {@link RaftNode#persisted} reports the write done.
  *
- * @param hardState            the hard state to persist, or null if unchanged since the last batch
- * @param entriesToPersist     entries to append durably, contiguous, possibly empty
- * @param messages             messages that may leave now
- * @param messagesAfterPersist messages that may leave only once this batch is durable
- * @param committedEntries     newly committed entries to apply, contiguous, possibly empty
+ * <p>An <b>async</b> batch ({@code mustSync} false) only appends new entries or moves the commit
+ * index: submit its write, send its messages at once (a leader replicates in parallel with its own
+ * write, thesis §10.2.1), apply its committed entries, call {@link RaftNode#advance}; report the write
+ * with {@link RaftNode#persisted} when it completes. A crash before then loses it (or tears it).
+ *
+ * <p>A <b>sync</b> batch changes currentTerm or votedFor, or overwrites entries handed out before:
+ * write it after every earlier write and wait until it is durable before sending any of its
+ * messages (a vote grant promises a durable vote, paper Figure 2) or giving the node any other
+ * input; then advance. Its advance also records its entries as durable, so a crash in its middle
+ * is, to everyone else, a crash just before the input that caused it.
+ *
+ * <p>Either way the writes reach the disk in the order the batches were handed out, and writing
+ * entries that start at index k replaces every stored entry at index >= k: what is on disk is always
+ * a prefix of the node's log.
+ *
+ * @param hardState        the hard state to persist, or null if unchanged since the last batch
+ * @param entriesToPersist entries to write, contiguous, possibly empty
+ * @param mustSync         whether the batch is sync (above)
+ * @param messages         messages to send (for a sync batch, once it is durable)
+ * @param committedEntries committed entries to apply, contiguous, possibly empty; all of them are
+ *                         already durable on this node, so the state machine is never ahead of the log
  */
-public record Ready(HardState hardState, List<Entry> entriesToPersist, List<Message> messages,
-        List<Message> messagesAfterPersist, List<Entry> committedEntries) {
+public record Ready(HardState hardState, List<Entry> entriesToPersist, boolean mustSync, List<Message> messages,
+        List<Entry> committedEntries) {
 
     public Ready {
         entriesToPersist = List.copyOf(entriesToPersist);
         messages = List.copyOf(messages);
-        messagesAfterPersist = List.copyOf(messagesAfterPersist);
         committedEntries = List.copyOf(committedEntries);
     }
 
     public boolean isEmpty() {
-        return hardState == null && entriesToPersist.isEmpty() && messages.isEmpty()
-                && messagesAfterPersist.isEmpty() && committedEntries.isEmpty();
+        return hardState == null && entriesToPersist.isEmpty() && messages.isEmpty() && committedEntries.isEmpty();
     }
 }

@@ -32,7 +32,8 @@ final class Describe {
 
     static String state(NodeState state) {
         return "t" + state.currentTerm() + " v" + state.votedFor() + " " + role(state.role()) + " commit="
-                + state.commitIndex() + " last=" + state.logLength() + "@" + state.lastLogTerm();
+                + state.commitIndex() + " last=" + state.logLength() + "@" + state.lastLogTerm() + " durable="
+                + state.durableLength();
     }
 
     static String role(Role role) {

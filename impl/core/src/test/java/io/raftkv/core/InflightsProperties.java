@@ -11,7 +11,7 @@ import net.jqwik.api.constraints.Size;
 
 /**
  * Differential test of the inflight ring buffer against an unbounded queue: for random sequences
- * of add / free-up-to / free-first / reset, the count and fullness agree after every operation,
+ * of add / free-up-to / free-all / reset, the count and fullness agree after every operation,
  * across many wrap-arounds of the ring.
  */
 class InflightsProperties {
@@ -37,9 +37,9 @@ class InflightsProperties {
                 while (!naive.isEmpty() && naive.peekFirst() <= upTo) {
                     naive.removeFirst();
                 }
-            } else if (operation == 8) {
-                inflights.freeFirstOne();
-                naive.pollFirst();
+            } else if (operation == 8) { // everything acknowledged
+                inflights.freeUpTo(next);
+                naive.clear();
             } else {
                 inflights.reset();
                 naive.clear();

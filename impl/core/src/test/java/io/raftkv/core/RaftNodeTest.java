@@ -81,28 +81,37 @@ class RaftNodeTest {
         node.step(new RequestVoteRequest(1, 2, 1, false, 0, 0));
         Ready ready = node.ready();
         assertEquals(new HardState(1, 1, 0), ready.hardState(), "the vote is in this batch's hard state");
-        assertEquals(List.of(), ready.messages());
-        assertEquals(List.of(new RequestVoteResponse(2, 1, 1, false, true)), ready.messagesAfterPersist());
+        assertTrue(ready.mustSync(), "a changed vote makes the batch sync: the grant leaves once it is durable");
+        assertEquals(List.of(new RequestVoteResponse(2, 1, 1, false, true)), ready.messages());
         node.advance(ready);
         assertFalse(node.hasReady());
-        assertEquals(new HardState(1, 1, 0), node.durableState().hardState());
         RaftEvent.HandleRequestVoteRequest event = assertInstanceOf(RaftEvent.HandleRequestVoteRequest.class,
                 events.get(events.size() - 1));
-        assertEquals(new NodeState(1, 1, Role.FOLLOWER, 0, 0, 0), event.state(), "events carry the post-state");
+        assertEquals(new NodeState(1, 1, Role.FOLLOWER, 0, 0, 0, 0), event.state(), "events carry the post-state");
     }
 
     @Test
     void anAppendAcknowledgementLeavesAfterTheEntriesArePersisted() {
-        RaftNode node = follower(2, new ArrayList<>());
+        List<RaftEvent> events = new ArrayList<>();
+        RaftNode node = follower(2, events);
+        node.step(new AppendEntriesRequest(1, 2, 1, 0, 0, List.of(), 0)); // learn term 1 (a sync batch)
+        node.advance(node.ready());
         List<Entry> entries = List.of(Entry.noop(1, 1), Entry.command(2, 1, new byte[] {7}));
         node.step(new AppendEntriesRequest(1, 2, 1, 0, 0, entries, 1));
         Ready ready = node.ready();
         assertEquals(entries, ready.entriesToPersist());
-        assertEquals(List.of(Entry.noop(1, 1)), ready.committedEntries(), "commit 1 is in the same batch");
-        assertEquals(List.of(), ready.messages());
-        assertEquals(List.of(new AppendEntriesResponse(2, 1, 1, true, 2, 0, 0)), ready.messagesAfterPersist());
+        assertFalse(ready.mustSync(), "new entries in a known term: async");
+        assertEquals(List.of(), ready.messages(), "the acknowledgement is held");
+        assertEquals(List.of(), ready.committedEntries(), "entry 1 is committed but not yet durable here");
         node.advance(ready);
-        assertEquals(entries, node.durableState().entries());
+        assertFalse(node.hasReady());
+        node.persisted(2, 1);
+        assertEquals(new NodeState(1, 0, Role.FOLLOWER, 1, 2, 1, 2), events.get(events.size() - 1).state());
+        assertEquals("PersistLog", events.get(events.size() - 1).name());
+        Ready after = node.ready();
+        assertEquals(List.of(new AppendEntriesResponse(2, 1, 1, true, 2, 0, 0)), after.messages());
+        assertEquals(List.of(Entry.noop(1, 1)), after.committedEntries());
+        node.advance(after);
         assertEquals(1, node.appliedIndex());
     }
 
@@ -113,7 +122,8 @@ class RaftNodeTest {
         Ready ready = node.ready();
         assertThrows(IllegalStateException.class, node::ready, "a second Ready before advance");
         assertFalse(node.hasReady(), "no Ready while one is outstanding");
-        Ready other = new Ready(null, List.of(), List.of(), List.of(), List.of());
+        assertThrows(IllegalStateException.class, node::tick, "no input while a sync Ready is outstanding");
+        Ready other = new Ready(null, List.of(), false, List.of(), List.of());
         assertThrows(IllegalArgumentException.class, () -> node.advance(other));
         node.advance(ready);
         assertThrows(IllegalArgumentException.class, () -> node.advance(ready), "advancing twice");
@@ -146,8 +156,8 @@ class RaftNodeTest {
         DurableState durable = new DurableState(new HardState(5, 3, 1), 0, 0,
                 List.of(Entry.noop(1, 2), Entry.command(2, 5, new byte[] {9})));
         RaftNode node = RaftNode.restart(THREE, 1, 7, durable, events::add);
-        assertEquals(List.of(new RaftEvent.Restart(1, new NodeState(5, 3, Role.FOLLOWER, 1, 2, 5))), events);
-        assertEquals(durable, node.durableState());
+        assertEquals(List.of(new RaftEvent.Restart(1, new NodeState(5, 3, Role.FOLLOWER, 1, 2, 5, 2))), events);
+        assertEquals(durable.entries(), node.entries(1, 2));
         Ready ready = node.ready();
         assertNull(ready.hardState(), "nothing new to persist");
         assertEquals(List.of(Entry.noop(1, 2)), ready.committedEntries(), "committed entries are applied again");

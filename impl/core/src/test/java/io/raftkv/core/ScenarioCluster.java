@@ -10,41 +10,21 @@ import java.util.function.Predicate;
 /**
  * A small, fully scripted cluster for scenario files: every message waits in one ordered in-flight
  * list until a command delivers, drops, duplicates or reorders it; nothing happens on its own. Each
- * node's Ready is handled right after every input (persist to the node's "disk", queue messages,
- * apply committed entries, advance), so a node's durable state is always its last Ready.
+ * node's Ready is handled right after every input, as a driver with asynchronous writes would:
+ * submit the write to the node's {@link ScenarioDisk}, queue the messages, apply the committed
+ * entries, advance; then, unless the scenario holds the node's persistence back, the write
+ * completes at once and is reported with {@link RaftNode#persisted}. A sync Ready always completes
+ * at once, after every write submitted before it.
  *
  * <p>This is not the randomized simulator (io.raftkv.sim); it is the datadriven harness that lets a
  * scenario file force one precise interleaving and print what the nodes did.
  */
 final class ScenarioCluster {
-    /** Durable state of one node as the harness stored it, and what it applied. */
-    static final class Disk {
-        HardState hardState = HardState.EMPTY;
-        long snapshotIndex;
-        long snapshotTerm;
-        final List<Entry> entries = new ArrayList<>();
-        final List<Entry> applied = new ArrayList<>();
-
-        DurableState durable() {
-            return new DurableState(hardState, snapshotIndex, snapshotTerm, entries);
-        }
-
-        /** Persisting entries from index k replaces every stored entry at index >= k (Ready's contract). */
-        void persist(List<Entry> batch) {
-            if (batch.isEmpty()) {
-                return;
-            }
-            int keep = Math.toIntExact(batch.get(0).index() - snapshotIndex - 1);
-            entries.subList(keep, entries.size()).clear();
-            entries.addAll(batch);
-        }
-    }
-
     private final Config config;
     private final long seed;
     private final StringBuilder out;
     private final TreeMap<Integer, RaftNode> nodes = new TreeMap<>();
-    private final TreeMap<Integer, Disk> disks = new TreeMap<>();
+    private final TreeMap<Integer, ScenarioDisk> disks = new TreeMap<>();
     private final TreeSet<Integer> crashed = new TreeSet<>();
     private final TreeMap<Integer, Integer> restarts = new TreeMap<>();
     /** Directed links that lose every message ("from->to"); a partition cuts both directions. */
@@ -57,7 +37,7 @@ final class ScenarioCluster {
         this.seed = seed;
         this.out = out;
         for (int id : config.members()) {
-            disks.put(id, new Disk());
+            disks.put(id, new ScenarioDisk());
             nodes.put(id, RaftNode.create(config, id, nodeSeed(id), this::record));
         }
     }
@@ -81,7 +61,7 @@ final class ScenarioCluster {
         return crashed.contains(id);
     }
 
-    Disk disk(int id) {
+    ScenarioDisk disk(int id) {
         return disks.get(id);
     }
 
@@ -104,20 +84,56 @@ final class ScenarioCluster {
 
     void handleReady(int id) {
         RaftNode node = nodes.get(id);
-        Disk disk = disks.get(id);
+        ScenarioDisk disk = disks.get(id);
         while (node.hasReady()) {
             Ready ready = node.ready();
-            if (ready.hardState() != null) {
-                disk.hardState = ready.hardState();
+            ScenarioDisk.Write write = new ScenarioDisk.Write(ready.hardState(), ready.entriesToPersist());
+            Entry flushed = null;
+            if (ready.mustSync()) {
+                flushed = disk.completeUpTo(Long.MAX_VALUE); // a sync write goes after every earlier one
+                disk.complete(write);
+            } else if (disk.holding) {
+                disk.pending.addLast(write);
+            } else {
+                disk.complete(write);
             }
-            disk.persist(ready.entriesToPersist());
             inFlight.addAll(ready.messages());
-            inFlight.addAll(ready.messagesAfterPersist());
             disk.applied.addAll(ready.committedEntries());
             node.advance(ready);
-            Assert.check(node.durableState().equals(disk.durable()),
-                    "node %d: durableState() differs from what its Readies persisted", id);
+            List<Entry> entries = ready.entriesToPersist();
+            if (!disk.holding && !entries.isEmpty()) {
+                report(node, entries.get(entries.size() - 1));
+            }
+            report(node, flushed);
+            checkDurable(node, disk);
         }
+    }
+
+    /** Completes {@code id}'s pending writes up to {@code upTo}, reports them, and handles what follows. */
+    Entry releasePersist(int id, long upTo) {
+        ScenarioDisk disk = disks.get(id);
+        Entry last = disk.completeUpTo(upTo);
+        onNode(id, node -> report(node, last));
+        return last;
+    }
+
+    private static void report(RaftNode node, Entry written) {
+        if (written != null) {
+            node.persisted(written.index(), written.term());
+        }
+    }
+
+    /**
+     * What the node claims durable must be on its disk. Checking the last durable entry suffices:
+     * an entry equal on both sides means an equal prefix (Log Matching, paper §5.3).
+     */
+    private static void checkDurable(RaftNode node, ScenarioDisk disk) {
+        long durable = node.durableIndex();
+        Assert.check(disk.log.lastIndex() >= durable, "node %d: durable index %d beyond the disk's %d", node.id(),
+                durable, disk.log.lastIndex());
+        Assert.check(durable < node.firstIndex()
+                        || disk.log.entries(durable, durable, Long.MAX_VALUE).get(0).equals(node.entry(durable)),
+                "node %d: durable entry %d differs from the disk's", node.id(), durable);
     }
 
     /** Delivers, in order, the messages in flight now that match; messages they cause wait. */
@@ -184,7 +200,7 @@ final class ScenarioCluster {
     }
 
     NodeState stateOf(int id) {
-        return crashed.contains(id) ? NodeState.of(disks.get(id).durable()) : nodes.get(id).state();
+        return crashed.contains(id) ? disks.get(id).restartState() : nodes.get(id).state();
     }
 
     void partition(List<List<Integer>> groups) {
@@ -217,6 +233,7 @@ final class ScenarioCluster {
     void crash(int id) {
         node(id);
         crashed.add(id);
+        disks.get(id).crash();
     }
 
     /** Restarts a crashed node from its disk (spec Restart). */
@@ -224,23 +241,24 @@ final class ScenarioCluster {
         Assert.check(crashed.contains(id), "node %d is not crashed", id);
         crashed.remove(id);
         restarts.merge(id, 1, Integer::sum);
-        Disk disk = disks.get(id);
+        ScenarioDisk disk = disks.get(id);
         disk.applied.clear(); // the state machine is rebuilt from the log
-        nodes.put(id, RaftNode.restart(config, id, nodeSeed(id), disk.durable(), this::record));
+        nodes.put(id, RaftNode.restart(config, id, nodeSeed(id), disk.hardState, disk.log, this::record));
         handleReady(id);
     }
 
     /** Replaces a node's disk and restarts it from there: how a scenario sets up a given log. */
     void restartWith(int id, HardState hardState, long snapshotIndex, long snapshotTerm, long[] terms) {
-        Disk disk = new Disk();
+        ScenarioDisk disk = new ScenarioDisk();
         disk.hardState = hardState;
-        disk.snapshotIndex = snapshotIndex;
-        disk.snapshotTerm = snapshotTerm;
+        disk.log = new MemoryLogStorage(snapshotIndex, snapshotTerm);
+        List<Entry> entries = new ArrayList<>();
         for (int k = 0; k < terms.length; k++) {
             long index = snapshotIndex + k + 1;
             byte[] data = ("v" + index + "." + terms[k]).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            disk.entries.add(new Entry(index, terms[k], EntryType.COMMAND, data));
+            entries.add(new Entry(index, terms[k], EntryType.COMMAND, data));
         }
+        disk.log.write(entries);
         disks.put(id, disk);
         crashed.add(id);
         restart(id);

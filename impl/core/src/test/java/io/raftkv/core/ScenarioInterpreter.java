@@ -26,11 +26,16 @@ import java.util.function.Predicate;
  * drop|duplicate|reorder [SEL]  network faults on the matching messages in flight
  * partition A B | C D           cut every link between the groups; cut F->T cuts one direction
  * heal                          restore every link
- * crash N / restart N           crash keeps only the disk; restart emits Restart
+ * crash N / restart N           crash keeps only the disk (writes not yet complete are lost);
+ *                               restart emits Restart
+ * hold-persist N                from now on N's async writes stay pending (its messages still
+ *                               leave); a sync write still completes at once, after the pending ones
+ * release-persist N [I]         complete N's pending writes (up to index I: also the part of a
+ *                               write up to I) and report them; without I, N persists at once again
  * restart-with N term=T vote=V commit=C [snapshot=I@T] log=T1,T2,...
  *                               replace N's disk with this state and restart it
  * status / log N|all / msgs / progress N / applied N
- * expect N [term=T] [vote=V] [role=R] [commit=C] [last=L] [terms=T1,T2,..]
+ * expect N [term=T] [vote=V] [role=R] [commit=C] [last=L] [durable=D] [terms=T1,T2,..]
  *                               a hard check that holds even in rewrite mode: the scenario fails
  *                               unless node N (live) has exactly these values; terms= lists the
  *                               terms of entries firstIndex..lastIndex
@@ -76,6 +81,8 @@ final class ScenarioInterpreter {
             case "crash" -> cluster.crash(integer(args[0]));
             case "restart" -> cluster.restart(integer(args[0]));
             case "restart-with" -> restartWith(args);
+            case "hold-persist" -> holdPersist(integer(args[0]));
+            case "release-persist" -> releasePersist(args);
             case "expect" -> expect(args);
             case "status" -> status();
             case "log" -> log(args[0]);
@@ -197,6 +204,22 @@ final class ScenarioInterpreter {
                 ScenarioCluster.parseTerms(options.getOrDefault("log", "")));
     }
 
+    private void holdPersist(int id) {
+        cluster.node(id);
+        cluster.disk(id).holding = true;
+    }
+
+    private void releasePersist(String[] args) {
+        int id = integer(args[0]);
+        cluster.node(id);
+        long upTo = args.length > 1 ? Long.parseLong(args[1]) : Long.MAX_VALUE;
+        if (args.length == 1) {
+            cluster.disk(id).holding = false; // before the release, so what it causes is written at once
+        }
+        Entry last = cluster.releasePersist(id, upTo);
+        print("persisted " + (last == null ? "no entries" : "up to " + last.index() + "@" + last.term()));
+    }
+
     private void expect(String[] args) {
         RaftNode node = cluster.node(integer(args[0]));
         for (String option : Arrays.copyOfRange(args, 1, args.length)) {
@@ -207,6 +230,7 @@ final class ScenarioInterpreter {
                 case "role" -> Describe.role(node.role());
                 case "commit" -> Long.toString(node.commitIndex());
                 case "last" -> Long.toString(node.lastIndex());
+                case "durable" -> Long.toString(node.durableIndex());
                 case "leader" -> Integer.toString(node.leaderId());
                 case "terms" -> node.entries(node.firstIndex(), node.lastIndex()).stream()
                         .map(entry -> Long.toString(entry.term())).collect(java.util.stream.Collectors.joining(","));
@@ -228,7 +252,8 @@ final class ScenarioInterpreter {
             RaftNode node = cluster.node(id);
             print(id + ": " + Describe.state(node.state()) + " lead=" + node.leaderId() + " first="
                     + node.firstIndex() + " applied=" + node.appliedIndex()
-                    + (node.votesGranted().isEmpty() ? "" : " votes=" + node.votesGranted()));
+                    + (node.votesGranted().isEmpty() ? "" : " votes=" + node.votesGranted())
+                    + cluster.disk(id).describePending());
         }
     }
 
@@ -236,7 +261,7 @@ final class ScenarioInterpreter {
         for (int id : cluster.ids()) {
             if (which.equals("all") || integer(which) == id) {
                 if (cluster.isCrashed(id)) {
-                    print(id + ": crashed, disk " + Describe.entries(cluster.disk(id).entries));
+                    print(id + ": crashed, disk " + Describe.entries(cluster.disk(id).log.entries()));
                 } else {
                     RaftNode node = cluster.node(id);
                     print(id + ": " + Describe.entries(node.entries(node.firstIndex(), node.lastIndex()))

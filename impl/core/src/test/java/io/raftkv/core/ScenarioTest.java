@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestFactory;
  * the command prints). The test fails on the first command whose output differs from the file.
  *
  * <p>Rewrite mode regenerates every expected output from the code, so a behaviour change shows up
- * as a diff for a reviewer to read: {@code mvn -pl impl test -Dtest=ScenarioTest -Drewrite=true}
+ * as a diff for a reviewer to read: {@code mvn -pl impl/core test -Dtest=ScenarioTest -Drewrite=true}
  * (or environment variable RAFTKV_REWRITE=1). What a scenario claims is also stated with
  * {@code expect} commands, which fail even in rewrite mode, and after every command the harness
  * checks cross-node safety (one leader per term, Log Matching, agreeing committed prefixes and

@@ -1,0 +1,191 @@
+package io.raftkv.core;
+
+import io.raftkv.core.Message.RequestVoteRequest;
+import io.raftkv.core.Message.RequestVoteResponse;
+import io.raftkv.core.Quorum.VoteResult;
+import io.raftkv.core.RaftEvent.BecomeCandidate;
+import io.raftkv.core.RaftEvent.BecomeLeader;
+import io.raftkv.core.RaftEvent.HandleRequestVoteRequest;
+import io.raftkv.core.RaftEvent.HandleRequestVoteResponse;
+import io.raftkv.core.RaftEvent.Timeout;
+
+/**
+ * Leader election (paper §5.2, thesis §9.6 PreVote, §4.2.3 leader stickiness): the election timer,
+ * campaigning, and both sides of RequestVote. Winning hands over to {@link LeaderReplication}.
+ */
+final class Elections {
+    private final RaftState node;
+    private final LeaderReplication replication;
+
+    Elections(RaftState node, LeaderReplication replication) {
+        this.node = node;
+        this.replication = replication;
+    }
+
+    /** A tick of a non-leader: campaign once the randomized timeout elapsed. */
+    void tickElection() {
+        node.electionElapsed++;
+        if (node.electionElapsed >= node.randomizedElectionTimeout) {
+            startElection();
+        }
+    }
+
+    void startElection() {
+        if (node.config.preVote()) {
+            becomePreCandidate();
+        } else {
+            becomeCandidate();
+        }
+    }
+
+    /** Spec Timeout: ask for pre-votes at currentTerm + 1 without adopting that term. */
+    private void becomePreCandidate() {
+        node.role = Role.PRE_CANDIDATE;
+        node.leaderId = 0;
+        node.resetVotes();
+        node.tracker.clear();
+        node.resetElectionTimer();
+        for (int peer : node.peers) {
+            node.outbox.add(new RequestVoteRequest(node.id, peer, node.currentTerm + 1, true, node.log.lastIndex(),
+                    node.log.lastTerm()));
+        }
+        node.emit(new Timeout(node.id, node.nodeState()));
+        if (node.quorum.voteResult(node.votesGranted, node.votesRejected) == VoteResult.WON) {
+            becomeCandidate();
+        }
+    }
+
+    /** Spec BecomeCandidate: new term, vote for self, ask every peer. */
+    private void becomeCandidate() {
+        node.adoptTerm(node.currentTerm + 1);
+        node.votedFor = node.id;
+        node.role = Role.CANDIDATE;
+        node.leaderId = 0;
+        node.resetVotes();
+        node.tracker.clear();
+        node.resetElectionTimer();
+        for (int peer : node.peers) {
+            node.outbox.add(new RequestVoteRequest(node.id, peer, node.currentTerm, false, node.log.lastIndex(),
+                    node.log.lastTerm()));
+        }
+        node.emit(new BecomeCandidate(node.id, node.nodeState()));
+        if (node.quorum.voteResult(node.votesGranted, node.votesRejected) == VoteResult.WON) {
+            becomeLeader();
+        }
+    }
+
+    /**
+     * Spec BecomeLeader: nextIndex = Len(log) + 1 and matchIndex = 0 for every peer, then the no-op of
+     * the new term, which lets the leader commit (and so learn) the earlier entries it holds (thesis
+     * §6.4; paper §5.4.2: only entries of the current term are committed by counting replicas).
+     */
+    private void becomeLeader() {
+        Assert.check(node.role == Role.CANDIDATE, "only a candidate becomes leader, was %s", node.role);
+        node.role = Role.LEADER;
+        node.leaderId = node.id;
+        // Optimistically replicating: most followers already agree up to our last entry (etcd probes
+        // first; here a rejection falls back to probing, at the cost of nothing).
+        node.tracker.reset(node.peers, node.log.lastIndex() + 1, node.config.maxInflightMessages());
+        node.termStartIndex = node.log.lastIndex() + 1;
+        node.log.append(Entry.noop(node.termStartIndex, node.currentTerm));
+        node.uncommittedBytes = 0;
+        node.heartbeatElapsed = 0;
+        node.electionElapsed = 0;
+        node.emit(new BecomeLeader(node.id, node.nodeState()));
+        replication.broadcastAppend(false);
+    }
+
+    /** Paper §5.4.1: grant only to a candidate whose log is at least as up to date as ours. */
+    private boolean isUpToDate(long lastLogIndex, long lastLogTerm) {
+        long lastTerm = node.log.lastTerm();
+        return lastLogTerm > lastTerm || (lastLogTerm == lastTerm && lastLogIndex >= node.log.lastIndex());
+    }
+
+    /**
+     * Leader stickiness (thesis §4.2.3, used with CheckQuorum as in §9.6): a node that heard from a
+     * live leader within the minimum election timeout ignores requests to replace it, so a node that
+     * rejoins after a partition cannot depose a healthy leader.
+     */
+    private boolean inLeaderLease(RequestVoteRequest request) {
+        return node.config.checkQuorum() && request.term() > node.currentTerm && node.leaderId != 0
+                && node.electionElapsed < node.config.electionTimeoutTicksMin();
+    }
+
+    /**
+     * Spec HandleRequestVoteRequest. A pre-vote changes nothing; a vote may adopt the term and vote.
+     * A grant changes votedFor, so the Ready that carries it is sync: it leaves only once the vote is
+     * durable (paper Figure 2).
+     */
+    void handleRequestVoteRequest(RequestVoteRequest request) {
+        if (inLeaderLease(request)) {
+            node.drop(request, "leader stickiness: heard from leader " + node.leaderId + " " + node.electionElapsed
+                    + " ticks ago");
+            return;
+        }
+        boolean upToDate = isUpToDate(request.lastLogIndex(), request.lastLogTerm());
+        RequestVoteResponse reply;
+        if (request.prevote()) {
+            boolean granted = request.term() > node.currentTerm && upToDate;
+            reply = new RequestVoteResponse(node.id, request.from(), granted ? request.term() : node.currentTerm, true,
+                    granted);
+        } else if (request.term() < node.currentTerm) {
+            reply = new RequestVoteResponse(node.id, request.from(), node.currentTerm, false, false);
+        } else {
+            if (request.term() > node.currentTerm) {
+                node.becomeFollower(request.term(), 0);
+            }
+            boolean granted = upToDate && (node.votedFor == 0 || node.votedFor == request.from());
+            if (granted) {
+                node.votedFor = request.from();
+                node.electionElapsed = 0; // granting a vote defers our own candidacy (paper §5.2)
+            }
+            reply = new RequestVoteResponse(node.id, request.from(), node.currentTerm, false, granted);
+        }
+        node.outbox.add(reply);
+        node.emit(new HandleRequestVoteRequest(node.id, node.nodeState(), request, reply));
+    }
+
+    /** A (pre-)vote answer at our term while campaigning: pre-vote grants carry currentTerm + 1. */
+    void stepCandidate(RequestVoteResponse vote) {
+        boolean preCampaign = node.role == Role.PRE_CANDIDATE;
+        long expectedTerm = preCampaign ? node.currentTerm + 1 : node.currentTerm;
+        if (vote.prevote() != preCampaign) {
+            node.drop(vote, "answer to a " + (vote.prevote() ? "pre-vote" : "vote") + " no longer in flight");
+        } else if (vote.voteGranted() && vote.term() == expectedTerm) {
+            countVote(vote);
+        } else if (!vote.voteGranted() && vote.term() == node.currentTerm) {
+            countRejection(vote);
+        } else {
+            node.drop(vote, "answer to a campaign no longer in flight (term " + vote.term() + ")");
+        }
+    }
+
+    /**
+     * Spec HandleRequestVoteResponse for a granted (pre-)vote of the current campaign: the voter joins
+     * the set votesGranted; a quorum moves the node on to the next phase.
+     */
+    private void countVote(RequestVoteResponse response) {
+        if (node.votesGranted.contains(response.from())) {
+            node.drop(response, "duplicate vote from " + response.from());
+            return;
+        }
+        node.votesGranted.add(response.from());
+        node.emit(new HandleRequestVoteResponse(node.id, node.nodeState(), response));
+        if (node.quorum.voteResult(node.votesGranted, node.votesRejected) == VoteResult.WON) {
+            if (node.role == Role.PRE_CANDIDATE) {
+                becomeCandidate();
+            } else {
+                becomeLeader();
+            }
+        }
+    }
+
+    /** A rejection of the current campaign: not a spec state change, but a lost election ends early. */
+    private void countRejection(RequestVoteResponse response) {
+        node.votesRejected.add(response.from());
+        node.drop(response, (response.prevote() ? "pre-vote" : "vote") + " rejected by " + response.from());
+        if (node.quorum.voteResult(node.votesGranted, node.votesRejected) == VoteResult.LOST) {
+            node.stepDown((node.role == Role.PRE_CANDIDATE ? "pre-vote" : "election") + " lost: rejected by a quorum");
+        }
+    }
+}

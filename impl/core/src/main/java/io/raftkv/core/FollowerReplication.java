@@ -1,0 +1,90 @@
+package io.raftkv.core;
+
+import io.raftkv.core.Message.AppendEntriesRequest;
+import io.raftkv.core.Message.AppendEntriesResponse;
+import io.raftkv.core.RaftEvent.HandleAppendEntriesRequest;
+
+/**
+ * The receiving side of AppendEntries (paper §5.3, Figure 2 receiver rules): the consistency check,
+ * merging the leader's entries, learning the commit index, and answering, where a success waits in
+ * {@link PendingAcks} until the entries it vouches for are durable here.
+ */
+final class FollowerReplication {
+    private final RaftState node;
+
+    FollowerReplication(RaftState node) {
+        this.node = node;
+    }
+
+    /**
+     * Spec HandleAppendEntriesRequest: reject an older term; otherwise follow the sender, check that
+     * the logs agree at prevLogIndex, merge the entries, and learn the commit index.
+     */
+    void handleAppendEntriesRequest(AppendEntriesRequest request) {
+        if (request.term() < node.currentTerm) {
+            // Answering (instead of ignoring) tells a deposed leader about the newer term.
+            AppendEntriesResponse reply = new AppendEntriesResponse(node.id, request.from(), node.currentTerm, false,
+                    request.prevLogIndex(), 0, 0);
+            node.outbox.add(reply);
+            node.emit(new HandleAppendEntriesRequest(node.id, node.nodeState(), request, reply));
+            return;
+        }
+        Assert.check(!(node.role == Role.LEADER && request.term() == node.currentTerm),
+                "two leaders in term %d: %d and %d", node.currentTerm, node.id, request.from());
+        node.becomeFollower(request.term(), request.from());
+        AppendEntriesResponse reply;
+        if (request.prevLogIndex() == 0 || node.log.matches(request.prevLogIndex(), request.prevLogTerm())) {
+            reply = acceptEntries(request);
+            acknowledge(reply);
+        } else {
+            reply = rejectEntries(request);
+            node.outbox.add(reply);
+        }
+        node.emit(new HandleAppendEntriesRequest(node.id, node.nodeState(), request, reply));
+    }
+
+    private AppendEntriesResponse acceptEntries(AppendEntriesRequest request) {
+        long lastNew = request.prevLogIndex() + request.entries().size();
+        long truncatedAt = node.log.mergeFromLeader(request.entries());
+        Assert.check(truncatedAt == 0 || truncatedAt > node.commitIndex,
+                "node %d would remove committed entry %d (commitIndex %d)", node.id, truncatedAt, node.commitIndex);
+        // Only what this request proves we hold may be committed here (the spec's formula).
+        node.setCommitIndex(Math.max(node.commitIndex, Math.min(request.commitIndex(), lastNew)));
+        return new AppendEntriesResponse(node.id, request.from(), node.currentTerm, true, lastNew, 0, 0);
+    }
+
+    /**
+     * A success promises the leader that the entries up to its matchIndex are durable here (spec
+     * AckSendable): it leaves now if they are, else it is held until {@link RaftNode#persisted}
+     * reports them.
+     */
+    private void acknowledge(AppendEntriesResponse reply) {
+        if (reply.matchIndex() <= node.log.durableIndex()) {
+            node.outbox.add(reply);
+        } else {
+            node.pendingAcks.hold(reply);
+        }
+    }
+
+    /** The conflict hint lets the leader skip a whole term per round trip (paper §5.3, end). */
+    private AppendEntriesResponse rejectEntries(AppendEntriesRequest request) {
+        long prev = request.prevLogIndex();
+        long conflictTerm;
+        long conflictIndex;
+        if (prev > node.log.lastIndex()) {
+            conflictTerm = 0;
+            conflictIndex = node.log.lastIndex() + 1;
+        } else {
+            Assert.check(prev > node.log.snapshotIndex(), "node %d: mismatch at %d inside the snapshot", node.id, prev);
+            conflictTerm = node.log.termOrUnknown(prev);
+            conflictIndex = node.log.firstIndexOfTermAt(prev);
+        }
+        return new AppendEntriesResponse(node.id, request.from(), node.currentTerm, false, prev, conflictTerm,
+                conflictIndex);
+    }
+
+    /** The durable index rose: acknowledgements for entries now on disk leave (spec PersistLog). */
+    void releaseAcks() {
+        node.pendingAcks.release(node.log.durableIndex(), node.outbox);
+    }
+}

@@ -1,0 +1,212 @@
+package io.raftkv.core;
+
+import io.raftkv.core.Message.AppendEntriesRequest;
+import io.raftkv.core.Message.AppendEntriesResponse;
+import io.raftkv.core.RaftEvent.AdvanceCommitIndex;
+import io.raftkv.core.RaftEvent.ClientRequest;
+import io.raftkv.core.RaftEvent.HandleAppendEntriesResponse;
+import io.raftkv.core.RaftEvent.SendAppendEntries;
+import io.raftkv.core.RaftEvent.SendHeartbeat;
+import java.util.List;
+
+/**
+ * The leader's side of log replication (paper §5.3, §5.4.2): proposals, AppendEntries and
+ * heartbeats out, their answers in, the commit index, and CheckQuorum. How each follower's
+ * nextIndex and matchIndex move is {@link Progress}'s business; this class decides what to send.
+ */
+final class LeaderReplication {
+    private final RaftState node;
+
+    LeaderReplication(RaftState node) {
+        this.node = node;
+    }
+
+    /**
+     * Spec ClientRequest. Not-leader and flow-control refusals are return values; the command is
+     * committed only later, if at all.
+     */
+    ProposeResult propose(byte[] command) {
+        if (node.role != Role.LEADER) {
+            return new ProposeResult.NotLeader(node.leaderId);
+        }
+        Entry entry = Entry.command(node.log.lastIndex() + 1, node.currentTerm, command.clone());
+        long limit = node.config.maxUncommittedBytes();
+        if (node.uncommittedBytes > 0 && node.uncommittedBytes + entry.sizeBytes() > limit) {
+            return new ProposeResult.Dropped("uncommitted bytes " + node.uncommittedBytes + " + " + entry.sizeBytes()
+                    + " would exceed maxUncommittedBytes " + limit);
+        }
+        node.log.append(entry);
+        node.uncommittedBytes += entry.sizeBytes();
+        node.emit(new ClientRequest(node.id, node.nodeState(), entry));
+        broadcastAppend(false);
+        return new ProposeResult.Accepted(entry.index(), entry.term());
+    }
+
+    /**
+     * Heartbeats every heartbeatIntervalTicks (paper §5.2) and, once per minimum election timeout,
+     * CheckQuorum: a leader that has not heard from a quorum steps down, so a partitioned leader stops
+     * accepting proposals and stickiness-protected followers can elect a new one (thesis §6.2).
+     */
+    void tickLeader() {
+        node.heartbeatElapsed++;
+        node.electionElapsed++;
+        if (node.electionElapsed >= node.config.electionTimeoutTicksMin()) {
+            node.electionElapsed = 0;
+            if (node.config.checkQuorum() && !node.quorum.isQuorum(node.tracker.recentlyActive(node.id))) {
+                node.stepDown("CheckQuorum: no quorum heard from within " + node.config.electionTimeoutTicksMin()
+                        + " ticks");
+                return;
+            }
+            node.tracker.resetRecentActive();
+        }
+        if (node.heartbeatElapsed >= node.config.heartbeatIntervalTicks()) {
+            node.heartbeatElapsed = 0;
+            for (int peer : node.peers) {
+                node.tracker.get(peer).heartbeatSent();
+                sendHeartbeat(peer);
+            }
+        }
+    }
+
+    /** Spec HandleAppendEntriesResponse at the leader's term. */
+    void handleAppendEntriesResponse(AppendEntriesResponse response) {
+        Progress progress = node.tracker.get(response.from());
+        progress.markRecentActive();
+        if (response.success()) {
+            handleAppendSuccess(response, progress);
+        } else {
+            handleAppendRejection(response, progress);
+        }
+    }
+
+    private void handleAppendSuccess(AppendEntriesResponse response, Progress progress) {
+        Assert.check(response.matchIndex() <= node.log.lastIndex(), "follower %d acknowledged %d beyond our last %d",
+                response.from(), response.matchIndex(), node.log.lastIndex());
+        boolean advanced = progress.maybeUpdate(response.matchIndex());
+        node.emit(new HandleAppendEntriesResponse(node.id, node.nodeState(), response));
+        if (advanced && maybeAdvanceCommitIndex()) {
+            broadcastAppend(true);
+        } else {
+            // A follower that answers without progress, lags, and has nothing in flight (its appends
+            // were lost, e.g. while it was down) gets an append even if nextIndex has nothing new: its
+            // rejection moves nextIndex back to where the follower's log ends.
+            boolean lags = progress.matchIndex() < node.log.lastIndex();
+            sendAppends(response.from(), !advanced && progress.isIdle() && lags);
+        }
+    }
+
+    /**
+     * A follower's log disagrees at the request's prevLogIndex. Move nextIndex back to just after the
+     * follower's last entry of the conflicting term that we also hold, or to its conflictIndex, but
+     * never below matchIndex + 1 (spec formula), then probe from there.
+     */
+    private void handleAppendRejection(AppendEntriesResponse response, Progress progress) {
+        if (progress.isStaleRejection(response.matchIndex())) {
+            node.drop(response, "rejection at " + response.matchIndex() + " is older than matchIndex "
+                    + progress.matchIndex());
+            return;
+        }
+        if (progress.answersNoProbe(response.matchIndex())) {
+            node.drop(response, "rejection at " + response.matchIndex() + " answers no probe in flight");
+            return;
+        }
+        long hint = response.conflictIndex();
+        if (response.conflictTerm() != 0) {
+            long lastOfTerm = node.log.lastIndexOfTerm(response.conflictTerm());
+            if (lastOfTerm != 0) {
+                hint = lastOfTerm + 1;
+            }
+        }
+        progress.backtrack(response.matchIndex(), hint);
+        node.emit(new HandleAppendEntriesResponse(node.id, node.nodeState(), response));
+        sendAppends(response.from(), true);
+    }
+
+    /**
+     * Spec AdvanceCommitIndex: the largest index held by a quorum, if it is of the current term
+     * (paper §5.4.2, Figure 8). The leader counts its own log only as far as it is durable, so a
+     * commit never rests on an entry the leader could lose in a crash; followers' acknowledgements
+     * are of durable entries only, so the leader may commit before its own write completes (thesis
+     * §10.2.1).
+     *
+     * @return whether commitIndex rose
+     */
+    boolean maybeAdvanceCommitIndex() {
+        long quorumIndex = node.quorum.committedIndex(
+                voter -> voter == node.id ? node.log.durableIndex() : node.tracker.get(voter).matchIndex());
+        if (quorumIndex <= node.commitIndex || node.log.termOrUnknown(quorumIndex) != node.currentTerm) {
+            return false;
+        }
+        long from = Math.max(node.commitIndex + 1, node.termStartIndex);
+        if (from <= quorumIndex) {
+            for (Entry entry : node.log.slice(from, quorumIndex, Long.MAX_VALUE)) {
+                node.uncommittedBytes -= entry.type() == EntryType.NOOP ? 0 : entry.sizeBytes();
+            }
+        }
+        node.setCommitIndex(quorumIndex);
+        node.emit(new AdvanceCommitIndex(node.id, node.nodeState()));
+        return true;
+    }
+
+    /** After a commit, {@code sendIfEmpty} also tells caught-up followers the new commit index. */
+    void broadcastAppend(boolean sendIfEmpty) {
+        for (int peer : node.peers) {
+            sendAppends(peer, sendIfEmpty);
+        }
+    }
+
+    /** Sends to {@code peer} as long as there are entries and the flow control allows. */
+    private void sendAppends(int peer, boolean sendIfEmpty) {
+        boolean sent = sendAppend(peer, sendIfEmpty);
+        while (sent && node.tracker.get(peer).state() == Progress.State.REPLICATE) {
+            sent = sendAppend(peer, false);
+        }
+    }
+
+    /**
+     * Spec SendAppendEntries: entries from nextIndex (at most maxMessageBytes, at least one entry if
+     * any), commitIndex capped at what the follower will provably hold, nextIndex advanced past them.
+     * A probe carries no entries, so it leaves nextIndex where it is and backtracking only ever
+     * moves nextIndex down.
+     *
+     * @return whether a message was sent
+     */
+    private boolean sendAppend(int peer, boolean sendIfEmpty) {
+        Progress progress = node.tracker.get(peer);
+        long prevLogIndex = progress.nextIndex() - 1;
+        long prevLogTerm = node.log.termOrUnknown(prevLogIndex);
+        if (progress.isPaused() || prevLogTerm == RaftLog.UNKNOWN_TERM) {
+            return false; // paused by flow control, or the follower needs a snapshot (not yet supported)
+        }
+        long lastIndex = node.log.lastIndex();
+        List<Entry> entries = progress.state() == Progress.State.REPLICATE && progress.nextIndex() <= lastIndex
+                ? node.log.slice(progress.nextIndex(), lastIndex, node.config.maxMessageBytes())
+                : List.of();
+        if (entries.isEmpty() && !sendIfEmpty) {
+            return false;
+        }
+        AppendEntriesRequest request = new AppendEntriesRequest(node.id, peer, node.currentTerm, prevLogIndex,
+                prevLogTerm, entries, Math.min(node.commitIndex, prevLogIndex + entries.size()));
+        progress.sentAppend(prevLogIndex, entries.size());
+        node.outbox.add(request);
+        node.emit(new SendAppendEntries(node.id, node.nodeState(), request));
+        return true;
+    }
+
+    /**
+     * Spec SendHeartbeat: an AppendEntries at matchIndex with no entries. It asserts leadership, tells
+     * the follower the commit index it provably holds, and its answer proves the follower alive
+     * (CheckQuorum) without disturbing nextIndex.
+     */
+    private void sendHeartbeat(int peer) {
+        long matchIndex = node.tracker.get(peer).matchIndex();
+        long prevLogTerm = node.log.termOrUnknown(matchIndex);
+        if (prevLogTerm == RaftLog.UNKNOWN_TERM) {
+            return; // matchIndex inside our snapshot: the follower needs a snapshot (not yet supported)
+        }
+        AppendEntriesRequest heartbeat = new AppendEntriesRequest(node.id, peer, node.currentTerm, matchIndex,
+                prevLogTerm, List.of(), Math.min(node.commitIndex, matchIndex));
+        node.outbox.add(heartbeat);
+        node.emit(new SendHeartbeat(node.id, node.nodeState(), heartbeat));
+    }
+}

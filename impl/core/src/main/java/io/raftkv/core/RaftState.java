@@ -1,0 +1,175 @@
+package io.raftkv.core;
+
+import io.raftkv.core.RaftEvent.DropMessage;
+import io.raftkv.core.RaftEvent.StepDown;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+
+/**
+ * The state of one node, shared by the parts that act on it ({@link Elections},
+ * {@link LeaderReplication}, {@link FollowerReplication}, {@link ReadyTracker}), and the transitions
+ * all of them need: following a leader, adopting a term, emitting events. Fields carry the spec's
+ * names; everything else is volatile bookkeeping the spec cannot see.
+ */
+final class RaftState {
+    final Config config;
+    final int id;
+    final RaftObserver observer;
+    final SplittableRandom random;
+    final Quorum quorum;
+    /** The other members, ascending. */
+    final List<Integer> peers;
+
+    // Spec state. currentTerm and votedFor are durable (paper Figure 2); commitIndex is durable too.
+    long currentTerm;
+    int votedFor;
+    Role role = Role.FOLLOWER;
+    long commitIndex;
+    final RaftLog log;
+    /** Spec votesGranted: pre-votes while PreCandidate, votes while Candidate; a set, so duplicates count once. */
+    final TreeSet<Integer> votesGranted = new TreeSet<>();
+    /** Spec pendingAcks: acknowledgements held until the entries they vouch for are durable. */
+    final PendingAcks pendingAcks = new PendingAcks();
+    /** Leader only: spec nextIndex and matchIndex, with flow control. */
+    final ProgressTracker tracker = new ProgressTracker();
+
+    // Volatile bookkeeping invisible to the spec.
+    /** Rejections seen, so a lost election ends before its timeout (etcd does the same). */
+    final TreeSet<Integer> votesRejected = new TreeSet<>();
+    int leaderId;
+    int electionElapsed;
+    int heartbeatElapsed;
+    int randomizedElectionTimeout;
+    /** Leader only: bytes of its own term's entries not yet committed (Config.maxUncommittedBytes). */
+    long uncommittedBytes;
+    /** Leader only: index of the no-op that opened its term. */
+    long termStartIndex;
+    /** Messages for the next Ready. */
+    final List<Message> outbox = new ArrayList<>();
+
+    RaftState(Config config, int id, long seed, HardState hard, RaftLog log, RaftObserver observer) {
+        this.config = config;
+        this.id = id;
+        this.observer = observer;
+        this.random = new SplittableRandom(seed);
+        this.quorum = new MajorityQuorum(config.members());
+        this.peers = config.members().stream().filter(member -> member != id).toList();
+        this.currentTerm = hard.currentTerm();
+        this.votedFor = hard.votedFor();
+        this.log = log;
+        // A snapshot holds committed entries only; the hard state may lag it (it is written
+        // asynchronously) or be ahead of a log that lost its unsynced tail in a crash.
+        this.commitIndex = Math.max(log.snapshotIndex(), Math.min(hard.commitIndex(), log.lastIndex()));
+        resetElectionTimer();
+    }
+
+    /** The spec-visible state (what events carry). */
+    NodeState nodeState() {
+        return new NodeState(currentTerm, votedFor, role, commitIndex, log.lastIndex(), log.lastTerm(),
+                log.durableIndex());
+    }
+
+    HardState hardState() {
+        return new HardState(currentTerm, votedFor, commitIndex);
+    }
+
+    void emit(RaftEvent event) {
+        observer.on(event);
+    }
+
+    void drop(Message message, String reason) {
+        emit(new DropMessage(id, nodeState(), message, reason));
+    }
+
+    /**
+     * Moves to {@code term} > currentTerm with no vote. Every term change goes through here, so held
+     * acknowledgements never outlive their term (spec AcksAfterTerm).
+     */
+    void adoptTerm(long term) {
+        Assert.check(term > currentTerm, "term would not rise from %d to %d", currentTerm, term);
+        currentTerm = term;
+        votedFor = 0;
+        pendingAcks.discard();
+    }
+
+    /** Back to Follower in {@code term} (adopting it if higher, which clears the vote). */
+    void becomeFollower(long term, int leader) {
+        Assert.check(term >= currentTerm, "term would go back from %d to %d", currentTerm, term);
+        boolean changed = term > currentTerm || role != Role.FOLLOWER;
+        if (term > currentTerm) {
+            adoptTerm(term);
+        }
+        role = Role.FOLLOWER;
+        leaderId = leader;
+        resetVotes();
+        tracker.clear();
+        electionElapsed = 0;
+        if (changed) {
+            resetElectionTimer();
+        }
+    }
+
+    /** Spec StepDown: Follower at the same term. */
+    void stepDown(String reason) {
+        becomeFollower(currentTerm, 0);
+        emit(new StepDown(id, nodeState(), reason));
+    }
+
+    void resetVotes() {
+        votesGranted.clear();
+        votesRejected.clear();
+        if (role == Role.PRE_CANDIDATE || role == Role.CANDIDATE) {
+            votesGranted.add(id);
+        }
+    }
+
+    /** A fresh timeout in [min, max) from the node's own seeded generator (paper §5.2). */
+    void resetElectionTimer() {
+        electionElapsed = 0;
+        randomizedElectionTimeout = random.nextInt(config.electionTimeoutTicksMin(), config.electionTimeoutTicksMax());
+    }
+
+    void setCommitIndex(long newCommitIndex) {
+        Assert.check(newCommitIndex >= commitIndex, "commitIndex would decrease from %d to %d", commitIndex,
+                newCommitIndex);
+        Assert.check(newCommitIndex <= log.lastIndex(), "commitIndex %d beyond last index %d", newCommitIndex,
+                log.lastIndex());
+        commitIndex = newCommitIndex;
+    }
+
+    /** Every local invariant of the spec state; runs at the end of every input. */
+    void checkInvariants() {
+        log.checkInvariants();
+        Assert.check(log.snapshotIndex() <= commitIndex && commitIndex <= log.lastIndex(),
+                "node %d: commitIndex %d outside [%d, %d]", id, commitIndex, log.snapshotIndex(), log.lastIndex());
+        Assert.check(log.lastTerm() <= currentTerm, "node %d: log term %d beyond currentTerm %d", id, log.lastTerm(),
+                currentTerm);
+        Assert.check(votedFor == 0 || config.isMember(votedFor), "node %d: votedFor %d is no member", id, votedFor);
+        pendingAcks.checkInvariants(id, currentTerm, log.durableIndex(), log.lastIndex());
+        switch (role) {
+            case FOLLOWER -> Assert.check(tracker.isEmpty() && votesGranted.isEmpty(),
+                    "node %d: follower keeps leader or campaign state", id);
+            case PRE_CANDIDATE -> Assert.check(votesGranted.contains(id) && leaderId == 0,
+                    "node %d: pre-candidate without its own pre-vote", id);
+            case CANDIDATE -> Assert.check(votesGranted.contains(id) && votedFor == id && leaderId == 0,
+                    "node %d: candidate without its own vote", id);
+            case LEADER -> checkLeaderInvariants();
+        }
+    }
+
+    private void checkLeaderInvariants() {
+        Assert.check(votedFor == id && leaderId == id, "node %d: leader that did not vote for itself", id);
+        Assert.check(log.lastTerm() == currentTerm && termStartIndex <= log.lastIndex()
+                && log.termOrUnknown(termStartIndex) == currentTerm, "node %d: leader without its term's no-op", id);
+        Assert.check(uncommittedBytes >= 0, "node %d: negative uncommitted bytes", id);
+        Assert.check(pendingAcks.isEmpty(), "node %d: a leader holds acknowledgements", id);
+        for (int peer : peers) {
+            Progress progress = tracker.get(peer);
+            Assert.check(progress.matchIndex() < progress.nextIndex() && progress.nextIndex() <= log.lastIndex() + 1,
+                    "node %d: progress of %d broken: %s (last %d)", id, peer, progress, log.lastIndex());
+            Assert.check(progress.inflightCount() <= config.maxInflightMessages(), "node %d: inflights overflow", id);
+        }
+    }
+}
