@@ -1,0 +1,34 @@
+package io.raftkv.storage;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A state-machine snapshot: the state after applying the entries up to {@code index}, whose term
+ * is {@code term}. {@code data} is owned by the snapshot; callers must not mutate it.
+ */
+public record Snapshot(long index, long term, byte[] data) {
+
+    public Snapshot {
+        Objects.requireNonNull(data, "data");
+        if (index < 1 || term < 1) {
+            throw new IllegalArgumentException("snapshot index and term must be >= 1, got " + index + ", " + term);
+        }
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Snapshot that && index == that.index && term == that.term
+                && Arrays.equals(data, that.data);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(index, term, Arrays.hashCode(data));
+    }
+
+    @Override
+    public String toString() {
+        return "Snapshot[index=" + index + ", term=" + term + ", " + data.length + " bytes]";
+    }
+}
