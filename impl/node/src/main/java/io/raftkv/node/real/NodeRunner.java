@@ -1,0 +1,364 @@
+package io.raftkv.node.real;
+
+import io.raftkv.core.Config;
+import io.raftkv.core.Message;
+import io.raftkv.core.NodeState;
+import io.raftkv.core.ProposeResult;
+import io.raftkv.core.RaftNode;
+import io.raftkv.core.RaftObserver;
+import io.raftkv.node.NodeLoop;
+import io.raftkv.node.StateMachine;
+import io.raftkv.node.StorageException;
+import io.raftkv.node.Transport;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The one thread that owns a {@link NodeLoop}. Everything that happens to the node arrives as an
+ * input on one bounded queue and is handed to the loop in order: clock ticks, messages from peers,
+ * client proposals, and write completions from the {@link WalLogStore}'s writer thread. The loop
+ * itself never sees a thread, a clock or a lock, so the code the simulator runs is the code that
+ * runs here.
+ *
+ * <p>Limits (STYLE.md habit 4): the queue holds at most {@link Options#inputQueueCapacity} inputs.
+ * A message that does not fit is dropped (Raft tolerates loss); a proposal that does not fit is
+ * answered Dropped at once; ticks are coalesced into a counter, so a busy node never has a queue full
+ * of ticks and its logical clock still keeps up; write completions are coalesced into the highest
+ * durable sequence (a completion covers every earlier batch), so none is ever lost to a full queue.
+ *
+ * <p>Fail-stop: once the loop stops (a storage error, a broken invariant) the runner thread ends,
+ * pending and later proposals fail with the cause, and messages are dropped. {@link #close()} is the
+ * clean shutdown: it stops the clock and the thread, then lets the store write whatever was queued.
+ */
+public final class NodeRunner implements AutoCloseable {
+
+    /**
+     * @param tickInterval       wall time per logical tick (election timeouts are counted in ticks)
+     * @param inputQueueCapacity inputs waiting for the runner thread, at most
+     */
+    public record Options(Duration tickInterval, int inputQueueCapacity) {
+        public Options {
+            if (tickInterval == null || tickInterval.toMillis() < 1) {
+                throw new IllegalArgumentException("tickInterval must be at least 1 ms, got " + tickInterval);
+            }
+            if (inputQueueCapacity < 16) {
+                throw new IllegalArgumentException("inputQueueCapacity must be >= 16, got " + inputQueueCapacity);
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(Duration.ofMillis(10), 4096);
+        }
+    }
+
+    /**
+     * What the node looked like after its last input; published by the runner thread for others.
+     *
+     * @param submittedSequence last write batch handed to the store
+     * @param durableSequence   last write batch the loop knows durable (equal: no write in flight)
+     * @param running           false once the node stopped (fail-stop) or was closed
+     * @param stopCause         why the loop stopped, null if it did not
+     */
+    public record Status(int id, NodeState state, int leaderId, long appliedIndex, long submittedSequence,
+            long durableSequence, boolean running, Throwable stopCause) {}
+
+    /** Ticks applied in one input at most, so a runner that fell far behind does not burst. */
+    static final int MAX_TICKS_PER_INPUT = 10;
+
+    private sealed interface Input {}
+
+    private record Tick() implements Input {}
+
+    private record Wake() implements Input {}
+
+    private record Stop() implements Input {}
+
+    private record Deliver(Message message) implements Input {}
+
+    private record Propose(byte[] command, CompletableFuture<ProposeResult> result) implements Input {}
+
+    private static final Input TICK = new Tick();
+    private static final Input WAKE = new Wake();
+    private static final Input STOP = new Stop();
+
+    private final int id;
+    private final NodeLoop loop;
+    private final WalLogStore store;
+    private final BlockingQueue<Input> inputs;
+    private final Thread thread;
+    private final ScheduledExecutorService clock;
+
+    // Handed from other threads to the runner thread.
+    private final AtomicInteger ticksPending = new AtomicInteger();
+    private final AtomicLong completedSequence = new AtomicLong();
+    private final AtomicReference<StorageException> writeFailure = new AtomicReference<>();
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    private final AtomicLong droppedInputs = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean terminated;
+    private volatile Status status;
+
+    /** Runner thread only: the highest completion handed to the loop. */
+    private long reportedSequence;
+
+    private NodeRunner(int id, RaftNode raft, WalLogStore store, Transport transport, StateMachine machine,
+            Options options) {
+        this.id = id;
+        this.store = store;
+        this.inputs = new ArrayBlockingQueue<>(options.inputQueueCapacity());
+        this.thread = new Thread(this::run, "raftkv-node-" + id);
+        this.clock = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread clockThread = new Thread(runnable, "raftkv-clock-" + id);
+            clockThread.setDaemon(true);
+            return clockThread;
+        });
+        // The writer's callbacks touch only the queue and the atomics above, all set before it starts.
+        store.start(new WalLogStore.Listener() {
+            @Override
+            public void durable(long sequence) {
+                onDurable(sequence);
+            }
+
+            @Override
+            public void failed(StorageException cause) {
+                onWriteFailed(cause);
+            }
+        }, "raftkv-wal-" + id);
+        // The loop replays the committed log into the machine here, on the caller's thread, before
+        // the runner thread exists (Thread.start orders it before everything the runner does).
+        try {
+            this.loop = new NodeLoop(raft, store, transport, machine);
+        } catch (RuntimeException | Error failure) {
+            try {
+                store.close();
+            } catch (StorageException alsoFailed) {
+                failure.addSuppressed(alsoFailed);
+            }
+            throw failure;
+        }
+        publish();
+    }
+
+    /**
+     * Starts node {@code id} over {@code store} (freshly opened: empty for a new node, recovered
+     * for a restart): the core restarts from what the store recovered, the store's writer and this
+     * runner's thread and clock start. The caller connects {@link #deliver} to the network.
+     */
+    public static NodeRunner start(int id, Config config, long seed, WalLogStore store, Transport transport,
+            StateMachine machine, RaftObserver observer, Options options) {
+        // Always restart over the store, even when it is empty: RaftNode.create would keep every
+        // durable entry in the core's own memory as well, where restart reads them from the log.
+        // For an empty store the Restart event it emits changes no state (a stuttering step).
+        RaftNode raft = RaftNode.restart(config, id, seed, store.hardState(), store.log(), observer);
+        NodeRunner runner = new NodeRunner(id, raft, store, transport, machine, options);
+        runner.thread.start();
+        long nanos = options.tickInterval().toNanos();
+        runner.clock.scheduleAtFixedRate(runner::onTick, nanos, nanos, TimeUnit.NANOSECONDS);
+        return runner;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    /** The node as of its last input. */
+    public Status status() {
+        return status;
+    }
+
+    /** Inputs dropped because the queue was full or the node was down. */
+    public long droppedInputs() {
+        return droppedInputs.get();
+    }
+
+    /** Hands a message from the network to the node; dropped if the queue is full or the node is down. */
+    public void deliver(Message message) {
+        if (terminated || !inputs.offer(new Deliver(message))) {
+            droppedInputs.incrementAndGet();
+        }
+    }
+
+    /**
+     * Proposes a command. The future completes with the core's answer (Accepted is appended, not
+     * committed: the command is committed when the state machine sees its index), with Dropped if
+     * the queue is full, and exceptionally if the node is down.
+     */
+    public CompletableFuture<ProposeResult> propose(byte[] command) {
+        CompletableFuture<ProposeResult> result = new CompletableFuture<>();
+        if (terminated) {
+            result.completeExceptionally(downException());
+        } else if (!inputs.offer(new Propose(command.clone(), result))) {
+            droppedInputs.incrementAndGet();
+            result.complete(new ProposeResult.Dropped("the input queue of node " + id + " is full"));
+        } else if (terminated) {
+            failQueued(); // the runner ended between the check and the offer
+        }
+        return result;
+    }
+
+    /**
+     * Clean shutdown: stops the clock and the runner thread (inputs still queued are dropped,
+     * proposals among them fail), then closes the store, which first writes everything queued.
+     */
+    @Override
+    public void close() throws StorageException {
+        if (Thread.currentThread() == thread) {
+            throw new IllegalStateException("node " + id + " cannot be closed from its own thread (it would wait"
+                    + " for itself)");
+        }
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        clock.shutdownNow();
+        inputs.offer(STOP); // if the queue is full, the runner sees `closed` after its current input
+        joinUninterruptibly(thread);
+        failQueued();
+        store.close();
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Other threads
+
+    private void onTick() {
+        if (ticksPending.getAndIncrement() == 0 && !inputs.offer(TICK)) {
+            ticksPending.set(0); // the queue is full: time runs slow for a node that is this far behind
+        }
+    }
+
+    private void onDurable(long sequence) {
+        completedSequence.accumulateAndGet(sequence, Math::max);
+        wake();
+    }
+
+    private void onWriteFailed(StorageException cause) {
+        writeFailure.compareAndSet(null, cause);
+        wake();
+    }
+
+    /** At most one WAKE waits in the queue; if it does not fit, the runner is busy and looks anyway. */
+    private void wake() {
+        if (wakeQueued.compareAndSet(false, true) && !inputs.offer(WAKE)) {
+            wakeQueued.set(false);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // The runner thread
+
+    private void run() {
+        try {
+            while (!closed.get() && !loop.stopped()) {
+                Input input = inputs.take();
+                if (input == WAKE) {
+                    wakeQueued.set(false);
+                }
+                reportWrites();
+                if (input == STOP || closed.get() || loop.stopped()) {
+                    break;
+                }
+                dispatch(input);
+                publish();
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error broken) {
+            // A broken invariant: the loop recorded it and refuses further input; the node is down.
+        } finally {
+            terminated = true;
+            clock.shutdownNow(); // a stopped node takes no more ticks
+            publish();
+            failQueued();
+        }
+    }
+
+    /** Completions first (they are facts about the past), then a failure, which stops the loop. */
+    private void reportWrites() {
+        long completed = completedSequence.get();
+        if (completed > reportedSequence && !loop.stopped()) {
+            reportedSequence = completed;
+            loop.writeCompleted(completed);
+        }
+        StorageException failure = writeFailure.get();
+        if (failure != null) {
+            loop.writeFailed(failure);
+        }
+    }
+
+    private void dispatch(Input input) {
+        switch (input) {
+            case Tick tick -> {
+                int ticks = Math.min(ticksPending.getAndSet(0), MAX_TICKS_PER_INPUT);
+                for (int k = 0; k < ticks && !loop.stopped(); k++) {
+                    loop.tick();
+                }
+            }
+            case Deliver deliver -> receive(deliver.message());
+            case Propose propose -> propose(propose);
+            case Wake wake -> { }
+            case Stop stop -> { }
+        }
+    }
+
+    private void receive(Message message) {
+        try {
+            loop.receive(message);
+        } catch (IllegalArgumentException misaddressed) {
+            droppedInputs.incrementAndGet(); // bad input from outside: dropped, the node keeps serving
+        }
+    }
+
+    private void propose(Propose propose) {
+        try {
+            propose.result().complete(loop.propose(propose.command()));
+        } catch (RuntimeException | Error failure) {
+            propose.result().completeExceptionally(failure);
+            throw failure;
+        }
+    }
+
+    private void publish() {
+        RaftNode raft = loop.raft();
+        status = new Status(id, raft.state(), raft.leaderId(), loop.appliedIndex(), loop.submittedSequence(),
+                loop.durableSequence(), !terminated && !closed.get() && !loop.stopped(), loop.stopCause());
+    }
+
+    /** Fails the proposals still queued once nothing will take them. */
+    private void failQueued() {
+        Input input;
+        while ((input = inputs.poll()) != null) {
+            if (input instanceof Propose propose) {
+                propose.result().completeExceptionally(downException());
+            }
+        }
+    }
+
+    private IllegalStateException downException() {
+        Throwable cause = status.stopCause();
+        return cause == null
+                ? new IllegalStateException("node " + id + " is shut down")
+                : new IllegalStateException("node " + id + " has stopped (fail-stop): " + cause, cause);
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException again) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
