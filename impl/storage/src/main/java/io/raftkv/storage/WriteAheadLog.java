@@ -97,6 +97,20 @@ public final class WriteAheadLog implements LogStorage, Closeable {
      */
     public static WriteAheadLog open(FileSystem fileSystem, WalOptions options) throws IOException {
         WriteAheadLog log = new WriteAheadLog(fileSystem, options, Recovery.run(fileSystem));
+        if (!log.index.segments().isEmpty()) {
+            // The caller treats everything recovered as durable (the core restarts with all of it
+            // durable and acknowledges on that basis). After a process kill the newest segment's
+            // tail may still be only in the page cache, so make it durable before handing it out:
+            // otherwise a power loss after the restart could take back acknowledged entries.
+            // Sealed segments were synced before their successor was created.
+            try {
+                log.currentSegment().handle.sync();
+                fileSystem.syncDirectory();
+            } catch (IOException failure) {
+                log.close();
+                throw failure;
+            }
+        }
         if (log.index.segments().isEmpty()) {
             try {
                 log.createSegment(new SegmentName(1, log.index.lastIndex() + 1));

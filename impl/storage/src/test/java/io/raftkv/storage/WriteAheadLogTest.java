@@ -74,6 +74,30 @@ class WriteAheadLogTest {
         log.close();
     }
 
+    /**
+     * After a process kill the tail that was never synced is still in the page cache and recovery
+     * hands it back; the restarted node treats it as durable, so opening must make it durable: a
+     * power loss after the reopen must not take it away again.
+     */
+    @Test
+    void whatRecoveryHandsBackIsDurable() throws IOException {
+        WriteAheadLog log = WriteAheadLog.open(disk, SMALL);
+        log.append(new HardState(1, 1, 0), entries(1, 6, 1));
+        // the process dies here: nothing synced, the file system keeps its page cache
+        WriteAheadLog recovered = WriteAheadLog.open(disk, SMALL);
+        LogState before = LogState.of(recovered);
+        assertEquals(6, recovered.lastIndex());
+        recovered.close();
+        log.close();
+        for (int seed = 0; seed < 20; seed++) {
+            MemoryFileSystem image = disk.copy();
+            image.crash(new SplittableRandom(seed)); // then the power fails
+            WriteAheadLog afterPowerLoss = WriteAheadLog.open(image, SMALL);
+            assertEquals(before, LogState.of(afterPowerLoss), "power loss after recovery, seed " + seed);
+            afterPowerLoss.close();
+        }
+    }
+
     @Test
     void segmentsRollOverAndReadsCrossThem() throws IOException {
         WriteAheadLog log = WriteAheadLog.open(disk, SMALL);
