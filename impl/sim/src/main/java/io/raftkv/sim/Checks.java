@@ -7,7 +7,15 @@ final class Checks {
 
   static void check(boolean condition, String format, Object... arguments) {
     if (!condition) {
-      throw new IllegalStateException("simulator invariant: " + String.format(format, arguments));
+      throw broken(format, arguments);
     }
+  }
+
+  /**
+   * The exception for a broken invariant, for hot paths: {@code if (!ok) throw broken(...)} boxes
+   * and formats its arguments only when it fails, where {@link #check} pays for them every call.
+   */
+  static IllegalStateException broken(String format, Object... arguments) {
+    return new IllegalStateException("simulator invariant: " + String.format(format, arguments));
   }
 }

@@ -18,6 +18,10 @@ final class EventQueue {
     DELIVER,
     CLIENT,
     NEMESIS,
+    /** A write's fsync or its completion notice ({@link SimLogStore.DiskEvent}). */
+    DISK,
+    /** A restart the simulation itself arranges (not a fault): after a failover, a freed disk. */
+    RESTART,
   }
 
   private Event[] heap = new Event[256];
@@ -25,7 +29,9 @@ final class EventQueue {
   private long nextSequence;
 
   void schedule(long time, EventKind kind, int node, Object payload) {
-    Checks.check(time >= 0, "negative time %s", time);
+    if (time < 0) {
+      throw Checks.broken("negative time %s", time);
+    }
     if (size == heap.length) {
       heap = Arrays.copyOf(heap, size * 2);
     }

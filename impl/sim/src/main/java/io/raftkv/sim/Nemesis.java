@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Injects the safety phase's partition and crash faults at random times, with rates and durations
- * drawn per seed.
+ * Injects the safety phase's partition, crash and disk faults at random times, with rates and
+ * durations drawn per seed.
  *
  * <p>Partitions (one at a time, each healed after a random while): symmetric (two random sides cut
  * both ways), asymmetric (one side cannot reach the other, the reverse works), isolate-one (one
@@ -14,7 +14,11 @@ import java.util.SplittableRandom;
  * clogged one by one, then unclogged one by one in a different random order, as FoundationDB's
  * simulator does). Crashes (up to a per-seed number at once, usually a minority): a random live
  * node, often the leader, loses its volatile state and comes back after a random downtime.
- * Deposing leaders while they hold uncommitted entries is where Raft's subtle cases are.
+ * Deposing leaders while they hold uncommitted entries is where Raft's subtle cases are. Disk
+ * faults: a stall (a node's disk completes no fsync for a while, often the leader's) and a full
+ * disk (every write on a node fails until the disk is freed; the node stops at its next write and
+ * is restarted once the disk is freed). A node that is down or whose disk is full counts against
+ * the same per-seed bound.
  */
 final class Nemesis {
 
@@ -30,6 +34,17 @@ final class Nemesis {
 
     /** A node that currently believes it leads (the one with the highest term), or 0. */
     int leader();
+
+    /** The node's disk completes no fsync until {@code delayUnits} from now. */
+    void stallDisk(int node, long delayUnits);
+
+    /** Every write on the node's disk fails from now on. */
+    void fillDisk(int node);
+
+    /** The node's disk works again; a node stopped by it is restarted. */
+    void freeDisk(int node);
+
+    boolean diskFull(int node);
   }
 
   record Next() {}
@@ -42,6 +57,8 @@ final class Nemesis {
 
   record Restart(int node) {}
 
+  record FreeDisk(int node) {}
+
   private enum Kind {
     SYMMETRIC,
     ASYMMETRIC,
@@ -49,7 +66,10 @@ final class Nemesis {
     SWIZZLE_CLOG,
     ISOLATE_LEADER,
     CRASH,
-    CRASH_LEADER
+    CRASH_LEADER,
+    STALL,
+    STALL_LEADER,
+    DISK_FULL
   }
 
   private final SplittableRandom random;
@@ -58,6 +78,10 @@ final class Nemesis {
   private final Cluster cluster;
   private final boolean partitions;
   private final boolean crashes;
+  private final boolean stalls;
+  private final boolean fullDisks;
+  private final int stallTicksMax;
+  private final int fullTicksMax;
   private final int gapTicksMax;
   private final int partitionTicksMax;
   private final int downTicksMax;
@@ -70,17 +94,24 @@ final class Nemesis {
   private boolean active;
   private long injected;
 
-  Nemesis(SplittableRandom random, int nodes, Network network, Cluster cluster, boolean partitions,
-      boolean crashes) {
+  Nemesis(SplittableRandom random, int nodes, Network network, Cluster cluster,
+      SimulationOptions options) {
     this.random = random;
     this.nodes = nodes;
     this.network = network;
     this.cluster = cluster;
-    this.partitions = partitions && nodes >= 2;
-    this.crashes = crashes;
+    this.partitions = options.has(Fault.PARTITION) && nodes >= 2;
+    this.crashes = options.has(Fault.CRASH);
+    // Drawn unconditionally, so that turning one fault off leaves the others' parameters alone.
+    boolean stallsDrawn = random.nextInt(3) != 0;
+    boolean fullDrawn = random.nextInt(3) != 0;
+    this.stalls = options.has(Fault.STALL) && stallsDrawn;
+    this.fullDisks = options.has(Fault.DISK_FULL) && fullDrawn;
     this.gapTicksMax = pick(20, 50, 120);
     this.partitionTicksMax = pick(20, 60, 150);
     this.downTicksMax = pick(10, 40, 100);
+    this.stallTicksMax = pick(10, 40, 100);
+    this.fullTicksMax = pick(10, 50, 150);
     this.downMax = random.nextInt(4) == 0 ? nodes : Math.max(1, (nodes - 1) / 2);
     this.isolateAfterProposal = this.partitions ? new double[] {0, 0.02, 0.1}[random.nextInt(3)] : 0;
     this.clogged = new boolean[nodes + 1];
@@ -97,7 +128,7 @@ final class Nemesis {
   }
 
   void start() {
-    if (partitions || crashes) {
+    if (partitions || crashes || stalls || fullDisks) {
       active = true;
       cluster.schedule(ticks(1 + random.nextInt(gapTicksMax)), new Next());
     }
@@ -130,6 +161,7 @@ final class Nemesis {
       }
       case Unclog unclog -> unclog(unclog.node());
       case Restart restart -> cluster.restart(restart.node());
+      case FreeDisk free -> cluster.freeDisk(free.node());
       default -> throw new IllegalStateException("unknown nemesis action " + action);
     }
   }
@@ -149,45 +181,14 @@ final class Nemesis {
   }
 
   private void injectOne() {
-    List<Kind> choices = new ArrayList<>();
-    if (partitions && !partitionActive) {
-      choices.add(Kind.SYMMETRIC);
-      choices.add(Kind.ASYMMETRIC);
-      choices.add(Kind.ISOLATE_ONE);
-      choices.add(Kind.SWIZZLE_CLOG);
-      if (cluster.leader() != 0) {
-        // Deposing leaders while they have uncommitted entries is where Raft's subtle cases are.
-        choices.add(Kind.ISOLATE_LEADER);
-        choices.add(Kind.ISOLATE_LEADER);
-      }
-    }
-    if (crashes && nodes - upNodes().size() < downMax) {
-      choices.add(Kind.CRASH);
-      if (cluster.leader() != 0) {
-        choices.add(Kind.CRASH_LEADER);
-        choices.add(Kind.CRASH_LEADER);
-      }
-    }
+    List<Kind> choices = choices();
     if (choices.isEmpty()) {
       return;
     }
     injected++;
     Kind kind = choices.get(random.nextInt(choices.size()));
     switch (kind) {
-      case SYMMETRIC, ASYMMETRIC -> {
-        boolean[] side = randomSplit();
-        for (int from = 1; from <= nodes; from++) {
-          for (int to = 1; to <= nodes; to++) {
-            if (side[from] && !side[to]) {
-              network.block(from, to);
-              if (kind == Kind.SYMMETRIC) {
-                network.block(to, from);
-              }
-            }
-          }
-        }
-        partitionFor(1 + random.nextInt(partitionTicksMax));
-      }
+      case SYMMETRIC, ASYMMETRIC -> split(kind == Kind.SYMMETRIC);
       case ISOLATE_ONE, ISOLATE_LEADER -> {
         network.isolate(kind == Kind.ISOLATE_LEADER ? cluster.leader() : 1 + random.nextInt(nodes));
         partitionFor(1 + random.nextInt(partitionTicksMax));
@@ -199,7 +200,85 @@ final class Nemesis {
         cluster.crash(node);
         cluster.schedule(ticks(1 + random.nextInt(downTicksMax)), new Restart(node));
       }
+      case STALL, STALL_LEADER -> {
+        List<Integer> up = upNodes();
+        int node = kind == Kind.STALL_LEADER ? cluster.leader() : up.get(random.nextInt(up.size()));
+        cluster.stallDisk(node, ticks(1 + random.nextInt(stallTicksMax)));
+      }
+      case DISK_FULL -> fillOneDisk();
     }
+  }
+
+  /** The faults that may start now, a kind listed twice being twice as likely. */
+  private List<Kind> choices() {
+    List<Kind> choices = new ArrayList<>();
+    boolean leader = cluster.leader() != 0;
+    if (partitions && !partitionActive) {
+      choices.addAll(List.of(Kind.SYMMETRIC, Kind.ASYMMETRIC, Kind.ISOLATE_ONE, Kind.SWIZZLE_CLOG));
+      if (leader) {
+        // Deposing leaders while they have uncommitted entries is where Raft's subtle cases are.
+        choices.addAll(List.of(Kind.ISOLATE_LEADER, Kind.ISOLATE_LEADER));
+      }
+    }
+    int unavailable = unavailableNodes();
+    if (crashes && unavailable < downMax) {
+      choices.add(Kind.CRASH);
+      if (leader) {
+        choices.addAll(List.of(Kind.CRASH_LEADER, Kind.CRASH_LEADER));
+      }
+    }
+    if (stalls && !upNodes().isEmpty()) {
+      choices.add(Kind.STALL);
+      if (leader) {
+        choices.add(Kind.STALL_LEADER);
+      }
+    }
+    if (fullDisks && unavailable < downMax) {
+      choices.add(Kind.DISK_FULL);
+    }
+    return choices;
+  }
+
+  /** Cuts the cluster in two random sides, in both directions or (asymmetric) only one. */
+  private void split(boolean symmetric) {
+    boolean[] side = randomSplit();
+    for (int from = 1; from <= nodes; from++) {
+      for (int to = 1; to <= nodes; to++) {
+        if (side[from] && !side[to]) {
+          network.block(from, to);
+          if (symmetric) {
+            network.block(to, from);
+          }
+        }
+      }
+    }
+    partitionFor(1 + random.nextInt(partitionTicksMax));
+  }
+
+  private void fillOneDisk() {
+    List<Integer> candidates = new ArrayList<>();
+    for (int node = 1; node <= nodes; node++) {
+      if (!cluster.diskFull(node)) {
+        candidates.add(node);
+      }
+    }
+    if (candidates.isEmpty()) {
+      return;
+    }
+    int node = candidates.get(random.nextInt(candidates.size()));
+    cluster.fillDisk(node);
+    cluster.schedule(ticks(1 + random.nextInt(fullTicksMax)), new FreeDisk(node));
+  }
+
+  /** Nodes that are down or have a full disk (and so will stop at their next write). */
+  private int unavailableNodes() {
+    int count = 0;
+    for (int node = 1; node <= nodes; node++) {
+      if (!cluster.isUp(node) || cluster.diskFull(node)) {
+        count++;
+      }
+    }
+    return count;
   }
 
   private void partitionFor(int ticks) {

@@ -17,8 +17,8 @@ final class Network {
   private final SplittableRandom random;
   final double dropProbability;
   final double duplicateProbability;
-  final int delayMin;
-  final int delayMax;
+  int delayMin;
+  int delayMax;
   /** {@code blocked[from][to]}: messages on that link are dropped when they arrive. */
   private final boolean[][] blocked;
   private boolean faulty = true;
@@ -34,7 +34,20 @@ final class Network {
     this.blocked = new boolean[nodes + 1][nodes + 1];
   }
 
-  /** Lossy, duplicating faults on or off (delays and reordering stay). */
+  /**
+   * Delays of a healthy network, far below an election timeout (Raft's timing requirement,
+   * broadcastTime much less than electionTimeout, paper §5.6): the liveness phase's, whose
+   * election bounds presume it.
+   */
+  void setHealthyDelays() {
+    delayMin = Math.min(delayMin, HEALTHY_DELAY_MAX);
+    delayMax = Math.min(delayMax, HEALTHY_DELAY_MAX);
+  }
+
+  /** The longest delay of a healthy network, in simulator units. */
+  static final int HEALTHY_DELAY_MAX = 3;
+
+  /** Lossy, duplicating faults on or off (delays stay as they are). */
   void setFaulty(boolean value) {
     faulty = value;
   }

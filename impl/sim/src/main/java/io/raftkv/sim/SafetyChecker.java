@@ -27,7 +27,13 @@ import java.util.function.Supplier;
  *       entry at or below its commit index);
  *   <li>LeaderCompleteness: an entry committed in term T is in the log of every leader of a term
  *       greater than T (checked when a node becomes leader);
- *   <li>commit-index monotonicity per node, across restarts (commitIndex is durable);
+ *   <li>commit-index monotonicity per node; a restart may lower it, but only to a recovered index
+ *       no greater than the one before the crash (the commit index is written asynchronously, so
+ *       a crash may forget its last advances: the spec's {@code Restart});
+ *   <li>recovery keeps what was reported durable: after a restart the recovered log holds every
+ *       entry the node had reported durable ({@code durableLength} before the crash, with the
+ *       same content) and is a prefix of the log the node had handed to storage; the recovered
+ *       term and vote are those last written (they are written synchronously);
  *   <li>no acknowledged command is lost: an acknowledged command is the committed entry at its
  *       index (StateMachineSafety then keeps it there).
  * </ul>
@@ -83,6 +89,82 @@ final class SafetyChecker {
     return committed.get((int) index);
   }
 
+  /**
+   * A node restarted with {@code state}: its commit index may have fallen back to what its disk
+   * kept, but never beyond what it had before, nor beyond its recovered log.
+   */
+  void onRestart(int node, NodeState state) {
+    if (state.commitIndex() > lastCommitIndex[node] || state.commitIndex() > state.logLength()) {
+      violation(
+          "CommitIndexMonotonic",
+          "node " + node + " restarted with commitIndex " + state.commitIndex() + " (log 1.."
+              + state.logLength() + ") after commitIndex " + lastCommitIndex[node]);
+    }
+    lastCommitIndex[node] = state.commitIndex();
+  }
+
+  /**
+   * What a node's disk gave back at a restart against what it had before the crash.
+   *
+   * @param before the log and hard state the node had handed to storage when it went down
+   * @param durableLength the last {@code durableLength} the node reported before it went down
+   * @param durableTerm the currentTerm of the last hard state known written and synced
+   * @param durableVote the votedFor of that hard state
+   * @param writeFailed whether a write failed in that incarnation (a full disk): then the last
+   *     batches handed over may never have reached the disk, and only what was synced is owed
+   * @param recovered what the write-ahead log recovered
+   */
+  void onRecovered(
+      int node,
+      LogMirror before,
+      long durableLength,
+      long durableTerm,
+      long durableVote,
+      boolean writeFailed,
+      LogMirror recovered) {
+    if (recovered.lastIndex() < durableLength
+        || recovered.prefixHash(durableLength) != before.prefixHash(durableLength)) {
+      violation(
+          "DurableRecordLost",
+          "node " + node + " had reported entries 1.." + durableLength + " durable, but its disk"
+              + " recovered 1.." + recovered.lastIndex()
+              + (recovered.lastIndex() >= durableLength ? " with different content" : ""));
+      return;
+    }
+    long n = recovered.lastIndex();
+    boolean prefix = n <= before.lastIndex() && recovered.prefixHash(n) == before.prefixHash(n);
+    if (!writeFailed && !prefix) {
+      violation(
+          "RecoveredLogNotAPrefix",
+          "node " + node + " recovered 1.." + n + ", which is not a prefix of the log 1.."
+              + before.lastIndex() + " it had written");
+      return;
+    }
+    boolean hardStateKept =
+        writeFailed
+            ? recovered.currentTerm > durableTerm
+                || (recovered.currentTerm == durableTerm
+                    && (durableVote == 0 || recovered.votedFor == durableVote))
+            : recovered.currentTerm == before.currentTerm && recovered.votedFor == before.votedFor;
+    if (!hardStateKept) {
+      violation(
+          "HardStateLost",
+          "node " + node + " recovered term " + recovered.currentTerm + " vote "
+              + recovered.votedFor + " after writing term " + before.currentTerm + " vote "
+              + before.votedFor
+              + " (synced: term " + durableTerm + " vote " + durableVote + ")");
+      return;
+    }
+    if (recovered.commitIndex > n || (!writeFailed && recovered.commitIndex > before.commitIndex)) {
+      violation(
+          "RecoveredCommitIndex",
+          "node " + node + " recovered commitIndex " + recovered.commitIndex + " with log 1.." + n
+              + " after writing commitIndex " + before.commitIndex);
+      return;
+    }
+    checkCommittedPrefix(node, recovered, recovered.commitIndex, "after recovery");
+  }
+
   /** Every event's post-state: term leadership and commit monotonicity. */
   void onState(int node, NodeState state) {
     if (state.commitIndex() < lastCommitIndex[node]) {
@@ -106,7 +188,7 @@ final class SafetyChecker {
    * A node's log after a write that changed it from index {@code firstChanged} on, and its commit
    * index (the durable one, which a crash keeps).
    */
-  void onLogWritten(int node, SimDisk disk, long firstChanged, long commitIndex) {
+  void onLogWritten(int node, LogMirror disk, long firstChanged, long commitIndex) {
     for (long index = firstChanged; index <= disk.lastIndex(); index++) {
       long term = disk.termAt(index);
       long key = (index << 24) ^ term;
@@ -124,7 +206,7 @@ final class SafetyChecker {
   }
 
   /** A node's commit index now; extends the cluster's committed log if it is the first that far. */
-  void onCommit(int node, SimDisk disk, long commitIndex, long currentTerm) {
+  void onCommit(int node, LogMirror disk, long commitIndex, long currentTerm) {
     if (commitIndex > disk.lastIndex()) {
       violation(
           "StateMachineSafety",
@@ -144,12 +226,13 @@ final class SafetyChecker {
     for (long index = known + 1; index <= commitIndex; index++) {
       Entry entry = disk.entry(index);
       committed.add(entry);
-      committedPrefixHash[(int) index] = SimDisk.chain(committedPrefixHash[(int) index - 1], entry);
+      committedPrefixHash[(int) index] =
+          LogMirror.chain(committedPrefixHash[(int) index - 1], entry);
       commitTerm[(int) index] = currentTerm;
     }
   }
 
-  private boolean checkCommittedPrefix(int node, SimDisk disk, long commitIndex, String when) {
+  private boolean checkCommittedPrefix(int node, LogMirror disk, long commitIndex, String when) {
     long upTo = Math.min(commitIndex, committedIndex());
     if (upTo <= 0) {
       return true;
@@ -171,7 +254,7 @@ final class SafetyChecker {
     return true;
   }
 
-  private String firstDifference(SimDisk disk, long upTo) {
+  private String firstDifference(LogMirror disk, long upTo) {
     for (long index = 1; index <= upTo; index++) {
       if (!disk.entry(index).equals(committed.get((int) index))) {
         return ": first at index " + index + ", node has " + disk.entry(index) + ", committed "
@@ -182,7 +265,7 @@ final class SafetyChecker {
   }
 
   /** A node just became leader of {@code term} (its log as persisted in the same event). */
-  void onLeader(int node, long term, SimDisk disk) {
+  void onLeader(int node, long term, LogMirror disk) {
     if (lastLeaderTerm[node] == term) {
       return;
     }

@@ -1,6 +1,7 @@
 package io.raftkv.sim;
 
 import io.raftkv.cli.CliCommand;
+import io.raftkv.core.Assert;
 import io.raftkv.cli.TraceWriterFactory;
 import io.raftkv.core.RaftObserver;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,8 +55,11 @@ public final class SimCommand implements CliCommand {
       names = "--liveness-ticks",
       paramLabel = "T",
       description =
-          "Tick budget of the liveness phase (default: ${DEFAULT-VALUE}): a leader must emerge and"
-              + " every acknowledged command must be applied on every node within it.")
+          "Tick budget of the liveness phase (default: ${DEFAULT-VALUE}): a leader must emerge"
+              + " within its bounds and every acknowledged command must be applied on every node"
+              + " within it; from " + Simulation.FAILOVER_LIVENESS_TICKS_MIN + " ticks on, the"
+              + " leader is also crashed twice and a new one must be elected within the failover"
+              + " bounds.")
   long livenessTicks = SimulationOptions.DEFAULT_LIVENESS_TICKS;
 
   @Option(
@@ -68,7 +73,8 @@ public final class SimCommand implements CliCommand {
       paramLabel = "LIST",
       description =
           "Faults to inject: all, none, or a comma list of drop, duplicate, reorder, partition,"
-              + " crash (default: ${DEFAULT-VALUE}).")
+              + " crash, slow-disk, stall, reorder-completions, disk-full"
+              + " (default: ${DEFAULT-VALUE}).")
   String faults = "all";
 
   @Option(
@@ -89,8 +95,8 @@ public final class SimCommand implements CliCommand {
   @Option(
       names = "--no-core-invariants",
       description =
-          "Skip the core's own checkInvariants() after each event (the simulator's cluster-wide"
-              + " checks still run), e.g. to see what those checks catch alone.")
+          "Turn the core's own assertions off (its checks and checkInvariants(); the simulator's"
+              + " checks still run), e.g. to see what those checks catch alone in a mutant core.")
   boolean noCoreInvariants;
 
   @Option(
@@ -123,6 +129,16 @@ public final class SimCommand implements CliCommand {
       runParallel(range, options, out, totals);
     }
     double seconds = (System.nanoTime() - started) / 1e9;
+    if (!totals.occurrences.isEmpty()) {
+      StringBuilder faults = new StringBuilder("sim: faults (seeds where seen / times):");
+      totals.occurrences.forEach(
+          (what, count) ->
+              faults.append("\n  ").append(what).append(": ")
+                  .append(totals.seedsWith.get(what)).append(" / ").append(count));
+      out.println(faults);
+    }
+    totals.heals.print(out, "after the heal", LeaderChanges.AFTER_HEAL);
+    totals.failovers.print(out, "after a failover", LeaderChanges.AFTER_FAILOVER);
     if (seconds > 0) {
       out.printf(
           "sim: %.0f events/s, %.0f observed events/s%n",
@@ -165,6 +181,17 @@ public final class SimCommand implements CliCommand {
     totals.seeds++;
     totals.events += result.events();
     totals.raftEvents += result.raftEvents();
+    result.occurrences().forEach((what, count) -> {
+      totals.occurrences.merge(what, count, Long::sum);
+      totals.seedsWith.merge(what, 1L, Long::sum);
+    });
+    for (SimulationResult.LeaderChange change : result.leaderChanges()) {
+      Figures figures = change.failover() ? totals.failovers : totals.heals;
+      figures.elections.merge(change.elections(), 1L, Long::sum);
+      figures.leaders.merge(change.leaders(), 1L, Long::sum);
+      // Rounded up: "within k timeouts" counts a partial timeout as a whole one.
+      figures.timeouts.merge((int) Math.ceil(change.timeouts()), 1L, Long::sum);
+    }
     if (!result.ok()) {
       totals.violations++;
       out.printf("sim: seed %d FAILED (%s)%n", result.seed(), result.parameters());
@@ -175,10 +202,34 @@ public final class SimCommand implements CliCommand {
       out.flush();
     } else if (verbose) {
       out.printf(
-          "sim: seed %d ok: %d events, %d proposed, %d acknowledged (%s)%n",
-          result.seed(), result.events(), result.proposed(), result.acknowledged(), result.parameters());
+          "sim: seed %d ok: %d events, %d proposed, %d acknowledged, leader changes %s (%s)%n",
+          result.seed(), result.events(), result.proposed(), result.acknowledged(),
+          describe(result.leaderChanges()), result.parameters());
       out.flush();
     }
+  }
+
+  /**
+   * Each liveness-phase leader change as {@code h} (heal) or {@code f} (failover), then its
+   * elections, leaders and ticks, e.g. {@code f2e/1l/14t}.
+   */
+  private static String describe(List<SimulationResult.LeaderChange> changes) {
+    List<String> parts = new ArrayList<>();
+    for (SimulationResult.LeaderChange change : changes) {
+      parts.add(
+          (change.failover() ? "f" : "h") + change.elections() + "e/" + change.leaders() + "l/"
+              + change.ticks() + "t");
+    }
+    return String.join(" ", parts);
+  }
+
+  /** {@code value:count} pairs in ascending order of value. */
+  private static String histogram(TreeMap<Integer, Long> counts) {
+    StringBuilder text = new StringBuilder();
+    counts.forEach(
+        (value, count) ->
+            text.append(text.isEmpty() ? "" : " ").append(value).append(':').append(count));
+    return text.toString();
   }
 
   /** The one command that replays a seed with the same options. */
@@ -198,7 +249,7 @@ public final class SimCommand implements CliCommand {
     }
     if (!options.faults().equals(Fault.all())) {
       List<String> names = new ArrayList<>();
-      options.faults().forEach(f -> names.add(f.name().toLowerCase(java.util.Locale.ROOT)));
+      options.faults().forEach(f -> names.add(f.spelling()));
       command.append(" --faults ").append(names.isEmpty() ? "none" : String.join(",", names));
     }
     return command.toString();
@@ -217,12 +268,16 @@ public final class SimCommand implements CliCommand {
 
   private SimulationOptions options() {
     try {
-      return SimulationOptions.defaults()
+      SimulationOptions options = SimulationOptions.defaults()
           .withSafetyTicks(ticks)
           .withLivenessTicks(livenessTicks)
           .withNodes(nodes)
           .withFaults(Fault.parse(faults))
           .withCoreInvariants(!noCoreInvariants);
+      // Process-wide: every run of this command shares the one setting (see Assert#setEnabled).
+      Assert.setEnabled(!noCoreInvariants);
+      Simulation.checkOptions(options);
+      return options;
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -239,11 +294,34 @@ public final class SimCommand implements CliCommand {
     return factories.next().open(file);
   }
 
+  /** Leader changes of the liveness phase by elections, leaders and timeouts (rounded up) taken. */
+  private static final class Figures {
+    final TreeMap<Integer, Long> elections = new TreeMap<>();
+    final TreeMap<Integer, Long> leaders = new TreeMap<>();
+    final TreeMap<Integer, Long> timeouts = new TreeMap<>();
+
+    void print(PrintWriter out, String when, LeaderChanges.Bounds bounds) {
+      if (elections.isEmpty()) {
+        return;
+      }
+      out.printf(
+          "sim: liveness %s: elections %s (bound %d); leaders %s%s;"
+              + " election timeouts %s (bound %d)%n",
+          when, histogram(elections), bounds.elections(), histogram(leaders),
+          bounds.leaders() == Integer.MAX_VALUE ? "" : " (bound " + bounds.leaders() + ")",
+          histogram(timeouts), bounds.electionTimeouts());
+    }
+  }
+
   private static final class Totals {
     long seeds;
     long violations;
     long events;
     long raftEvents;
+    final TreeMap<String, Long> occurrences = new TreeMap<>();
+    final TreeMap<String, Long> seedsWith = new TreeMap<>();
+    final Figures heals = new Figures();
+    final Figures failovers = new Figures();
 
     boolean stopped(boolean stopOnFailure) {
       return stopOnFailure && violations > 0;

@@ -1,64 +1,87 @@
 package io.raftkv.sim;
 
-import io.raftkv.core.DurableState;
-import io.raftkv.core.HardState;
 import io.raftkv.core.NodeState;
 import io.raftkv.core.RaftNode;
-import io.raftkv.core.Role;
+import io.raftkv.node.NodeLoop;
+import io.raftkv.storage.fs.MemoryFileSystem;
 import java.util.SplittableRandom;
 
 /**
- * One simulated server: the Raft core (absent while crashed), its simulated disk, and a trivial
+ * One simulated server: its disk (a {@link MemoryFileSystem}, which survives crashes), and while it
+ * runs, the production {@link NodeLoop} over a {@link SimLogStore} on that disk, with a trivial
  * state machine (the count and a running hash of the commands applied, in order).
  */
 final class SimNode {
 
+  /** What the node had when it went down, to hold its recovery to. */
+  record Down(
+      LogMirror before,
+      long durableLength,
+      long durableTerm,
+      long durableVote,
+      boolean writeFailed) {}
+
   final int id;
-  final SimDisk disk = new SimDisk();
+  final MemoryFileSystem fs = new MemoryFileSystem();
   /** Seeds for each incarnation of the core, derived from the run's root seed. */
   private final SplittableRandom seeds;
+  /** Fsync and completion delays, and what a crash of this disk keeps. */
+  final SplittableRandom diskRandom;
+  /** The running loop, or null while the node is down (crashed, or stopped and not restarted). */
+  NodeLoop loop;
+  /** The current (or last) incarnation's core; the loop's, set before the loop is built. */
   RaftNode raft;
+  SimLogStore store;
+  /** The node's log and hard state as handed to storage (the spec's view of its log). */
+  LogMirror mirror = new LogMirror();
+  /** The state in the last event the node emitted: the spec's view of it while it is down. */
+  NodeState lastState;
+  /** Set while the node is down, until its restart has been checked against it. */
+  Down down;
+  /** Whether the node went down by stopping itself (fail-stop) rather than by a crash. */
+  boolean stopped;
+  boolean diskFull;
+  /** Fsyncs due before this time wait until it (a stalled disk). */
+  long stalledUntil;
   long lastApplied;
   long stateMachineHash;
-  /** Commit index last reported to the checker (the durable one survives crashes). */
+  /** Commit index last reported to the checker. */
   long checkedCommitIndex;
   int restarts;
 
   SimNode(int id, SplittableRandom seeds) {
     this.id = id;
     this.seeds = seeds;
+    this.diskRandom = seeds.split();
   }
 
   boolean isUp() {
-    return raft != null;
+    return loop != null;
   }
 
   long nextSeed() {
     return seeds.nextLong();
   }
 
-  DurableState durableState() {
-    return new DurableState(
-        new HardState(disk.currentTerm, (int) disk.votedFor, disk.commitIndex), 0, 0, disk.entries());
-  }
-
-  /** The spec-visible state: the live core's, or for a crashed node the state it will restart with. */
+  /** The spec-visible state: the live core's, or for a node that is down the last it emitted. */
   NodeState state() {
-    if (raft != null) {
-      return raft.state();
-    }
-    return new NodeState(
-        disk.currentTerm,
-        (int) disk.votedFor,
-        Role.FOLLOWER,
-        disk.commitIndex,
-        disk.lastIndex(),
-        disk.termAt(disk.lastIndex()));
+    return loop != null ? loop.raft().state() : lastState;
   }
 
-  /** Forgets everything volatile: the core object and the state machine. */
-  void crash() {
-    raft = null;
+  /**
+   * Takes the node down, remembering what its restart must give back: the entries it reported
+   * durable and the term and vote it last synced. Forgets everything volatile.
+   */
+  void goDown(boolean byStop) {
+    NodeState state = loop.raft().state();
+    boolean writeFailed = store.failed();
+    var synced = store.syncedHardState();
+    down =
+        new Down(
+            mirror, state.durableLength(), synced.currentTerm(), synced.votedFor(), writeFailed);
+    stopped = byStop;
+    loop = null;
+    store = null;
     lastApplied = 0;
     stateMachineHash = 0;
   }

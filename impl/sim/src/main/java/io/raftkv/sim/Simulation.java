@@ -1,62 +1,102 @@
 package io.raftkv.sim;
 
+import io.raftkv.core.Assert;
 import io.raftkv.core.Config;
 import io.raftkv.core.Entry;
+import io.raftkv.core.LogStorage;
 import io.raftkv.core.Message;
+import io.raftkv.core.NodeState;
 import io.raftkv.core.ProposeResult;
 import io.raftkv.core.RaftEvent;
 import io.raftkv.core.RaftNode;
 import io.raftkv.core.RaftObserver;
-import io.raftkv.core.Ready;
 import io.raftkv.core.Role;
+import io.raftkv.node.NodeLoop;
+import io.raftkv.node.StorageException;
+import io.raftkv.node.WriteBatch;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 /**
  * A deterministic whole-cluster simulation of one seed: a single-threaded discrete-event loop over
- * logical time, in the manner of TigerBeetle's VOPR and FoundationDB's simulator.
+ * logical time, in the manner of TigerBeetle's VOPR and FoundationDB's simulator, running the
+ * production node loop ({@link NodeLoop}) and write-ahead log over a simulated disk, network and
+ * clock.
  *
  * <p><b>Determinism.</b> One {@link SplittableRandom} is built from the seed; the network, the
- * nemesis, the client and every node (each incarnation) get their own streams split from it, so
- * the same seed and options replay the same event sequence (ties in time are broken by scheduling
- * order; nothing iterates a hash-ordered collection; there are no threads, clocks or sleeps).
+ * nemesis, the client, every node (each incarnation of its core) and every node's disk get their
+ * own streams split from it, so the same seed and options replay the same event sequence (ties in
+ * time are broken by scheduling order; nothing iterates a hash-ordered collection; there are no
+ * threads, clocks or sleeps).
  *
  * <p><b>Time.</b> A core tick is {@value #TICK_UNITS} time units; each node ticks at its own random
  * phase. Every message gets its own delay (so messages overtake each other); see {@link Network}.
  *
- * <p><b>Driving a node.</b> After every input (tick, delivered message, proposal, restart) the
- * node's Ready batches are handled to completion within the same simulator event: messages that may
- * leave now are sent, the hard state and entries are written to the node's {@link SimDisk}, the
- * messages that need durability are sent, committed entries are applied, then {@code advance}.
+ * <p><b>Driving a node.</b> Each node is a {@link NodeLoop} over a {@link SimLogStore}: the real
+ * {@code WriteAheadLog} on the node's {@code MemoryFileSystem}. Ticks, deliveries and proposals are
+ * the loop's inputs; an async write's bytes land at once and its fsync and completion notice are
+ * later simulator events (see {@link SimLogStore} and {@link DiskModel}); a sync write completes
+ * within the event. After every input the simulator compares the node's log with what it handed to
+ * storage, checks commits and new leaders, and (unless turned off) the core's own invariants.
  *
- * <p><b>Crash model.</b> A crash discards the core object and the state machine; a restart builds
- * {@code RaftNode.restart(...)} from the disk. Because each Ready is persisted atomically within
- * the event that produced it, a crash (which happens only between events) never loses state the
- * core has already reported through its events. This matches the spec's {@code Restart}, which
- * keeps currentTerm, votedFor, the log and commitIndex exactly as last emitted. A finer "torn
- * persistence" fault (crashing between the core's step and the disk write) would need the spec to
- * model durability separately, and is not simulated.
+ * <p><b>Crash model.</b> A crash discards the node loop and, for a power loss, calls {@code
+ * crash(random)} on the file system: what was not fsynced may be lost, the last write torn. A
+ * restart recovers the WAL and builds {@code RaftNode.restart} from it, after checking that the
+ * disk gave back every entry the node had reported durable (its {@code durableLength}, same
+ * content), a prefix of what it had written, and the term and vote it had synced ({@link
+ * SafetyChecker#onRecovered}). A full disk makes the node stop itself (fail-stop, not a
+ * violation); freeing the disk restarts it.
  *
- * <p><b>Phases.</b> The safety phase injects this seed's faults (loss, duplication, reordering,
- * partitions, crashes) for {@code safetyTicks}. The liveness phase heals the network, restarts
- * crashed nodes and stops faults; within {@code livenessTicks} a leader must commit a new command
- * and every acknowledged command must be applied on every node. {@link SafetyChecker} runs after
- * every event; the run stops at the first violation.
+ * <p><b>Phases.</b> The safety phase injects this seed's faults for {@code safetyTicks}. The
+ * liveness phase heals the network (no loss, short delays) and the disks, restarts every node and
+ * stops injecting. It then demands progress: a leader elected within the bounds of {@link
+ * LeaderChanges#AFTER_HEAL}, a new command acknowledged and every acknowledged command applied on
+ * every node; then (given a budget of at least {@value #FAILOVER_LIVENESS_TICKS_MIN} ticks)
+ * {@value #FAILOVERS} times over, the leader crashes, a new one must be elected within the bounds
+ * of {@link LeaderChanges#AFTER_FAILOVER}, and once it has settled the old one restarts and the
+ * cluster must make the same progress again. {@link SafetyChecker} runs after every event; the run
+ * stops at the first violation.
  *
  * <p><b>Trace.</b> Every event of every node and of the network goes to the one observer passed
  * in, in simulator order: a total order suitable for trace validation. Network losses and
  * duplications and deliveries to crashed or cut-off nodes are emitted as {@code DropMessage} /
- * {@code DuplicateMessage}.
+ * {@code DuplicateMessage}; for a node that is down they carry the last state it emitted (the
+ * spec's view of it until its {@code Restart}).
  */
-public final class Simulation implements Nemesis.Cluster {
+public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
 
   /** Time units per core tick. */
   public static final int TICK_UNITS = 10;
 
+  /** Leader failovers (the leader crashes, a new one must be elected) in the liveness phase. */
+  static final int FAILOVERS = 2;
+
+  /**
+   * The liveness budget, in ticks, from which the phase runs its failovers: enough for the heal and
+   * each failover to take as long as their bounds allow and then settle. A shorter budget (a quick
+   * run for its trace) checks the heal alone, and ends as soon as the cluster has made progress.
+   */
+  static final long FAILOVER_LIVENESS_TICKS_MIN = 800;
+
   private static final int QUEUE_LIMIT = 200_000;
-  private static final int READY_LIMIT = 10_000;
+
+  /**
+   * The hash of a class's simple name, for the fingerprint: stable from run to run (an identity
+   * hash is not), and computed once per class.
+   */
+  private static final ClassValue<Long> NAME_HASH =
+      new ClassValue<>() {
+        @Override
+        protected Long computeValue(Class<?> type) {
+          return (long) type.getSimpleName().hashCode();
+        }
+      };
 
   private final long seed;
   private final SimulationOptions options;
@@ -72,17 +112,34 @@ public final class Simulation implements Nemesis.Cluster {
   private final SafetyChecker checker;
   private final RaftObserver observer = this::observe;
   private final List<Integer> newLeaders = new ArrayList<>();
+  /** Fault occurrences by name; a hash map while counting (many per run), sorted at the end. */
+  private final HashMap<String, long[]> occurrences = new HashMap<>();
+  /** The latest delivery time scheduled on each link, to see messages overtake each other. */
+  private final long[][] lastArrival;
   private final String parameters;
+  private DiskModel diskModel;
 
   private long now;
   private long events;
   private long raftEvents;
   private long fingerprint = 0x5EED;
   private boolean liveness;
-  private long livenessStart;
-  /** When the liveness phase first saw a leader, or -1. */
-  private long livenessLeaderTime = -1;
   private EventQueue.Event current;
+
+  /** The liveness phase's leader changes, held to their bounds. */
+  private final LeaderChanges leaderChanges;
+  private int failovers;
+  /** Failovers this run will do: {@link #FAILOVERS}, or none on a short liveness budget. */
+  private int failoversPlanned;
+  private int failoverVictim;
+  private boolean livenessDone;
+
+  /** A run whose disks lie about fsync, for the test that shows the durability check has teeth. */
+  static SimulationResult runWithLyingDisks(long seed, SimulationOptions options) {
+    Simulation simulation = new Simulation(seed, options, RaftObserver.NONE);
+    simulation.diskModel = simulation.diskModel.lying();
+    return simulation.run();
+  }
 
   private Simulation(long seed, SimulationOptions options, RaftObserver trace) {
     this.seed = seed;
@@ -90,16 +147,16 @@ public final class Simulation implements Nemesis.Cluster {
     this.trace = trace;
     this.random = new SplittableRandom(seed);
     this.size = options.nodes() != 0 ? options.nodes() : (random.nextBoolean() ? 3 : 5);
-    this.config = randomConfig(random.split(), size);
+    Config drawn = randomConfig(random.split(), size);
+    checkOptions(options);
+    this.config = drawn;
     SplittableRandom networkRandom = random.split();
     double drop = options.has(Fault.DROP) ? pick(networkRandom, 0, 0.01, 0.05, 0.1, 0.2) : 0;
     double duplicate = options.has(Fault.DUPLICATE) ? pick(networkRandom, 0, 0.01, 0.05, 0.15) : 0;
     int delayMax = options.has(Fault.REORDER) ? (int) pick(networkRandom, 3, 10, 20, 40) : 3;
     int delayMin = options.has(Fault.REORDER) ? 1 : 3;
     this.network = new Network(networkRandom, size, drop, duplicate, delayMin, delayMax);
-    this.nemesis =
-        new Nemesis(
-            random.split(), size, network, this, options.has(Fault.PARTITION), options.has(Fault.CRASH));
+    this.nemesis = new Nemesis(random.split(), size, network, this, options);
     SplittableRandom clientRandom = random.split();
     this.workload =
         new Workload(
@@ -109,11 +166,14 @@ public final class Simulation implements Nemesis.Cluster {
             clientRandom.nextBoolean() ? 1 : 4,
             (int) pick(clientRandom, 1, 4, 16),
             100L * TICK_UNITS);
+    this.diskModel = DiskModel.random(random.split(), options);
     this.checker = new SafetyChecker(size, this::where);
     this.nodes = new SimNode[size + 1];
+    this.lastArrival = new long[size + 1][size + 1];
     for (int id = 1; id <= size; id++) {
       nodes[id] = new SimNode(id, random.split());
     }
+    this.leaderChanges = new LeaderChanges(config.electionTimeoutTicksMax());
     this.parameters =
         size + " nodes, timeout " + config.electionTimeoutTicksMin() + ".."
             + config.electionTimeoutTicksMax() + ", heartbeat " + config.heartbeatIntervalTicks()
@@ -121,7 +181,8 @@ public final class Simulation implements Nemesis.Cluster {
             + ", inflight " + config.maxInflightMessages() + ", maxMessageBytes "
             + config.maxMessageBytes() + ", maxUncommittedBytes " + config.maxUncommittedBytes()
             + "; drop " + drop + ", duplicate " + duplicate + ", delay "
-            + delayMin + ".." + delayMax + " units (tick " + TICK_UNITS + "); " + nemesis.describe()
+            + delayMin + ".." + delayMax + " units (tick " + TICK_UNITS + "); disk "
+            + diskModel.describe() + "; " + nemesis.describe()
             + "; client every " + workload.intervalUnits + " units, bursts <=" + workload.burstMax
             + ", <=" + workload.concurrency + " outstanding";
   }
@@ -137,62 +198,72 @@ public final class Simulation implements Nemesis.Cluster {
   }
 
   private SimulationResult run() {
-    long safetyEnd = options.safetyTicks() * TICK_UNITS;
-    long end = safetyEnd + options.livenessTicks() * TICK_UNITS;
-    boolean goalMet = false;
     try {
       for (int id = 1; id <= size; id++) {
-        SimNode node = nodes[id];
-        node.raft = RaftNode.create(config, id, node.nextSeed(), observer);
+        start(nodes[id]);
         queue.schedule(1 + random.nextInt(TICK_UNITS), EventQueue.EventKind.TICK, id, null);
-        drain(node);
       }
       queue.schedule(1 + random.nextInt(workload.intervalUnits), EventQueue.EventKind.CLIENT, 0, null);
       nemesis.start();
       network.setFaulty(true);
-      while (!checker.failed() && !queue.isEmpty()) {
-        EventQueue.Event next = queue.peek();
-        if (!liveness && next.time() >= safetyEnd) {
-          now = safetyEnd;
-          startLiveness();
-          continue;
-        }
-        if (next.time() > end) {
-          break;
-        }
-        if (queue.size() > QUEUE_LIMIT) {
-          // Normal runs hold a few hundred events; this many means messages beget messages.
-          checker.violation("MessageStorm", "over " + QUEUE_LIMIT + " events pending");
-          break;
-        }
-        current = queue.pop();
-        now = current.time();
-        events++;
-        fingerprint = mix(fingerprint, now, current.kind().ordinal(), current.node());
-        handle(current);
-        if (liveness && livenessGoalMet()) {
-          goalMet = true;
-          break;
-        }
-      }
+      loop();
     } catch (UncheckedIOException e) {
       throw e;
     } catch (RuntimeException | AssertionError e) {
       checker.violation("CoreFailure", describe(e));
     }
-    if (!checker.failed() && !goalMet) {
+    if (!checker.failed() && !livenessDone) {
       checker.violation("Liveness", livenessReport());
     }
-    return new SimulationResult(
-        seed,
-        size,
-        checker.violations(),
-        events,
-        raftEvents,
-        fingerprint,
-        workload.proposed,
-        workload.acknowledged,
-        parameters);
+    return new SimulationResult(seed, size, checker.violations(), events, raftEvents, fingerprint,
+        workload.proposed, workload.acknowledged, parameters, counts(), leaderChanges.settledChanges());
+  }
+
+  /** The event loop: the safety phase, then the liveness phase, until its goal or the end. */
+  private void loop() {
+    long safetyEnd = options.safetyTicks() * TICK_UNITS;
+    long end = safetyEnd + options.livenessTicks() * TICK_UNITS;
+    while (!checker.failed() && !queue.isEmpty()) {
+      EventQueue.Event next = queue.peek();
+      if (!liveness && next.time() >= safetyEnd) {
+        now = safetyEnd;
+        startLiveness();
+        continue;
+      }
+      if (next.time() > end) {
+        break;
+      }
+      if (queue.size() > QUEUE_LIMIT) {
+        // Normal runs hold a few hundred events; this many means messages beget messages.
+        checker.violation("MessageStorm", "over " + QUEUE_LIMIT + " events pending");
+        break;
+      }
+      current = queue.pop();
+      now = current.time();
+      events++;
+      fingerprint = mix(fingerprint, now, current.kind().ordinal(), current.node());
+      handle(current);
+      if (liveness && !checker.failed()) {
+        livenessProgress();
+        if (livenessDone) {
+          break;
+        }
+      }
+    }
+  }
+
+  /** The first incarnation of a node: a fresh WAL on an empty disk and a fresh core. */
+  private void start(SimNode node) {
+    try {
+      node.store = SimLogStore.open(node, this);
+    } catch (IOException e) {
+      throw new UncheckedIOException("opening an empty simulated disk failed", e);
+    }
+    RaftNode raft = RaftNode.create(config, node.id, node.nextSeed(), observer);
+    node.raft = raft;
+    node.lastState = raft.state();
+    node.loop = new NodeLoop(raft, node.store, this::send, entry -> apply(node, entry));
+    afterInput(node);
   }
 
   private void handle(EventQueue.Event event) {
@@ -201,26 +272,37 @@ public final class Simulation implements Nemesis.Cluster {
         SimNode node = nodes[event.node()];
         queue.schedule(now + TICK_UNITS, EventQueue.EventKind.TICK, node.id, null);
         if (node.isUp()) {
-          node.raft.tick();
-          drain(node);
+          node.loop.tick();
+          afterInput(node);
         }
       }
       case DELIVER -> deliver((Message) event.payload());
       case CLIENT -> clientStep();
       case NEMESIS -> nemesis.act(event.payload());
+      case DISK -> {
+        SimNode node = nodes[event.node()];
+        SimLogStore.DiskEvent disk = (SimLogStore.DiskEvent) event.payload();
+        // Events of an earlier incarnation's store are void: its process is gone.
+        if (node.isUp() && node.store == disk.store()) {
+          disk.store().handle(disk);
+          afterInput(node);
+        }
+      }
+      case RESTART -> restart(event.node());
     }
   }
 
   private void deliver(Message message) {
     SimNode node = nodes[message.to()];
-    fingerprint = mix(fingerprint, message.from(), message.term(), message.getClass().getSimpleName().hashCode());
+    fingerprint =
+        mix(fingerprint, message.from(), message.term(), NAME_HASH.get(message.getClass()));
     if (network.blocked(message)) {
       emit(new RaftEvent.DropMessage(message, node.state(), "partition"));
     } else if (!node.isUp()) {
       emit(new RaftEvent.DropMessage(message, node.state(), "crashed"));
     } else {
-      node.raft.step(message);
-      drain(node);
+      node.loop.receive(message);
+      afterInput(node);
     }
   }
 
@@ -239,15 +321,16 @@ public final class Simulation implements Nemesis.Cluster {
       return;
     }
     int burst = Math.min(1 + random.nextInt(workload.burstMax), workload.room(now));
-    for (int k = 0; k < burst; k++) {
+    for (int k = 0; k < burst && node.isUp(); k++) {
       long command = workload.nextCommand();
-      ProposeResult result = node.raft.propose(Workload.encode(command));
-      drain(node);
+      ProposeResult result = node.loop.propose(Workload.encode(command));
       if (result instanceof ProposeResult.Accepted accepted) {
         workload.accepted(node.id, command, accepted.index(), accepted.term(), now);
+        afterInput(node);
         nemesis.proposalAccepted(node.id);
         continue;
       }
+      afterInput(node);
       if (result instanceof ProposeResult.NotLeader notLeader) {
         workload.notLeader(notLeader.leaderHint());
       } else {
@@ -257,64 +340,61 @@ public final class Simulation implements Nemesis.Cluster {
     }
   }
 
-  /** Handles every Ready of {@code node} within this event, then checks what changed. */
-  private void drain(SimNode node) {
-    RaftNode raft = node.raft;
-    int batches = 0;
-    while (raft.hasReady()) {
-      if (++batches > READY_LIMIT) {
-        checker.violation("ReadyLoop", "node " + node.id + " produced " + READY_LIMIT + " Ready batches in one event");
-        return;
+  /**
+   * After every input to a node: a node that stopped goes down; a running one must have handed its
+   * whole log to storage, and its commits and leaderships are checked.
+   */
+  private void afterInput(SimNode node) {
+    NodeLoop loop = node.loop;
+    if (loop.stopped()) {
+      Throwable cause = loop.stopCause();
+      if (!(cause instanceof StorageException) || !node.store.failedOnFullDisk()) {
+        checker.violation("UnexpectedStop", "node " + node.id + " stopped: " + describe(cause));
       }
-      Ready ready = raft.ready();
-      for (Message message : ready.messages()) {
-        send(message);
+      count("disk-full:node stopped");
+      node.goDown(true);
+      workload.crashed(node.id);
+      newLeaders.clear();
+      if (!node.diskFull) {
+        // The write failed while the disk was full, but it was freed before the node learned of
+        // it (possibly in the liveness phase): it is restarted as for a disk freed after the stop.
+        queue.schedule(now + TICK_UNITS, EventQueue.EventKind.RESTART, node.id, null);
       }
-      persist(node, ready);
-      for (Message message : ready.messagesAfterPersist()) {
-        send(message);
-      }
-      for (Entry entry : ready.committedEntries()) {
-        apply(node, entry);
-      }
-      raft.advance(ready);
+      return;
     }
-    if (raft.lastIndex() != node.disk.lastIndex()) {
+    RaftNode raft = loop.raft();
+    if (raft.lastIndex() != node.mirror.lastIndex()) {
       checker.violation(
-          "Durability",
-          "node " + node.id + " reports lastIndex " + raft.lastIndex() + " but its handled Ready"
-              + " batches leave 1.." + node.disk.lastIndex() + " on disk");
+          "Handover",
+          "node " + node.id + " reports lastIndex " + raft.lastIndex() + " but handed 1.."
+              + node.mirror.lastIndex() + " to storage");
     }
+    checkCommit(node, raft);
     for (int leader : newLeaders) {
       SimNode led = nodes[leader];
-      if (led.isUp() && led.raft.role() == Role.LEADER) {
-        checker.onLeader(leader, led.raft.currentTerm(), led.disk);
+      if (led.isUp() && led.loop.raft().role() == Role.LEADER) {
+        checker.onLeader(leader, led.loop.raft().currentTerm(), led.mirror);
       }
     }
     newLeaders.clear();
-    if (options.checkCoreInvariants()) {
-      raft.checkInvariants();
+  }
+
+  /** Registers a node's commit advance with the checker (the first node that far defines it). */
+  private void checkCommit(SimNode node, RaftNode raft) {
+    long commitIndex = raft.commitIndex();
+    if (commitIndex != node.checkedCommitIndex) {
+      checker.onCommit(node.id, node.mirror, commitIndex, raft.currentTerm());
+      node.checkedCommitIndex = commitIndex;
     }
   }
 
-  private void persist(SimNode node, Ready ready) {
-    SimDisk disk = node.disk;
-    long firstChanged = disk.write(ready.entriesToPersist());
-    if (ready.hardState() != null) {
-      disk.currentTerm = ready.hardState().currentTerm();
-      disk.votedFor = ready.hardState().votedFor();
-      disk.commitIndex = ready.hardState().commitIndex();
-    }
-    if (!ready.entriesToPersist().isEmpty()) {
-      checker.onLogWritten(node.id, disk, firstChanged, disk.commitIndex);
-    }
-    if (disk.commitIndex != node.checkedCommitIndex) {
-      checker.onCommit(node.id, disk, disk.commitIndex, disk.currentTerm);
-      node.checkedCommitIndex = disk.commitIndex;
-    }
-  }
-
+  /**
+   * The node loop applies a committed entry. It does so while handling a Ready, after handing that
+   * Ready's write to storage, so the node's log as handed over already holds the entry and the
+   * commit can be registered first.
+   */
   private void apply(SimNode node, Entry entry) {
+    checkCommit(node, node.raft);
     if (entry.index() != node.lastApplied + 1) {
       checker.violation(
           "ApplyOrder",
@@ -322,7 +402,7 @@ public final class Simulation implements Nemesis.Cluster {
     }
     checker.onApply(node.id, entry);
     node.lastApplied = entry.index();
-    node.stateMachineHash = SimDisk.chain(node.stateMachineHash, entry);
+    node.stateMachineHash = LogMirror.chain(node.stateMachineHash, entry);
     long command = workload.applied(node.id, entry);
     if (command > 0) {
       checker.onAcknowledged(command, entry.index());
@@ -330,15 +410,20 @@ public final class Simulation implements Nemesis.Cluster {
   }
 
   private void send(Message message) {
-    Checks.check(
-        message.to() >= 1 && message.to() <= size && message.to() != message.from(),
-        "message to an unknown node or to itself: %s",
-        message);
+    if (message.to() < 1 || message.to() > size || message.to() == message.from()) {
+      throw Checks.broken("message to an unknown node or to itself: %s", message);
+    }
     if (network.lose()) {
       emit(new RaftEvent.DropMessage(message, nodes[message.to()].state(), "lost"));
       return;
     }
-    queue.schedule(now + network.delay(), EventQueue.EventKind.DELIVER, message.to(), message);
+    long arrival = now + network.delay();
+    long[] lastOnLink = lastArrival[message.from()];
+    if (arrival < lastOnLink[message.to()]) {
+      count("reorder:message overtaken");
+    }
+    lastOnLink[message.to()] = Math.max(lastOnLink[message.to()], arrival);
+    queue.schedule(arrival, EventQueue.EventKind.DELIVER, message.to(), message);
     if (network.duplicate()) {
       emit(new RaftEvent.DuplicateMessage(message, nodes[message.to()].state()));
       queue.schedule(now + network.delay(), EventQueue.EventKind.DELIVER, message.to(), message);
@@ -347,19 +432,26 @@ public final class Simulation implements Nemesis.Cluster {
 
   private void observe(RaftEvent event) {
     raftEvents++;
-    var state = event.state();
+    NodeState state = event.state();
     fingerprint =
         mix(
             fingerprint,
-            event.getClass().getSimpleName().hashCode() * 31L + event.node(),
+            NAME_HASH.get(event.getClass()) * 31L + event.node(),
             state.currentTerm() * 31 + state.commitIndex(),
             state.logLength() * 31 + state.role().ordinal());
-    checker.onState(event.node(), state);
+    nodes[event.node()].lastState = state;
+    if (event instanceof RaftEvent.Restart) {
+      checker.onRestart(event.node(), state);
+    } else {
+      checker.onState(event.node(), state);
+    }
     if (event instanceof RaftEvent.BecomeLeader) {
       newLeaders.add(event.node());
-      if (liveness && livenessLeaderTime < 0) {
-        livenessLeaderTime = now;
+      if (liveness) {
+        leaderChanges.elected(event.node(), state.currentTerm(), now);
       }
+    } else if (event instanceof RaftEvent.BecomeCandidate && liveness) {
+      leaderChanges.campaigned(state.currentTerm());
     }
     trace.on(event);
   }
@@ -369,19 +461,113 @@ public final class Simulation implements Nemesis.Cluster {
     observe(event);
   }
 
+  // --- SimLogStore.Host
+
+  @Override
+  public long now() {
+    return now;
+  }
+
+  @Override
+  public DiskModel diskModel() {
+    return diskModel;
+  }
+
+  @Override
+  public void scheduleDisk(long time, SimLogStore.DiskEvent event) {
+    queue.schedule(time, EventQueue.EventKind.DISK, event.store().nodeId(), event);
+  }
+
+  @Override
+  public void handedOver(SimNode node, WriteBatch batch) {
+    LogMirror mirror = node.mirror;
+    long firstChanged = mirror.write(batch.entries());
+    if (batch.hardState() != null) {
+      mirror.setHardState(batch.hardState());
+    }
+    if (batch.hasEntries()) {
+      checker.onLogWritten(node.id, mirror, firstChanged, mirror.commitIndex);
+    }
+  }
+
+  @Override
+  public void count(String what) {
+    occurrences.computeIfAbsent(what, k -> new long[1])[0]++;
+  }
+
+  // --- the liveness phase
+
   private void startLiveness() {
     liveness = true;
     nemesis.stop();
     network.healAll();
     network.setFaulty(false);
+    network.setHealthyDelays();
+    diskModel = diskModel.healthy();
+    for (int id = 1; id <= size; id++) {
+      SimNode node = nodes[id];
+      node.stalledUntil = 0;
+      if (node.diskFull) {
+        node.fs.failWrites(null);
+        node.diskFull = false;
+      }
+    }
     for (int id = 1; id <= size; id++) {
       restart(id);
     }
     workload.startLiveness();
-    livenessStart = now;
-    if (leader() != 0) {
-      livenessLeaderTime = now;
+    failoversPlanned =
+        options.livenessTicks() >= FAILOVER_LIVENESS_TICKS_MIN && size >= 3 ? FAILOVERS : 0;
+    beginLeaderChange("after the heal", false);
+  }
+
+  private void beginLeaderChange(String name, boolean failover) {
+    int leader = leader();
+    leaderChanges.begin(
+        name, failover, now, leader, leader == 0 ? 0 : nodes[leader].loop.raft().currentTerm());
+  }
+
+  /**
+   * After every liveness-phase event: holds the current leader change to its bounds,
+   * and moves the phase on (settled, goal met, next failover).
+   */
+  private void livenessProgress() {
+    if (!leaderChanges.settled()) {
+      String broken = leaderChanges.check(now, this::leads);
+      if (broken != null) {
+        checker.violation("LeaderElection", broken + "; " + nodesReport());
+        return;
+      }
+      if (failoversPlanned == 0 && livenessGoalMet()) {
+        livenessDone = true; // a short run: progress made within the bounds so far is enough
+        return;
+      }
+      if (leaderChanges.settled() && failoverVictim != 0) {
+        // The old leader comes back once its successor is settled; it must catch up.
+        queue.schedule(now, EventQueue.EventKind.RESTART, failoverVictim, null);
+      }
+      return;
     }
+    if (failoverVictim != 0 && !nodes[failoverVictim].isUp()) {
+      return;
+    }
+    failoverVictim = 0;
+    if (!livenessGoalMet()) {
+      return;
+    }
+    if (failovers < failoversPlanned) {
+      int victim = leader();
+      if (victim == 0) {
+        return;
+      }
+      failovers++;
+      failoverVictim = victim;
+      crash(victim);
+      workload.startLivenessRound();
+      beginLeaderChange("after failover " + failovers + " (leader " + victim + " crashed)", true);
+      return;
+    }
+    livenessDone = true;
   }
 
   private boolean livenessGoalMet() {
@@ -397,22 +583,19 @@ public final class Simulation implements Nemesis.Cluster {
   }
 
   private String livenessReport() {
-    StringBuilder text =
-        new StringBuilder("within ")
-            .append(options.livenessTicks())
-            .append(" ticks of healing, ")
-            .append(
-                livenessLeaderTime < 0
-                    ? "no leader emerged, "
-                    : "a leader emerged after " + (livenessLeaderTime - livenessStart) / TICK_UNITS
-                        + " ticks, ")
-            .append(
-                workload.livenessCommandAcknowledged
-                    ? "a new command was acknowledged"
-                    : "no new command was acknowledged")
-            .append(" and not every node applied every acknowledged command (up to index ")
-            .append(workload.maxAcknowledgedIndex)
-            .append("); nodes:");
+    return "within " + options.livenessTicks() + " ticks of healing, "
+        + (leaderChanges.settled() ? "a leader settled " : "no leader settled ")
+        + leaderChanges.name() + ", "
+        + failovers + " of " + failoversPlanned + " failovers begun, "
+        + (workload.livenessCommandAcknowledged
+            ? "a new command was acknowledged"
+            : "no new command was acknowledged")
+        + " and not every node applied every acknowledged command (up to index "
+        + workload.maxAcknowledgedIndex + "); " + nodesReport();
+  }
+
+  private String nodesReport() {
+    StringBuilder text = new StringBuilder("nodes:");
     for (int id = 1; id <= size; id++) {
       SimNode node = nodes[id];
       text.append(' ').append(id).append('=');
@@ -420,13 +603,14 @@ public final class Simulation implements Nemesis.Cluster {
         text.append("down");
         continue;
       }
-      text.append(node.raft.role())
+      RaftNode raft = node.loop.raft();
+      text.append(raft.role())
           .append("/t")
-          .append(node.raft.currentTerm())
+          .append(raft.currentTerm())
           .append("/last")
-          .append(node.raft.lastIndex())
+          .append(raft.lastIndex())
           .append("/commit")
-          .append(node.raft.commitIndex())
+          .append(raft.commitIndex())
           .append("/applied")
           .append(node.lastApplied);
     }
@@ -440,23 +624,105 @@ public final class Simulation implements Nemesis.Cluster {
     return nodes[node].isUp();
   }
 
+  /**
+   * Most crashes are power losses (the disk loses what was not synced); the rest kill the process
+   * (what was written survives in the page cache).
+   */
   @Override
   public void crash(int id) {
     SimNode node = nodes[id];
-    if (node.isUp()) {
-      node.crash();
-      workload.crashed(id);
+    if (!node.isUp()) {
+      return;
     }
+    node.goDown(false);
+    // The liveness phase's failovers are not faults of the seed: not counted as such.
+    String kind = liveness ? "liveness:leader crashed, " : "crash:";
+    if (node.diskRandom.nextInt(4) != 0) {
+      count(kind + "power loss");
+      node.fs.crash(node.diskRandom);
+    } else {
+      count(kind + "process killed");
+    }
+    workload.crashed(id);
   }
 
   @Override
   public void restart(int id) {
     SimNode node = nodes[id];
-    if (!node.isUp()) {
-      node.restarts++;
-      node.raft = RaftNode.restart(config, id, node.nextSeed(), node.durableState(), observer);
-      drain(node);
+    if (node.isUp()) {
+      return;
     }
+    SimLogStore store;
+    try {
+      store = SimLogStore.open(node, this);
+    } catch (IOException e) {
+      if (node.diskFull) {
+        // Recovery had to write (cut a torn tail, roll a segment) and could not: still down.
+        count("disk-full:restart refused");
+        node.stopped = true;
+        return;
+      }
+      checker.violation(
+          "RecoveryFailed", "node " + id + " could not reopen its log: " + describe(e));
+      return;
+    }
+    LogMirror recovered = LogMirror.of(store.hardState(), entries(store.log()));
+    checkRecovery(node, store, recovered);
+    node.mirror = recovered;
+    node.checkedCommitIndex = recovered.commitIndex;
+    node.stopped = false;
+    node.restarts++;
+    node.store = store;
+    RaftNode raft =
+        RaftNode.restart(config, id, node.nextSeed(), store.hardState(), store.log(), observer);
+    if (raft.state().durableLength() != recovered.lastIndex()) {
+      checker.violation(
+          "RestartDurableLength",
+          "node " + id + " restarted with durableLength " + raft.state().durableLength()
+              + " over a recovered log 1.." + recovered.lastIndex());
+    }
+    node.raft = raft;
+    node.loop = new NodeLoop(raft, store, this::send, entry -> apply(node, entry));
+    afterInput(node);
+  }
+
+  /** What a crash cost, counted; and the recovered log checked against what the node had reported. */
+  private void checkRecovery(SimNode node, SimLogStore store, LogMirror recovered) {
+    SimNode.Down down = node.down;
+    if (down == null) {
+      return;
+    }
+    if (recovered.lastIndex() < down.before().lastIndex()) {
+      count("crash:unsynced entries lost");
+    }
+    if (store.recoveredTornTail()) {
+      count("crash:torn write cut by recovery");
+    }
+    if (store.segments() > 1) {
+      count("crash:recovered from several segments");
+    }
+    checker.onRecovered(node.id, down.before(), down.durableLength(), down.durableTerm(),
+        down.durableVote(), down.writeFailed(), recovered);
+    node.down = null;
+  }
+
+  private TreeMap<String, Long> counts() {
+    TreeMap<String, Long> counts = new TreeMap<>();
+    occurrences.forEach((what, count) -> counts.put(what, count[0]));
+    return counts;
+  }
+
+  private static List<Entry> entries(LogStorage log) {
+    long first = log.snapshotIndex() + 1;
+    return log.lastIndex() < first
+        ? List.of()
+        : log.entries(first, log.lastIndex(), Long.MAX_VALUE);
+  }
+
+  private boolean leads(int id, long term) {
+    SimNode node = nodes[id];
+    return node.isUp() && node.loop.raft().role() == Role.LEADER
+        && node.loop.raft().currentTerm() == term;
   }
 
   @Override
@@ -465,9 +731,11 @@ public final class Simulation implements Nemesis.Cluster {
     long term = -1;
     for (int id = 1; id <= size; id++) {
       SimNode node = nodes[id];
-      if (node.isUp() && node.raft.role() == Role.LEADER && node.raft.currentTerm() > term) {
+      if (node.isUp()
+          && node.loop.raft().role() == Role.LEADER
+          && node.loop.raft().currentTerm() > term) {
         leader = id;
-        term = node.raft.currentTerm();
+        term = node.loop.raft().currentTerm();
       }
     }
     return leader;
@@ -476,6 +744,35 @@ public final class Simulation implements Nemesis.Cluster {
   @Override
   public void schedule(long delayUnits, Object action) {
     queue.schedule(now + delayUnits, EventQueue.EventKind.NEMESIS, 0, action);
+  }
+
+  @Override
+  public void stallDisk(int id, long delayUnits) {
+    count("stall:disk stalled");
+    nodes[id].stalledUntil = Math.max(nodes[id].stalledUntil, now + delayUnits);
+  }
+
+  @Override
+  public void fillDisk(int id) {
+    count("disk-full:disk filled");
+    nodes[id].diskFull = true;
+    nodes[id].fs.failWrites(new IOException(SimLogStore.FULL_DISK));
+  }
+
+  @Override
+  public void freeDisk(int id) {
+    SimNode node = nodes[id];
+    node.diskFull = false;
+    node.fs.failWrites(null);
+    if (!node.isUp() && node.stopped) {
+      count("disk-full:restarted once freed");
+      restart(id);
+    }
+  }
+
+  @Override
+  public boolean diskFull(int id) {
+    return nodes[id].diskFull;
   }
 
   // --- helpers
@@ -499,9 +796,9 @@ public final class Simulation implements Nemesis.Cluster {
     return event.node() == 0 ? "" : " node " + event.node();
   }
 
-  private String describe(Throwable e) {
-    StringBuilder text = new StringBuilder(e.toString());
-    StackTraceElement[] stack = e.getStackTrace();
+  private static String describe(Throwable e) {
+    StringBuilder text = new StringBuilder(String.valueOf(e));
+    StackTraceElement[] stack = e == null ? new StackTraceElement[0] : e.getStackTrace();
     for (int k = 0; k < Math.min(6, stack.length); k++) {
       text.append("\n      at ").append(stack[k]);
     }
@@ -524,6 +821,19 @@ public final class Simulation implements Nemesis.Cluster {
         // The leader's flow control (proposals refused over this many uncommitted bytes, 32 to 64
         // entries here) keeps a slow configuration's backlog bounded, as it would in production.
         .withMaxUncommittedBytes((long) pick(random, 1024, 2048));
+  }
+
+  /**
+   * The core's own assertions are turned off ({@code --no-core-invariants}) to see what the
+   * simulator's checks catch alone, e.g. of a mutant core. The switch is the core's process-wide
+   * {@link Assert#setEnabled}; the caller sets it before any run, since parallel runs share it.
+   */
+  static void checkOptions(SimulationOptions options) {
+    if (options.checkCoreInvariants() != Assert.enabled()) {
+      throw new IllegalStateException("the core's assertions are " + (Assert.enabled() ? "on" : "off")
+          + " but these options want them " + (options.checkCoreInvariants() ? "on" : "off")
+          + ": call Assert.setEnabled(" + options.checkCoreInvariants() + ") before running");
+    }
   }
 
   private static double pick(SplittableRandom random, double... values) {

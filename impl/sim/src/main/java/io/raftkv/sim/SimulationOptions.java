@@ -9,10 +9,13 @@ import java.util.Set;
  * @param nodes cluster size; 0 picks 3 or 5 per seed
  * @param safetyTicks length of the safety phase (faults on), in ticks of the Raft core
  * @param livenessTicks budget of the liveness phase (healed, faults off): within it a leader must
- *     emerge and every acknowledged command must be applied on every node
+ *     be elected within the election bounds and every acknowledged command must be applied on every
+ *     node; a budget of {@value Simulation#FAILOVER_LIVENESS_TICKS_MIN} ticks or more also crashes
+ *     the leader twice, each time holding the next election to the failover bounds
  * @param faults the faults the safety phase may inject (each seed picks its own rates)
- * @param checkCoreInvariants whether to call the core's own {@code checkInvariants()} on every
- *     node an event touched (in addition to the simulator's cluster-wide checks)
+ * @param checkCoreInvariants whether the core's own assertions run (its always-on checks and the
+ *     {@code checkInvariants()} at the end of every input); off only to see what the simulator's
+ *     cluster-wide checks catch alone
  */
 public record SimulationOptions(
     int nodes, long safetyTicks, long livenessTicks, Set<Fault> faults, boolean checkCoreInvariants) {

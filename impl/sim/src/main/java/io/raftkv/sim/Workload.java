@@ -131,6 +131,15 @@ final class Workload {
     timeoutUnits *= 3;
   }
 
+  /**
+   * A new round of the liveness phase (after a leader failover): a command proposed from now on
+   * must be acknowledged again.
+   */
+  void startLivenessRound() {
+    firstLivenessCommand = nextCommand;
+    livenessCommandAcknowledged = false;
+  }
+
   boolean proposing() {
     return !livenessCommandAcknowledged;
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raftkv.core.Entry;
+import io.raftkv.core.HardState;
 import io.raftkv.core.NodeState;
 import io.raftkv.core.Role;
 import java.util.List;
@@ -22,14 +23,14 @@ class SafetyCheckerTest {
     return Entry.command(index, term, Workload.encode(id));
   }
 
-  private static SimDisk disk(Entry... entries) {
-    SimDisk disk = new SimDisk();
+  private static LogMirror disk(Entry... entries) {
+    LogMirror disk = new LogMirror();
     disk.write(List.of(entries));
     return disk;
   }
 
   private static NodeState state(long term, Role role, long commit) {
-    return new NodeState(term, 0, role, commit, 0, 0);
+    return new NodeState(term, 0, role, commit, commit, 0, commit);
   }
 
   private String onlyViolation() {
@@ -39,8 +40,8 @@ class SafetyCheckerTest {
 
   @Test
   void legalHistoryPasses() {
-    SimDisk one = disk(Entry.noop(1, 1), command(2, 1, 7));
-    SimDisk two = disk(Entry.noop(1, 1), command(2, 1, 7), Entry.noop(3, 2));
+    LogMirror one = disk(Entry.noop(1, 1), command(2, 1, 7));
+    LogMirror two = disk(Entry.noop(1, 1), command(2, 1, 7), Entry.noop(3, 2));
     checker.onState(1, state(1, Role.LEADER, 0));
     checker.onLogWritten(1, one, 1, 0);
     checker.onCommit(1, one, 2, 1);
@@ -70,8 +71,8 @@ class SafetyCheckerTest {
 
   @Test
   void differentCommittedEntriesBreakStateMachineSafety() {
-    SimDisk one = disk(command(1, 1, 1));
-    SimDisk two = disk(command(1, 2, 2));
+    LogMirror one = disk(command(1, 1, 1));
+    LogMirror two = disk(command(1, 2, 2));
     checker.onCommit(1, one, 1, 1);
     checker.onCommit(2, two, 1, 2);
     assertTrue(onlyViolation().startsWith("StateMachineSafety"));
@@ -79,7 +80,7 @@ class SafetyCheckerTest {
 
   @Test
   void overwritingACommittedEntryBreaksStateMachineSafety() {
-    SimDisk one = disk(command(1, 1, 1), command(2, 1, 2));
+    LogMirror one = disk(command(1, 1, 1), command(2, 1, 2));
     checker.onCommit(1, one, 2, 1);
     long changed = one.write(List.of(command(2, 3, 5)));
     checker.onLogWritten(1, one, changed, 2);
@@ -112,5 +113,74 @@ class SafetyCheckerTest {
     checker.onCommit(1, disk(command(1, 1, 1)), 1, 1);
     checker.onAcknowledged(2, 1);
     assertTrue(onlyViolation().startsWith("AcknowledgedCommandLost"));
+  }
+
+  @Test
+  void aRestartMayLowerTheCommitIndexToWhatTheDiskKept() {
+    checker.onState(1, state(2, Role.FOLLOWER, 5));
+    checker.onRestart(1, new NodeState(2, 0, Role.FOLLOWER, 3, 4, 2, 4));
+    checker.onState(1, state(2, Role.FOLLOWER, 3));
+    assertEquals(List.of(), checker.violations());
+  }
+
+  @Test
+  void aRestartBeyondTheEarlierCommitIndexIsCaught() {
+    checker.onState(1, state(2, Role.FOLLOWER, 3));
+    checker.onRestart(1, new NodeState(2, 0, Role.FOLLOWER, 4, 4, 2, 4));
+    assertTrue(onlyViolation().startsWith("CommitIndexMonotonic"));
+  }
+
+  private static LogMirror written(long term, long vote, long commit, Entry... entries) {
+    return LogMirror.of(new HardState(term, (int) vote, commit), List.of(entries));
+  }
+
+  @Test
+  void recoveringADurablePrefixPasses() {
+    LogMirror before = written(2, 1, 1, command(1, 1, 1), command(2, 2, 2), command(3, 2, 3));
+    LogMirror after = written(2, 1, 1, command(1, 1, 1), command(2, 2, 2));
+    checker.onRecovered(1, before, 2, 2, 1, false, after);
+    assertEquals(List.of(), checker.violations());
+  }
+
+  @Test
+  void losingAnEntryReportedDurableIsCaught() {
+    LogMirror before = written(2, 1, 1, command(1, 1, 1), command(2, 2, 2), command(3, 2, 3));
+    LogMirror after = written(2, 1, 1, command(1, 1, 1));
+    checker.onRecovered(1, before, 2, 2, 1, false, after);
+    assertTrue(onlyViolation().startsWith("DurableRecordLost"));
+  }
+
+  @Test
+  void recoveringOtherContentThanReportedDurableIsCaught() {
+    LogMirror before = written(2, 1, 1, command(1, 1, 1), command(2, 2, 2));
+    LogMirror after = written(2, 1, 1, command(1, 1, 1), command(2, 2, 9));
+    checker.onRecovered(1, before, 2, 2, 1, false, after);
+    assertTrue(onlyViolation().startsWith("DurableRecordLost"));
+  }
+
+  @Test
+  void recoveringEntriesNeverWrittenIsCaught() {
+    LogMirror before = written(2, 1, 1, command(1, 1, 1));
+    LogMirror after = written(2, 1, 1, command(1, 1, 1), command(2, 2, 7));
+    checker.onRecovered(1, before, 1, 2, 1, false, after);
+    assertTrue(onlyViolation().startsWith("RecoveredLogNotAPrefix"));
+  }
+
+  @Test
+  void losingASyncedVoteIsCaught() {
+    LogMirror before = written(3, 2, 0, command(1, 1, 1));
+    LogMirror after = written(3, 0, 0, command(1, 1, 1));
+    checker.onRecovered(1, before, 1, 3, 2, false, after);
+    assertTrue(onlyViolation().startsWith("HardStateLost"));
+  }
+
+  @Test
+  void afterAFailedWriteOnlyWhatWasSyncedIsOwed() {
+    // The node overwrote entry 2 and moved to term 4 with a sync write that failed (a full disk):
+    // the disk still holds the old entry 2 and term 3, which is what it had synced.
+    LogMirror before = written(4, 0, 1, command(1, 1, 1), command(2, 4, 5));
+    LogMirror after = written(3, 2, 1, command(1, 1, 1), command(2, 2, 2));
+    checker.onRecovered(1, before, 1, 3, 2, true, after);
+    assertEquals(List.of(), checker.violations());
   }
 }

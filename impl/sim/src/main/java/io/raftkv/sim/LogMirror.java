@@ -1,23 +1,40 @@
 package io.raftkv.sim;
 
 import io.raftkv.core.Entry;
+import io.raftkv.core.HardState;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One node's simulated durable storage: the hard state and the log, exactly as the last completed
- * persist left them. It survives crashes; everything else about a node does not.
+ * The simulator's own copy of one node's log and hard state as the node loop handed them to
+ * storage (every write batch, sync or async, in order): the node's in-memory log, which is what the
+ * spec's {@code log[i]} is. It does not survive a crash; a restart rebuilds it from what the
+ * write-ahead log recovered, after comparing the two.
  *
  * <p>Alongside the log it keeps a chained hash per index ({@code prefixHash(i)} commits to the
  * terms and payloads of entries 1..i), so the checkers compare whole log prefixes in O(1).
  */
-final class SimDisk {
+final class LogMirror {
 
   long currentTerm;
   long votedFor;
   long commitIndex;
   private final ArrayList<Entry> log = new ArrayList<>();
   private long[] prefixHashes = new long[64];
+
+  /** A mirror of a recovered state. */
+  static LogMirror of(HardState hardState, List<Entry> entries) {
+    LogMirror mirror = new LogMirror();
+    mirror.write(entries);
+    mirror.setHardState(hardState);
+    return mirror;
+  }
+
+  void setHardState(HardState hardState) {
+    currentTerm = hardState.currentTerm();
+    votedFor = hardState.votedFor();
+    commitIndex = hardState.commitIndex();
+  }
 
   long lastIndex() {
     return log.size();
@@ -33,7 +50,9 @@ final class SimDisk {
 
   /** Hash of entries 1..index; 0 for the empty prefix. */
   long prefixHash(long index) {
-    Checks.check(index >= 0 && index <= log.size(), "prefixHash(%s) beyond %s", index, log.size());
+    if (index < 0 || index > log.size()) {
+      throw Checks.broken("prefixHash(%s) beyond %s", index, log.size());
+    }
     return index == 0 ? 0 : prefixHashes[(int) index];
   }
 
@@ -52,7 +71,7 @@ final class SimDisk {
     long first = entries.get(0).index();
     Checks.check(
         first >= 1 && first <= log.size() + 1L,
-        "entries start at %s but the disk holds 1..%s (a gap)",
+        "entries start at %s but the log holds 1..%s (a gap)",
         first,
         log.size());
     long previousLast = log.size();
@@ -60,7 +79,9 @@ final class SimDisk {
     for (int k = 0; k < entries.size(); k++) {
       Entry entry = entries.get(k);
       long index = first + k;
-      Checks.check(entry.index() == index, "entries not contiguous at %s: %s", index, entry);
+      if (entry.index() != index) {
+        throw Checks.broken("entries not contiguous at %s: %s", index, entry);
+      }
       if (index <= log.size()) {
         if (firstChanged == Long.MAX_VALUE && !entry.equals(log.get((int) (index - 1)))) {
           firstChanged = index;
