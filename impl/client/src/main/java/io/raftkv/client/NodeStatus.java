@@ -1,0 +1,37 @@
+package io.raftkv.client;
+
+import java.util.List;
+
+/**
+ * The body of {@code GET /v1/status}: one node's view of the cluster. The server writes this
+ * record and clients read it, so the format is defined once (JSON field = component name).
+ *
+ * @param id                    this node's id
+ * @param role                  FOLLOWER, PRE_CANDIDATE, CANDIDATE or LEADER
+ * @param term                  currentTerm
+ * @param leader                the leader this node knows of in its term, 0 if none
+ * @param leaderUrl             that leader's client URL, null if none
+ * @param commitIndex           highest index known committed
+ * @param appliedIndex          highest index applied to the state machine
+ * @param lastIndex             last index in the log
+ * @param durableIndex          the log is durable up to this index
+ * @param running               false once the node stopped (fail-stop) or is shutting down
+ * @param stopCause             why it stopped, null while running
+ * @param tickMillis            wall time per logical tick
+ * @param electionTimeoutMillis the election timeout is drawn from [this, 2 x this)
+ * @param members               every member, this node included, by id
+ */
+public record NodeStatus(int id, String role, long term, int leader, String leaderUrl, long commitIndex,
+        long appliedIndex, long lastIndex, long durableIndex, boolean running, String stopCause, int tickMillis,
+        int electionTimeoutMillis, List<Member> members) {
+
+    public static final String LEADER = "LEADER";
+
+    /** A member as the node was configured with it. */
+    public record Member(int id, String peerAddress, String clientUrl) {}
+
+    /** Whether this node leads (not named isLeader: JSON would take that for the "leader" field). */
+    public boolean leading() {
+        return LEADER.equals(role);
+    }
+}

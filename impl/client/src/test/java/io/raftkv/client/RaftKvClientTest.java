@@ -1,0 +1,167 @@
+package io.raftkv.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The client's retry and outcome rules, against scripted fake nodes (the JDK's HTTP server on
+ * loopback): each node answers from a queue of canned replies and records what it was asked. What
+ * is checked is what a history checker relies on: a redirect is followed; every retry of an
+ * operation carries the same session sequence number; refusals are retried and leave the outcome
+ * certain, while one attempt that may have been applied makes running out of time Unknown; an
+ * unreachable cluster is Failed; a failed comparison and an absent key are answers, not errors; a
+ * forgotten session is registered again when nothing can have been applied.
+ */
+class RaftKvClientTest {
+    private final List<FakeNode> nodes = new ArrayList<>();
+
+    /** A node that answers each request with the next scripted reply (the last one repeats). */
+    static final class FakeNode {
+        final HttpServer server;
+        final Deque<String[]> replies = new ArrayDeque<>();
+        final List<String> requests = new ArrayList<>();
+
+        FakeNode() throws IOException {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+            server.createContext("/", this::answer);
+            server.start();
+        }
+
+        Endpoint endpoint() {
+            return new Endpoint("127.0.0.1", server.getAddress().getPort());
+        }
+
+        FakeNode reply(int status, String json) {
+            replies.addLast(new String[] {Integer.toString(status), json});
+            return this;
+        }
+
+        synchronized void answer(HttpExchange exchange) throws IOException {
+            exchange.getRequestBody().readAllBytes();
+            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " seq="
+                    + exchange.getRequestHeaders().getFirst(Api.HEADER_SEQUENCE) + " client="
+                    + exchange.getRequestHeaders().getFirst(Api.HEADER_CLIENT_ID));
+            String[] reply = replies.size() > 1 ? replies.pollFirst() : replies.peekFirst();
+            byte[] body = reply[1].getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(Integer.parseInt(reply[0]), body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        }
+
+        synchronized List<String> requests() {
+            return List.copyOf(requests);
+        }
+    }
+
+    @AfterEach
+    void stopNodes() {
+        nodes.forEach(node -> node.server.stop(0));
+    }
+
+    private FakeNode node() throws IOException {
+        FakeNode node = new FakeNode();
+        nodes.add(node);
+        return node;
+    }
+
+    private static RaftKvClient client(Duration operationTimeout, Endpoint... endpoints) {
+        return RaftKvClient.connect(RaftKvClient.Options.defaults(List.of(endpoints))
+                .withOperationTimeout(operationTimeout).withAttemptTimeout(Duration.ofMillis(500)));
+    }
+
+    private static String error(String code, String outcome) {
+        return "{\"error\":\"" + code + "\",\"message\":\"scripted\",\"outcome\":\"" + outcome + "\"}";
+    }
+
+    @Test
+    void aRedirectIsFollowedAndRetriesKeepTheSequenceNumber() throws IOException {
+        FakeNode leader = node().reply(200, "{\"clientId\":7}").reply(504, error(Api.TIMEOUT, Api.OUTCOME_UNKNOWN))
+                .reply(200, "{\"key\":\"k\",\"version\":42}");
+        FakeNode follower = node().reply(307, "{\"error\":\"not_leader\",\"outcome\":\"failed\",\"leader\":2,"
+                + "\"leaderUrl\":\"" + leader.endpoint().url() + "\"}");
+        try (RaftKvClient client = client(Duration.ofSeconds(5), follower.endpoint(), leader.endpoint())) {
+            Outcome<Long> put = client.put("k", "v".getBytes(StandardCharsets.UTF_8));
+            assertEquals(new Outcome.Ok<>(42L), put);
+            assertEquals(7, client.clientId());
+        }
+        List<String> asked = leader.requests();
+        assertEquals("POST /v1/sessions seq=null client=null", asked.get(0));
+        assertEquals("PUT /v1/kv/k seq=1 client=7", asked.get(1));
+        assertEquals("PUT /v1/kv/k seq=1 client=7", asked.get(2), "the retry after a timeout reuses the sequence");
+    }
+
+    @Test
+    void refusalsLeaveTheOutcomeCertainButAMaybeAppliedAttemptMakesItUnknown() throws IOException {
+        FakeNode refusing = node().reply(200, "{\"clientId\":1}").reply(503, error(Api.NO_LEADER, Api.OUTCOME_FAILED))
+                .reply(503, error(Api.DROPPED, Api.OUTCOME_FAILED)).reply(400, error(Api.BAD_REQUEST, Api.OUTCOME_FAILED));
+        try (RaftKvClient client = client(Duration.ofSeconds(5), refusing.endpoint())) {
+            Outcome<Long> refused = client.put("k", new byte[] {1});
+            assertEquals(new Outcome.Failed<>(Api.BAD_REQUEST, "scripted"), refused, refusing.requests().toString());
+        }
+        // Whatever comes after an attempt that may have been applied, running out of time is Unknown.
+        FakeNode timingOut = node().reply(200, "{\"clientId\":1}").reply(504, error(Api.TIMEOUT, Api.OUTCOME_UNKNOWN))
+                .reply(503, error(Api.NO_LEADER, Api.OUTCOME_FAILED));
+        try (RaftKvClient client = client(Duration.ofMillis(400), timingOut.endpoint())) {
+            assertInstanceOf(Outcome.Unknown.class, client.put("k", new byte[] {1}),
+                    "one attempt may have been applied, so later refusals cannot make it Failed");
+        }
+    }
+
+    @Test
+    void anUnreachableClusterIsFailed() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        try (RaftKvClient client = client(Duration.ofMillis(300), new Endpoint("127.0.0.1", closedPort))) {
+            Outcome<Long> put = client.put("k", new byte[] {1});
+            assertInstanceOf(Outcome.Failed.class, put, put.describe());
+        }
+    }
+
+    @Test
+    void aFailedComparisonAndAnAbsentKeyAreAnswers() throws IOException {
+        FakeNode leader = node().reply(200, "{\"clientId\":3}")
+                .reply(412, "{\"error\":\"compare_failed\",\"message\":\"the key holds version 9\",\"outcome\":"
+                        + "\"failed\",\"currentVersion\":9,\"currentValue\":\"x\"}")
+                .reply(404, "{\"error\":\"key_not_found\",\"message\":\"no such key\",\"outcome\":\"failed\","
+                        + "\"found\":false}");
+        try (RaftKvClient client = client(Duration.ofSeconds(5), leader.endpoint())) {
+            Outcome<Long> cas = client.compareAndSet("k", new byte[] {1}, new byte[] {2});
+            assertEquals(new Outcome.Failed<>(Api.COMPARE_FAILED, "the key holds version 9"), cas);
+            assertEquals(new Outcome.Ok<>(Optional.empty()), client.get("absent"));
+            assertEquals(3, leader.requests().size(), "no retry of an answer: " + leader.requests());
+        }
+    }
+
+    @Test
+    void aForgottenSessionIsRegisteredAgainWhenNothingCanHaveBeenApplied() throws IOException {
+        FakeNode leader = node().reply(200, "{\"clientId\":5}")
+                .reply(409, error(Api.UNKNOWN_SESSION, Api.OUTCOME_FAILED))
+                .reply(200, "{\"clientId\":6}")
+                .reply(200, "{\"key\":\"k\",\"found\":true,\"value\":\"v\",\"version\":4}");
+        try (RaftKvClient client = client(Duration.ofSeconds(5), leader.endpoint())) {
+            Outcome<Optional<VersionedValue>> get = client.get("k");
+            assertTrue(get.isOk(), get.describe());
+            assertEquals("v", get.value().orElseThrow().utf8());
+        }
+        assertEquals("GET /v1/kv/k seq=1 client=6", leader.requests().get(3), "the new session starts at 1");
+    }
+}

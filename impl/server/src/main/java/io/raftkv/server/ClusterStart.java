@@ -1,0 +1,130 @@
+package io.raftkv.server;
+
+import io.raftkv.client.ClusterFile;
+import io.raftkv.client.NodeStatus;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code raftkv cluster start}: starts N server processes on 127.0.0.1..N and returns once one of
+ * them leads. On a directory that already holds a stopped cluster it starts that cluster again with
+ * its recorded settings, and every node recovers from its data directory.
+ */
+@Command(name = "start", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Starts a local cluster of raftkv server processes (node N on 127.0.0.N) and waits for a"
+                + " leader. On a DIR with a stopped cluster, starts it again over its data.")
+final class ClusterStart implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--dir", required = true, description = "Where the cluster lives (created if missing).")
+    Path dir;
+
+    @Option(names = "--nodes", defaultValue = "3", description = "Number of nodes (default ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--trace", description = "Each node writes an NDJSON trace into DIR/traces.")
+    boolean trace;
+
+    @Option(names = "--peer-port", defaultValue = "7001", description = "Peer port on every 127.0.0.N (default"
+            + " ${DEFAULT-VALUE}).")
+    int peerPort;
+
+    @Option(names = "--client-port", defaultValue = "8001", description = "HTTP port on every 127.0.0.N (default"
+            + " ${DEFAULT-VALUE}).")
+    int clientPort;
+
+    @Option(names = "--cluster-id", defaultValue = ServerConfig.DEFAULT_CLUSTER_ID, description = "Default"
+            + " ${DEFAULT-VALUE}.")
+    String clusterId;
+
+    @Option(names = "--election-timeout-ms", defaultValue = "300", description = "Default ${DEFAULT-VALUE}.")
+    int electionTimeoutMillis;
+
+    @Option(names = "--jvm-arg", paramLabel = "ARG", description = "Passed to every server's JVM (repeat; e.g."
+            + " --jvm-arg=-Xmx1g).")
+    List<String> jvmArgs = new ArrayList<>();
+
+    @Option(names = "--server-arg", paramLabel = "ARG", description = "Passed to every raftkv server (repeat;"
+            + " e.g. --server-arg=--max-body-bytes=4096).")
+    List<String> serverArgs = new ArrayList<>();
+
+    @Option(names = "--wait-seconds", defaultValue = "30", description = "How long to wait for a leader (default"
+            + " ${DEFAULT-VALUE}).")
+    int waitSeconds;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Files.createDirectories(dir);
+        ClusterFile cluster = ClusterFile.exists(dir) ? ClusterFile.read(dir) : fresh();
+        for (ClusterFile.Node node : cluster.nodes()) {
+            if (NodeProcesses.alive(node).isPresent()) {
+                err.println("raftkv cluster start: node " + node.id() + " of the cluster in " + dir + " runs already"
+                        + " (pid " + node.pid() + "); stop it first: raftkv cluster stop --dir " + dir);
+                return 1;
+            }
+        }
+        for (ClusterFile.Node node : cluster.nodes()) {
+            cluster = cluster.withNode(NodeProcesses.spawn(dir, cluster, node.id()));
+            cluster.write(dir); // recorded at once, so that stop finds every process that was started
+        }
+        Optional<NodeStatus> leader = NodeProcesses.awaitLeader(cluster, Duration.ofSeconds(waitSeconds));
+        if (leader.isEmpty()) {
+            err.println("raftkv cluster start: no leader within " + waitSeconds + " s; the nodes keep running (raftkv"
+                    + " cluster stop --dir " + dir + ")");
+            cluster.nodes().forEach(node -> err.print(diagnose(node)));
+            return 1;
+        }
+        describe(out, cluster, leader.get());
+        return 0;
+    }
+
+    private ClusterFile fresh() {
+        if (nodes < 1 || nodes > 254) {
+            throw new IllegalArgumentException("--nodes must be in 1..254, got " + nodes);
+        }
+        List<ClusterFile.Node> members = new ArrayList<>();
+        for (int id = 1; id <= nodes; id++) {
+            members.add(new ClusterFile.Node(id, "127.0.0." + id + ":" + peerPort, "127.0.0." + id + ":" + clientPort,
+                    0, ""));
+        }
+        List<String> args = new ArrayList<>(List.of("--election-timeout-ms", Integer.toString(electionTimeoutMillis)));
+        args.addAll(serverArgs);
+        return new ClusterFile(clusterId, members, jvmArgs, args, trace);
+    }
+
+    private String diagnose(ClusterFile.Node node) {
+        String state = NodeProcesses.alive(node).isPresent() ? "running" : "NOT running";
+        return "node " + node.id() + " (pid " + node.pid() + ") is " + state + "; its last lines:\n"
+                + NodeProcesses.tail(dir, node.id(), 5);
+    }
+
+    private void describe(PrintWriter out, ClusterFile cluster, NodeStatus leader) {
+        out.println("cluster: " + cluster.nodes().size() + " nodes running in " + dir + "; leader: node "
+                + leader.id() + " (term " + leader.term() + ")");
+        for (ClusterFile.Node node : cluster.nodes()) {
+            out.printf("  node %d  pid %-7d  client http://%s  peer %s  log %s%n", node.id(), node.pid(), node.client(),
+                    node.peer(), NodeProcesses.logFile(dir, node.id()));
+        }
+        String any = cluster.nodes().get(0).client();
+        out.println("try:");
+        out.println("  curl -L -X PUT --data-binary 'world' http://" + any + "/v1/kv/hello");
+        out.println("  curl -L http://" + any + "/v1/kv/hello");
+        out.println("  raftkv kv get hello --cluster " + dir);
+        out.println("  raftkv cluster status --dir " + dir);
+        out.flush();
+    }
+}

@@ -1,0 +1,232 @@
+package io.raftkv.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.concurrent.EventExecutor;
+import io.raftkv.client.Api;
+import io.raftkv.client.NodeStatus;
+import io.raftkv.core.NodeState;
+import io.raftkv.core.Role;
+import io.raftkv.kv.Bytes;
+import io.raftkv.kv.KvCommand;
+import io.raftkv.kv.Versioned;
+import io.raftkv.node.real.NodeRunner;
+import io.raftkv.server.Proposer.Proposal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The client API (paths and formats in {@link Api}): routes a request, reads and checks it, and
+ * either answers at once (status, local reads, bad input, redirects) or proposes a command and
+ * answers when it is applied. See impl/server/README.md for the whole API with examples.
+ */
+final class KvApi {
+    private final ServerConfig config;
+    private final NodeRunner runner;
+    private final KvApplier applier;
+    private final Proposer proposer;
+    private final InternalSession internal;
+    private final AtomicInteger pending = new AtomicInteger();
+
+    KvApi(ServerConfig config, NodeRunner runner, KvApplier applier) {
+        this.config = config;
+        this.runner = runner;
+        this.applier = applier;
+        this.proposer = new Proposer(runner, applier);
+        this.internal = new InternalSession(proposer);
+    }
+
+    /**
+     * Answers {@code request}. Everything read from the request is read before this returns (the
+     * caller releases it then); the future completes on the node's thread or a timer of
+     * {@code executor}, never later than the request timeout.
+     */
+    CompletableFuture<FullHttpResponse> handle(FullHttpRequest request, EventExecutor executor) {
+        try {
+            return route(request, executor);
+        } catch (ApiException refused) {
+            FullHttpResponse response = Replies.failed(refused.status, refused.code, refused.getMessage());
+            if (refused.allow != null) {
+                response.headers().set(HttpHeaderNames.ALLOW, refused.allow);
+            }
+            return CompletableFuture.completedFuture(response);
+        }
+    }
+
+    private CompletableFuture<FullHttpResponse> route(FullHttpRequest request, EventExecutor executor) {
+        QueryStringDecoder query = new QueryStringDecoder(request.uri());
+        String path = query.rawPath();
+        HttpMethod method = request.method();
+        if (path.equals(Api.STATUS_PATH)) {
+            allow(method, HttpMethod.GET);
+            return done(Replies.json(HttpResponseStatus.OK, status()));
+        }
+        if (path.equals(Api.SESSIONS_PATH)) {
+            allow(method, HttpMethod.POST);
+            return throughLog(new KvCommand.Register(0), Bytes.EMPTY, request, executor);
+        }
+        if (path.startsWith(Api.SESSIONS_PATH + "/")) {
+            allow(method, HttpMethod.DELETE);
+            long clientId = RequestReader.positive(path.substring(Api.SESSIONS_PATH.length() + 1), "the client id");
+            return throughLog(new KvCommand.Unregister(0, clientId), Bytes.EMPTY, request, executor);
+        }
+        if (path.startsWith(Api.KV_PREFIX)) {
+            return key(request, query, RequestReader.key(path.substring(Api.KV_PREFIX.length())), executor);
+        }
+        if (path.startsWith(Api.CAS_PREFIX)) {
+            allow(method, HttpMethod.POST);
+            Bytes key = RequestReader.key(path.substring(Api.CAS_PREFIX.length()));
+            return operation(RequestReader.compareAndSet(key, request), request, executor);
+        }
+        throw new ApiException(HttpResponseStatus.NOT_FOUND, Api.NOT_FOUND, "no such path: " + path + " (the API"
+                + " is under /v1/kv/, /v1/cas/, /v1/sessions and /v1/status)");
+    }
+
+    private CompletableFuture<FullHttpResponse> key(FullHttpRequest request, QueryStringDecoder query, Bytes key,
+            EventExecutor executor) {
+        HttpMethod method = request.method();
+        if (method.equals(HttpMethod.GET)) {
+            return RequestReader.localRead(query) ? done(localRead(key))
+                    : operation(new KvCommand.Get(key), request, executor);
+        }
+        if (method.equals(HttpMethod.PUT)) {
+            return operation(new KvCommand.Put(key, RequestReader.putValue(request)), request, executor);
+        }
+        if (method.equals(HttpMethod.DELETE)) {
+            return operation(new KvCommand.Delete(key), request, executor);
+        }
+        throw methodNotAllowed(method, "GET, PUT, DELETE");
+    }
+
+    /** A key operation, in the request's own session if it brings one, else in the node's. */
+    private CompletableFuture<FullHttpResponse> operation(KvCommand.Operation operation, FullHttpRequest request,
+            EventExecutor executor) {
+        Optional<RequestReader.ClientSession> session = RequestReader.session(request.headers());
+        if (session.isPresent()) {
+            return throughLog(session.get().request(operation), operation.key(), request, executor);
+        }
+        return guarded(request, executor, deadline -> proposeInNodeSession(operation, executor, deadline, true)
+                .thenApply(proposal -> ResultReplies.of(proposal, operation.key(), isGet(operation), config,
+                        request.uri())));
+    }
+
+    private CompletableFuture<FullHttpResponse> throughLog(KvCommand command, Bytes key, FullHttpRequest request,
+            EventExecutor executor) {
+        boolean get = command instanceof KvCommand.Request r && isGet(r.operation());
+        return guarded(request, executor, deadline -> proposer.propose(command, executor, deadline)
+                .thenApply(proposal -> ResultReplies.of(proposal, key, get, config, request.uri())));
+    }
+
+    /**
+     * Sends followers' requests to the leader and bounds the requests waiting on the log; then runs
+     * {@code body} with the request's deadline.
+     */
+    private CompletableFuture<FullHttpResponse> guarded(FullHttpRequest request, EventExecutor executor,
+            java.util.function.LongFunction<CompletableFuture<FullHttpResponse>> body) {
+        Optional<FullHttpResponse> elsewhere = leaderElsewhere(request.uri());
+        if (elsewhere.isPresent()) {
+            return done(elsewhere.get());
+        }
+        if (pending.incrementAndGet() > config.maxPendingRequests()) {
+            pending.decrementAndGet();
+            return done(Replies.failed(HttpResponseStatus.SERVICE_UNAVAILABLE, Api.OVERLOADED,
+                    config.maxPendingRequests() + " requests are already waiting on this node's log; retry later"));
+        }
+        long deadline = System.nanoTime() + config.requestTimeoutMillis() * 1_000_000L;
+        CompletableFuture<FullHttpResponse> response = body.apply(deadline);
+        response.whenComplete((done, failure) -> pending.decrementAndGet());
+        return response;
+    }
+
+    /** A redirect (or 503) unless this node leads; the leader's URL keeps the request's path and query. */
+    private Optional<FullHttpResponse> leaderElsewhere(String uri) {
+        NodeRunner.Status status = runner.status();
+        if (!status.running()) {
+            return Optional.of(Replies.failed(HttpResponseStatus.SERVICE_UNAVAILABLE, Api.NODE_STOPPED,
+                    "node " + config.id() + " has stopped: " + status.stopCause()));
+        }
+        if (status.state().role() == Role.LEADER) {
+            return Optional.empty();
+        }
+        return Optional.of(ResultReplies.notLeader(status.leaderId(), config, uri));
+    }
+
+    /**
+     * Proposes in the node's own session; a session the store has forgotten (expired, evicted) is
+     * registered again once and the request retried, since the refused copy certainly had no effect.
+     */
+    private CompletableFuture<Proposal> proposeInNodeSession(KvCommand.Operation operation, EventExecutor executor,
+            long deadline, boolean mayRetry) {
+        return internal.begin(executor, deadline).handle((ticket, failure) -> {
+            if (failure != null) {
+                return CompletableFuture.<Proposal>completedFuture(new Proposal.Refused(cause(failure).getMessage()));
+            }
+            return proposer.propose(ticket.request(operation), executor, deadline).thenCompose(proposal -> {
+                internal.end(ticket);
+                if (mayRetry && ResultReplies.isUnknownSession(proposal)) {
+                    internal.lost(ticket.clientId());
+                    return proposeInNodeSession(operation, executor, deadline, false);
+                }
+                return CompletableFuture.completedFuture(proposal);
+            });
+        }).thenCompose(proposal -> proposal);
+    }
+
+    private FullHttpResponse localRead(Bytes key) {
+        long applied = applier.appliedIndex();
+        Optional<Versioned> found = applier.readLocal(key);
+        ObjectNode body = found.isPresent() ? ResultReplies.found(key, found.get())
+                : ResultReplies.absent(key);
+        body.put(Api.APPLIED_INDEX, applied);
+        return Replies.json(found.isPresent() ? HttpResponseStatus.OK : HttpResponseStatus.NOT_FOUND, body);
+    }
+
+    NodeStatus status() {
+        NodeRunner.Status status = runner.status();
+        NodeState state = status.state();
+        List<NodeStatus.Member> members = new ArrayList<>();
+        for (Map.Entry<Integer, java.net.InetSocketAddress> peer : config.peers().entrySet()) {
+            members.add(new NodeStatus.Member(peer.getKey(), peer.getValue().getHostString() + ":"
+                    + peer.getValue().getPort(), config.clientUrl(peer.getKey())));
+        }
+        int leader = status.leaderId();
+        return new NodeStatus(config.id(), state.role().name(), state.currentTerm(), leader,
+                leader == 0 ? null : config.clientUrl(leader), state.commitIndex(), status.appliedIndex(),
+                state.logLength(), state.durableLength(), status.running(),
+                status.stopCause() == null ? null : status.stopCause().toString(), config.tickMillis(),
+                config.electionTimeoutMillis(), members);
+    }
+
+    private static boolean isGet(KvCommand.Operation operation) {
+        return operation instanceof KvCommand.Get;
+    }
+
+    private static void allow(HttpMethod method, HttpMethod allowed) {
+        if (!method.equals(allowed)) {
+            throw methodNotAllowed(method, allowed.name());
+        }
+    }
+
+    private static ApiException methodNotAllowed(HttpMethod method, String allowed) {
+        return new ApiException(HttpResponseStatus.METHOD_NOT_ALLOWED, Api.METHOD_NOT_ALLOWED, method
+                + " is not allowed here; allowed: " + allowed, allowed);
+    }
+
+    private static Throwable cause(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    private static CompletableFuture<FullHttpResponse> done(FullHttpResponse response) {
+        return CompletableFuture.completedFuture(response);
+    }
+}

@@ -1,0 +1,120 @@
+package io.raftkv.server;
+
+import io.raftkv.core.Config;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Everything a server process is started with, validated once here (STYLE.md habit 4).
+ *
+ * @param id                    this node's id, one of {@code peers}
+ * @param peers                 every member's peer address by id; node N listens on its own and
+ *                              dials from its host
+ * @param dataDirectory         the write-ahead log's directory
+ * @param clientPort            the HTTP port; every node uses the same one on its own host, which is
+ *                              how a follower names the leader's client address
+ * @param clusterId             checked in the peer handshake
+ * @param traceFile             NDJSON trace of the core's events, or null
+ * @param tickMillis            wall time per logical tick
+ * @param electionTimeoutMillis the election timeout is drawn from [this, 2 x this)
+ * @param heartbeatMillis       a leader's heartbeat interval
+ * @param maxBodyBytes          larger request bodies are refused with 413 before anything is proposed
+ * @param requestTimeoutMillis  a request not answered by then gets 504 (unknown outcome)
+ * @param httpThreads           Netty event-loop threads serving clients
+ * @param maxConnections        client connections open at once; more are closed at once
+ * @param maxPendingRequests    requests waiting for the log at once; more get 503 (overloaded)
+ * @param seed                  seeds the core's election timeouts
+ */
+public record ServerConfig(int id, SortedMap<Integer, InetSocketAddress> peers, Path dataDirectory, int clientPort,
+        String clusterId, Path traceFile, int tickMillis, int electionTimeoutMillis, int heartbeatMillis,
+        int maxBodyBytes, int requestTimeoutMillis, int httpThreads, int maxConnections, int maxPendingRequests,
+        long seed) {
+
+    public static final int DEFAULT_CLIENT_PORT = 8001;
+    public static final String DEFAULT_CLUSTER_ID = "raftkv";
+
+    public ServerConfig {
+        peers = Collections.unmodifiableSortedMap(new TreeMap<>(peers));
+        require(peers.containsKey(id), "--id " + id + " is not among the --peers " + peers.keySet());
+        require(dataDirectory != null, "a data directory is required");
+        require(clientPort >= 1 && clientPort <= 65535, "--client-port must be in 1..65535, got " + clientPort);
+        require(tickMillis >= 1, "--tick-ms must be >= 1, got " + tickMillis);
+        require(heartbeatMillis >= tickMillis, "--heartbeat-ms must be at least one tick (" + tickMillis + " ms)");
+        require(electionTimeoutMillis >= 2 * heartbeatMillis, "--election-timeout-ms (" + electionTimeoutMillis
+                + ") must be at least twice --heartbeat-ms (" + heartbeatMillis + ")");
+        require(maxBodyBytes >= 1024, "--max-body-bytes must be >= 1024, got " + maxBodyBytes);
+        require(requestTimeoutMillis >= 10, "--request-timeout-ms must be >= 10, got " + requestTimeoutMillis);
+        require(httpThreads >= 1, "--http-threads must be >= 1, got " + httpThreads);
+        require(maxConnections >= 1, "--max-connections must be >= 1, got " + maxConnections);
+        require(maxPendingRequests >= 1, "--max-pending-requests must be >= 1, got " + maxPendingRequests);
+        for (InetSocketAddress address : peers.values()) {
+            require(!address.isUnresolved(), "cannot resolve the peer address " + address);
+        }
+        raftConfig(peers, tickMillis, electionTimeoutMillis, heartbeatMillis); // validates the core's limits
+    }
+
+    /**
+     * Parses {@code 1=127.0.0.1:7001,2=127.0.0.2:7001,...}.
+     *
+     * @throws IllegalArgumentException naming the part that is wrong
+     */
+    public static SortedMap<Integer, InetSocketAddress> parsePeers(String text) {
+        TreeMap<Integer, InetSocketAddress> peers = new TreeMap<>();
+        for (String part : text.split(",")) {
+            String[] idAndAddress = part.trim().split("=", 2);
+            int colon = idAndAddress.length == 2 ? idAndAddress[1].lastIndexOf(':') : -1;
+            require(colon > 0, "expected ID=HOST:PORT in --peers, got '" + part + "'");
+            try {
+                int id = Integer.parseInt(idAndAddress[0].trim());
+                int port = Integer.parseInt(idAndAddress[1].substring(colon + 1));
+                require(id >= 1, "node ids must be >= 1, got " + id);
+                require(port >= 1 && port <= 65535, "port out of range in '" + part + "'");
+                InetSocketAddress previous = peers.put(id, new InetSocketAddress(idAndAddress[1].substring(0, colon),
+                        port));
+                require(previous == null, "node " + id + " appears twice in --peers");
+            } catch (NumberFormatException notNumber) {
+                throw new IllegalArgumentException("expected numeric id and port in --peers, got '" + part + "'");
+            }
+        }
+        return peers;
+    }
+
+    /** The core's configuration: ticks derived from the millisecond options. */
+    public Config raftConfig() {
+        return raftConfig(peers, tickMillis, electionTimeoutMillis, heartbeatMillis);
+    }
+
+    private static Config raftConfig(SortedMap<Integer, InetSocketAddress> peers, int tickMillis,
+            int electionTimeoutMillis, int heartbeatMillis) {
+        int electionTicks = Math.max(2, electionTimeoutMillis / tickMillis);
+        int heartbeatTicks = Math.max(1, Math.min(electionTicks - 1, heartbeatMillis / tickMillis));
+        return Config.defaults(new ArrayList<>(peers.keySet()))
+                .withElectionTimeoutTicks(electionTicks, 2 * electionTicks)
+                .withHeartbeatIntervalTicks(heartbeatTicks);
+    }
+
+    public InetSocketAddress peerAddress() {
+        return peers.get(id);
+    }
+
+    /** This node's HTTP address: its peer host, the client port. */
+    public InetSocketAddress clientAddress() {
+        return new InetSocketAddress(peerAddress().getAddress(), clientPort);
+    }
+
+    /** Where member {@code member} serves clients, as a URL (same client port on every host). */
+    public String clientUrl(int member) {
+        InetSocketAddress peer = peers.get(member);
+        return peer == null ? null : "http://" + peer.getHostString() + ":" + clientPort;
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}
