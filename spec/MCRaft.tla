@@ -40,12 +40,28 @@ MCSendHeartbeat(i, j) == CanSend(1) /\ SendHeartbeat(i, j)
 MCSendAppendEntries(i, j, k) == CanSend(1) /\ SendAppendEntries(i, j, k)
 MCDuplicateMessage ==
     \E m \in DOMAIN messages : messages[m] < MaxCopies /\ CanSend(1) /\ DuplicateMessage(m)
+\* Only with AsyncPersist (see MCNext). A completed write sends the replies it releases.
+MCPersistLog ==
+    /\ AsyncPersist
+    /\ \E i \in Server : \E n \in durableLength[i] + 1 .. Len(log[i]) :
+          /\ CanSend(Cardinality({a \in pendingAcks[i] : AckSendable(a.matchIndex, n)}))
+          /\ PersistLog(i, n)
+\* Only the restarts that lose or recover something: one that keeps the whole log, all of it
+\* already durable, and the commit index, with no reply held, only resets volatile state, the
+\* change StepDown makes (or none, on a follower), as without AsyncPersist.
+MCRestart ==
+    /\ AsyncPersist
+    /\ \E i \in Server : \E n \in durableLength[i] .. Len(log[i]), c \in 0 .. commitIndex[i] :
+          /\ n < Len(log[i]) \/ durableLength[i] < n \/ c < commitIndex[i] \/ pendingAcks[i] /= {}
+          /\ Restart(i, n, c)
 
 \* Every step of Next, with client values from Values and at most MaxEntriesPerMessage entries per
-\* AppendEntriesRequest, except Restart: in Raft.tla a restart only resets volatile state, so on a
-\* (pre-)candidate or leader it is the same state change as StepDown and on a follower it changes
-\* nothing. Generating it again cost a sixth of all successors and found no state. (A mutant of
-\* Restart adds it back to its own next-state relation: mutants/MutantForgetVote.tla.)
+\* AppendEntriesRequest. Without AsyncPersist it leaves out PersistLog, never enabled then, and
+\* Restart: a restart then only resets volatile state, so on a (pre-)candidate or leader it is the
+\* same state change as StepDown and on a follower it changes nothing. Generating it again cost a
+\* sixth of all successors and found no state. (A mutant of Restart adds it back to its own
+\* next-state relation: mutants/MutantForgetVote.tla.) With AsyncPersist a restart may lose the
+\* log's unwritten tail, held replies and part of the commit index, which nothing else does.
 MCNext ==
     \/ \E i \in Server : MCTimeout(i)
     \/ \E i \in Server : MCBecomeCandidate(i)
@@ -61,6 +77,8 @@ MCNext ==
     \/ AnyHandleAppendEntriesResponse
     \/ AnyDropMessage
     \/ MCDuplicateMessage
+    \/ MCPersistLog
+    \/ MCRestart
 
 \* The bounds, as a state constraint too: TLC neither explores nor counts a state outside them.
 \* (The guards above already keep almost every step inside; a repeated send of a message still in
@@ -72,8 +90,8 @@ StateConstraint ==
 
 MCSpec == Init /\ [][MCNext]_vars
 
-\* Why MCNext may leave Restart out: a follower's volatile state is always the state Restart
-\* resets it to. Checked as an invariant by every configuration.
+\* Why MCNext may leave Restart out without AsyncPersist: a follower's volatile state is always
+\* the state Restart resets it to. Checked as an invariant by every configuration.
 FollowerVolatileIsReset ==
     \A i \in Server : role[i] = "Follower" =>
         /\ votesGranted[i] = {}
@@ -155,12 +173,31 @@ StaleAppendEntries ==
 \* Two copies of one message are in flight.
 DuplicateInFlight == \E m \in DOMAIN messages : messages[m] > 1
 
+\* A leader has committed an entry that it has not written yet: followers' durable copies made
+\* the quorum (thesis 10.2.1).
+LeaderCommitsBeforeOwnWrite ==
+    \E i \in Server : role[i] = "Leader" /\ commitIndex[i] > durableLength[i]
+
+\* A follower holds a success reply until its write completes.
+AckHeldForWrite == \E i \in Server : pendingAcks[i] /= {}
+
+\* A restart lost entries of the log: an AppendEntriesRequest a server sent in its current term
+\* carries an entry beyond the end of its log. A leader's log only grows in its term and no other
+\* server leads that term, so only a restart (after the leader sent an entry in parallel with
+\* writing it) shrinks it; the message in flight is the witness the state keeps.
+RestartLosesTail ==
+    \E m \in DOMAIN messages :
+        /\ m.type = "AppendEntriesRequest"
+        /\ m.term = currentTerm[m.from]
+        /\ m.prevLogIndex + Len(m.entries) > Len(log[m.from])
+
 \* By name, so that only the scenarios a worker has not reported yet are evaluated.
 \* (ScenarioNames orders the announcement; ScenarioSet, a constant, is computed once.)
 ScenarioNames ==
     <<"LeaderHoldsEarlierCommit", "DivergentLogs", "ConflictTermHint", "CommandCommitted",
       "FollowerCommitted", "Pipelined", "TwoLeaders", "SplitVote", "PreVoteQuorum",
-      "StaleAppendEntries", "DuplicateInFlight">>
+      "StaleAppendEntries", "DuplicateInFlight", "LeaderCommitsBeforeOwnWrite", "AckHeldForWrite",
+      "RestartLosesTail">>
 ScenarioSet == {ScenarioNames[k] : k \in 1 .. Len(ScenarioNames)}
 ScenarioHolds(s) ==
     CASE s = "LeaderHoldsEarlierCommit" -> LeaderHoldsEarlierCommit
@@ -174,6 +211,9 @@ ScenarioHolds(s) ==
       [] s = "PreVoteQuorum" -> PreVoteQuorum
       [] s = "StaleAppendEntries" -> StaleAppendEntries
       [] s = "DuplicateInFlight" -> DuplicateInFlight
+      [] s = "LeaderCommitsBeforeOwnWrite" -> LeaderCommitsBeforeOwnWrite
+      [] s = "AckHeldForWrite" -> AckHeldForWrite
+      [] s = "RestartLosesTail" -> RestartLosesTail
 
 \* Init, announcing every scenario and clearing each worker's register 1 (the names it reported).
 MCInit ==

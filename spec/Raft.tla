@@ -8,6 +8,17 @@
 (* AppendEntries, restart with durable currentTerm/votedFor/log/commitIndex *)
 (* and a network that loses, duplicates and reorders messages.             *)
 (*                                                                         *)
+(* Persistence (constant AsyncPersist). FALSE: every log change is durable *)
+(* in the step that makes it. TRUE: the log is written asynchronously, as  *)
+(* the core does it (thesis 10.2.1: the leader sends its new entries in    *)
+(* parallel with writing them): durableLength[i] is how much of log[i] the *)
+(* server knows to be on disk, PersistLog raises it, a follower holds its  *)
+(* success replies in pendingAcks until the entries they vouch for are     *)
+(* durable, a leader counts itself toward a quorum only up to its durable  *)
+(* length, and Restart recovers a prefix at least that long. currentTerm   *)
+(* and votedFor are always written before anything that depends on them    *)
+(* leaves the node, so they stay durable in both modes.                    *)
+(*                                                                         *)
 (* Every action is an operator with explicit parameters, named as in the   *)
 (* table of spec/README.md: the Java core emits one event per action, and  *)
 (* TraceRaft.tla replays those events by conjoining the named action.      *)
@@ -19,16 +30,21 @@ EXTENDS Naturals, Sequences, FiniteSets
 CONSTANTS
     Server,     \* the servers: model values for model checking, 1..N in traces
     Nil,        \* "no vote": a model value, 0 in traces
-    PreVote     \* BOOLEAN: elections start with a pre-vote round (thesis 9.6)
+    PreVote,    \* BOOLEAN: elections start with a pre-vote round (thesis 9.6)
+    AsyncPersist \* BOOLEAN: log writes complete after the step that makes them (see above)
 
-ASSUME Nil \notin Server /\ PreVote \in BOOLEAN
+ASSUME Nil \notin Server /\ PreVote \in BOOLEAN /\ AsyncPersist \in BOOLEAN
 
 VARIABLES
     currentTerm,    \* [Server -> Nat], durable
     votedFor,       \* [Server -> Server \cup {Nil}], durable
     role,           \* [Server -> Roles]
     log,            \* [Server -> Seq(Entry)], durable
-    commitIndex,    \* [Server -> Nat], durable (like etcd's HardState.commit)
+    commitIndex,    \* [Server -> Nat], durable (like etcd's HardState.commit); with
+                    \* AsyncPersist written asynchronously, so a restart may recover less
+    durableLength,  \* [Server -> Nat]: log[i][1..durableLength[i]] is known to be on disk
+    pendingAcks,    \* [Server -> set of AppendEntriesResponse]: success replies held until
+                    \* the entries they acknowledge are durable (always {} without AsyncPersist)
     votesGranted,   \* [Server -> SUBSET Server]: (pre-)votes while (Pre)Candidate, else {}
     nextIndex,      \* [Server -> [Server -> Nat]]: a leader's next entry to send to each peer
     matchIndex,     \* [Server -> [Server -> Nat]]: a leader's highest entry known replicated
@@ -38,8 +54,9 @@ serverVars == <<currentTerm, votedFor, role>>
 logVars == <<log, commitIndex>>
 candidateVars == <<votesGranted>>
 leaderVars == <<nextIndex, matchIndex>>
+persistVars == <<durableLength, pendingAcks>>
 vars == <<currentTerm, votedFor, role, log, commitIndex, votesGranted, nextIndex, matchIndex,
-          messages>>
+          messages, durableLength, pendingAcks>>
 
 Roles == {"Follower", "PreCandidate", "Candidate", "Leader"}
 
@@ -68,16 +85,16 @@ WithMessage(m, msgs) ==
 WithoutMessage(m, msgs) ==
     IF msgs[m] > 1 THEN [msgs EXCEPT ![m] = @ - 1]
     ELSE [k \in DOMAIN msgs \ {m} |-> msgs[k]]
+\* One more copy of each message of the set new.
+WithMessages(new, msgs) ==
+    [k \in DOMAIN msgs \cup new |->
+        (IF k \in DOMAIN msgs THEN msgs[k] ELSE 0) + (IF k \in new THEN 1 ELSE 0)]
 Send(m) == messages' = WithMessage(m, messages)
 Discard(m) == messages' = WithoutMessage(m, messages)
 \* Consumes the request and sends the response, in one step.
 Reply(response, request) == messages' = WithMessage(response, WithoutMessage(request, messages))
 \* Sends one message built by F to every other server (they differ in `to`).
-Broadcast(i, F(_)) ==
-    LET new == {F(j) : j \in Server \ {i}}
-    IN messages' = [k \in DOMAIN messages \cup new |->
-                      (IF k \in DOMAIN messages THEN messages[k] ELSE 0)
-                      + (IF k \in new THEN 1 ELSE 0)]
+Broadcast(i, F(_)) == messages' = WithMessages({F(j) : j \in Server \ {i}}, messages)
 
 -----------------------------------------------------------------------------
 (* Messages: one constructor per type; field names = trace fields. *)
@@ -122,6 +139,15 @@ CommitByCounting(i, n) == log[i][n].term = currentTerm[i]
 \* i's (pre-)votes after a grant from j. A set: a duplicated grant counts once.
 RecordVote(i, j) == votesGranted[i] \cup {j}
 
+\* Whether a follower's success reply with this matchIndex may leave while its log is durable up
+\* to durable: only when every entry it acknowledges is on disk, for the leader counts the reply
+\* toward a quorum that must survive crashes (5.3, thesis 10.2.1). Otherwise it is held.
+AckSendable(match, durable) == match <= durable
+
+\* How much of its own log the leader i counts toward a quorum: only what is on disk (thesis
+\* 10.2.1: the leader writes in parallel with replicating and counts itself once its write is done).
+LeaderSelfMatch(i) == durableLength[i]
+
 \* The log after accepting entries that follow prevLogIndex (consistency check passed).
 \* Entries already present with the same term are kept; the log is truncated only at the first
 \* entry whose term differs, so a stale or duplicated request never removes anything (5.3).
@@ -143,11 +169,26 @@ FollowerVolatile(i) ==
     /\ nextIndex' = [nextIndex EXCEPT ![i] = [j \in Server |-> 1]]
     /\ matchIndex' = [matchIndex EXCEPT ![i] = [j \in Server |-> 0]]
 
+\* Held replies are discarded when i's term changes: a reply of an older term could vouch for
+\* entries that a leader of the new term has since overwritten.
+AcksAfterTerm(i, t) == IF t = currentTerm[i] THEN pendingAcks[i] ELSE {}
+
 \* i has seen term t > currentTerm[i]: adopt it, forget the vote, follow.
 AdoptHigherTerm(i, t) ==
     /\ currentTerm' = [currentTerm EXCEPT ![i] = t]
     /\ votedFor' = [votedFor EXCEPT ![i] = Nil]
+    /\ pendingAcks' = [pendingAcks EXCEPT ![i] = {}]
     /\ FollowerVolatile(i)
+
+\* i's log becomes lg, whose first `kept` entries are those of log[i]. Without AsyncPersist the
+\* new log is durable in the same step; with it, only the durable part of what was kept stays
+\* durable, and the rest waits for PersistLog.
+SetLog(i, lg, kept) ==
+    /\ log' = [log EXCEPT ![i] = lg]
+    /\ durableLength' = [durableLength EXCEPT ![i] = IF AsyncPersist THEN Min(@, kept) ELSE Len(lg)]
+
+\* i appends entry e: nothing is cut.
+AppendToLog(i, e) == SetLog(i, Append(log[i], e), Len(log[i]))
 
 -----------------------------------------------------------------------------
 (* Initial state *)
@@ -162,6 +203,8 @@ Init ==
     /\ nextIndex = [i \in Server |-> [j \in Server |-> 1]]
     /\ matchIndex = [i \in Server |-> [j \in Server |-> 0]]
     /\ messages = [m \in {} |-> 0]
+    /\ durableLength = [i \in Server |-> 0]
+    /\ pendingAcks = [i \in Server |-> {}]
 
 -----------------------------------------------------------------------------
 (* Elections *)
@@ -175,7 +218,7 @@ Timeout(i) ==
     /\ votesGranted' = [votesGranted EXCEPT ![i] = {i}]
     /\ Broadcast(i, LAMBDA j : RequestVoteRequest(currentTerm[i] + 1, i, j, TRUE,
                                                   Len(log[i]), LastTerm(log[i])))
-    /\ UNCHANGED <<currentTerm, votedFor, logVars, leaderVars>>
+    /\ UNCHANGED <<currentTerm, votedFor, logVars, leaderVars, persistVars>>
 
 \* A PreCandidate with a quorum of pre-votes (without PreVote: any non-leader on timeout)
 \* starts a real election in the next term, voting for itself.
@@ -188,7 +231,8 @@ BecomeCandidate(i) ==
     /\ votesGranted' = [votesGranted EXCEPT ![i] = {i}]
     /\ Broadcast(i, LAMBDA j : RequestVoteRequest(currentTerm[i] + 1, i, j, FALSE,
                                                   Len(log[i]), LastTerm(log[i])))
-    /\ UNCHANGED <<logVars, leaderVars>>
+    /\ pendingAcks' = [pendingAcks EXCEPT ![i] = {}]
+    /\ UNCHANGED <<logVars, leaderVars, durableLength>>
 
 \* A Candidate with a quorum of votes leads; it appends a no-op of its term (thesis 6.4) so
 \* that entries of earlier terms get committed as soon as the no-op is.
@@ -198,9 +242,9 @@ BecomeLeader(i) ==
     /\ role' = [role EXCEPT ![i] = "Leader"]
     /\ nextIndex' = [nextIndex EXCEPT ![i] = [j \in Server |-> Len(log[i]) + 1]]
     /\ matchIndex' = [matchIndex EXCEPT ![i] = [j \in Server |-> 0]]
-    /\ log' = [log EXCEPT ![i] = Append(@, [term |-> currentTerm[i], value |-> 0])]
+    /\ AppendToLog(i, [term |-> currentTerm[i], value |-> 0])
     /\ votesGranted' = [votesGranted EXCEPT ![i] = {}]
-    /\ UNCHANGED <<currentTerm, votedFor, commitIndex, messages>>
+    /\ UNCHANGED <<currentTerm, votedFor, commitIndex, messages, pendingAcks>>
 
 \* Grant rule of a real vote, for m.term >= currentTerm[i].
 VoteGrantable(i, m) ==
@@ -224,7 +268,7 @@ HandleRequestVoteRequest(i, j, m) ==
     /\ Receivable(i, j, m, "RequestVoteRequest")
     /\ Reply(RequestVoteReply(i, m), m)
     /\ IF m.prevote \/ m.term < currentTerm[i]
-       THEN UNCHANGED <<serverVars, logVars, candidateVars, leaderVars>>
+       THEN UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, persistVars>>
        ELSE LET grant == VoteGrantable(i, m)
             IN /\ currentTerm' = [currentTerm EXCEPT ![i] = m.term]
                /\ votedFor' = [votedFor EXCEPT ![i] =
@@ -232,7 +276,8 @@ HandleRequestVoteRequest(i, j, m) ==
                /\ IF m.term > currentTerm[i]
                   THEN FollowerVolatile(i)
                   ELSE UNCHANGED <<role, candidateVars, leaderVars>>
-               /\ UNCHANGED logVars
+               /\ pendingAcks' = [pendingAcks EXCEPT ![i] = AcksAfterTerm(i, m.term)]
+               /\ UNCHANGED <<logVars, durableLength>>
 
 \* A grant for i's current (pre-)election is recorded; a rejection from a higher term makes i
 \* follow in that term. (Anything else, e.g. a stale grant, is a DropMessage.)
@@ -242,18 +287,18 @@ HandleRequestVoteResponse(i, j, m) ==
           /\ \/ m.prevote /\ role[i] = "PreCandidate" /\ m.term = currentTerm[i] + 1
              \/ ~m.prevote /\ role[i] = "Candidate" /\ m.term = currentTerm[i]
           /\ votesGranted' = [votesGranted EXCEPT ![i] = RecordVote(i, j)]
-          /\ UNCHANGED <<serverVars, logVars, leaderVars>>
+          /\ UNCHANGED <<serverVars, logVars, leaderVars, persistVars>>
        \/ /\ ~m.voteGranted
           /\ m.term > currentTerm[i]
           /\ AdoptHigherTerm(i, m.term)
-          /\ UNCHANGED logVars
+          /\ UNCHANGED <<logVars, durableLength>>
     /\ Discard(m)
 
 \* CheckQuorum, a lost election, or any other reason to give up: always allowed.
 StepDown(i) ==
     /\ role[i] \in {"PreCandidate", "Candidate", "Leader"}
     /\ FollowerVolatile(i)
-    /\ UNCHANGED <<currentTerm, votedFor, logVars, messages>>
+    /\ UNCHANGED <<currentTerm, votedFor, logVars, messages, persistVars>>
 
 -----------------------------------------------------------------------------
 (* Replication *)
@@ -261,8 +306,8 @@ StepDown(i) ==
 \* The leader appends a client command v (v >= 1; 0 is the no-op).
 ClientRequest(i, v) ==
     /\ role[i] = "Leader"
-    /\ log' = [log EXCEPT ![i] = Append(@, [term |-> currentTerm[i], value |-> v])]
-    /\ UNCHANGED <<serverVars, commitIndex, candidateVars, leaderVars, messages>>
+    /\ AppendToLog(i, [term |-> currentTerm[i], value |-> v])
+    /\ UNCHANGED <<serverVars, commitIndex, candidateVars, leaderVars, messages, pendingAcks>>
 
 \* The leader sends j the k >= 0 entries from nextIndex[i][j] and, pipelining, advances
 \* nextIndex past them without waiting for the answer.
@@ -275,7 +320,7 @@ SendAppendEntries(i, j, k) ==
           /\ Send(AppendEntriesRequest(currentTerm[i], i, j, prev, TermAt(log[i], prev),
                                        SubSeq(log[i], prev + 1, last), Min(commitIndex[i], last)))
           /\ nextIndex' = [nextIndex EXCEPT ![i][j] = last + 1]
-    /\ UNCHANGED <<serverVars, logVars, candidateVars, matchIndex>>
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, matchIndex, persistVars>>
 
 \* An empty AppendEntries at what the leader knows j holds; nextIndex unchanged.
 SendHeartbeat(i, j) ==
@@ -284,7 +329,7 @@ SendHeartbeat(i, j) ==
     /\ Send(AppendEntriesRequest(currentTerm[i], i, j, matchIndex[i][j],
                                  TermAt(log[i], matchIndex[i][j]), << >>,
                                  Min(commitIndex[i], matchIndex[i][j])))
-    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars>>
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, persistVars>>
 
 \* The consistency check (5.3).
 AppendEntriesLogOk(i, m) ==
@@ -305,22 +350,42 @@ AppendEntriesReply(i, m) ==
          IN AppendEntriesResponse(m.term, i, m.from, FALSE, m.prevLogIndex, t,
                                   FirstIndexOfTerm(log[i], t))
 
+\* How many leading entries the log new, the result of AppendNewEntries(old, prevLogIndex, entries),
+\* shares with old: only the entries after prevLogIndex that the request carries can differ, and
+\* new may end earlier (a cut). Linear in the request's entries, not in the log.
+KeptLength(old, new, prevLogIndex, entries) ==
+    LET differ == {k \in prevLogIndex + 1 .. Min(Min(Len(old), Len(new)), prevLogIndex + Len(entries)) :
+                      old[k] /= new[k]}
+    IN IF differ = {} THEN Min(Len(old), Len(new)) ELSE MinOf(differ) - 1
+
 \* A request of a stale term is answered with i's term. Otherwise i adopts the term, follows,
 \* and, if the consistency check passes, takes the new entries and the commit index the request
-\* vouches for.
+\* vouches for. With AsyncPersist the success reply leaves only if every entry it acknowledges
+\* is durable; else i holds it until PersistLog (the request is consumed either way). A cut makes
+\* the cut entries' durability void: durableLength falls to the kept prefix.
 HandleAppendEntriesRequest(i, j, m) ==
     /\ Receivable(i, j, m, "AppendEntriesRequest")
-    /\ Reply(AppendEntriesReply(i, m), m)
     /\ IF m.term < currentTerm[i]
-       THEN UNCHANGED <<serverVars, logVars, candidateVars, leaderVars>>
+       THEN /\ Reply(AppendEntriesReply(i, m), m)
+            /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, persistVars>>
        ELSE /\ currentTerm' = [currentTerm EXCEPT ![i] = m.term]
             /\ votedFor' = [votedFor EXCEPT ![i] = IF m.term > currentTerm[i] THEN Nil ELSE @]
             /\ FollowerVolatile(i)
             /\ IF AppendEntriesLogOk(i, m)
-               THEN /\ log' = [log EXCEPT ![i] = AppendNewEntries(@, m.prevLogIndex, m.entries)]
-                    /\ commitIndex' = [commitIndex EXCEPT ![i] =
-                          Max(@, Min(m.commitIndex, m.prevLogIndex + Len(m.entries)))]
-               ELSE UNCHANGED logVars
+               THEN LET newLog == AppendNewEntries(log[i], m.prevLogIndex, m.entries)
+                        reply == AppendEntriesReply(i, m)
+                        acks == AcksAfterTerm(i, m.term)
+                    IN /\ SetLog(i, newLog, KeptLength(log[i], newLog, m.prevLogIndex, m.entries))
+                       /\ commitIndex' = [commitIndex EXCEPT ![i] =
+                             Max(@, Min(m.commitIndex, m.prevLogIndex + Len(m.entries)))]
+                       /\ IF AckSendable(reply.matchIndex, durableLength'[i])
+                          THEN /\ Reply(reply, m)
+                               /\ pendingAcks' = [pendingAcks EXCEPT ![i] = acks]
+                          ELSE /\ Discard(m)
+                               /\ pendingAcks' = [pendingAcks EXCEPT ![i] = acks \cup {reply}]
+               ELSE /\ Reply(AppendEntriesReply(i, m), m)
+                    /\ pendingAcks' = [pendingAcks EXCEPT ![i] = AcksAfterTerm(i, m.term)]
+                    /\ UNCHANGED <<logVars, durableLength>>
 
 \* Where the leader retries after a rejection: past its last entry of the follower's
 \* conflicting term if it has that term, else the follower's hint.
@@ -335,7 +400,7 @@ HandleAppendEntriesResponse(i, j, m) ==
     /\ Receivable(i, j, m, "AppendEntriesResponse")
     /\ \/ /\ m.term > currentTerm[i]
           /\ AdoptHigherTerm(i, m.term)
-          /\ UNCHANGED logVars
+          /\ UNCHANGED <<logVars, durableLength>>
        \/ /\ m.term = currentTerm[i]
           /\ role[i] = "Leader"
           /\ IF m.success
@@ -345,11 +410,14 @@ HandleAppendEntriesResponse(i, j, m) ==
                   /\ nextIndex' = [nextIndex EXCEPT ![i][j] =
                         Max(matchIndex[i][j] + 1, Min(ConflictHint(i, m), m.matchIndex))]
                   /\ UNCHANGED matchIndex
-          /\ UNCHANGED <<serverVars, logVars, candidateVars>>
+          /\ UNCHANGED <<serverVars, logVars, candidateVars, persistVars>>
     /\ Discard(m)
 
-\* The servers that hold entry n, as the leader i knows it (its own log counts as Len(log)).
-Agree(i, n) == {i} \cup {k \in Server \ {i} : matchIndex[i][k] >= n}
+\* The servers that hold entry n durably, as the leader i knows it: the peers by matchIndex (they
+\* acknowledge only durable entries), itself up to LeaderSelfMatch. So a leader may commit an
+\* entry before its own write of it completes, when enough followers have it (thesis 10.2.1).
+Agree(i, n) ==
+    (IF LeaderSelfMatch(i) >= n THEN {i} ELSE {}) \cup {k \in Server \ {i} : matchIndex[i][k] >= n}
 
 \* The leader commits the largest entry of its term held by a quorum (and so all before it).
 AdvanceCommitIndex(i) ==
@@ -358,28 +426,53 @@ AdvanceCommitIndex(i) ==
                              IsQuorum(Agree(i, n)) /\ CommitByCounting(i, n)}
        IN /\ committable /= {}
           /\ commitIndex' = [commitIndex EXCEPT ![i] = MaxOf(committable)]
-    /\ UNCHANGED <<serverVars, log, candidateVars, leaderVars, messages>>
+    /\ UNCHANGED <<serverVars, log, candidateVars, leaderVars, messages, persistVars>>
 
 -----------------------------------------------------------------------------
-(* Failures *)
+(* Persistence and failures *)
 
-\* A crash and recovery: volatile state is lost; currentTerm, votedFor, log and commitIndex are
-\* durable. Messages in flight stay in flight.
-Restart(i) ==
+\* A write of i's log completes: its first n entries are durable. The replies held for them leave
+\* (one copy each); those that acknowledge more stay held. Without AsyncPersist durableLength is
+\* always Len(log), so this is never enabled.
+PersistLog(i, n) ==
+    /\ durableLength[i] < n
+    /\ n <= Len(log[i])
+    /\ LET released == {a \in pendingAcks[i] : AckSendable(a.matchIndex, n)}
+       IN /\ durableLength' = [durableLength EXCEPT ![i] = n]
+          /\ pendingAcks' = [pendingAcks EXCEPT ![i] = @ \ released]
+          /\ messages' = WithMessages(released, messages)
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars>>
+
+\* A crash and recovery: volatile state and held replies are lost; currentTerm and votedFor are
+\* durable (written before anything that depends on them leaves the node). The recovered log is
+\* its first n entries, at least what was known durable (with AsyncPersist, writes in progress
+\* may or may not have completed; without it n = Len(log)); the recovered commit index c is at
+\* most the last one and, with AsyncPersist (commit is written asynchronously too), may be any
+\* smaller value that fits the recovered log. Messages in flight stay in flight.
+Restart(i, n, c) ==
+    /\ durableLength[i] <= n
+    /\ n <= Len(log[i])
+    /\ c <= commitIndex[i]
+    /\ c <= n
+    /\ AsyncPersist \/ c = commitIndex[i]
+    /\ log' = [log EXCEPT ![i] = SubSeq(@, 1, n)]
+    /\ durableLength' = [durableLength EXCEPT ![i] = n]
+    /\ commitIndex' = [commitIndex EXCEPT ![i] = c]
+    /\ pendingAcks' = [pendingAcks EXCEPT ![i] = {}]
     /\ FollowerVolatile(i)
-    /\ UNCHANGED <<currentTerm, votedFor, logVars, messages>>
+    /\ UNCHANGED <<currentTerm, votedFor, messages>>
 
 \* The network loses m, or i ignores it (stale, unwanted, leader stickiness, i is down).
 DropMessage(m) ==
     /\ m \in DOMAIN messages
     /\ Discard(m)
-    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars>>
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, persistVars>>
 
 \* The network delivers m more than once.
 DuplicateMessage(m) ==
     /\ m \in DOMAIN messages
     /\ Send(m)
-    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars>>
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, persistVars>>
 
 -----------------------------------------------------------------------------
 (* The specification *)
@@ -402,7 +495,9 @@ Next ==
     \/ \E i \in Server, v \in Nat \ {0} : ClientRequest(i, v)
     \/ \E i \in Server : AdvanceCommitIndex(i)
     \/ \E i \in Server : StepDown(i)
-    \/ \E i \in Server : Restart(i)
+    \/ \E i \in Server : \E n \in durableLength[i] + 1 .. Len(log[i]) : PersistLog(i, n)
+    \/ \E i \in Server : \E n \in durableLength[i] .. Len(log[i]), c \in 0 .. commitIndex[i] :
+           Restart(i, n, c)
     \/ \E i, j \in Server : SendHeartbeat(i, j)
     \/ \E i, j \in Server, k \in Nat : SendAppendEntries(i, j, k)
     \/ AnyHandleRequestVoteRequest
@@ -433,6 +528,11 @@ TypeOK ==
           /\ m.type \in {"RequestVoteRequest", "RequestVoteResponse",
                          "AppendEntriesRequest", "AppendEntriesResponse"}
           /\ m.from \in Server /\ m.to \in Server /\ m.term \in Nat
+    /\ durableLength \in [Server -> Nat]
+    /\ DOMAIN pendingAcks = Server
+    /\ \A i \in Server : \A a \in pendingAcks[i] :
+          /\ a.type = "AppendEntriesResponse" /\ a.success = TRUE
+          /\ a.from = i /\ a.to \in Server /\ a.term \in Nat /\ a.matchIndex \in Nat
 
 \* At most one leader per term.
 ElectionSafety ==
@@ -451,6 +551,22 @@ LogMatching ==
 \* The commit index never points past the end of the log.
 CommitIndexInLog == \A i \in Server : commitIndex[i] <= Len(log[i])
 
+\* What is known durable is a prefix of the log (a cut lowers it with the log); without
+\* AsyncPersist the whole log is durable.
+DurableLengthInLog ==
+    \A i \in Server :
+        /\ durableLength[i] <= Len(log[i])
+        /\ AsyncPersist \/ durableLength[i] = Len(log[i])
+
+\* A held reply is i's own success reply of its current term (those of older terms are gone),
+\* acknowledging entries i still holds but has not all written yet (else it would have left).
+\* Without AsyncPersist none is ever held.
+PendingAcksInLog ==
+    \A i \in Server : \A a \in pendingAcks[i] :
+        /\ a.term = currentTerm[i]
+        /\ durableLength[i] < a.matchIndex
+        /\ a.matchIndex <= Len(log[i])
+
 \* The first n entries of i's log, clipped to its length.
 Prefix(i, n) == SubSeq(log[i], 1, Min(n, Len(log[i])))
 
@@ -468,6 +584,16 @@ StateMachineSafety ==
         LET n == Min(commitIndex[i], commitIndex[j])
         IN Prefix(i, n) = Prefix(j, n)
 
+\* What a server has committed is on disk at a quorum: the leader counted only durable copies,
+\* and neither a restart nor a later leader removes them. This is what lets a restart forget
+\* what was not written (AsyncPersist). It fails at the commit itself when a copy counted was not
+\* durable, where LeaderCompleteness needs the crashes and the election that lose the entry, and
+\* only while some server still knows of the commit.
+CommittedDurableOnQuorum ==
+    \A i \in Server :
+        IsQuorum({k \in Server : durableLength[k] >= commitIndex[i]
+                                /\ Prefix(k, commitIndex[i]) = Prefix(i, commitIndex[i])})
+
 (* Action properties *)
 
 \* A leader only appends to its log while it leads in a term.
@@ -477,11 +603,20 @@ LeaderAppendOnly ==
               /\ Len(log'[i]) >= Len(log[i])
               /\ SubSeq(log'[i], 1, Len(log[i])) = log[i]]_vars
 
-\* Committed entries never change and the commit index never decreases.
+\* Committed entries never change and the commit index never decreases, except that with
+\* AsyncPersist a restart may forget what was not yet on disk: the log shrinks to a prefix no
+\* shorter than its durable length (nothing durable is lost), all of which is durable afterwards,
+\* and the commit index does not rise. (Such a forgotten committed entry is durable on a quorum:
+\* LeaderCompleteness and StateMachineSafety check that it is never lost for the cluster.)
 CommittedEntriesNeverChange ==
     [][\A i \in Server :
-          /\ commitIndex'[i] >= commitIndex[i]
-          /\ commitIndex[i] <= Len(log'[i])
-          /\ SubSeq(log'[i], 1, Min(commitIndex[i], Len(log[i]))) = Prefix(i, commitIndex[i])]_vars
+          \/ /\ commitIndex'[i] >= commitIndex[i]
+             /\ commitIndex[i] <= Len(log'[i])
+             /\ SubSeq(log'[i], 1, Min(commitIndex[i], Len(log[i]))) = Prefix(i, commitIndex[i])
+          \/ /\ AsyncPersist
+             /\ durableLength[i] <= Len(log'[i])
+             /\ log'[i] = SubSeq(log[i], 1, Len(log'[i]))
+             /\ durableLength'[i] = Len(log'[i])
+             /\ commitIndex'[i] <= commitIndex[i]]_vars
 
 =============================================================================

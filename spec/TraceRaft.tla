@@ -17,7 +17,10 @@
 (*                                                                         *)
 (* Nothing happens between two lines: the implementation logs every send, *)
 (* receive, drop and duplication, and a message the network loses without *)
-(* a line simply stays in the bag, which the spec allows.                  *)
+(* a line simply stays in the bag, which the spec allows.  A reply the     *)
+(* core held (AsyncPersist) leaves in the PersistLog step that releases it *)
+(* (the spec computes which: the event logs none).  Traces are checked     *)
+(* with AsyncPersist = TRUE.                                               *)
 (***************************************************************************)
 EXTENDS Raft, Naturals, Sequences, TLC
 
@@ -39,18 +42,21 @@ TraceCount(bag, msg) == IF msg \in DOMAIN bag THEN bag[msg] ELSE 0
 \* The step put (one more copy of) msg in flight.
 TraceSent(msg) == TraceCount(messages', msg) > TraceCount(messages, msg)
 
-\* The node's durable state after the step is the one logged.
+\* The node's durable state after the step is the one logged, and so is how much of its log it
+\* knows to be on disk.
 TraceDurablePostState(node, s) ==
     /\ currentTerm'[node] = s.currentTerm
     /\ votedFor'[node] = s.votedFor
     /\ commitIndex'[node] = s.commitIndex
     /\ Len(log'[node]) = s.logLength
     /\ (IF log'[node] = <<>> THEN 0 ELSE log'[node][Len(log'[node])].term) = s.lastLogTerm
+    /\ durableLength'[node] = s.durableLength
 
 \* The node's state after the step is the one logged.  A drop or duplication is the network's
-\* step, logged with its destination's state; a crashed destination (the crash itself is no
-\* spec action) is logged with the state it will restart with, whose role the spec only sets at
-\* Restart, so for those two events only the durable part is compared.
+\* step, logged with its destination's state; for a crashed destination (the crash itself is no
+\* spec action) that is the last state the node emitted before it crashed, which is the spec's
+\* until Restart.  For those two events only the durable part (and durableLength, which no spec
+\* step changes between the crash and the Restart either) is compared, not the role.
 TracePostState(e) ==
     /\ TraceDurablePostState(e.node, e.state)
     /\ e.event \in {"DropMessage", "DuplicateMessage"} \/ role'[e.node] = e.state.role
@@ -68,14 +74,18 @@ TraceAction(e) ==
       [] e.event = "SendHeartbeat"               -> /\ SendHeartbeat(e.node, e.msg.to)
                                                     /\ TraceSent(e.msg)
       [] e.event = "HandleAppendEntriesRequest"  -> /\ HandleAppendEntriesRequest(e.node, e.msg.from, e.msg)
-                                                    /\ TraceSent(e.reply)
+                                                    \* sent now, or held until PersistLog
+                                                    /\ "reply" \in DOMAIN e =>
+                                                          \/ TraceSent(e.reply)
+                                                          \/ e.reply \in pendingAcks'[e.node]
       [] e.event = "HandleAppendEntriesResponse" -> HandleAppendEntriesResponse(e.node, e.msg.from, e.msg)
       [] e.event = "AdvanceCommitIndex"          -> AdvanceCommitIndex(e.node)
       [] e.event = "HandleRequestVoteRequest"    -> /\ HandleRequestVoteRequest(e.node, e.msg.from, e.msg)
                                                     /\ TraceSent(e.reply)
       [] e.event = "HandleRequestVoteResponse"   -> HandleRequestVoteResponse(e.node, e.msg.from, e.msg)
       [] e.event = "StepDown"                    -> StepDown(e.node)
-      [] e.event = "Restart"                     -> Restart(e.node)
+      [] e.event = "PersistLog"                  -> PersistLog(e.node, e.state.durableLength)
+      [] e.event = "Restart"                     -> Restart(e.node, e.state.logLength, e.state.commitIndex)
       [] e.event = "DropMessage"                 -> DropMessage(e.msg)
       [] e.event = "DuplicateMessage"            -> DuplicateMessage(e.msg)
 
@@ -113,15 +123,18 @@ TraceAccepted ==
 (* and what the spec could do instead.  After the failed line taken        *)
 (* without its post-state: the state the spec gives the node.              *)
 (***************************************************************************)
-TraceStateOf(term, vote, r, commit, xlog) ==
+TraceStateOf(term, vote, r, commit, xlog, durable, acks) ==
     [currentTerm |-> term, votedFor |-> vote, role |-> r, commitIndex |-> commit,
-     logLength |-> Len(xlog), lastLogTerm |-> IF xlog = <<>> THEN 0 ELSE xlog[Len(xlog)].term]
+     logLength |-> Len(xlog), lastLogTerm |-> IF xlog = <<>> THEN 0 ELSE xlog[Len(xlog)].term,
+     durableLength |-> durable, pendingAcks |-> acks]
 
 TraceNodeState(node) ==
-    TraceStateOf(currentTerm[node], votedFor[node], role[node], commitIndex[node], log[node])
+    TraceStateOf(currentTerm[node], votedFor[node], role[node], commitIndex[node], log[node],
+                 durableLength[node], pendingAcks[node])
 
 TraceNodeStateAfter(node) ==
-    TraceStateOf(currentTerm'[node], votedFor'[node], role'[node], commitIndex'[node], log'[node])
+    TraceStateOf(currentTerm'[node], votedFor'[node], role'[node], commitIndex'[node], log'[node],
+                 durableLength'[node], pendingAcks'[node])
 
 TraceInFlight == {msg \in DOMAIN messages : messages[msg] > 0}
 
@@ -135,7 +148,14 @@ TraceEnabledActions(node) ==
         \cup TraceIf(ENABLED BecomeLeader(node), "BecomeLeader(" \o n \o ")")
         \cup TraceIf(ENABLED AdvanceCommitIndex(node), "AdvanceCommitIndex(" \o n \o ")")
         \cup TraceIf(ENABLED StepDown(node), "StepDown(" \o n \o ")")
-        \cup TraceIf(ENABLED Restart(node), "Restart(" \o n \o ")")
+        \* PersistLog and Restart take any n (and c) in a range: shown as the range.
+        \cup TraceIf(durableLength[node] < Len(log[node]),
+                     "PersistLog(" \o n \o ", n) for n in " \o ToString(durableLength[node] + 1)
+                        \o ".." \o ToString(Len(log[node])))
+        \cup {"Restart(" \o n \o ", n, c) for n in " \o ToString(durableLength[node]) \o ".."
+                  \o ToString(Len(log[node])) \o ", " \o
+                  (IF AsyncPersist THEN "c <= Min(" \o ToString(commitIndex[node]) \o ", n)"
+                   ELSE "c = " \o ToString(commitIndex[node]))}
         \cup {"SendHeartbeat(" \o n \o ", " \o ToString(x) \o ")" :
                   x \in {y \in peers : ENABLED SendHeartbeat(node, y)}}
         \cup {"SendAppendEntries(" \o n \o ", " \o ToString(p[1]) \o ", " \o ToString(p[2]) \o ")" :

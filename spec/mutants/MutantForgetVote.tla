@@ -4,13 +4,16 @@
 (* Used by MutantForgetVote.cfg as  NEXT ForgetVoteNext.                      *)
 EXTENDS MCRaft
 
-\* Raft.tla's Restart, except that votedFor is lost with the volatile state.
+\* Raft.tla's Restart without AsyncPersist (the whole log and commitIndex kept), except that
+\* votedFor is lost with the volatile state.
 ForgetfulRestart(i) ==
     /\ FollowerVolatile(i)
     /\ votedFor' = [votedFor EXCEPT ![i] = Nil]
-    /\ UNCHANGED <<currentTerm, logVars, messages>>
+    /\ pendingAcks' = [pendingAcks EXCEPT ![i] = {}]
+    /\ UNCHANGED <<currentTerm, logVars, durableLength, messages>>
 
-\* MCNext leaves Restart out (in Raft.tla it changes nothing StepDown does not); this one differs.
+\* Without AsyncPersist MCNext leaves Restart out (it changes nothing StepDown does not then);
+\* this one differs.
 ForgetVoteNext == MCNext \/ \E i \in Server : ForgetfulRestart(i)
 
 =============================================================================

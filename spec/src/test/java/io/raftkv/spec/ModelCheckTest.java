@@ -35,7 +35,9 @@ class ModelCheckTest {
       "mutant-no-log-check", "LeaderCompleteness",
       "mutant-forget-vote", "ElectionSafety",
       "mutant-double-vote", "ElectionSafety",
-      "mutant-truncate", "CommitIndexInLog"));
+      "mutant-truncate", "CommitIndexInLog",
+      "mutant-ack-before-persist", "LeaderCompleteness",
+      "mutant-leader-counts-unpersisted", "LeaderCompleteness"));
 
   private static final Pattern OK =
       Pattern.compile("^model-check: OK, (\\d+) distinct states, depth (\\d+), ([\\d.]+) s$");
@@ -60,7 +62,7 @@ class ModelCheckTest {
 
   /** The configurations CI checks; asserted against the cfg files on disk below. */
   static List<String> ciConfigs() {
-    return List.of("quick", "quick-client", "quick-prevote");
+    return List.of("quick", "quick-client", "quick-durable", "quick-prevote");
   }
 
   @Test
