@@ -116,6 +116,7 @@ public final class NdjsonTraceWriter implements TraceWriter {
       case RaftEvent.BecomeCandidate e -> {}
       case RaftEvent.BecomeLeader e -> {}
       case RaftEvent.AdvanceCommitIndex e -> {}
+      case RaftEvent.PersistLog e -> {}
       case RaftEvent.Restart e -> {}
     }
     out.writeEndObject();
@@ -129,6 +130,7 @@ public final class NdjsonTraceWriter implements TraceWriter {
     out.writeNumberField("commitIndex", state.commitIndex());
     out.writeNumberField("logLength", state.logLength());
     out.writeNumberField("lastLogTerm", state.lastLogTerm());
+    out.writeNumberField("durableLength", state.durableLength());
     out.writeEndObject();
   }
 

@@ -44,12 +44,13 @@ public record Trace(Path file, int servers, boolean preVote, List<ObjectNode> ev
       Map.entry("HandleRequestVoteRequest", List.of("msg", "reply")),
       Map.entry("HandleRequestVoteResponse", List.of("msg")),
       Map.entry("StepDown", List.of()),
+      Map.entry("PersistLog", List.of()),
       Map.entry("Restart", List.of()),
       Map.entry("DropMessage", List.of("msg")),
       Map.entry("DuplicateMessage", List.of("msg")));
 
   private static final List<String> STATE_FIELDS =
-      List.of("currentTerm", "votedFor", "role", "commitIndex", "logLength", "lastLogTerm");
+      List.of("currentTerm", "votedFor", "role", "commitIndex", "logLength", "lastLogTerm", "durableLength");
 
   public int size() {
     return events.size();

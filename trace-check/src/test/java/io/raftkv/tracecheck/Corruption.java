@@ -164,6 +164,60 @@ enum Corruption {
       }
       return Optional.empty();
     }
+  },
+
+  /**
+   * A follower's acknowledgement reaches the leader before the follower's write of those entries
+   * completed: the leader's receipt of an acknowledgement the core held is moved to just before the
+   * follower's PersistLog that released it (the acknowledgement was sent before its fsync).
+   */
+  ACK_BEFORE_WRITE {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int a = 0; a < events.size(); a++) {
+        ObjectNode handled = events.get(a);
+        JsonNode reply = handled.get("reply");
+        if (!is(handled, "HandleAppendEntriesRequest") || !reply.get("success").asBoolean()
+            || handled.at("/state/durableLength").asLong() >= reply.get("matchIndex").asLong()
+            || mentions(events, reply) != 2) {
+          continue; // not held, or the same acknowledgement also travels another way
+        }
+        int follower = handled.get("node").asInt();
+        int released = -1;
+        for (int k = a + 1; k < events.size() && released < 0; k++) {
+          ObjectNode event = events.get(k);
+          if (event.get("node").asInt() == follower && is(event, "PersistLog")
+              && event.at("/state/durableLength").asLong() >= reply.get("matchIndex").asLong()) {
+            released = k;
+          }
+        }
+        for (int k = released + 1; released >= 0 && k < events.size(); k++) {
+          if (is(events.get(k), "HandleAppendEntriesResponse") && events.get(k).get("msg").equals(reply)) {
+            List<ObjectNode> edited = new ArrayList<>(events);
+            ObjectNode receipt = edited.remove(k);
+            edited.add(released, receipt);
+            return Optional.of(new Edited(edited, released + 1));
+          }
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /** A node reports durable more of its log than it holds. */
+  PERSIST_BEYOND_LOG {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        if (is(event, "PersistLog")) {
+          ObjectNode edited = event.deepCopy();
+          ((ObjectNode) edited.get("state")).put("durableLength", event.at("/state/logLength").asLong() + 1);
+          return Optional.of(replaced(events, k, edited));
+        }
+      }
+      return Optional.empty();
+    }
   };
 
   /** The edited trace and the 1-based index of the edited event. */
@@ -173,6 +227,17 @@ enum Corruption {
 
   private static boolean is(ObjectNode event, String name) {
     return event.get("event").asText().equals(name);
+  }
+
+  /** Events whose msg or reply is {@code message}. */
+  private static int mentions(List<ObjectNode> events, JsonNode message) {
+    int count = 0;
+    for (ObjectNode event : events) {
+      if (message.equals(event.get("msg")) || message.equals(event.get("reply"))) {
+        count++;
+      }
+    }
+    return count;
   }
 
   private static int servers(List<ObjectNode> events) {

@@ -36,7 +36,7 @@ class NdjsonTraceWriterTest {
 
   @TempDir Path dir;
 
-  private static final NodeState LEADER = new NodeState(3, 1, Role.LEADER, 2, 4, 3);
+  private static final NodeState LEADER = new NodeState(3, 1, Role.LEADER, 2, 4, 3, 0);
 
   private static byte[] id(long value) {
     return ByteBuffer.allocate(8).putLong(value).array();
@@ -49,14 +49,14 @@ class NdjsonTraceWriterTest {
         List.of(Entry.noop(3, 3), Entry.command(4, 3, id(17))), 2);
     AppendEntriesResponse response = new AppendEntriesResponse(2, 1, 3, true, 4, 0, 0);
     try (NdjsonTraceWriter writer = NdjsonTraceWriter.open(file, new NdjsonTraceWriter.Header(3, true))) {
-      writer.on(new RaftEvent.Timeout(2, new NodeState(2, 0, Role.PRE_CANDIDATE, 0, 0, 0)));
+      writer.on(new RaftEvent.Timeout(2, new NodeState(2, 0, Role.PRE_CANDIDATE, 0, 0, 0, 0)));
       writer.on(new RaftEvent.SendAppendEntries(1, LEADER, request));
-      writer.on(new RaftEvent.HandleAppendEntriesRequest(2, new NodeState(3, 0, Role.FOLLOWER, 2, 4, 3), request, response));
+      writer.on(new RaftEvent.HandleAppendEntriesRequest(2, new NodeState(3, 0, Role.FOLLOWER, 2, 4, 3, 0), request, response));
       writer.on(new RaftEvent.ClientRequest(1, LEADER, Entry.command(5, 3, "not an id".getBytes(StandardCharsets.UTF_8))));
-      writer.on(new RaftEvent.HandleRequestVoteRequest(3, new NodeState(4, 2, Role.FOLLOWER, 0, 0, 0),
+      writer.on(new RaftEvent.HandleRequestVoteRequest(3, new NodeState(4, 2, Role.FOLLOWER, 0, 0, 0, 0),
           new RequestVoteRequest(2, 3, 4, false, 0, 0), new RequestVoteResponse(3, 2, 4, false, true)));
       writer.on(new RaftEvent.DropMessage(response, LEADER, "loss"));
-      writer.on(new RaftEvent.StepDown(1, new NodeState(3, 1, Role.FOLLOWER, 2, 4, 3), "check quorum"));
+      writer.on(new RaftEvent.StepDown(1, new NodeState(3, 1, Role.FOLLOWER, 2, 4, 3, 0), "check quorum"));
     }
     Trace trace = Trace.read(file);
     assertEquals(3, trace.servers());
@@ -66,7 +66,7 @@ class NdjsonTraceWriterTest {
 
     ObjectNode timeout = trace.events().get(0);
     assertEquals(List.of("event", "node", "state"), names(timeout));
-    assertEquals(List.of("currentTerm", "votedFor", "role", "commitIndex", "logLength", "lastLogTerm"),
+    assertEquals(List.of("currentTerm", "votedFor", "role", "commitIndex", "logLength", "lastLogTerm", "durableLength"),
         names(timeout.get("state")));
     assertEquals("PreCandidate", timeout.at("/state/role").asText());
 
@@ -97,7 +97,7 @@ class NdjsonTraceWriterTest {
   void withoutHeaderTheServersAreTheLargestIdSeen() throws IOException {
     Path file = dir.resolve("t.ndjson");
     try (NdjsonTraceWriter writer = NdjsonTraceWriter.open(file)) {
-      writer.on(new RaftEvent.HandleRequestVoteRequest(3, new NodeState(4, 5, Role.FOLLOWER, 0, 0, 0),
+      writer.on(new RaftEvent.HandleRequestVoteRequest(3, new NodeState(4, 5, Role.FOLLOWER, 0, 0, 0, 0),
           new RequestVoteRequest(5, 3, 4, false, 0, 0), new RequestVoteResponse(3, 5, 4, false, true)));
     }
     Trace trace = Trace.read(file);
@@ -107,7 +107,7 @@ class NdjsonTraceWriterTest {
 
   @Test
   void malformedLinesAreRejectedWithFileAndLine() throws IOException {
-    String state = "\"state\":{\"currentTerm\":0,\"votedFor\":0,\"role\":\"Follower\",\"commitIndex\":0,\"logLength\":0,\"lastLogTerm\":0}";
+    String state = "\"state\":{\"currentTerm\":0,\"votedFor\":0,\"role\":\"Follower\",\"commitIndex\":0,\"logLength\":0,\"lastLogTerm\":0,\"durableLength\":0}";
     assertRejected("{\"event\":\"Timeout\",\"node\":1," + state + "}\n{\"event\":\"Nap\",\"node\":1," + state + "}",
         ":2: unknown event \"Nap\"");
     assertRejected("{\"event\":\"Timeout\",\"node\":1}", ":1: Timeout lacks \"state\"");
