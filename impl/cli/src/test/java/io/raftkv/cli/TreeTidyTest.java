@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
  * so indentation style does not matter. Methods that were already longer when the ratchet was
  * extended to the whole tree are listed in {@link #GRANDFATHERED} with their length then: they may
  * shrink, never grow, and an entry that no longer applies fails the test (the list only shrinks).
+ * The purity scan of the deterministic packages ({@link PurityTest}) uses the same comment and
+ * literal blanking.
  */
 class TreeTidyTest {
   static final int MAX_METHOD_LINES = 50;

@@ -1,6 +1,6 @@
 /**
  * The Raft consensus core: a pure, deterministic state machine with no threads, clocks, IO or
- * ambient randomness (CorePurityTest enforces it).
+ * ambient randomness (impl/cli's PurityTest enforces it).
  *
  * <h2>Driving a node</h2>
  * {@link io.raftkv.core.RaftNode} takes {@code tick()}, {@code step(message)},

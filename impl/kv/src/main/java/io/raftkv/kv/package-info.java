@@ -34,7 +34,7 @@
  *
  * <h2>Determinism</h2>
  * Like the core, this package reads no clock, starts no thread, does no IO, uses no unseeded
- * randomness and iterates only ordered collections (KvPurityTest scans it), because it runs inside
+ * randomness and iterates only ordered collections (impl/cli's PurityTest scans it), because it runs inside
  * the simulator and on every replica, which must agree byte for byte.
  */
 package io.raftkv.kv;

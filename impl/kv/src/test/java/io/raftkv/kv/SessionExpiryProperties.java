@@ -25,7 +25,7 @@ import net.jqwik.api.constraints.IntRange;
  * machine must keep exactly the model's sessions after every entry and refuse exactly the
  * model's unknown clients. And replicas must agree: a replica that applies the whole log, and one
  * that starts from another's snapshot halfway, have equal state hashes at every index. There is
- * no local clock to vary between them, since the package reads none (KvPurityTest); the stamps in
+ * no local clock to vary between them, since the package reads none (impl/cli's PurityTest); the stamps in
  * the log are the only time there is.
  */
 class SessionExpiryProperties {
