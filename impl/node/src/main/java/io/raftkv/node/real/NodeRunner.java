@@ -220,7 +220,7 @@ public final class NodeRunner implements AutoCloseable {
         }
         clock.shutdownNow();
         inputs.offer(STOP); // if the queue is full, the runner sees `closed` after its current input
-        joinUninterruptibly(thread);
+        Threads.joinUninterruptibly(thread);
         failQueued();
         store.close();
     }
@@ -346,19 +346,5 @@ public final class NodeRunner implements AutoCloseable {
         return cause == null
                 ? new IllegalStateException("node " + id + " is shut down")
                 : new IllegalStateException("node " + id + " has stopped (fail-stop): " + cause, cause);
-    }
-
-    private static void joinUninterruptibly(Thread thread) {
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException again) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -185,7 +185,7 @@ public final class WalLogStore implements LogStore, AutoCloseable {
             lock.unlock();
         }
         if (stopping != null) {
-            joinUninterruptibly(stopping);
+            Threads.joinUninterruptibly(stopping);
         }
         walLock.lock();
         try {
@@ -302,20 +302,6 @@ public final class WalLogStore implements LogStore, AutoCloseable {
             lock.unlock();
         }
         listener.failed(cause);
-    }
-
-    private static void joinUninterruptibly(Thread thread) {
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException again) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** The WAL's read side, each call under the WAL lock. */
