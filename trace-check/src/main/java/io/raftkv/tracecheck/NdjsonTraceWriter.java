@@ -4,7 +4,8 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
-import io.raftkv.cli.TraceWriterFactory.TraceWriter;
+import io.raftkv.cli.TraceWriterFactory.NodeTrace;
+import io.raftkv.cli.TraceWriterFactory.NodeTraceWriter;
 import io.raftkv.core.Entry;
 import io.raftkv.core.Message;
 import io.raftkv.core.Message.AppendEntriesRequest;
@@ -30,13 +31,17 @@ import java.nio.file.Path;
  *
  * <p>Not thread-safe: the core and the simulator call observers from one thread.
  */
-public final class NdjsonTraceWriter implements TraceWriter {
+public final class NdjsonTraceWriter implements NodeTraceWriter {
 
   private static final JsonFactory JSON = new JsonFactory();
 
   private final JsonGenerator out;
   private final TraceFormat.EntryValues values = new TraceFormat.EntryValues();
+  /** Set for one node's trace of a real cluster (see {@link #openNode}), null for a simulator's. */
+  private final NodeTrace node;
   private long events;
+  /** The input the next events belong to (node traces only). */
+  private long input;
 
   /**
    * The optional first line: the cluster's size and whether PreVote is on. Without it the checker
@@ -52,6 +57,7 @@ public final class NdjsonTraceWriter implements TraceWriter {
 
   /** Writes to {@code stream} (closed with this writer), starting with {@code header} unless null. */
   public NdjsonTraceWriter(OutputStream stream, Header header) throws IOException {
+    node = null;
     out = JSON.createGenerator(stream, JsonEncoding.UTF8);
     out.setPrettyPrinter(new MinimalPrettyPrinter("\n"));
     if (header != null) {
@@ -60,6 +66,37 @@ public final class NdjsonTraceWriter implements TraceWriter {
       out.writeBooleanField(TraceFormat.PRE_VOTE, header.preVote());
       out.writeEndObject();
     }
+  }
+
+  /**
+   * One node's trace of a real cluster (TraceWriterFactory.openNode): the header line names the
+   * node, the cluster's size, PreVote and the incarnation's start; each event line adds
+   * {@code lamport} (a tick of the process's Lamport clock) and {@code input}, and ends with its
+   * newline; a payload that is not a command id is written as its digest
+   * ({@link TraceFormat.EntryValues#nodeValueOf}). Every line is handed to the operating system as
+   * soon as it is written (the core emits an event before the driver writes or sends anything of
+   * that step, so a process killed with SIGKILL leaves every line whose effects were seen). A clean
+   * close ends the file with {@code {"closed":true}}.
+   */
+  public NdjsonTraceWriter(OutputStream stream, NodeTrace node) throws IOException {
+    if (node == null) {
+      throw new IllegalArgumentException("a node trace needs its node");
+    }
+    this.node = node;
+    out = JSON.createGenerator(stream, JsonEncoding.UTF8);
+    out.setPrettyPrinter(new MinimalPrettyPrinter(""));
+    out.writeStartObject();
+    out.writeNumberField(TraceFormat.SERVERS, node.servers());
+    out.writeBooleanField(TraceFormat.PRE_VOTE, node.preVote());
+    out.writeNumberField(TraceFormat.NODE, node.node());
+    out.writeNumberField(TraceFormat.STARTED_MICROS, node.startedMicros());
+    out.writeEndObject();
+    endLine();
+  }
+
+  /** Creates (or truncates) {@code file} for one node's trace of a real cluster. */
+  public static NdjsonTraceWriter openNode(Path file, NodeTrace node) throws IOException {
+    return new NdjsonTraceWriter(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), node);
   }
 
   /** Creates (or truncates) {@code file}; a trace without header. */
@@ -78,9 +115,17 @@ public final class NdjsonTraceWriter implements TraceWriter {
   }
 
   @Override
+  public void nextInput() {
+    input++;
+  }
+
+  @Override
   public void on(RaftEvent event) {
     try {
       write(event);
+      if (node != null) {
+        endLine();
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write trace event " + event.name(), e);
     }
@@ -91,9 +136,13 @@ public final class NdjsonTraceWriter implements TraceWriter {
     out.writeStartObject();
     out.writeStringField(TraceFormat.EVENT, event.name());
     out.writeNumberField("node", event.node());
+    if (node != null) {
+      out.writeNumberField(TraceFormat.LAMPORT, node.lamport().getAsLong());
+      out.writeNumberField(TraceFormat.INPUT, input);
+    }
     writeState(event.state());
     switch (event) {
-      case RaftEvent.ClientRequest e -> out.writeNumberField("value", values.valueOf(e.entry()));
+      case RaftEvent.ClientRequest e -> writeValue(e.entry());
       case RaftEvent.SendAppendEntries e -> writeMessage("msg", e.msg());
       case RaftEvent.SendHeartbeat e -> writeMessage("msg", e.msg());
       case RaftEvent.HandleAppendEntriesRequest e -> {
@@ -158,7 +207,7 @@ public final class NdjsonTraceWriter implements TraceWriter {
         for (Entry entry : m.entries()) {
           out.writeStartObject();
           out.writeNumberField("term", entry.term());
-          out.writeNumberField("value", values.valueOf(entry));
+          writeValue(entry);
           out.writeEndObject();
         }
         out.writeEndArray();
@@ -174,6 +223,22 @@ public final class NdjsonTraceWriter implements TraceWriter {
     out.writeEndObject();
   }
 
+  private void writeValue(Entry entry) throws IOException {
+    if (node == null) {
+      out.writeNumberField("value", values.valueOf(entry));
+    } else if (values.nodeValueOf(entry) instanceof String digest) {
+      out.writeStringField("value", digest);
+    } else {
+      out.writeNumberField("value", values.valueOf(entry));
+    }
+  }
+
+  /** A node trace's line ends here and goes to the operating system now, whole. */
+  private void endLine() throws IOException {
+    out.writeRaw('\n');
+    out.flush();
+  }
+
   /** Pushes buffered lines to the file (the simulator calls this before reporting a failure). */
   public void flush() throws IOException {
     out.flush();
@@ -181,6 +246,11 @@ public final class NdjsonTraceWriter implements TraceWriter {
 
   @Override
   public void close() throws IOException {
+    if (node != null) {
+      out.writeStartObject();
+      out.writeBooleanField(TraceFormat.CLOSED, true);
+      out.writeEndObject();
+    }
     out.writeRaw('\n');
     out.close();
   }

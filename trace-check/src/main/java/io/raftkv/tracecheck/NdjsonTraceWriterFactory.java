@@ -15,4 +15,9 @@ public final class NdjsonTraceWriterFactory implements TraceWriterFactory {
   public TraceWriter open(Path file) throws IOException {
     return NdjsonTraceWriter.open(file);
   }
+
+  @Override
+  public NodeTraceWriter openNode(Path file, NodeTrace node) throws IOException {
+    return NdjsonTraceWriter.openNode(file, node);
+  }
 }

@@ -3,9 +3,12 @@ package io.raftkv.tracecheck;
 import io.raftkv.core.Entry;
 import io.raftkv.core.EntryType;
 import io.raftkv.core.Role;
-import java.util.HashMap;
-import java.util.Map;
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
 
 /**
  * The NDJSON trace format: one JSON object per line, in the vocabulary of spec/README.md.
@@ -28,6 +31,30 @@ public final class TraceFormat {
 
   /** The header's field giving the number of servers (ids 1..N). */
   public static final String SERVERS = "servers";
+
+  /** A node trace's header: which node wrote it. */
+  public static final String NODE = "node";
+
+  /** A node trace's header: when the incarnation started, microseconds since the epoch. */
+  public static final String STARTED_MICROS = "startedMicros";
+
+  /** A node trace's event field: the node's Lamport clock at the event. */
+  public static final String LAMPORT = "lamport";
+
+  /** A node trace's event field: the number of the node loop's input the event belongs to. */
+  public static final String INPUT = "input";
+
+  /** A node trace's last line after a clean close: {"closed": true}. */
+  public static final String CLOSED = "closed";
+
+  /**
+   * A merged trace's event field: the step may be skipped (the last input of an incarnation that
+   * was killed: its effects may never have reached the disk or the network).
+   */
+  public static final String OPTIONAL = "optional";
+
+  /** A merged trace's event field: the node trace file and line the event was read from. */
+  public static final String AT = "at";
 
   /**
    * Command ids up to this bound are used as spec values as they are; other payloads are numbered
@@ -74,5 +101,32 @@ public final class TraceFormat {
       }
       return numbers.computeIfAbsent(ByteBuffer.wrap(data.clone()), key -> MAX_COMMAND_ID + 1 + numbers.size());
     }
+
+    /**
+     * The value of {@code entry} in one node's trace of a real cluster: {@link #valueOf} where that
+     * is the same in every node's trace (the no-op, a configuration entry, a command id), else a
+     * string naming the payload by its digest ({@link #DIGEST_PREFIX} and 32 hex digits of its
+     * SHA-256), which the merge of the nodes' traces numbers by first appearance, as valueOf does
+     * within one trace. A number given per file would differ from node to node.
+     */
+    public Object nodeValueOf(Entry entry) {
+      long value = valueOf(entry);
+      if (value <= MAX_COMMAND_ID) {
+        return value;
+      }
+      byte[] hash = SHA_256.get().digest(entry.data());
+      return DIGEST_PREFIX + HexFormat.of().formatHex(hash, 0, 16);
+    }
   }
+
+  /** How a node's trace writes a payload that is not a command id (see EntryValues.nodeValueOf). */
+  public static final String DIGEST_PREFIX = "sha256:";
+
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException impossible) {
+      throw new IllegalStateException("every Java platform has SHA-256", impossible);
+    }
+  });
 }

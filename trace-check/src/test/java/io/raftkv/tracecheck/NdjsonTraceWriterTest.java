@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raftkv.cli.TraceWriterFactory;
 import io.raftkv.core.Entry;
 import io.raftkv.core.Message.AppendEntriesRequest;
 import io.raftkv.core.Message.AppendEntriesResponse;
@@ -36,10 +38,46 @@ class NdjsonTraceWriterTest {
 
   @TempDir Path dir;
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private static final NodeState LEADER = new NodeState(3, 1, Role.LEADER, 2, 4, 3, 0);
 
   private static byte[] id(long value) {
     return ByteBuffer.allocate(8).putLong(value).array();
+  }
+
+  /**
+   * A node's trace of a real cluster: the header names the node; each event carries the Lamport
+   * clock's next tick and its input number, and is in the file, newline included, as soon as
+   * on() returns (a SIGKILL right after loses nothing written); a payload that is not an id is a
+   * digest, the same for the same payload; a clean close ends with {"closed":true}.
+   */
+  @Test
+  void aNodeTraceStampsEachLineAndHandsItToTheFileAtOnce() throws IOException {
+    Path file = dir.resolve("node-2.ndjson");
+    long[] clock = {500};
+    TraceWriterFactory.NodeTrace node = new TraceWriterFactory.NodeTrace(2, 3, true, 400, () -> ++clock[0]);
+    byte[] payload = "put k v".getBytes(StandardCharsets.UTF_8);
+    try (NdjsonTraceWriter writer = NdjsonTraceWriter.openNode(file, node)) {
+      writer.on(new RaftEvent.Restart(2, new NodeState(0, 0, Role.FOLLOWER, 0, 0, 0, 0)));
+      writer.nextInput();
+      writer.on(new RaftEvent.ClientRequest(2, LEADER, Entry.command(5, 3, payload)));
+      List<String> lines = Files.readAllLines(file);
+      assertEquals(3, lines.size(), "header and both events are in the file before close");
+      assertTrue(Files.readString(file).endsWith("\n"), "each line is written whole");
+      JsonNode header = JSON.readTree(lines.get(0));
+      assertEquals(2, header.get("node").asInt());
+      assertEquals(400, header.get("startedMicros").asLong());
+      JsonNode request = JSON.readTree(lines.get(2));
+      assertEquals(502, request.get("lamport").asLong());
+      assertEquals(1, request.get("input").asLong());
+      String digest = request.get("value").asText();
+      assertTrue(digest.matches("sha256:[0-9a-f]{32}"), digest);
+      writer.on(new RaftEvent.ClientRequest(2, LEADER, Entry.command(6, 3, payload.clone())));
+      assertEquals(digest, JSON.readTree(Files.readAllLines(file).get(3)).get("value").asText());
+    }
+    List<String> lines = Files.readAllLines(file);
+    assertEquals("{\"closed\":true}", lines.get(lines.size() - 1));
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.raftkv.core.RaftObserver;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.LongSupplier;
 
 /**
  * Opens an NDJSON trace file as a {@link RaftObserver}.
@@ -22,6 +23,45 @@ public interface TraceWriterFactory {
    */
   TraceWriter open(Path file) throws IOException;
 
+  /**
+   * Creates (or truncates) {@code file} for the trace of one incarnation (one process lifetime) of
+   * one node of a real cluster: a header naming the node, the cluster and the incarnation, then one
+   * line per event stamped with the node's Lamport clock and the number of the input it belongs
+   * to, each line handed to the operating system before the event's effects can leave the process
+   * (so a kill -9 loses no line whose effects were seen). trace-check/README.md, "Traces of a real
+   * cluster", says how such files are merged and why the merge is sound.
+   */
+  NodeTraceWriter openNode(Path file, NodeTrace node) throws IOException;
+
+  /**
+   * What a node's trace says about the node.
+   *
+   * @param node          the node's id
+   * @param servers       the cluster's size (ids 1..servers)
+   * @param preVote       whether the node runs PreVote
+   * @param startedMicros when this incarnation started (wall clock, microseconds since the epoch):
+   *                      orders the incarnations of one node
+   * @param lamport       the process's Lamport clock: each call ticks it and returns the new value;
+   *                      the same clock stamps the messages the node sends and jumps past the
+   *                      stamps of those it receives
+   */
+  record NodeTrace(int node, int servers, boolean preVote, long startedMicros, LongSupplier lamport) {
+    public NodeTrace {
+      if (node < 1 || servers < node) {
+        throw new IllegalArgumentException("node " + node + " is not among servers 1.." + servers);
+      }
+      if (lamport == null) {
+        throw new IllegalArgumentException("a node trace needs the process's Lamport clock");
+      }
+    }
+  }
+
   /** A trace-writing observer that must be closed to flush the file. */
   interface TraceWriter extends RaftObserver, Closeable {}
+
+  /** A node's trace: also told where one input of the node's loop ends and the next begins. */
+  interface NodeTraceWriter extends TraceWriter {
+    /** The events from now on belong to the next input. */
+    void nextInput();
+  }
 }

@@ -15,12 +15,17 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>It also keeps this process's Lamport clock (DESIGN.md "Trace vocabulary"): every message
  * carries the clock, which ticks on each send and jumps past the sender's value on each receive,
- * so per-node traces can be merged in an order consistent with causality.
+ * so per-node traces can be merged in an order consistent with causality. The node's trace writer
+ * ticks the same clock for every event it writes.
  */
 final class PeerLinks implements Transport, Inbound {
-    private final AtomicLong lamport = new AtomicLong();
+    private final AtomicLong lamport;
     private volatile PeerTransport transport;
     private volatile NodeRunner runner;
+
+    PeerLinks(AtomicLong lamport) {
+        this.lamport = lamport;
+    }
 
     void attach(PeerTransport peerTransport) {
         this.transport = peerTransport;

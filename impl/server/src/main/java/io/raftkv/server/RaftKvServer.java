@@ -16,13 +16,17 @@ import io.raftkv.transport.TransportConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,10 +83,14 @@ public final class RaftKvServer implements AutoCloseable {
 
     private void startParts() throws StartException {
         WalLogStore store = openStore();
-        RaftObserver observer = openTrace();
+        // The process's Lamport clock starts at the wall clock so that a node's later incarnation
+        // stamps its trace above everything its earlier ones stamped (trace-check/README.md).
+        long startedMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+        AtomicLong lamport = new AtomicLong(startedMicros);
+        TraceWriterFactory.NodeTraceWriter trace = openTrace(startedMicros, lamport);
         applier = new KvApplier(new KvStateMachine(KvConfig.defaults()));
-        PeerLinks links = new PeerLinks();
-        runner = startNode(store, links, observer);
+        PeerLinks links = new PeerLinks(lamport);
+        runner = startNode(store, links, trace);
         links.attach(runner);
         PeerTransport transport = PeerTransport.start(TransportConfig.defaults(config.clusterId())
                 .withSeed(config.seed()), config.id(), config.peers(), links);
@@ -108,17 +116,27 @@ public final class RaftKvServer implements AutoCloseable {
         return store;
     }
 
-    private RaftObserver openTrace() throws StartException {
+    /** The node's trace writer, or null without --trace. */
+    private TraceWriterFactory.NodeTraceWriter openTrace(long startedMicros, AtomicLong lamport)
+            throws StartException {
         if (config.traceFile() == null) {
-            return RaftObserver.NONE;
+            return null;
         }
         Iterator<TraceWriterFactory> factories = ServiceLoader.load(TraceWriterFactory.class).iterator();
         if (!factories.hasNext()) {
             throw new StartException("--trace needs a trace writer (io.raftkv.cli.TraceWriterFactory, from the"
                     + " trace-check module) on the class path; ./raftkv has it", null);
         }
+        List<Integer> members = config.raftConfig().members();
+        int servers = members.stream().mapToInt(Integer::intValue).max().orElse(0);
+        if (members.size() != servers) {
+            throw new StartException("--trace needs the members numbered 1.." + members.size() + " (the spec's"
+                    + " servers), but they are " + members, null);
+        }
+        TraceWriterFactory.NodeTrace node = new TraceWriterFactory.NodeTrace(config.id(), servers,
+                config.raftConfig().preVote(), startedMicros, lamport::incrementAndGet);
         try {
-            TraceWriterFactory.TraceWriter writer = factories.next().open(config.traceFile());
+            TraceWriterFactory.NodeTraceWriter writer = factories.next().openNode(config.traceFile(), node);
             parts.push(writer);
             return writer;
         } catch (IOException failed) {
@@ -128,12 +146,15 @@ public final class RaftKvServer implements AutoCloseable {
     }
 
     /** Starts the node; it replays the committed log into the state machine before it returns. */
-    private NodeRunner startNode(WalLogStore store, PeerLinks links, RaftObserver observer) throws StartException {
+    private NodeRunner startNode(WalLogStore store, PeerLinks links, TraceWriterFactory.NodeTraceWriter trace)
+            throws StartException {
+        RaftObserver observer = trace == null ? RaftObserver.NONE : trace;
+        Runnable beforeInput = trace == null ? () -> {} : trace::nextInput;
         NodeRunner.Options options = new NodeRunner.Options(Duration.ofMillis(config.tickMillis()),
                 INPUT_QUEUE_CAPACITY);
         try {
             NodeRunner started = NodeRunner.start(config.id(), config.raftConfig(), config.seed(), store, links,
-                    applier, observer, options);
+                    applier, observer, options, beforeInput);
             parts.push(started); // closing the runner closes the store
             return started;
         } catch (RuntimeException failed) {

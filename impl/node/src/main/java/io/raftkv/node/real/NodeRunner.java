@@ -109,10 +109,13 @@ public final class NodeRunner implements AutoCloseable {
 
     /** Runner thread only: the highest completion handed to the loop. */
     private long reportedSequence;
+    /** Called on the runner thread before each input is handed to the loop (see {@link #start}). */
+    private final Runnable beforeInput;
 
     private NodeRunner(int id, RaftNode raft, WalLogStore store, Transport transport, StateMachine machine,
-            Options options) {
+            Options options, Runnable beforeInput) {
         this.id = id;
+        this.beforeInput = beforeInput;
         this.store = store;
         this.inputs = new ArrayBlockingQueue<>(options.inputQueueCapacity());
         this.thread = new Thread(this::run, "raftkv-node-" + id);
@@ -155,11 +158,23 @@ public final class NodeRunner implements AutoCloseable {
      */
     public static NodeRunner start(int id, Config config, long seed, WalLogStore store, Transport transport,
             StateMachine machine, RaftObserver observer, Options options) {
+        return start(id, config, seed, store, transport, machine, observer, options, () -> {});
+    }
+
+    /**
+     * As {@link #start(int, Config, long, WalLogStore, Transport, StateMachine, RaftObserver, Options)},
+     * calling {@code beforeInput} on the runner thread right before each input (a tick, a message, a
+     * proposal, a write completion) is handed to the loop. A node's trace uses it to group the events
+     * of one input: after a crash, only the last input's events may lack their durable effects
+     * (trace-check/README.md, "Traces of a real cluster").
+     */
+    public static NodeRunner start(int id, Config config, long seed, WalLogStore store, Transport transport,
+            StateMachine machine, RaftObserver observer, Options options, Runnable beforeInput) {
         // Always restart over the store, even when it is empty: RaftNode.create would keep every
         // durable entry in the core's own memory as well, where restart reads them from the log.
         // For an empty store the Restart event it emits changes no state (a stuttering step).
         RaftNode raft = RaftNode.restart(config, id, seed, store.hardState(), store.log(), observer);
-        NodeRunner runner = new NodeRunner(id, raft, store, transport, machine, options);
+        NodeRunner runner = new NodeRunner(id, raft, store, transport, machine, options, beforeInput);
         runner.thread.start();
         long nanos = options.tickInterval().toNanos();
         runner.clock.scheduleAtFixedRate(runner::onTick, nanos, nanos, TimeUnit.NANOSECONDS);
@@ -285,6 +300,7 @@ public final class NodeRunner implements AutoCloseable {
         long completed = completedSequence.get();
         if (completed > reportedSequence && !loop.stopped()) {
             reportedSequence = completed;
+            beforeInput.run();
             loop.writeCompleted(completed);
         }
         StorageException failure = writeFailure.get();
@@ -298,6 +314,7 @@ public final class NodeRunner implements AutoCloseable {
             case Tick tick -> {
                 int ticks = Math.min(ticksPending.getAndSet(0), MAX_TICKS_PER_INPUT);
                 for (int k = 0; k < ticks && !loop.stopped(); k++) {
+                    beforeInput.run();
                     loop.tick();
                 }
             }
@@ -310,6 +327,7 @@ public final class NodeRunner implements AutoCloseable {
 
     private void receive(Message message) {
         try {
+            beforeInput.run();
             loop.receive(message);
         } catch (IllegalArgumentException misaddressed) {
             droppedInputs.incrementAndGet(); // bad input from outside: dropped, the node keeps serving
@@ -318,6 +336,7 @@ public final class NodeRunner implements AutoCloseable {
 
     private void propose(Propose propose) {
         try {
+            beforeInput.run();
             propose.result().complete(loop.propose(propose.command()));
         } catch (RuntimeException | Error failure) {
             propose.result().completeExceptionally(failure);
