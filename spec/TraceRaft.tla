@@ -96,13 +96,28 @@ TraceInit ==
 
 \* In a diagnosis run the failed line is taken without its post-state, so that the
 \* state the spec would have produced can be shown next to the logged one.
-TraceNext ==
+TraceStep ==
     /\ l <= Len(TraceLog[tr])
     /\ StopAt = 0 \/ l <= StopAt
     /\ TraceAction(TraceLine)
     /\ l = StopAt \/ TracePostState(TraceLine)
     /\ l' = l + 1
     /\ UNCHANGED tr
+
+\* A line a merged trace of a real cluster marks optional may also be passed over with no
+\* step at all.  The merge marks the events of the last input a node took before it was
+\* killed and restarted: that input's writes may never have reached the disk (and then,
+\* by the driver's contract, nothing of it left the node), so the node may have crashed
+\* before the input as far as anyone can tell.  Whether it did is for the rest of the
+\* trace (the Restart's state, the messages others receive) to decide.
+TraceSkip ==
+    /\ l <= Len(TraceLog[tr])
+    /\ StopAt = 0 \/ l < StopAt
+    /\ "optional" \in DOMAIN TraceLine
+    /\ l' = l + 1
+    /\ UNCHANGED <<vars, tr>>
+
+TraceNext == TraceStep \/ TraceSkip
 
 TraceSpec == TraceInit /\ [][TraceNext]_<<vars, tr, l>>
 

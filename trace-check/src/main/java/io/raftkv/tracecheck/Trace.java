@@ -92,18 +92,8 @@ public record Trace(Path file, int servers, boolean preVote, List<ObjectNode> ev
           if (!events.isEmpty() || headerServers != 0) {
             throw new TraceFormatException(file, lineNumber, "a line without \"event\" may only be the first (header)");
           }
-          JsonNode servers = object.get(TraceFormat.SERVERS);
-          if (servers == null || !servers.canConvertToInt() || servers.asInt() < 1) {
-            throw new TraceFormatException(file, lineNumber, "header needs \"servers\": a positive integer");
-          }
-          headerServers = servers.asInt();
-          JsonNode preVote = object.get(TraceFormat.PRE_VOTE);
-          if (preVote != null) {
-            if (!preVote.isBoolean()) {
-              throw new TraceFormatException(file, lineNumber, "header's \"preVote\" must be true or false");
-            }
-            headerPreVote = preVote.asBoolean();
-          }
+          headerServers = headerServers(file, lineNumber, object);
+          headerPreVote = headerPreVote(file, lineNumber, object);
           continue;
         }
         maxId = Math.max(maxId, checkEvent(file, lineNumber, object));
@@ -123,6 +113,30 @@ public record Trace(Path file, int servers, boolean preVote, List<ObjectNode> ev
     boolean preVote = headerPreVote != null ? headerPreVote : preVoteSeen || !candidateSeen;
     return new Trace(file, servers, preVote, List.copyOf(events), List.copyOf(lines),
         numbers.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  private static int headerServers(Path file, int lineNumber, ObjectNode header) {
+    if (header.has(TraceFormat.NODE) && header.has(TraceFormat.STARTED_MICROS)) {
+      throw new TraceFormatException(file, lineNumber, "one node's trace of a real cluster: check the run's"
+          + " traces together with raftkv trace-check --cluster DIR");
+    }
+    JsonNode servers = header.get(TraceFormat.SERVERS);
+    if (servers == null || !servers.canConvertToInt() || servers.asInt() < 1) {
+      throw new TraceFormatException(file, lineNumber, "header needs \"servers\": a positive integer");
+    }
+    return servers.asInt();
+  }
+
+  /** The header's PreVote, or null when it does not say. */
+  private static Boolean headerPreVote(Path file, int lineNumber, ObjectNode header) {
+    JsonNode preVote = header.get(TraceFormat.PRE_VOTE);
+    if (preVote == null) {
+      return null;
+    }
+    if (!preVote.isBoolean()) {
+      throw new TraceFormatException(file, lineNumber, "header's \"preVote\" must be true or false");
+    }
+    return preVote.asBoolean();
   }
 
   /** Checks one event's shape; returns the largest server id it names. */

@@ -1,6 +1,7 @@
 package io.raftkv.tracecheck;
 
 import io.raftkv.cli.CliCommand;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -11,7 +12,9 @@ import picocli.CommandLine.Parameters;
  * {@code raftkv trace-check FILE...}: replays NDJSON traces against the spec with TLC. Ends with one
  * line per file, {@code trace-check: OK <file> <N> events <S> s} or {@code trace-check: FAILED
  * <file> at event <k>: <the event as logged>} followed by the diagnosis; exit code 0 only when every
- * trace is accepted.
+ * trace is accepted. {@code raftkv trace-check --cluster DIR} first merges the node traces of a real
+ * cluster's run ({@link ClusterTraceMerge}) into DIR/merged-trace.ndjson and checks that; traces
+ * that cannot be merged exit 2 with the reason.
  */
 @Command(
     name = "trace-check",
@@ -19,8 +22,13 @@ import picocli.CommandLine.Parameters;
     description = "Replays NDJSON traces of the core against spec/TraceRaft.tla with TLC.")
 public final class TraceCheckCommand implements CliCommand {
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "NDJSON traces (e.g. from raftkv sim --seed N --trace FILE)")
-  List<Path> files;
+  @Parameters(arity = "0..*", paramLabel = "FILE", description = "NDJSON traces (e.g. from raftkv sim --seed N --trace FILE)")
+  List<Path> files = List.of();
+
+  @Option(names = "--cluster", paramLabel = "DIR", description = "merge the node traces of a real cluster's run"
+      + " (DIR/traces/*.ndjson, as cluster start --trace writes them, or DIR/*.ndjson) into DIR/merged-trace.ndjson"
+      + " and check that")
+  Path cluster;
 
   @Option(names = "--input", description = "how TLC reads a trace: OVERRIDE (Java, Jackson) or MODULE (generated TLA+); default ${DEFAULT-VALUE}")
   TraceValidator.Input input = TraceValidator.Input.OVERRIDE;
@@ -45,8 +53,27 @@ public final class TraceCheckCommand implements CliCommand {
 
   @Override
   public Integer call() throws Exception {
+    List<Path> toCheck = files;
+    if (cluster != null) {
+      if (!files.isEmpty()) {
+        System.err.println("trace-check: give either --cluster DIR or trace files, not both");
+        return 2;
+      }
+      try {
+        ClusterTraceMerge.Result merged = ClusterTraceMerge.merge(ClusterTraceMerge.nodeTraceFiles(cluster),
+            cluster.resolve("merged-trace.ndjson"));
+        System.out.println("trace-check: " + merged.summary());
+        toCheck = List.of(merged.merged());
+      } catch (IOException | IllegalArgumentException unmergeable) {
+        System.err.println("trace-check: cannot merge the traces of " + cluster + ": " + unmergeable.getMessage());
+        return 2;
+      }
+    } else if (files.isEmpty()) {
+      System.err.println("trace-check: no trace given (FILE... or --cluster DIR)");
+      return 2;
+    }
     TraceValidator.Options options = new TraceValidator.Options(input, workers, batch, !noDiagnosis, heap, keep, specDir);
-    List<TraceValidator.Verdict> verdicts = new TraceValidator(options).validate(files);
+    List<TraceValidator.Verdict> verdicts = new TraceValidator(options).validate(toCheck);
     boolean allOk = true;
     for (TraceValidator.Verdict verdict : verdicts) {
       System.out.println(verdict.summary());

@@ -42,45 +42,55 @@ class KillNineClusterTest {
 
     @Test
     void everyAcknowledgedPutSurvivesKillNineOfTheLeaderAndThenOfEveryNode() throws Exception {
+        try (TestCluster cluster = TestCluster.start(dir, 3)) {
+            System.out.println("KillNineClusterTest: " + run(cluster));
+        }
+    }
+
+    /**
+     * The scenario of this class on a started 3-node cluster (trace-check runs it on a traced one and
+     * then checks the traces); fails the test on any lost or wrong put, returns a one-line summary.
+     */
+    static String run(TestCluster cluster) throws InterruptedException {
         long began = System.nanoTime();
         StringBuilder phases = new StringBuilder();
         Runnable lap = () -> phases.append(' ').append((System.nanoTime() - began) / 1_000_000).append("ms");
-        try (TestCluster cluster = TestCluster.start(dir, 3)) {
-            lap.run();
-            ConcurrentHashMap<String, String> acknowledged = new ConcurrentHashMap<>();
-            AtomicInteger outcomesNotOk = new AtomicInteger();
-            ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-            List<Thread> writers = startWriters(cluster, acknowledged, outcomesNotOk, failures);
-
-            TestCluster.await("half of the puts acknowledged", () -> acknowledged.size() >= PUTS / 2
-                    || !failures.isEmpty());
-            int killed = cluster.awaitLeader().id();
-            cluster.cluster("kill", Integer.toString(killed));
-            cluster.cluster("restart", Integer.toString(killed)); // it recovers and catches up while writes go on
-            for (Thread writer : writers) {
-                writer.join(TestCluster.DEADLINE.toMillis());
-                assertTrue(!writer.isAlive(), "a writer did not finish within " + TestCluster.DEADLINE);
-            }
-            assertTrue(failures.isEmpty(), "writers failed: " + failures);
-            assertEquals(PUTS, acknowledged.size(), "every put is acknowledged in the end");
-            lap.run();
-
-            for (int id = 1; id <= 3; id++) {
-                cluster.cluster("kill", Integer.toString(id));
-            }
-            String restarted = cluster.cluster("start").out();
-            assertTrue(restarted.contains("leader: node"), restarted);
-            lap.run();
-
-            readBackThroughTheLog(cluster, acknowledged);
-            lap.run();
-            readBackFromEveryNode(cluster, acknowledged);
-            lap.run();
-            System.out.printf("KillNineClusterTest: %d puts acknowledged (%d operations ended not ok and were"
-                    + " repeated); node %d killed mid-way, then all three; phases ended at%s (started, written,"
-                    + " started again, read through the log, read on every node)%n", acknowledged.size(),
-                    outcomesNotOk.get(), killed, phases);
+        ConcurrentHashMap<String, String> acknowledged = new ConcurrentHashMap<>();
+        AtomicInteger outcomesNotOk = new AtomicInteger();
+        int killed = writeKillingTheLeader(cluster, acknowledged, outcomesNotOk);
+        lap.run();
+        for (int id = 1; id <= 3; id++) {
+            cluster.cluster("kill", Integer.toString(id));
         }
+        String restarted = cluster.cluster("start").out();
+        assertTrue(restarted.contains("leader: node"), restarted);
+        lap.run();
+        readBackThroughTheLog(cluster, acknowledged);
+        lap.run();
+        readBackFromEveryNode(cluster, acknowledged);
+        lap.run();
+        return String.format("%d puts acknowledged (%d operations ended not ok and were repeated); node %d killed"
+                + " mid-way, then all three; phases ended at%s (written, started again, read through the log, read"
+                + " on every node)", acknowledged.size(), outcomesNotOk.get(), killed, phases);
+    }
+
+    /** All puts, with the leader killed and restarted half-way; returns the killed node. */
+    private static int writeKillingTheLeader(TestCluster cluster, ConcurrentHashMap<String, String> acknowledged,
+            AtomicInteger outcomesNotOk) throws InterruptedException {
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        List<Thread> writers = startWriters(cluster, acknowledged, outcomesNotOk, failures);
+        TestCluster.await("half of the puts acknowledged", () -> acknowledged.size() >= PUTS / 2
+                || !failures.isEmpty());
+        int killed = cluster.awaitLeader().id();
+        cluster.cluster("kill", Integer.toString(killed));
+        cluster.cluster("restart", Integer.toString(killed)); // it recovers and catches up while writes go on
+        for (Thread writer : writers) {
+            writer.join(TestCluster.DEADLINE.toMillis());
+            assertTrue(!writer.isAlive(), "a writer did not finish within " + TestCluster.DEADLINE);
+        }
+        assertTrue(failures.isEmpty(), "writers failed: " + failures);
+        assertEquals(PUTS, acknowledged.size(), "every put is acknowledged in the end");
+        return killed;
     }
 
     /** 8 threads, each putting its share of the keys; a put not acknowledged is repeated. */

@@ -51,6 +51,11 @@ final class TestCluster implements AutoCloseable {
 
     /** Starts {@code nodes} servers in {@code dir} with {@code serverArgs}; fails the test unless a leader emerges. */
     static TestCluster start(Path dir, int nodes, String... serverArgs) {
+        return start(dir, nodes, false, serverArgs);
+    }
+
+    /** As {@link #start(Path, int, String...)}; with {@code trace} every node writes its trace into DIR/traces. */
+    static TestCluster start(Path dir, int nodes, boolean trace, String... serverArgs) {
         int[] ports = freePorts(nodes);
         TestCluster cluster = new TestCluster(dir, nodes, ports[0], ports[1]);
         List<String> args = new ArrayList<>(List.of("cluster", "start", "--nodes", Integer.toString(nodes), "--dir",
@@ -60,6 +65,9 @@ final class TestCluster implements AutoCloseable {
                 "--jvm-arg=-XX:TieredStopAtLevel=1"));
         for (String arg : serverArgs) {
             args.add("--server-arg=" + arg);
+        }
+        if (trace) {
+            args.add("--trace");
         }
         Run started = run(args.toArray(String[]::new));
         if (started.exitCode() != 0) {
