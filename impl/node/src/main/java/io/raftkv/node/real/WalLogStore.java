@@ -73,6 +73,8 @@ public final class WalLogStore implements LogStore, AutoCloseable {
     private boolean closing;
     private Listener listener;
     private Thread writer;
+    /** The data directory's lock when opened over a real directory, else null; released at close. */
+    private DirectoryLock directoryLock;
 
     private WalLogStore(String name, WriteAheadLog wal, int maxQueuedBatches) {
         this.name = name;
@@ -82,12 +84,27 @@ public final class WalLogStore implements LogStore, AutoCloseable {
         this.lockedLog = new LockedLogStorage();
     }
 
-    /** Opens (recovering) the log in {@code directory}, creating it if missing. */
+    /**
+     * Opens (recovering) the log in {@code directory}, creating it if missing, and holds the
+     * directory's lock until {@link #close()}: a directory another process (or this one) has open is
+     * refused ({@link DirectoryLock}).
+     */
     public static WalLogStore open(Path directory) throws StorageException {
+        DirectoryLock directoryLock = DirectoryLock.acquire(directory);
         try {
-            return open(new NioFileSystem(directory), directory.toString(), WalOptions.DEFAULT,
+            WalLogStore store = open(new NioFileSystem(directory), directory.toString(), WalOptions.DEFAULT,
                     DEFAULT_MAX_QUEUED_BATCHES);
-        } catch (IOException failure) {
+            store.directoryLock = directoryLock;
+            return store;
+        } catch (IOException | StorageException | RuntimeException failure) {
+            try {
+                directoryLock.close();
+            } catch (IOException alsoFailed) {
+                failure.addSuppressed(alsoFailed);
+            }
+            if (failure instanceof StorageException storage) {
+                throw storage;
+            }
             throw new StorageException("cannot open the directory " + directory + ": " + failure.getMessage(), failure);
         }
     }
@@ -194,6 +211,20 @@ public final class WalLogStore implements LogStore, AutoCloseable {
             throw new StorageException("closing the log in " + name + " failed: " + failed.getMessage(), failed);
         } finally {
             walLock.unlock();
+            releaseDirectory();
+        }
+    }
+
+    private void releaseDirectory() throws StorageException {
+        if (directoryLock == null) {
+            return;
+        }
+        try {
+            directoryLock.close();
+        } catch (IOException failed) {
+            throw new StorageException("releasing the lock of " + name + " failed: " + failed.getMessage(), failed);
+        } finally {
+            directoryLock = null;
         }
     }
 
