@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  *
  * <p>Each file is one incarnation of one node (TraceWriterFactory.openNode): a header with node,
  * servers, preVote and startedMicros; event lines with the node's Lamport clock and input number;
- * {@code {"closed":true}} at the end after a clean stop. The merge orders all events by
+ * {@code {"closed":true}} at the end after a clean stop ({@code {"failStop":...}} after the node
+ * stopped on its own, which counts as a kill). The merge orders all events by
  * (lamport, node); gives every payload digest one number, by first appearance in that order; and
  * marks as optional the events of the last input of every incarnation that was killed and later
  * restarted (the spec may skip them: their writes may never have reached the disk).
@@ -160,6 +161,7 @@ public final class ClusterTraceMerge {
     List<ObjectNode> events = new ArrayList<>();
     List<String> sources = new ArrayList<>();
     boolean closed = false;
+    boolean ended = false;
     boolean torn = false;
     for (int k = 1; k < lines.size(); k++) {
       boolean last = k == lines.size() - 1;
@@ -167,12 +169,13 @@ public final class ClusterTraceMerge {
         torn = true; // cut by a kill mid-write: the event's effects never left the process
         break;
       }
-      if (closed) {
-        throw new TraceFormatException(file, k + 1, "a line after {\"closed\":true}");
+      if (ended) {
+        throw new TraceFormatException(file, k + 1, "a line after the end ({\"closed\"} or {\"failStop\"})");
       }
       ObjectNode line = object(file, k + 1, lines.get(k));
-      if (line.has(TraceFormat.CLOSED)) {
-        closed = true;
+      if (line.has(TraceFormat.CLOSED) || line.has(TraceFormat.FAIL_STOP)) {
+        closed = line.has(TraceFormat.CLOSED); // a fail-stop is no clean close: its last write may have failed
+        ended = true;
         continue;
       }
       checkEventLine(file, k + 1, line, node, events);
@@ -282,7 +285,10 @@ public final class ClusterTraceMerge {
     }
   }
 
-  /** Marks the events of the last input of a killed incarnation optional; returns how many. */
+  /**
+   * Marks the events of the last input of a killed (or fail-stopped) incarnation optional; returns
+   * how many.
+   */
   private static int markLastInputOptional(Incarnation life) {
     if (life.events().isEmpty()) {
       return 0;

@@ -42,6 +42,8 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
   private long events;
   /** The input the next events belong to (node traces only). */
   private long input;
+  /** Why the node stopped on its own, or null (node traces only). */
+  private String failStop;
 
   /**
    * The optional first line: the cluster's size and whether PreVote is on. Without it the checker
@@ -118,6 +120,12 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
   public void nextInput() {
     input++;
   }
+
+  @Override
+  public void failStopped(String cause) {
+    failStop = cause == null ? "unknown" : cause;
+  }
+
 
   @Override
   public void on(RaftEvent event) {
@@ -248,7 +256,11 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
   public void close() throws IOException {
     if (node != null) {
       out.writeStartObject();
-      out.writeBooleanField(TraceFormat.CLOSED, true);
+      if (failStop == null) {
+        out.writeBooleanField(TraceFormat.CLOSED, true);
+      } else {
+        out.writeStringField(TraceFormat.FAIL_STOP, failStop);
+      }
       out.writeEndObject();
     }
     out.writeRaw('\n');

@@ -47,6 +47,9 @@ public final class TraceFormat {
   /** A node trace's last line after a clean close: {"closed": true}. */
   public static final String CLOSED = "closed";
 
+  /** A node trace's last line after the node stopped on its own: {"failStop": "cause"}. */
+  public static final String FAIL_STOP = "failStop";
+
   /**
    * A merged trace's event field: the step may be skipped (the last input of an incarnation that
    * was killed: its effects may never have reached the disk or the network).

@@ -105,6 +105,21 @@ class ClusterTraceMergeTest {
   }
 
   @Test
+  void aFailStopCountsAsAKillAndNothingMayFollowTheEnd() throws IOException {
+    String candidate = event("BecomeCandidate", 1, 102, 1, state(1, 1, "Candidate"), "");
+    Path stopped = file("node-1-a.ndjson", header(1, 100), restart(1, 101), candidate,
+        "{\"failStop\":\"node 1: write of batch 3 failed: No space left on device\"}");
+    Path again = file("node-1-b.ndjson", header(1, 200), restart(1, 201));
+    ClusterTraceMerge.Result result = ClusterTraceMerge.merge(List.of(stopped, again), dir.resolve("merged.ndjson"));
+    assertEquals(1, result.killed());
+    assertEquals(1, result.optional());
+
+    Path after = file("node-2-a.ndjson", header(2, 100), restart(2, 101), "{\"closed\":true}",
+        event("Timeout", 2, 102, 1, state(0, 0, "PreCandidate"), ""));
+    assertRefused("node-2-a.ndjson:4: a line after the end", List.of(after));
+  }
+
+  @Test
   void aLineCutByAKillIsLeftOutAndCounted() throws IOException {
     Path cut = dir.resolve("node-1-a.ndjson");
     Files.writeString(cut, header(1, 100) + "\n" + restart(1, 101) + "\n{\"event\":\"Timeo");

@@ -81,6 +81,20 @@ class NdjsonTraceWriterTest {
   }
 
   @Test
+  void aFailStoppedNodeTraceEndsSayingWhy() throws IOException {
+    Path file = dir.resolve("node-1.ndjson");
+    long[] clock = {0};
+    TraceWriterFactory.NodeTrace node = new TraceWriterFactory.NodeTrace(1, 3, false, 0, () -> ++clock[0]);
+    try (NdjsonTraceWriter writer = NdjsonTraceWriter.openNode(file, node)) {
+      writer.on(new RaftEvent.Restart(1, new NodeState(0, 0, Role.FOLLOWER, 0, 0, 0, 0)));
+      writer.failStopped("disk full");
+    }
+    List<String> lines = Files.readAllLines(file);
+    assertEquals(3, lines.size());
+    assertEquals("{\"failStop\":\"disk full\"}", lines.get(2));
+  }
+
+  @Test
   void writesTheTableFieldsAndReadsThemBack() throws IOException {
     Path file = dir.resolve("t.ndjson");
     AppendEntriesRequest request = new AppendEntriesRequest(1, 2, 3, 2, 2,

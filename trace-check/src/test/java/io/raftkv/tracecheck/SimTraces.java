@@ -39,8 +39,11 @@ final class SimTraces {
    * events. A full disk is left out because a node that fail-stops on a failed synchronous write
    * has already emitted the term or vote change that never reached its disk, and its Restart then
    * shows the older state, which the spec's Restart (term and vote are written synchronously)
-   * rejects. Nothing of that input left the node, so it is safe; the trace should withhold the
-   * events of an input whose synchronous write failed, which the simulator does not do yet.
+   * rejects. Marking that input's events optional (as the merge of real-cluster traces does) is not
+   * enough here: the simulator's DropMessage and DuplicateMessage lines for a node that is down
+   * carry the last state it emitted, which then is the uncertain one, and TraceRaft compares it
+   * (seed 69 with these options shows it). Those lines would need to say that the destination is
+   * down and its state unknown.
    */
   static final SimulationOptions OPTIONS = SimulationOptions.defaults().withSafetyTicks(150).withLivenessTicks(100)
       .withFaults(everyFaultButFullDisk());

@@ -63,5 +63,12 @@ public interface TraceWriterFactory {
   interface NodeTraceWriter extends TraceWriter {
     /** The events from now on belong to the next input. */
     void nextInput();
+
+    /**
+     * The node stopped on its own (fail-stop): closing the file will end it with
+     * {@code {"failStop": cause}} rather than {@code {"closed":true}}, so a merge treats the last
+     * input as it treats a kill's (its write may have failed).
+     */
+    void failStopped(String cause);
   }
 }

@@ -60,6 +60,8 @@ public final class RaftKvServer implements AutoCloseable {
     private NodeRunner runner;
     private HttpFrontEnd http;
     private KvApplier applier;
+    /** The node's trace writer, null without --trace. */
+    private TraceWriterFactory.NodeTraceWriter trace;
     private boolean closed;
     /** The role and term last logged; accept loop only. */
     private String lastRole = "";
@@ -87,7 +89,7 @@ public final class RaftKvServer implements AutoCloseable {
         // stamps its trace above everything its earlier ones stamped (trace-check/README.md).
         long startedMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
         AtomicLong lamport = new AtomicLong(startedMicros);
-        TraceWriterFactory.NodeTraceWriter trace = openTrace(startedMicros, lamport);
+        trace = openTrace(startedMicros, lamport);
         applier = new KvApplier(new KvStateMachine(KvConfig.defaults()));
         PeerLinks links = new PeerLinks(lamport);
         runner = startNode(store, links, trace);
@@ -218,6 +220,7 @@ public final class RaftKvServer implements AutoCloseable {
             return;
         }
         closed = true;
+        noteFailStop();
         while (!parts.isEmpty()) {
             closeQuietly(parts.pop());
         }
@@ -226,6 +229,14 @@ public final class RaftKvServer implements AutoCloseable {
         }
         stopped.complete(null);
         log.info("node {} closed", config.id());
+    }
+
+    /** A node that stopped on its own ends its trace saying so: its last write may have failed. */
+    private void noteFailStop() {
+        Throwable cause = runner == null ? null : runner.status().stopCause();
+        if (cause != null && trace != null) {
+            trace.failStopped(cause.toString());
+        }
     }
 
     private void closeQuietly(AutoCloseable part) {
