@@ -81,9 +81,14 @@ class RaftKvClientTest {
         return node;
     }
 
+    /**
+     * A client whose single attempt may take the whole operation timeout: the fake nodes answer from
+     * a script, so a retry must come from a scripted answer, never from a slow machine (an attempt
+     * timing out under load would consume the next scripted answer out of turn).
+     */
     private static RaftKvClient client(Duration operationTimeout, Endpoint... endpoints) {
         return RaftKvClient.connect(RaftKvClient.Options.defaults(List.of(endpoints))
-                .withOperationTimeout(operationTimeout).withAttemptTimeout(Duration.ofMillis(500)));
+                .withOperationTimeout(operationTimeout).withAttemptTimeout(operationTimeout));
     }
 
     private static String error(String code, String outcome) {
