@@ -41,6 +41,10 @@ public final class BenchCommand implements CliCommand {
         @Option(names = "--endpoints", paramLabel = "HOST:PORT,...", description = "Client addresses of the nodes.")
         String endpoints;
 
+        @Option(names = "--etcd-endpoints", paramLabel = "URL,...", description = "etcd members' client URLs"
+                + " (http://host:port,...): the same generator through jetcd, for a comparison by hand.")
+        String etcdEndpoints;
+
         @Option(names = "--vs-etcd", description = "Compare with etcd on this machine (installs etcd-server from"
                 + " Debian if missing).")
         boolean vsEtcd;
@@ -183,10 +187,8 @@ public final class BenchCommand implements CliCommand {
 
     private int single(PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
         LoadSettings settings = settings();
-        List<Endpoint> endpoints = target.cluster != null ? ClusterFile.read(target.cluster).clientEndpoints()
-                : parseEndpoints(target.endpoints);
         Summary summary;
-        try (KvDriver driver = new RaftKvDriver(endpoints); HistogramLog log = HistogramLog.open(histogramOut)) {
+        try (KvDriver driver = driver(); HistogramLog log = HistogramLog.open(histogramOut)) {
             summary = new LoadGenerator(driver, settings).run(log);
         }
         out.println(summary.line());
@@ -196,6 +198,21 @@ public final class BenchCommand implements CliCommand {
             return 1;
         }
         return 0;
+    }
+
+    private KvDriver driver() throws IOException {
+        if (target.etcdEndpoints != null) {
+            List<String> urls = List.of(target.etcdEndpoints.split(","));
+            for (String url : urls) {
+                if (!url.matches("https?://[^:/]+:\\d+")) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--etcd-endpoints expects"
+                            + " http://host:port,..., got '" + url + "'");
+                }
+            }
+            return new EtcdDriver(urls);
+        }
+        return new RaftKvDriver(target.cluster != null ? ClusterFile.read(target.cluster).clientEndpoints()
+                : parseEndpoints(target.endpoints));
     }
 
     private List<Endpoint> parseEndpoints(String text) {

@@ -57,6 +57,8 @@ class BenchCommandTest {
         assertRefused("--timeout-ms must be positive, got 0", at, "--timeout-ms", "0");
         assertRefused("--quick goes with --vs-etcd only", at, "--quick");
         assertRefused("--endpoints: expected host:port, got 'nowhere'", "--endpoints", "nowhere");
+        assertRefused("--etcd-endpoints expects http://host:port,..., got '127.0.0.1:2379'", "--etcd-endpoints",
+                "127.0.0.1:2379");
         assertRefused("--rounds must be at least 1, --failover-rounds at least 0, and 1 <= --heartbeat-ms <"
                 + " --election-timeout-ms (>= 10); got 1, 5, 2000, 1000", "--vs-etcd", "--quick", "--heartbeat-ms", "2000");
     }
