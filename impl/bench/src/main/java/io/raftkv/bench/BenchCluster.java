@@ -14,8 +14,11 @@ interface BenchCluster extends AutoCloseable {
     /** Starts every member on fresh data; returns once one leads. */
     void start() throws IOException;
 
-    /** A driver for the running cluster; the caller closes it. */
-    KvDriver driver();
+    /**
+     * A driver for the running cluster whose client pauses between retries start at 5 ms and double
+     * up to {@code retryPauseMax}; the caller closes it.
+     */
+    KvDriver driver(Duration retryPauseMax);
 
     /**
      * The leader's member number once every member runs, answers and has caught up with the

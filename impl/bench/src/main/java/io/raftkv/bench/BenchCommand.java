@@ -31,6 +31,9 @@ import picocli.CommandLine.Spec;
             "--vs-etcd: etcd 3.4 and raftkv, three members each on loopback, one after the other, same generator;"
                     + " ends with: vs-etcd: put@16 <r>x, put@64 <r>x, get@16 <r>x, p99 put@64 <r>x"})
 public final class BenchCommand implements CliCommand {
+    /** Both clients' longest pause between retries in a load run: raftkv's client default. */
+    static final Duration RETRY_PAUSE_MAX = Duration.ofMillis(100);
+
     @Spec
     CommandSpec spec;
 
@@ -209,10 +212,10 @@ public final class BenchCommand implements CliCommand {
                             + " http://host:port,..., got '" + url + "'");
                 }
             }
-            return new EtcdDriver(urls);
+            return new EtcdDriver(urls, RETRY_PAUSE_MAX);
         }
         return new RaftKvDriver(target.cluster != null ? ClusterFile.read(target.cluster).clientEndpoints()
-                : parseEndpoints(target.endpoints));
+                : parseEndpoints(target.endpoints), RETRY_PAUSE_MAX);
     }
 
     private List<Endpoint> parseEndpoints(String text) {

@@ -91,8 +91,8 @@ final class EtcdCluster implements BenchCluster {
     }
 
     @Override
-    public KvDriver driver() {
-        return new EtcdDriver(clientUrls());
+    public KvDriver driver(Duration retryPauseMax) {
+        return new EtcdDriver(clientUrls(), retryPauseMax);
     }
 
     @Override

@@ -73,9 +73,9 @@ final class RaftKvCluster implements BenchCluster {
     }
 
     @Override
-    public KvDriver driver() {
+    public KvDriver driver(Duration retryPauseMax) {
         try {
-            return new RaftKvDriver(file().clientEndpoints());
+            return new RaftKvDriver(file().clientEndpoints(), retryPauseMax);
         } catch (IOException unreadable) {
             throw new IllegalStateException(unreadable.getMessage(), unreadable);
         }

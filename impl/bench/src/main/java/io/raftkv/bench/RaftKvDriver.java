@@ -12,9 +12,15 @@ import java.util.List;
  */
 public final class RaftKvDriver implements KvDriver {
     private final List<Endpoint> endpoints;
+    private final Duration retryPauseMax;
 
-    public RaftKvDriver(List<Endpoint> endpoints) {
+    /**
+     * @param retryPauseMax the client's pause between attempts starts at 5 ms and doubles up to this
+     *                      (100 ms is the client library's default)
+     */
+    public RaftKvDriver(List<Endpoint> endpoints, Duration retryPauseMax) {
         this.endpoints = List.copyOf(endpoints);
+        this.retryPauseMax = retryPauseMax;
     }
 
     @Override
@@ -24,10 +30,10 @@ public final class RaftKvDriver implements KvDriver {
 
     @Override
     public Connection connect(Duration operationTimeout) {
-        RaftKvClient.Options options = RaftKvClient.Options.defaults(endpoints).withOperationTimeout(operationTimeout);
+        RaftKvClient.Options options = RaftKvClient.Options.defaults(endpoints).withOperationTimeout(operationTimeout)
+                .withRetryPauseMax(retryPauseMax);
         if (operationTimeout.compareTo(options.attemptTimeout()) < 0) {
-            // Short operations (the failover probe) also retry often, as cluster failover does.
-            options = options.withAttemptTimeout(operationTimeout).withRetryPauseMax(Duration.ofMillis(10));
+            options = options.withAttemptTimeout(operationTimeout);
         }
         RaftKvClient client = RaftKvClient.connect(options);
         return new Connection() {

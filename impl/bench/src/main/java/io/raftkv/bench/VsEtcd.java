@@ -76,7 +76,7 @@ record VsEtcd(int rounds, LoadSettings load, int failoverRounds, int electionTim
         cleanup.current = cluster;
         try {
             cluster.start();
-            try (KvDriver driver = cluster.driver()) {
+            try (KvDriver driver = cluster.driver(BenchCommand.RETRY_PAUSE_MAX)) {
                 for (Comparison.Step step : Comparison.STEPS) {
                     LoadSettings settings = load.withWorkload(Workload.parse(step.workload()))
                             .withClients(step.clients());
