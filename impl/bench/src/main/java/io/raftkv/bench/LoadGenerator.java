@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -40,6 +41,8 @@ public final class LoadGenerator {
     /** Open loop: operations due before the end that were sent. */
     private final LongAdder sent = new LongAdder();
     private final AtomicLong lastDoneNanos = new AtomicLong();
+    /** Opened once the times below are set; the latch orders their writes before the clients' reads. */
+    private final CountDownLatch go = new CountDownLatch(1);
     private long measureStartNanos;
     private long endNanos;
     private OpenLoopSchedule schedule;
@@ -69,15 +72,19 @@ public final class LoadGenerator {
         if (settings.workload().needsPrefill()) {
             prefill();
         }
+        CountDownLatch ready = new CountDownLatch(settings.clients());
+        List<Thread> threads = new ArrayList<>();
+        for (int client = 0; client < settings.clients(); client++) {
+            int number = client;
+            threads.add(Thread.ofPlatform().name("bench-client-" + client).start(() -> runClient(number, ready)));
+        }
+        // The clock starts once every client has its connection and waits for the go.
+        ready.await();
         long start = System.nanoTime();
         measureStartNanos = start + settings.warmup().toNanos();
         endNanos = measureStartNanos + settings.duration().toNanos();
         schedule = settings.rate() == 0 ? null : new OpenLoopSchedule(start, settings.rate());
-        List<Thread> threads = new ArrayList<>();
-        for (int client = 0; client < settings.clients(); client++) {
-            int number = client;
-            threads.add(Thread.ofPlatform().name("bench-client-" + client).start(() -> runClient(number)));
-        }
+        go.countDown();
         Histogram total = Summary.newHistogram();
         for (Thread thread : threads) {
             while (!thread.join(java.time.Duration.ofSeconds(1))) {
@@ -103,9 +110,19 @@ public final class LoadGenerator {
         }
     }
 
-    private void runClient(int number) {
+    private void runClient(int number, CountDownLatch ready) {
         SplittableRandom random = new SplittableRandom(settings.seed() * 1_000_003L + number);
-        try (KvDriver.Connection connection = driver.connect(settings.operationTimeout())) {
+        KvDriver.Connection connection;
+        try {
+            connection = driver.connect(settings.operationTimeout());
+        } catch (RuntimeException unexpected) {
+            error("client " + number + " could not connect: " + unexpected);
+            return;
+        } finally {
+            ready.countDown();
+        }
+        try (connection) {
+            go.await();
             if (schedule == null) {
                 closedLoop(connection, random);
             } else {
@@ -113,6 +130,8 @@ public final class LoadGenerator {
             }
         } catch (RuntimeException unexpected) {
             error("client " + number + " stopped: " + unexpected);
+        } catch (InterruptedException stop) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -99,7 +99,7 @@ class LoadGeneratorTest {
     @Test
     void failuresAreCountedAndTheFirstOneKept() throws InterruptedException {
         MemoryDriver driver = new MemoryDriver(0, true);
-        Summary summary = new LoadGenerator(driver, settings("put", 2, 0, Duration.ZERO, Duration.ofMillis(100)))
+        Summary summary = new LoadGenerator(driver, settings("put", 2, 0, Duration.ZERO, Duration.ofMillis(500)))
                 .run(histogram -> { });
         assertEquals(0, summary.operations());
         assertTrue(summary.errors() > 0);
