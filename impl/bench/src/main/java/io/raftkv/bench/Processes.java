@@ -26,8 +26,13 @@ final class Processes {
         }
     }
 
-    /** Deletes {@code root} and everything under it; a missing root is fine, a failure is reported once. */
+    /** Deletes {@code root} and everything under it; a missing root is fine, a failure is reported. */
     static void deleteTree(Path root) {
+        deleteTree(root, true);
+    }
+
+    /** As {@link #deleteTree(Path)}, reporting a failure on stderr only if {@code report}. */
+    static void deleteTree(Path root, boolean report) {
         if (!Files.exists(root)) {
             return;
         }
@@ -46,7 +51,9 @@ final class Processes {
                 }
             });
         } catch (IOException failed) {
-            System.err.println("raftkv bench: could not delete " + root + ": " + failed.getMessage());
+            if (report) {
+                System.err.println("raftkv bench: could not delete " + root + ": " + failed.getMessage());
+            }
         }
     }
 }

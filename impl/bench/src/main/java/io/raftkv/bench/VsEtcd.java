@@ -31,7 +31,7 @@ record VsEtcd(int rounds, LoadSettings load, int failoverRounds, int electionTim
         Files.createDirectories(parent);
         Path work = Files.createTempDirectory(parent, "raftkv-vs-etcd-");
         Cleanup cleanup = new Cleanup(work);
-        Thread hook = new Thread(cleanup::run, "vs-etcd-cleanup");
+        Thread hook = new Thread(cleanup::runAtExit, "vs-etcd-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             Path etcd = EtcdInstall.ensure(work);
@@ -128,6 +128,26 @@ record VsEtcd(int rounds, LoadSettings load, int failoverRounds, int electionTim
                 current = null;
             }
             Processes.deleteTree(work);
+        }
+
+        /**
+         * On Ctrl-C or SIGTERM: as {@link #run}, then, since the interrupted thread may still be
+         * starting a node, kills every process this JVM started and deletes the directory again
+         * until neither is left (for at most 30 s).
+         */
+        void runAtExit() {
+            run();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                List<Long> children = ProcessHandle.current().children().map(ProcessHandle::pid).toList();
+                Processes.killAll(children);
+                Processes.deleteTree(work, false);
+                if (children.isEmpty() && !Files.exists(work)) {
+                    return;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+            }
+            Processes.deleteTree(work, true); // says so if it could not
         }
     }
 }
