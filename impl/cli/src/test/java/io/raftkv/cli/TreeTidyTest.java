@@ -35,7 +35,6 @@ class TreeTidyTest {
 
   static {
     GRANDFATHERED.put("CheckHistoryCommand.java:check", 55);
-    GRANDFATHERED.put("Pairing.java:pair", 56);
     GRANDFATHERED.put("TimelineHtml.java:render", 156);
     GRANDFATHERED.put("Trace.java:read", 62);
     GRANDFATHERED.put("TraceValidator.java:runTlc", 51);
