@@ -34,7 +34,6 @@ class TreeTidyTest {
   static final TreeMap<String, Integer> GRANDFATHERED = new TreeMap<>();
 
   static {
-    GRANDFATHERED.put("CheckHistoryCommand.java:check", 55);
     GRANDFATHERED.put("TimelineHtml.java:render", 156);
     GRANDFATHERED.put("Trace.java:read", 62);
     GRANDFATHERED.put("TraceValidator.java:runTlc", 51);
