@@ -24,14 +24,16 @@ import org.junit.jupiter.api.Test;
 /**
  * Keys whose searches are exponential must not hold back a key that fails fast.
  *
- * <p>Method: {@code histories/hard-keys-one-bad.edn} holds six keys that each take billions of
- * steps to refute, followed by one key refuted in a few. That a hard key is hard is shown by
- * letting one search a million steps without a verdict; that the bad key is not held back, by the
- * check's step count (deterministic on one thread, unlike its time) staying under the bound
- * {@link TurnTaking} promises: with P partitions and a failing one that needs S steps alone,
- * fewer than P (2S + first turn) in all. The same file split into one history per key exercises
- * {@link LinearizabilityChecker#checkEach}; hard keys alone, under a small memory bound, show that
- * the bound holds for the searches together and that each gives its share back.
+ * <p>Method: first, a search stopped after every few steps and resumed must end as if run
+ * straight (same verdict, steps and configurations), on simulated histories good and corrupted.
+ * Then {@code histories/hard-keys-one-bad.edn}: six keys that each take billions of steps to
+ * refute, followed by one key refuted in a few. That a hard key is hard is shown by letting one
+ * search a million steps without a verdict; that the bad key is not held back, by the check's
+ * step count (deterministic on one thread, unlike its time) staying under the bound {@link
+ * TurnTaking} promises: with P partitions and a failing one that needs S steps alone, fewer than
+ * P (2S + first turn) in all. The same file split into one history per key exercises {@link
+ * LinearizabilityChecker#checkEach}; hard keys alone, under a small memory bound, show that the
+ * bound holds for the searches together and that each gives its share back.
  */
 class TurnTakingTest {
   private static final Model KV = Models.create("kv", null, false, false);
@@ -73,6 +75,29 @@ class TurnTakingTest {
         "each hard key had one turn before the bad key was decided in its first");
     assertEquals(result.steps(), LinearizabilityChecker.check(history, KV, ONE_THREAD).steps(),
         "on one thread the count does not vary");
+  }
+
+  @Test
+  void aSearchStoppedAfterEveryFewStepsEndsAsOneRunStraight() throws Exception {
+    Model register = Models.create("cas-register", null, false, false);
+    for (long seed = 0; seed < 20; seed++) {
+      History history = seed % 2 == 0 ? Simulation.casRegister(seed, 4, 80)
+          : Simulation.corrupt(Simulation.casRegister(seed, 4, 80), seed);
+      List<PairedOp> ops = Pairing.pair(history, register, false);
+      WglSearch straight = new WglSearch(register, ops, budget(1L << 30));
+      SearchResult expected = straight.run(false);
+      WglSearch inTurns = new WglSearch(register, ops, budget(1L << 30));
+      SearchResult result = null;
+      int turns = 0;
+      while (result == null) {
+        result = inTurns.resume(1 + seed % 5);
+        turns++;
+      }
+      assertEquals(expected.verdict(), result.verdict(), "seed " + seed);
+      assertEquals(straight.steps(), inTurns.steps(), "seed " + seed);
+      assertEquals(expected.configurations(), result.configurations(), "seed " + seed);
+      assertTrue(turns >= straight.steps() / (1 + seed % 5), "seed " + seed + ": it stopped " + turns + " times");
+    }
   }
 
   @Test
