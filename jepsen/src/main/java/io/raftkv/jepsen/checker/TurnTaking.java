@@ -106,7 +106,8 @@ final class TurnTaking {
     Turn turn;
     while ((turn = queue.poll()) != null) {
       if (budget.cancelled.get()) {
-        results[turn.part] = CANCELLED;
+        results[turn.part] = turn.search == null ? CANCELLED : new SearchResult(Verdict.UNKNOWN,
+            CANCELLED.reason(), turn.search.configurations(), List.of());
         continue;
       }
       if (turn.search == null) {

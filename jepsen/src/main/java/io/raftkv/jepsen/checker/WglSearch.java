@@ -361,6 +361,11 @@ final class WglSearch {
     return steps;
   }
 
+  /** Configurations cached so far. */
+  long configurations() {
+    return cache.size();
+  }
+
   private void start() {
     int n = ops.length;
     reserve(cache.bytes());

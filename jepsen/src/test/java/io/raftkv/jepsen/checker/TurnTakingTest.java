@@ -61,7 +61,8 @@ class TurnTakingTest {
     WglSearch hard = new WglSearch(KV.partitionModel(), keys.get("hard-0"), budget(1L << 30));
     assertNull(hard.resume(1_000_000), "a hard key is still undecided after a million steps");
     WglSearch bad = new WglSearch(KV.partitionModel(), keys.get("bad"), budget(1L << 30));
-    assertEquals(Verdict.NOT_LINEARIZABLE, bad.run(false).verdict());
+    SearchResult badResult = bad.run(false);
+    assertEquals(Verdict.NOT_LINEARIZABLE, badResult.verdict());
     long badSteps = bad.steps();
     assertTrue(badSteps > 0 && badSteps < TurnTaking.FIRST_TURN_STEPS, "the bad key is easy: " + badSteps);
 
@@ -75,6 +76,10 @@ class TurnTakingTest {
         "each hard key had one turn before the bad key was decided in its first");
     assertEquals(result.steps(), LinearizabilityChecker.check(history, KV, ONE_THREAD).steps(),
         "on one thread the count does not vary");
+    WglSearch oneTurn = new WglSearch(KV.partitionModel(), keys.get("hard-0"), budget(1L << 30));
+    assertNull(oneTurn.resume(TurnTaking.FIRST_TURN_STEPS));
+    assertEquals(6 * oneTurn.configurations() + badResult.configurations(), result.configurations(),
+        "the configurations of the searches stopped after one turn count too (the six hard keys are alike)");
   }
 
   @Test
