@@ -88,6 +88,6 @@ public final class History {
 
   @Override
   public String toString() {
-    return "History[" + source + ", " + ops.size() + " ops]";
+    return "History[source=" + source + ", ops=" + ops + "]"; // as the record it was: failing tests print it
   }
 }
