@@ -34,13 +34,9 @@ class TreeTidyTest {
   static final TreeMap<String, Integer> GRANDFATHERED = new TreeMap<>();
 
   static {
-    GRANDFATHERED.put("CheckHistoryCommand.java:check", 55);
-    GRANDFATHERED.put("LinearizabilityChecker.java:check", 55);
-    GRANDFATHERED.put("Pairing.java:pair", 56);
     GRANDFATHERED.put("TimelineHtml.java:render", 156);
     GRANDFATHERED.put("Trace.java:read", 62);
     GRANDFATHERED.put("TraceValidator.java:runTlc", 51);
-    GRANDFATHERED.put("WglSearch.java:search", 110);
   }
 
   private static final List<String> NOT_METHODS = List.of("if", "for", "while", "switch", "catch", "synchronized",

@@ -6,8 +6,9 @@ import java.time.Duration;
  * How to check.
  *
  * @param timeout wall-clock bound for the whole check; past it the verdict is UNKNOWN
- * @param maxMemoryBytes bound on what the searches cache (shared evenly by parallel searches)
- * @param threads how many partitions to search at once (1 = in the calling thread)
+ * @param maxMemoryBytes bound on what the searches cache, all of a check's searches together
+ * @param threads how many threads take turns at the partitions' searches (1 = the calling thread;
+ *     more only for histories of at least 2000 ops)
  * @param partition split by the model's partitions (by key for kv); off checks the whole history
  *     against the whole model, which is exponentially slower and only for comparison
  * @param keepFailedCas keep a failed cas as the observation "the value was not the expected one"

@@ -9,10 +9,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,9 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>P-compositionality: when the model is a product of independent objects (kv: one register per
  * key), the history is linearizable iff each key's sub-history is, so each is searched on its own
- * ({@link WglSearch}) — in parallel when there is enough work to pay for it — and the first
- * partition found not linearizable cancels the others. On NOT_LINEARIZABLE the failing partition
- * is searched again with diagnostics (kept off the fast path) to build the {@link Anomaly}.
+ * ({@link WglSearch}). The searches take turns of a growing number of steps ({@link TurnTaking}),
+ * on the calling thread or, when there is enough work to pay for it, on several, so a key whose
+ * search is exponential does not hold back a key that fails fast; the first partition found not
+ * linearizable cancels the others. On NOT_LINEARIZABLE the failing partition is searched again
+ * with diagnostics (kept off the fast path) to build the {@link Anomaly}.
  */
 public final class LinearizabilityChecker {
   /** Below this many ops in all, partitions are searched in the calling thread. */
@@ -55,59 +55,26 @@ public final class LinearizabilityChecker {
 
   /** Checks already paired ops; {@code invocations} is only reported. */
   public static CheckResult check(int invocations, List<PairedOp> ops, Model model, CheckOptions options, long start) {
-    Map<Object, List<PairedOp>> partitions = partition(ops, model, options.partition());
-    Model partModel = options.partition() ? model.partitionModel() : model;
-    String initial = partModel.describe(partModel.initialState());
-    List<Map.Entry<Object, List<PairedOp>>> parts = new ArrayList<>(partitions.entrySet());
-    int threads = Math.min(options.threads(), parts.size());
-    boolean parallel = threads > 1 && ops.size() >= PARALLEL_THRESHOLD_OPS;
-    long searchBytes = parallel ? options.maxMemoryBytes() / threads : options.maxMemoryBytes();
-    Budget budget = new Budget(start + options.timeout().toNanos(), Math.max(1 << 20, searchBytes));
-    SearchResult[] results = new SearchResult[parts.size()];
-    if (parallel) {
-      searchInParallel(partModel, parts, budget, results);
-    } else {
-      for (int i = 0; i < parts.size(); i++) {
-        results[i] = new WglSearch(partModel, parts.get(i).getValue(), budget).run(false);
-        if (results[i].verdict() == Verdict.NOT_LINEARIZABLE) {
-          break;
-        }
-      }
+    return new Check(model, options, start).add(invocations, ops).run().get(0);
+  }
+
+  /**
+   * Checks independent histories (one per key, say, as a harness records them) as one check: the
+   * searches of all their partitions take turns and share the options' time and memory bounds, and
+   * the first history found NOT_LINEARIZABLE stops the others; one stopped before its verdict is
+   * UNKNOWN with a reason starting {@code cancelled}. Each result's time is the whole check's.
+   *
+   * @return a result per history, in order
+   * @throws HistoryFormatException if a history does not pair up or has ops the model lacks
+   */
+  public static List<CheckResult> checkEach(List<History> histories, Model model, CheckOptions options)
+      throws HistoryFormatException {
+    long start = System.nanoTime();
+    Check check = new Check(model, options, start);
+    for (History history : histories) {
+      check.add(history.invocationCount(), Pairing.pair(history, model, options.keepFailedCas()));
     }
-    long configurations = 0;
-    int failing = -1;
-    String unknownReason = null;
-    for (int i = 0; i < results.length; i++) {
-      SearchResult r = results[i];
-      if (r == null) {
-        continue;
-      }
-      configurations += r.configurations();
-      if (r.verdict() == Verdict.NOT_LINEARIZABLE && failing < 0) {
-        failing = i;
-      } else if (r.verdict() == Verdict.UNKNOWN && unknownReason == null && !r.reason().startsWith("cancelled")) {
-        unknownReason = describePartition(parts.get(i).getKey()) + r.reason();
-      }
-    }
-    if (failing >= 0) {
-      Anomaly anomaly = null;
-      if (options.diagnose()) {
-        Budget diagnoseBudget = new Budget(System.nanoTime() + options.timeout().toNanos(), options.maxMemoryBytes());
-        List<PairedOp> part = parts.get(failing).getValue();
-        SearchResult verbose = new WglSearch(partModel, part, diagnoseBudget).run(true);
-        if (verbose.verdict() == Verdict.NOT_LINEARIZABLE) {
-          anomaly = anomaly(parts.get(failing).getKey(), part, verbose, partModel);
-        }
-      }
-      return new CheckResult(Verdict.NOT_LINEARIZABLE, invocations, parts.size(), configurations,
-          System.nanoTime() - start, null, anomaly, initial);
-    }
-    if (unknownReason != null) {
-      return new CheckResult(Verdict.UNKNOWN, invocations, parts.size(), configurations, System.nanoTime() - start,
-          unknownReason, null, initial);
-    }
-    return new CheckResult(Verdict.LINEARIZABLE, invocations, parts.size(), configurations,
-        System.nanoTime() - start, null, null, initial);
+    return check.run();
   }
 
   private static String describePartition(Object key) {
@@ -130,38 +97,103 @@ public final class LinearizabilityChecker {
     return partitions;
   }
 
-  private static void searchInParallel(Model model, List<Map.Entry<Object, List<PairedOp>>> parts, Budget budget,
-      SearchResult[] results) {
-    // Biggest first, so the longest search starts earliest.
-    List<Integer> order = new ArrayList<>();
-    for (int i = 0; i < parts.size(); i++) {
-      order.add(i);
+  /** One check of one or more histories: all their partitions searched together, a result per history. */
+  private static final class Check {
+    private final Model model;
+    private final Model partModel;
+    private final CheckOptions options;
+    private final long start;
+    /** Per history: its client invocations. */
+    private final List<Integer> invocations = new ArrayList<>();
+    // Per partition: its key (null when not partitioned), its ops and the history it belongs to.
+    private final List<Object> keys = new ArrayList<>();
+    private final List<List<PairedOp>> parts = new ArrayList<>();
+    private final List<Integer> owners = new ArrayList<>();
+    private int opCount;
+
+    Check(Model model, CheckOptions options, long start) {
+      this.model = model;
+      this.partModel = options.partition() ? model.partitionModel() : model;
+      this.options = options;
+      this.start = start;
     }
-    order.sort(Comparator.comparingInt((Integer i) -> parts.get(i).getValue().size()).reversed());
-    List<Future<?>> futures = new ArrayList<>();
-    for (int i : order) {
-      futures.add(POOL.submit(() -> {
-        if (budget.cancelled.get()) {
-          results[i] = new SearchResult(Verdict.UNKNOWN, "cancelled: another partition is not linearizable", 0,
-              List.of());
-          return;
-        }
-        SearchResult r = new WglSearch(model, parts.get(i).getValue(), budget).run(false);
-        results[i] = r;
-        if (r.verdict() == Verdict.NOT_LINEARIZABLE) {
-          budget.cancelled.set(true);
-        }
-      }));
-    }
-    for (Future<?> future : futures) {
-      try {
-        future.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        budget.cancelled.set(true);
-      } catch (ExecutionException e) {
-        throw new IllegalStateException("search failed", e.getCause());
+
+    Check add(int invocationCount, List<PairedOp> ops) {
+      int owner = invocations.size();
+      invocations.add(invocationCount);
+      for (Map.Entry<Object, List<PairedOp>> e : partition(ops, model, options.partition()).entrySet()) {
+        keys.add(e.getKey());
+        parts.add(e.getValue());
+        owners.add(owner);
       }
+      opCount += ops.size();
+      return this;
+    }
+
+    List<CheckResult> run() {
+      Budget budget = new Budget(start + options.timeout().toNanos(), options.maxMemoryBytes());
+      int threads = Math.min(options.threads(), parts.size());
+      boolean parallel = threads > 1 && opCount >= PARALLEL_THRESHOLD_OPS;
+      List<Integer> order = new ArrayList<>();
+      for (int i = 0; i < parts.size(); i++) {
+        order.add(i);
+      }
+      if (parallel) {
+        // Biggest first, so the longest search starts earliest.
+        order.sort(Comparator.comparingInt((Integer i) -> parts.get(i).size()).reversed());
+      }
+      TurnTaking turns = new TurnTaking(partModel, parts, order, budget);
+      SearchResult[] results = turns.run(parallel ? threads : 1, POOL);
+      List<CheckResult> checked = new ArrayList<>();
+      for (int owner = 0; owner < invocations.size(); owner++) {
+        checked.add(result(owner, results, turns));
+      }
+      return checked;
+    }
+
+    /** The verdict of history {@code owner}: its first failing partition, else its first unknown one. */
+    private CheckResult result(int owner, SearchResult[] results, TurnTaking turns) {
+      long configurations = 0;
+      long steps = 0;
+      int count = 0;
+      int failing = -1;
+      String unknownReason = null;
+      String cancelled = null;
+      for (int i = 0; i < parts.size(); i++) {
+        if (owners.get(i) != owner) {
+          continue;
+        }
+        count++;
+        steps += turns.steps(i);
+        SearchResult r = results[i];
+        configurations += r.configurations();
+        if (r.verdict() == Verdict.NOT_LINEARIZABLE && failing < 0) {
+          failing = i;
+        } else if (r.verdict() == Verdict.UNKNOWN && r.reason().startsWith("cancelled")) {
+          cancelled = invocations.size() > 1 ? "cancelled: another history is not linearizable" : r.reason();
+        } else if (r.verdict() == Verdict.UNKNOWN && unknownReason == null) {
+          unknownReason = describePartition(keys.get(i)) + r.reason();
+        }
+      }
+      Verdict verdict = failing >= 0 ? Verdict.NOT_LINEARIZABLE
+          : unknownReason != null || cancelled != null ? Verdict.UNKNOWN : Verdict.LINEARIZABLE;
+      Anomaly anomaly = failing >= 0 ? diagnose(failing) : null;
+      String reason = verdict != Verdict.UNKNOWN ? null : unknownReason != null ? unknownReason : cancelled;
+      return new CheckResult(verdict, invocations.get(owner), count, configurations, steps, System.nanoTime() - start,
+          reason, anomaly, partModel.describe(partModel.initialState()));
+    }
+
+    /** With diagnostics on, searches the failing partition again to collect its anomaly. */
+    private Anomaly diagnose(int part) {
+      if (!options.diagnose()) {
+        return null;
+      }
+      Budget budget = new Budget(System.nanoTime() + options.timeout().toNanos(), options.maxMemoryBytes());
+      SearchResult verbose = new WglSearch(partModel, parts.get(part), budget).run(true);
+      if (verbose.verdict() != Verdict.NOT_LINEARIZABLE) {
+        return null;
+      }
+      return anomaly(keys.get(part), parts.get(part), verbose, partModel);
     }
   }
 

@@ -29,35 +29,8 @@ public final class Pairing {
 
   /** The model ops of {@code history}, in invocation order, each prepared by {@code model}. */
   public static List<PairedOp> pair(History history, Model model, boolean keepFailedCas) throws HistoryFormatException {
-    Map<Object, Integer> open = new HashMap<>(); // process -> index into pairs of its open op
-    List<Op[]> pairs = new ArrayList<>();
-    for (Op op : history.ops()) {
-      if (!op.isClient()) {
-        continue;
-      }
-      if (op.type() == OpType.INVOKE) {
-        Integer previous = open.put(op.process(), pairs.size());
-        if (previous != null) {
-          throw new HistoryFormatException(history.source() + ": process " + op.process() + " invokes at op "
-              + op.index() + " while its op " + pairs.get(previous)[0].index() + " is still open");
-        }
-        pairs.add(new Op[] {op, null});
-      } else {
-        Integer pair = open.remove(op.process());
-        if (pair == null) {
-          throw new HistoryFormatException(history.source() + ": op " + op.index() + " (" + op.type().wireName()
-              + ") completes nothing: process " + op.process() + " has no open invocation");
-        }
-        Op invocation = pairs.get(pair)[0];
-        if (!invocation.f().equals(op.f())) {
-          throw new HistoryFormatException(history.source() + ": op " + op.index() + " completes " + op.f()
-              + " but process " + op.process() + " invoked " + invocation.f() + " at op " + invocation.index());
-        }
-        pairs.get(pair)[1] = op;
-      }
-    }
-    List<PairedOp> result = new ArrayList<>(pairs.size());
-    for (Op[] pair : pairs) {
+    List<PairedOp> result = new ArrayList<>();
+    for (Op[] pair : pairs(history)) {
       Op invocation = pair[0];
       Op completion = pair[1];
       Outcome outcome;
@@ -73,15 +46,51 @@ public final class Pairing {
       Object key = invocation.key() != null ? invocation.key() : completion == null ? null : completion.key();
       Object output = outcome == Outcome.OK ? completion.value() : null;
       Operation raw = new Operation(invocation.f(), key, invocation.value(), output, outcome);
-      Operation prepared;
       try {
-        prepared = model.prepare(raw);
+        result.add(new PairedOp(model.prepare(raw), invocation, completion));
       } catch (IllegalArgumentException e) {
-        throw new HistoryFormatException(history.source() + ": op " + invocation.index() + " " + invocation
-            + ": " + e.getMessage());
+        throw new HistoryFormatException(history.where(invocation.index()) + " " + invocation + ": "
+            + e.getMessage());
       }
-      result.add(new PairedOp(prepared, invocation, completion));
     }
     return result;
+  }
+
+  /** Each client invocation with its completion (null if none), in invocation order. */
+  private static List<Op[]> pairs(History history) throws HistoryFormatException {
+    Map<Object, Integer> open = new HashMap<>(); // process -> index into pairs of its open op
+    List<Op[]> pairs = new ArrayList<>();
+    for (Op op : history.ops()) {
+      if (!op.isClient()) {
+        continue;
+      }
+      if (op.type() == OpType.INVOKE) {
+        Integer previous = open.put(op.process(), pairs.size());
+        if (previous != null) {
+          throw new HistoryFormatException(history.where(op.index()) + ": process " + op.process()
+              + " invokes while its " + opAt(history, pairs.get(previous)[0].index()) + " is still open");
+        }
+        pairs.add(new Op[] {op, null});
+        continue;
+      }
+      Integer pair = open.remove(op.process());
+      if (pair == null) {
+        throw new HistoryFormatException(history.where(op.index()) + " (" + op.type().wireName()
+            + ") completes nothing: process " + op.process() + " has no open invocation");
+      }
+      Op invocation = pairs.get(pair)[0];
+      if (!invocation.f().equals(op.f())) {
+        throw new HistoryFormatException(history.where(op.index()) + " completes " + op.f() + " but process "
+            + op.process() + " invoked " + invocation.f() + " at " + opAt(history, invocation.index()));
+      }
+      pairs.get(pair)[1] = op;
+    }
+    return pairs;
+  }
+
+  /** {@code op N (line L)}, or {@code op N} when lines are unknown. */
+  private static String opAt(History history, int index) {
+    int line = history.lineOf(index);
+    return "op " + index + (line > 0 ? " (line " + line + ")" : "");
   }
 }

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.LongConsumer;
 
 /**
  * Wing & Gong's linearizability search with Lowe's memoisation, over one partition.
@@ -31,13 +32,17 @@ import java.util.SplittableRandom;
  * when it meets a new state or grows the cache.
  *
  * <p>Bounds: the deadline and the cancel flag are polled every few thousand steps; the memory the
- * cache and the transition table hold is counted against the budget. Past either, the verdict is
- * UNKNOWN.
+ * cache and the transition table hold is taken from the budget, which the searches of a check
+ * share, and given back with the verdict. Past either bound, the verdict is UNKNOWN.
+ *
+ * <p>Turns: the search can stop after a given number of steps and resume where it stood ({@link
+ * #resume}), so that the searches of several partitions can take turns ({@link TurnTaking}).
  */
 final class WglSearch {
   private static final int UNCOMPUTED = -2;
   private static final int ILLEGAL = -1;
-  private static final int POLL_MASK = 0xFFF;
+  /** Steps between looks at the deadline and the cancel flag. */
+  private static final int POLL_INTERVAL = 4096;
   private static final long ZOBRIST_SEED = 0x5DEECE66DL;
 
   private final Model model;
@@ -75,9 +80,36 @@ final class WglSearch {
   private final HashMap<Object, Integer> stateIds = new HashMap<>();
   private final List<Object> states = new ArrayList<>();
   private int[][] transitions = new int[16][];
-  private long transitionBytes;
 
   private final ConfigurationCache cache;
+  /** Bytes this search holds of the budget's shared allowance; given back with the verdict. */
+  private long reservedBytes;
+
+  // Where the search stands, kept in fields so that it can stop after some steps and resume.
+  // linearized is null until the search starts.
+  private long[] linearized;
+  /** Zobrist hash of {@code linearized} (of its ops that have a Zobrist value). */
+  private long hash;
+  private int[] stackOp;
+  /** The model state before each op on the stack. */
+  private int[] stackState;
+  /** For an op of unknown outcome on the stack: the first return in the list when it was tried. */
+  private int[] stackBound;
+  private int depth;
+  private int state;
+  /** Ops of known outcome not yet linearized. */
+  private int remaining;
+  /** The walk's place in the list (while not in the optional pass). */
+  private int node;
+  /** Whether the walk is trying ops of unknown outcome, before the return at {@code bound}. */
+  private boolean optionalPass;
+  /** The walk's place in the optional list (in the optional pass). */
+  private int optional;
+  private int bound;
+  private long steps;
+  private Diagnostics diagnostics;
+  /** The verdict, once reached. */
+  private SearchResult result;
 
   /**
    * @param model the partition's model
@@ -198,7 +230,7 @@ final class WglSearch {
       }
     }
     optionalCount = n - requiredCount;
-    cache = new ConfigurationCache((n + 63) >>> 6, budget.maxBytes, requiredMask, requiredCount,
+    cache = new ConfigurationCache((n + 63) >>> 6, this::reserve, requiredMask, requiredCount,
         dominance && optionalCount > 0);
   }
 
@@ -251,10 +283,7 @@ final class WglSearch {
       return id;
     }
     int newId = states.size();
-    transitionBytes += 16L + 4L * ops.length;
-    if (cache.bytes() + transitionBytes > budget.maxBytes) {
-      throw BudgetExceeded.MEMORY;
-    }
+    reserve(16L + 4L * ops.length);
     if (newId == transitions.length) {
       transitions = Arrays.copyOf(transitions, newId * 2);
     }
@@ -264,6 +293,14 @@ final class WglSearch {
     states.add(state);
     stateIds.put(state, newId);
     return newId;
+  }
+
+  /** Takes {@code bytes} from the memory the check's searches share, or stops this search. */
+  private void reserve(long bytes) {
+    if (!budget.reserve(bytes)) {
+      throw BudgetExceeded.MEMORY;
+    }
+    reservedBytes += bytes;
   }
 
   private int transition(int state, int op) {
@@ -282,88 +319,103 @@ final class WglSearch {
     return target;
   }
 
+  /** Searches to the verdict; {@code diagnose} records the deepest configurations it backtracks from. */
   SearchResult run(boolean diagnose) {
-    try {
-      return search(diagnose);
-    } catch (BudgetExceeded e) {
-      return new SearchResult(Verdict.UNKNOWN, e.reason(budget), cache.size(), List.of());
-    } catch (ModelFailure e) {
-      return new SearchResult(Verdict.UNKNOWN, e.getMessage(), cache.size(), List.of());
-    } catch (OutOfMemoryError e) {
-      return new SearchResult(Verdict.UNKNOWN, "out of memory (" + cache.size() + " configurations cached)",
-          cache.size(), List.of());
+    if (steps == 0 && diagnose) {
+      diagnostics = new Diagnostics();
     }
+    return resume(Long.MAX_VALUE);
   }
 
-  private SearchResult search(boolean diagnose) {
-    int n = ops.length;
-    long[] linearized = new long[Math.max(1, (n + 63) >>> 6)];
-    long hash = 0;
-    int[] stackOp = new int[n];
-    int[] stackState = new int[n];
-    // For an op of unknown outcome on the stack: the first return in the list when it was tried.
-    int[] stackBound = new int[n];
-    int depth = 0;
-    int state = intern(model.initialState());
-    cache.add(linearized, hash, state);
-    int remaining = requiredCount;
-    int node = next[head];
-    // Each configuration's candidates are the calls before the first return in the list: first
-    // the ops that certainly took effect (walking the list), then those of unknown outcome invoked
-    // before that return (walking the optional list), so that configurations with fewer optional
-    // ops are met first and dominate (see ConfigurationCache) those with more.
-    boolean optionalPass = false;
-    int optional = optionalTail;
-    int bound = tail; // in the optional pass: the first return node
-    long steps = 0;
-    Diagnostics diagnostics = diagnose ? new Diagnostics() : null;
-    while (remaining > 0) {
-      if ((++steps & POLL_MASK) == 0) {
-        if (budget.cancelled.get()) {
-          throw BudgetExceeded.CANCELLED;
-        }
-        if (System.nanoTime() - budget.deadlineNanos > 0) {
-          throw BudgetExceeded.TIME;
-        }
+  /**
+   * Searches on for at most {@code stepLimit} more steps (a step tries one candidate or backtracks
+   * once) and returns the verdict, or null if there is none yet: the search keeps its place, so
+   * that searches of several partitions can take turns on one thread.
+   */
+  SearchResult resume(long stepLimit) {
+    if (result != null) {
+      return result;
+    }
+    try {
+      if (linearized == null) {
+        start();
       }
+      result = search(steps + Math.min(stepLimit, Long.MAX_VALUE - steps));
+    } catch (BudgetExceeded e) {
+      result = new SearchResult(Verdict.UNKNOWN, e.reason(budget), cache.size(), List.of());
+    } catch (ModelFailure e) {
+      result = new SearchResult(Verdict.UNKNOWN, e.getMessage(), cache.size(), List.of());
+    } catch (OutOfMemoryError e) {
+      result = new SearchResult(Verdict.UNKNOWN, "out of memory (" + cache.size() + " configurations cached)",
+          cache.size(), List.of());
+    }
+    if (result != null) {
+      budget.release(reservedBytes);
+      reservedBytes = 0;
+    }
+    return result;
+  }
+
+  /** Steps taken so far: a deterministic measure of the work done, unlike time. */
+  long steps() {
+    return steps;
+  }
+
+  /** Configurations cached so far. */
+  long configurations() {
+    return cache.size();
+  }
+
+  private void start() {
+    int n = ops.length;
+    reserve(cache.bytes());
+    linearized = new long[Math.max(1, (n + 63) >>> 6)];
+    stackOp = new int[n];
+    stackState = new int[n];
+    stackBound = new int[n];
+    state = intern(model.initialState());
+    cache.add(linearized, hash, state);
+    remaining = requiredCount;
+    node = next[head];
+    optional = optionalTail;
+    bound = tail;
+  }
+
+  /**
+   * The walk. Each configuration's candidates are the calls before the first return in the list:
+   * first the ops that certainly took effect (walking the list), then those of unknown outcome
+   * invoked before that return (walking the optional list), so that configurations with fewer
+   * optional ops are met first and dominate (see ConfigurationCache) those with more.
+   */
+  private SearchResult search(long stepsUntil) {
+    long checkpoint = Math.min(stepsUntil, steps + POLL_INTERVAL);
+    while (remaining > 0) {
+      if (steps == checkpoint) {
+        if (steps == stepsUntil) {
+          return null;
+        }
+        poll();
+        checkpoint = Math.min(stepsUntil, steps + POLL_INTERVAL);
+      }
+      steps++;
       int candidate;
       if (!optionalPass) {
-        if (node == tail) {
-          // Unreachable while remaining > 0: a required op's return precedes the tail.
-          throw new IllegalStateException("reached the end with " + remaining + " ops unlinearized");
-        }
         if (!nodeIsCall[node]) {
-          optionalPass = true;
-          bound = node;
-          optional = optionalNext[optionalHead];
+          enterOptionalPass();
           continue;
         }
         candidate = nodeOp[node];
       } else {
         if (optional == optionalTail) {
           // Every candidate tried: backtrack.
-          if (diagnose) {
+          if (diagnostics != null) {
             diagnostics.blocked(stackOp, stackState, depth, state, nodeOp[bound]);
           }
           if (depth == 0) {
             return new SearchResult(Verdict.NOT_LINEARIZABLE, null, cache.size(),
-                diagnose ? diagnostics.prefixes() : List.of());
+                diagnostics != null ? diagnostics.prefixes() : List.of());
           }
-          depth--;
-          int top = stackOp[depth];
-          state = stackState[depth];
-          linearized[top >>> 6] &= ~(1L << top);
-          hash ^= zobrist[top];
-          if (required[top]) {
-            remaining++;
-            unlift(callNode[top]);
-            node = next[callNode[top]];
-            optionalPass = false;
-          } else {
-            unliftOptional(top);
-            optional = optionalNext[top];
-            bound = stackBound[depth];
-          }
+          backtrack();
           continue;
         }
         candidate = optional;
@@ -372,38 +424,85 @@ final class WglSearch {
           continue;
         }
       }
-      int target = transition(state, candidate);
-      if (target != ILLEGAL) {
-        int word = candidate >>> 6;
-        long bit = 1L << candidate;
-        linearized[word] |= bit;
-        long newHash = hash ^ zobrist[candidate];
-        if (cache.add(linearized, newHash, target)) {
-          stackOp[depth] = candidate;
-          stackState[depth] = state;
-          stackBound[depth] = bound;
-          depth++;
-          hash = newHash;
-          state = target;
-          if (required[candidate]) {
-            remaining--;
-            lift(node);
-          } else {
-            liftOptional(candidate);
-          }
-          node = next[head];
-          optionalPass = false;
-          continue;
+      if (!linearize(candidate)) {
+        if (optionalPass) {
+          optional = optionalNext[optional];
+        } else {
+          node = next[node];
         }
-        linearized[word] &= ~bit;
-      }
-      if (optionalPass) {
-        optional = optionalNext[optional];
-      } else {
-        node = next[node];
       }
     }
     return new SearchResult(Verdict.LINEARIZABLE, null, cache.size(), List.of());
+  }
+
+  private void poll() {
+    if (budget.cancelled.get()) {
+      throw BudgetExceeded.CANCELLED;
+    }
+    if (System.nanoTime() - budget.deadlineNanos > 0) {
+      throw BudgetExceeded.TIME;
+    }
+  }
+
+  /** At the first return in the list: its candidates of known outcome are tried; now those of unknown. */
+  private void enterOptionalPass() {
+    if (node == tail) {
+      // Unreachable while remaining > 0: a required op's return precedes the tail.
+      throw new IllegalStateException("reached the end with " + remaining + " ops unlinearized");
+    }
+    optionalPass = true;
+    bound = node;
+    optional = optionalNext[optionalHead];
+  }
+
+  /** Linearizes {@code candidate} now if the model allows it and the configuration is new. */
+  private boolean linearize(int candidate) {
+    int target = transition(state, candidate);
+    if (target == ILLEGAL) {
+      return false;
+    }
+    int word = candidate >>> 6;
+    long bit = 1L << candidate;
+    linearized[word] |= bit;
+    long newHash = hash ^ zobrist[candidate];
+    if (!cache.add(linearized, newHash, target)) {
+      linearized[word] &= ~bit;
+      return false;
+    }
+    stackOp[depth] = candidate;
+    stackState[depth] = state;
+    stackBound[depth] = bound;
+    depth++;
+    hash = newHash;
+    state = target;
+    if (required[candidate]) {
+      remaining--;
+      lift(node);
+    } else {
+      liftOptional(candidate);
+    }
+    node = next[head];
+    optionalPass = false;
+    return true;
+  }
+
+  /** Undoes the last linearized op and moves on to the candidate after it. */
+  private void backtrack() {
+    depth--;
+    int top = stackOp[depth];
+    state = stackState[depth];
+    linearized[top >>> 6] &= ~(1L << top);
+    hash ^= zobrist[top];
+    if (required[top]) {
+      remaining++;
+      unlift(callNode[top]);
+      node = next[callNode[top]];
+      optionalPass = false;
+    } else {
+      unliftOptional(top);
+      optional = optionalNext[top];
+      bound = stackBound[depth];
+    }
   }
 
   /** Keeps the deepest configurations at which the search had to backtrack. */
@@ -482,7 +581,8 @@ final class WglSearch {
    */
   static final class ConfigurationCache {
     private final int words;
-    private final long maxBytes;
+    /** Takes bytes from the memory budget before the cache grows; throws when it is spent. */
+    private final LongConsumer reserve;
     private final long[] requiredMask;
     /** Words holding bits of known-outcome ops (numbered first), and the first holding others. */
     private final int requiredWords;
@@ -496,9 +596,10 @@ final class WglSearch {
     private int size;
     private int keys;
 
-    ConfigurationCache(int words, long maxBytes, long[] requiredMask, int requiredCount, boolean anyOptional) {
+    ConfigurationCache(int words, LongConsumer reserve, long[] requiredMask, int requiredCount,
+        boolean anyOptional) {
       this.words = Math.max(1, words);
-      this.maxBytes = maxBytes;
+      this.reserve = reserve;
       this.requiredMask = requiredMask;
       this.requiredWords = Math.min(this.words, (requiredCount + 63) >>> 6);
       this.firstOptionalWord = requiredCount >>> 6;
@@ -630,10 +731,10 @@ final class WglSearch {
 
     private void growEntries() {
       int capacity = hashes.length * 2;
-      long projected = bytes() + (8L * words + 16L) * hashes.length;
-      if (projected > maxBytes || (long) capacity * words > Integer.MAX_VALUE - 8) {
+      if ((long) capacity * words > Integer.MAX_VALUE - 8) {
         throw BudgetExceeded.MEMORY;
       }
+      reserve.accept((8L * words + 16L) * hashes.length);
       bits = Arrays.copyOf(bits, capacity * words);
       hashes = Arrays.copyOf(hashes, capacity);
       stateOf = Arrays.copyOf(stateOf, capacity);
@@ -642,9 +743,10 @@ final class WglSearch {
 
     private void growTable() {
       int capacity = table.length * 2;
-      if (bytes() + 4L * table.length > maxBytes || capacity < 0) {
+      if (capacity < 0) {
         throw BudgetExceeded.MEMORY;
       }
+      reserve.accept(4L * table.length);
       int[] grown = new int[capacity];
       int mask = capacity - 1;
       for (int slot = 0; slot < table.length; slot++) {

@@ -88,8 +88,13 @@ public final class CheckHistoryCommand implements CliCommand {
 
   private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
-  /** A history to check, and what the manifest expects of it (null without a manifest). */
-  private record Job(String label, Path path, ModelChoice choice, Boolean expected, Integer expectedOps) {}
+  /**
+   * A history to check, and what the manifest expects of it (null without a manifest).
+   *
+   * @param initOrigin where its model's initial value was given, to blame a bad one there
+   */
+  private record Job(String label, Path path, ModelChoice choice, String initOrigin, Boolean expected,
+      Integer expectedOps) {}
 
   /** A job's history and model once read, or why they could not be. */
   private record Loaded(Job job, History history, Model model, String error) {}
@@ -129,9 +134,15 @@ public final class CheckHistoryCommand implements CliCommand {
     if (manifest != null) {
       jobs.addAll(manifestJobs(manifest));
     }
-    ModelChoice choice = new ModelChoice(model, init, nilReadWildcard);
+    ModelChoice choice;
+    try {
+      choice = new ModelChoice(model, init, nilReadWildcard);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--model: " + e.getMessage(), e);
+    }
+    choice.build("--init"); // a bad --init is the option's fault, not each file's
     for (Path file : files) {
-      jobs.add(new Job(file.toString(), file, choice, null, null));
+      jobs.add(new Job(file.toString(), file, choice, "--init", null, null));
     }
     return jobs;
   }
@@ -168,8 +179,14 @@ public final class CheckHistoryCommand implements CliCommand {
       Integer ops = opsColumn >= 0 && opsColumn < cells.length && cells[opsColumn].trim().matches("\\d+")
           ? Integer.valueOf(cells[opsColumn].trim()) : null;
       String path = cells[pathColumn].trim();
-      jobs.add(new Job(path, base.resolve(path), ModelChoice.fromManifest(cells[modelColumn]),
-          verdict.equals("true"), ops));
+      ModelChoice choice;
+      try {
+        choice = ModelChoice.fromManifest(cells[modelColumn]);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(manifest + " line " + (i + 1) + ": " + e.getMessage(), e);
+      }
+      jobs.add(new Job(path, base.resolve(path), choice,
+          manifest + " line " + (i + 1) + ": init", verdict.equals("true"), ops));
     }
     return jobs;
   }
@@ -177,7 +194,7 @@ public final class CheckHistoryCommand implements CliCommand {
   private static Loaded load(Job job) {
     try {
       History history = HistoryReader.read(job.path());
-      return new Loaded(job, history, job.choice().build(), null);
+      return new Loaded(job, history, job.choice().build(job.initOrigin()), null);
     } catch (IOException e) {
       return new Loaded(job, null, null, "cannot read: " + e);
     } catch (HistoryFormatException | IllegalArgumentException e) {
@@ -186,11 +203,8 @@ public final class CheckHistoryCommand implements CliCommand {
   }
 
   private int check(List<Loaded> loaded, CheckOptions options) {
-    int mismatches = 0;
-    int unknown = 0;
-    int notLinearizable = 0;
+    Tally tally = new Tally();
     for (Loaded l : loaded) {
-      Job job = l.job();
       CheckResult result = null;
       String error = l.error();
       if (error == null) {
@@ -200,45 +214,79 @@ public final class CheckHistoryCommand implements CliCommand {
           error = e.getMessage();
         }
       }
-      StringBuilder line = new StringBuilder(job.label());
-      if (job.expected() != null) {
-        line.append(" expected ").append(job.expected() ? Verdict.LINEARIZABLE : Verdict.NOT_LINEARIZABLE)
-            .append(" actual");
-      }
+      StringBuilder line = new StringBuilder(l.job().label()).append(expectation(l.job()));
       if (result == null) {
-        unknown++;
         line.append(" UNKNOWN (unreadable: ").append(error).append(')');
-        out.println(line);
-        continue;
-      }
-      line.append(' ').append(result.verdict()).append(' ').append(result.invocations()).append(" ops ")
-          .append(millis(result.nanos())).append(" ms");
-      if (result.verdict() == Verdict.UNKNOWN) {
-        unknown++;
-        line.append(" (").append(result.reason()).append(')');
-      } else if (result.verdict() == Verdict.NOT_LINEARIZABLE) {
-        notLinearizable++;
-      }
-      if (job.expected() != null && result.verdict() != Verdict.UNKNOWN) {
-        boolean linearizable = result.verdict() == Verdict.LINEARIZABLE;
-        if (linearizable != job.expected()) {
-          mismatches++;
-          line.append(" MISMATCH");
-        } else if (job.expectedOps() != null && job.expectedOps() != result.invocations()) {
-          mismatches++;
-          line.append(" MISMATCH (manifest says ").append(job.expectedOps()).append(" ops)");
+      } else {
+        line.append(' ').append(result.verdict()).append(' ').append(result.invocations()).append(" ops ")
+            .append(millis(result.nanos())).append(" ms");
+        if (result.verdict() == Verdict.UNKNOWN) {
+          line.append(" (").append(result.reason()).append(')');
         }
       }
-      out.println(line);
-      if (result.verdict() == Verdict.NOT_LINEARIZABLE) {
+      out.println(line.append(tally.add(l.job(), result)));
+      if (result != null && result.verdict() == Verdict.NOT_LINEARIZABLE) {
         report(l, result);
       }
     }
+    return finish(tally);
+  }
+
+  /** With a manifest, prints the summary line; returns the exit status. */
+  private int finish(Tally tally) {
     if (manifest != null) {
-      out.println("check-history: " + loaded.size() + " files, " + mismatches + " mismatches, " + unknown + " unknown");
-      return mismatches > 0 ? 1 : unknown > 0 ? 2 : 0;
+      out.println(tally.summary());
     }
-    return notLinearizable > 0 ? 1 : unknown > 0 ? 2 : 0;
+    return tally.exit(manifest != null);
+  }
+
+  private static String expectation(Job job) {
+    return job.expected() == null ? ""
+        : " expected " + (job.expected() ? Verdict.LINEARIZABLE : Verdict.NOT_LINEARIZABLE) + " actual";
+  }
+
+  /** What decides the exit status, counted as files are checked (with or without --bench). */
+  private static final class Tally {
+    private int files;
+    private int mismatches;
+    private int unknown;
+    private int notLinearizable;
+
+    /** Counts a file's result (null: unreadable); returns what its line adds when it differs from the manifest. */
+    String add(Job job, CheckResult result) {
+      files++;
+      if (result == null || result.verdict() == Verdict.UNKNOWN) {
+        unknown++;
+        return "";
+      }
+      if (result.verdict() == Verdict.NOT_LINEARIZABLE) {
+        notLinearizable++;
+      }
+      if (job.expected() == null) {
+        return "";
+      }
+      if ((result.verdict() == Verdict.LINEARIZABLE) != job.expected()) {
+        mismatches++;
+        return " MISMATCH";
+      }
+      if (job.expectedOps() != null && job.expectedOps() != result.invocations()) {
+        mismatches++;
+        return " MISMATCH (manifest says " + job.expectedOps() + " ops)";
+      }
+      return "";
+    }
+
+    String summary() {
+      return "check-history: " + files + " files, " + mismatches + " mismatches, " + unknown + " unknown";
+    }
+
+    /** With a manifest: 1 on a mismatch; without: 1 if a history is not linearizable; else 2 if any is unknown. */
+    int exit(boolean againstManifest) {
+      if (againstManifest ? mismatches > 0 : notLinearizable > 0) {
+        return 1;
+      }
+      return unknown > 0 ? 2 : 0;
+    }
   }
 
   private void report(Loaded l, CheckResult result) {
@@ -261,50 +309,68 @@ public final class CheckHistoryCommand implements CliCommand {
     }
   }
 
-  /** Times the checks (diagnostics off: only the decision) after warming the JIT on every file. */
+  /**
+   * Times the checks (diagnostics off: only the decision) after warming the JIT on every file.
+   * Exits by the verdicts, as without --bench.
+   */
   private int bench(List<Loaded> loaded, CheckOptions options) {
     CheckOptions timed = options.withDiagnose(false);
-    List<Loaded> readable = loaded.stream().filter(l -> l.error() == null).toList();
+    Tally tally = new Tally();
+    List<Loaded> checkable = new ArrayList<>();
     for (Loaded l : loaded) {
-      if (l.error() != null) {
-        out.println(l.job().label() + " UNKNOWN (unreadable: " + l.error() + ")");
+      String error = l.error() != null ? l.error() : pairingError(l, timed);
+      if (error == null) {
+        checkable.add(l);
+      } else {
+        out.println(l.job().label() + expectation(l.job()) + " UNKNOWN (unreadable: " + error + ")"
+            + tally.add(l.job(), null));
       }
     }
+    for (int round = 0; round < warmupRounds; round++) {
+      for (Loaded l : checkable) {
+        checkPaired(l, timed);
+      }
+    }
+    Map<String, List<Double>> byFolder = new TreeMap<>();
+    for (Loaded l : checkable) {
+      double[] ms = new double[benchRuns];
+      CheckResult last = null;
+      for (int run = 0; run < benchRuns; run++) {
+        last = checkPaired(l, timed);
+        ms[run] = last.nanos() / 1e6;
+      }
+      Arrays.sort(ms);
+      double median = ms[ms.length / 2];
+      out.printf(Locale.ROOT, "%s %s %d ops median %.3f ms min %.3f max %.3f (%d runs)%s%n", l.job().label(),
+          last.verdict(), last.invocations(), median, ms[0], ms[ms.length - 1], benchRuns, tally.add(l.job(), last));
+      String label = l.job().label();
+      String folder = label.contains("/") ? label.substring(0, label.lastIndexOf('/')) : ".";
+      byFolder.computeIfAbsent(folder, k -> new ArrayList<>()).add(median);
+    }
+    for (Map.Entry<String, List<Double>> e : byFolder.entrySet()) {
+      double[] medians = e.getValue().stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      out.printf(Locale.ROOT, "bench: %s/ %d files, per-file median %.3f ms, max %.3f ms%n", e.getKey(),
+          medians.length, medians[medians.length / 2], medians[medians.length - 1]);
+    }
+    return finish(tally);
+  }
+
+  /** Why {@code l}'s history does not pair up with its model, or null if it does. */
+  private static String pairingError(Loaded l, CheckOptions options) {
     try {
-      for (int round = 0; round < warmupRounds; round++) {
-        for (Loaded l : readable) {
-          LinearizabilityChecker.check(l.history(), l.model(), timed);
-        }
-      }
-      Map<String, List<Double>> byFolder = new TreeMap<>();
-      int exit = readable.size() < loaded.size() ? 2 : 0;
-      for (Loaded l : readable) {
-        double[] ms = new double[benchRuns];
-        CheckResult last = null;
-        for (int run = 0; run < benchRuns; run++) {
-          last = LinearizabilityChecker.check(l.history(), l.model(), timed);
-          ms[run] = last.nanos() / 1e6;
-        }
-        Arrays.sort(ms);
-        double median = ms[ms.length / 2];
-        out.printf(Locale.ROOT, "%s %s %d ops median %.3f ms min %.3f max %.3f (%d runs)%n", l.job().label(),
-            last.verdict(), last.invocations(), median, ms[0], ms[ms.length - 1], benchRuns);
-        String label = l.job().label();
-        String folder = label.contains("/") ? label.substring(0, label.lastIndexOf('/')) : ".";
-        byFolder.computeIfAbsent(folder, k -> new ArrayList<>()).add(median);
-        if (last.verdict() == Verdict.UNKNOWN) {
-          exit = Math.max(exit, 2);
-        }
-      }
-      for (Map.Entry<String, List<Double>> e : byFolder.entrySet()) {
-        double[] medians = e.getValue().stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        out.printf(Locale.ROOT, "bench: %s/ %d files, per-file median %.3f ms, max %.3f ms%n", e.getKey(),
-            medians.length, medians[medians.length / 2], medians[medians.length - 1]);
-      }
-      return exit;
+      LinearizabilityChecker.check(l.history(), l.model(), options);
+      return null;
     } catch (HistoryFormatException e) {
-      System.err.println("check-history: " + e.getMessage());
-      return 2;
+      return e.getMessage();
+    }
+  }
+
+  /** Checks a history that {@link #pairingError} found to pair up (so that it cannot throw). */
+  private static CheckResult checkPaired(Loaded l, CheckOptions options) {
+    try {
+      return LinearizabilityChecker.check(l.history(), l.model(), options);
+    } catch (HistoryFormatException e) {
+      throw new IllegalStateException("paired before, not now: " + e.getMessage(), e);
     }
   }
 

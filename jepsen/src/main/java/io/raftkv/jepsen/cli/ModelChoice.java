@@ -18,9 +18,33 @@ import java.util.regex.Pattern;
 record ModelChoice(String name, String initial, boolean nilReadWildcard) {
   private static final Pattern INIT = Pattern.compile("\\binit\\s+(\"[^\"]*\"|\\{[^}]*\\}|-?\\d+|nil|true|false)");
 
-  Model build() throws HistoryFormatException {
-    Object init = initial == null ? null : EdnReader.readString(initial);
-    return Models.create(name, init, initial != null, nilReadWildcard);
+  ModelChoice {
+    if (!Models.NAMES.contains(name)) {
+      throw new IllegalArgumentException("unknown model " + name + "; one of " + String.join(", ", Models.NAMES));
+    }
+  }
+
+  /**
+   * The model.
+   *
+   * @param initOrigin where the initial value was given ({@code --init}, a manifest's line), to
+   *     blame it there when it is not EDN or does not suit the model
+   * @throws IllegalArgumentException whose message starts with {@code initOrigin}
+   */
+  Model build(String initOrigin) {
+    Object init = null;
+    if (initial != null) {
+      try {
+        init = EdnReader.readString(initial);
+      } catch (HistoryFormatException e) {
+        throw new IllegalArgumentException(initOrigin + ": cannot read '" + initial + "' as EDN: " + e.getMessage());
+      }
+    }
+    try {
+      return Models.create(name, init, initial != null, nilReadWildcard);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(initOrigin + ": " + e.getMessage());
+    }
   }
 
   String describe() {

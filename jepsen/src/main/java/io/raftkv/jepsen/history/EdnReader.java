@@ -6,10 +6,12 @@ import clojure.lang.BigInt;
 import clojure.lang.IFn;
 import clojure.lang.IPersistentMap;
 import clojure.lang.IPersistentSet;
+import clojure.lang.LineNumberingPushbackReader;
 import clojure.lang.PersistentHashMap;
 import clojure.lang.Ratio;
 import clojure.lang.Sequential;
 import clojure.lang.Symbol;
+import java.io.IOException;
 import java.io.PushbackReader;
 import java.io.Reader;
 import java.math.BigDecimal;
@@ -81,11 +83,97 @@ public final class EdnReader {
     }
   }
 
+  /**
+   * A form of a history file and the line it starts on (1-based).
+   *
+   * @param value the form, converted to plain Java values
+   * @param line its first line
+   */
+  public record Located(Object value, int line) {}
+
+  /**
+   * Reads a history's op forms with their lines: the elements of each top-level vector or list,
+   * and each other top-level form as it is. Clojure's reader reads each element on its own (the
+   * brackets of a top-level sequence are taken here), so that each op's line is known.
+   *
+   * @param source names the file in messages, which start {@code source:line:}
+   */
+  public static List<Located> readElements(String source, Reader text) throws HistoryFormatException {
+    LineNumberingPushbackReader reader = new LineNumberingPushbackReader(text, 2);
+    List<Located> forms = new ArrayList<>();
+    int close = -1; // the bracket that ends the open top-level sequence; -1 at the top level
+    int openedAt = 0;
+    while (true) {
+      int c = skipBlank(source, reader);
+      int line = reader.getLineNumber();
+      if (c == -1 && close == -1) {
+        return forms;
+      } else if (c == -1) {
+        throw new HistoryFormatException(source + ":" + openedAt + ": EDN syntax error: the "
+            + (close == ']' ? "[" : "(") + " opened here is never closed");
+      } else if (c == close) {
+        close = -1;
+      } else if (close == -1 && (c == '[' || c == '(')) {
+        close = c == '[' ? ']' : ')';
+        openedAt = line;
+      } else if (c == ']' || c == ')' || c == '}') {
+        throw new HistoryFormatException(source + ":" + line + ": EDN syntax error: unmatched " + (char) c);
+      } else {
+        unread(source, reader, c);
+        forms.add(new Located(readForm(source, reader, line), line));
+      }
+    }
+  }
+
+  private static Object readForm(String source, LineNumberingPushbackReader reader, int line)
+      throws HistoryFormatException {
+    Object form;
+    try {
+      form = Holder.READ.invoke(Holder.OPTIONS, reader);
+    } catch (RuntimeException e) {
+      int at = reader.getLineNumber();
+      throw new HistoryFormatException(source + ":" + at + ": EDN syntax error"
+          + (at != line ? " in the form starting at line " + line : "") + ": " + rootMessage(e), e);
+    }
+    return toJava(form);
+  }
+
+  /** Skips whitespace, commas and {@code ;} comments; returns the next character (consumed), or -1. */
+  private static int skipBlank(String source, LineNumberingPushbackReader reader) throws HistoryFormatException {
+    try {
+      int c = reader.read();
+      while (c != -1 && (Character.isWhitespace(c) || c == ',' || c == ';')) {
+        if (c == ';') {
+          while (c != -1 && c != '\n') {
+            c = reader.read();
+          }
+        }
+        c = reader.read();
+      }
+      return c;
+    } catch (IOException e) {
+      throw new HistoryFormatException(source + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  private static void unread(String source, LineNumberingPushbackReader reader, int c) throws HistoryFormatException {
+    try {
+      reader.unread(c);
+    } catch (IOException e) {
+      throw new HistoryFormatException(source + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
   /** Reads one EDN value from a string (e.g. a command-line {@code --init}). */
   public static Object readString(String text) throws HistoryFormatException {
-    List<Object> forms = readAll(new java.io.StringReader(text));
+    List<Object> forms;
+    try {
+      forms = readAll(new java.io.StringReader(text));
+    } catch (HistoryFormatException e) {
+      throw new HistoryFormatException(rootMessage(e), e);
+    }
     if (forms.size() != 1) {
-      throw new HistoryFormatException("expected one EDN value, got " + forms.size() + ": " + text);
+      throw new HistoryFormatException("expected one value, got " + forms.size());
     }
     return forms.get(0);
   }

@@ -1,17 +1,17 @@
 package io.raftkv.jepsen.history;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,12 +50,19 @@ public final class HistoryReader {
   }
 
   private static History parse(String source, String text, boolean json) throws HistoryFormatException {
-    List<Map<?, ?>> maps = json ? jsonMaps(source, text) : ednMaps(source, new StringReader(text));
-    List<Op> ops = new ArrayList<>(maps.size());
-    for (Map<?, ?> map : maps) {
-      ops.add(toOp(source, ops.size(), map));
+    List<EdnReader.Located> forms = json ? jsonForms(source, text)
+        : EdnReader.readElements(source, new StringReader(text));
+    List<Op> ops = new ArrayList<>(forms.size());
+    int[] lines = new int[forms.size()];
+    for (EdnReader.Located form : forms) {
+      String where = source + ":" + form.line() + ": op " + ops.size();
+      if (!(form.value() instanceof Map<?, ?> map)) {
+        throw new HistoryFormatException(where + " is not a map: " + EdnWriter.format(form.value()));
+      }
+      lines[ops.size()] = form.line();
+      ops.add(toOp(where, ops.size(), map));
     }
-    return new History(source, ops);
+    return new History(source, ops, lines);
   }
 
   static boolean isJsonName(String name) {
@@ -92,52 +99,31 @@ public final class HistoryReader {
     return i;
   }
 
-  private static List<Map<?, ?>> ednMaps(String source, Reader reader) throws HistoryFormatException {
-    List<Object> forms = EdnReader.readAll(reader);
-    List<Map<?, ?>> maps = new ArrayList<>();
-    for (Object form : forms) {
-      if (form instanceof Map<?, ?> map) {
-        maps.add(map);
-      } else if (form instanceof List<?> list) {
-        for (Object element : list) {
-          if (!(element instanceof Map<?, ?> map)) {
-            throw new HistoryFormatException(source + ": op " + maps.size() + " is not a map: " + element);
-          }
-          maps.add(map);
-        }
-      } else {
-        throw new HistoryFormatException(source + ": top-level form is neither an op map nor a sequence of them: "
-            + form);
-      }
-    }
-    return maps;
-  }
-
-  private static List<Map<?, ?>> jsonMaps(String source, String text) throws HistoryFormatException {
-    List<Map<?, ?>> maps = new ArrayList<>();
-    try (var parser = JSON.getFactory().createParser(text)) {
-      Iterator<JsonNode> nodes = JSON.readValues(parser, JsonNode.class);
-      while (nodes.hasNext()) {
-        JsonNode node = nodes.next();
-        if (node.isArray()) {
-          for (JsonNode element : node) {
-            maps.add(jsonObject(source, maps.size(), element));
-          }
+  /**
+   * The JSON values of the text with their lines: the elements of each top-level array, and each
+   * other top-level value (one object per line, for JSON lines).
+   */
+  private static List<EdnReader.Located> jsonForms(String source, String text) throws HistoryFormatException {
+    List<EdnReader.Located> forms = new ArrayList<>();
+    try (JsonParser parser = JSON.getFactory().createParser(text)) {
+      boolean inArray = false;
+      for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+        if (!inArray && token == JsonToken.START_ARRAY) {
+          inArray = true;
+        } else if (inArray && token == JsonToken.END_ARRAY) {
+          inArray = false;
         } else {
-          maps.add(jsonObject(source, maps.size(), node));
+          int line = parser.currentTokenLocation().getLineNr();
+          forms.add(new EdnReader.Located(fromJson(JSON.readTree(parser)), line));
         }
       }
-    } catch (IOException | RuntimeException e) {
-      throw new HistoryFormatException(source + ": JSON error after " + maps.size() + " ops: " + e.getMessage(), e);
+    } catch (JsonProcessingException e) {
+      throw new HistoryFormatException(source + ":" + e.getLocation().getLineNr() + ": JSON error: "
+          + e.getOriginalMessage().replace('\n', ' '), e);
+    } catch (IOException e) {
+      throw new HistoryFormatException(source + ": cannot read: " + e.getMessage(), e);
     }
-    return maps;
-  }
-
-  private static Map<?, ?> jsonObject(String source, int position, JsonNode node) throws HistoryFormatException {
-    if (!node.isObject()) {
-      throw new HistoryFormatException(source + ": op " + position + " is not a JSON object: " + node);
-    }
-    return (Map<?, ?>) fromJson(node);
+    return forms;
   }
 
   private static Object fromJson(JsonNode node) {
@@ -183,8 +169,9 @@ public final class HistoryReader {
     return value instanceof String s ? s : null;
   }
 
-  private static Op toOp(String source, int position, Map<?, ?> map) throws HistoryFormatException {
-    String where = source + ": op " + position + " " + map;
+  /** The op of {@code map}; {@code at} says where it is ({@code file:line: op N}). */
+  private static Op toOp(String at, int position, Map<?, ?> map) throws HistoryFormatException {
+    String where = at + " " + EdnWriter.format(map);
     Object process = field(map, "process");
     if (process == null) {
       throw new HistoryFormatException(where + ": missing :process");

@@ -21,17 +21,21 @@ import picocli.CommandLine;
  * summary line. Histories come from the simulator, written to a temporary directory.
  */
 class CheckHistoryCommandTest {
-  private record Run(int exit, String out) {}
+  private record Run(int exit, String out, String err) {}
 
   private static Run run(String... args) {
-    PrintStream saved = System.out;
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream savedOut = System.out;
+    PrintStream savedErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
     try {
-      System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       int exit = new CommandLine(new CheckHistoryCommand()).execute(args);
-      return new Run(exit, bytes.toString(StandardCharsets.UTF_8));
+      return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
-      System.setOut(saved);
+      System.setOut(savedOut);
+      System.setErr(savedErr);
     }
   }
 
@@ -58,6 +62,71 @@ class CheckHistoryCommandTest {
     Run unreadable = run(good.toString(), garbage.toString());
     assertEquals(2, unreadable.exit(), unreadable.out());
     assertTrue(unreadable.out().contains("garbage.edn UNKNOWN (unreadable: "), unreadable.out());
+  }
+
+  @Test
+  void benchExitsByTheVerdicts(@TempDir Path dir) throws Exception {
+    Path good = dir.resolve("good.edn");
+    EdnWriter.write(Simulation.casRegister(1, 4, 60), good);
+    Path bad = dir.resolve("bad.edn");
+    EdnWriter.write(Simulation.corrupt(Simulation.casRegister(2, 4, 60), 2), bad);
+    Path kv = dir.resolve("kv.jsonl");
+    JsonLinesWriter.write(Simulation.kv(3, 6, 200, 5), kv);
+    String[] bench = {"--bench", "3", "--warmup", "1"};
+
+    Run allGood = run(concat(bench, good.toString()));
+    assertEquals(0, allGood.exit(), allGood.out());
+    assertTrue(allGood.out().contains("good.edn LINEARIZABLE 60 ops median "), allGood.out());
+    Run oneBad = run(concat(bench, good.toString(), bad.toString()));
+    assertEquals(1, oneBad.exit(), oneBad.out());
+    Run unpairable = run(concat(bench, good.toString(), kv.toString()));
+    assertEquals(2, unpairable.exit(), "a kv history has ops the register lacks: " + unpairable.out());
+    assertTrue(unpairable.out().contains("kv.jsonl UNKNOWN (unreadable: "), unpairable.out());
+    assertTrue(unpairable.out().contains("good.edn LINEARIZABLE"), "the others are still timed: " + unpairable.out());
+
+    Files.writeString(dir.resolve("MANIFEST.tsv"), "path\tmodel\tlinearizable\ngood.edn\tcas-register\ttrue\n"
+        + "bad.edn\tcas-register\tfalse\n");
+    Run manifestAgrees = run(concat(bench, "--manifest", dir.resolve("MANIFEST.tsv").toString()));
+    assertEquals(0, manifestAgrees.exit(), manifestAgrees.out());
+    assertTrue(manifestAgrees.out().endsWith("check-history: 2 files, 0 mismatches, 0 unknown\n"),
+        manifestAgrees.out());
+    Files.writeString(dir.resolve("MANIFEST.tsv"), "path\tmodel\tlinearizable\nbad.edn\tcas-register\ttrue\n");
+    Run manifestDiffers = run(concat(bench, "--manifest", dir.resolve("MANIFEST.tsv").toString()));
+    assertEquals(1, manifestDiffers.exit(), manifestDiffers.out());
+    assertTrue(manifestDiffers.out().contains("MISMATCH"), manifestDiffers.out());
+  }
+
+  private static String[] concat(String[] first, String... rest) {
+    String[] all = java.util.Arrays.copyOf(first, first.length + rest.length);
+    System.arraycopy(rest, 0, all, first.length, rest.length);
+    return all;
+  }
+
+  @Test
+  void aBadInitIsBlamedOnTheOption(@TempDir Path dir) throws Exception {
+    Path good = dir.resolve("good.edn");
+    EdnWriter.write(Simulation.casRegister(1, 4, 60), good);
+    Run unreadable = run("--init", "{:x", good.toString());
+    assertEquals(2, unreadable.exit());
+    assertEquals("", unreadable.out(), "no file is blamed");
+    assertEquals("check-history: --init: cannot read '{:x' as EDN: EOF while reading\n", unreadable.err());
+    Run twoValues = run("--init", "1 2", good.toString());
+    assertEquals("check-history: --init: cannot read '1 2' as EDN: expected one value, got 2\n", twoValues.err());
+    Run unsuitable = run("--model", "multi-register", "--init", "3", good.toString());
+    assertEquals(2, unsuitable.exit());
+    assertEquals("check-history: --init: multi-register needs a map as its initial value, got 3\n", unsuitable.err());
+    Run unknownModel = run("--model", "queue", good.toString());
+    assertEquals(2, unknownModel.exit());
+    assertTrue(unknownModel.err().startsWith("check-history: --model: unknown model queue; one of "),
+        unknownModel.err());
+    assertEquals(0, run("--init", "0", good.toString()).exit());
+
+    Files.writeString(dir.resolve("MANIFEST.tsv"),
+        "path\tmodel\tlinearizable\ngood.edn\tmulti-register init 0\ttrue\n");
+    Run manifestInit = run("--manifest", dir.resolve("MANIFEST.tsv").toString());
+    assertEquals(2, manifestInit.exit());
+    assertTrue(manifestInit.out().contains("good.edn expected LINEARIZABLE actual UNKNOWN (unreadable: "
+        + dir.resolve("MANIFEST.tsv") + " line 2: init: multi-register needs a map"), manifestInit.out());
   }
 
   @Test

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raftkv.jepsen.checker.CheckOptions;
+import io.raftkv.jepsen.checker.LinearizabilityChecker;
 import io.raftkv.jepsen.checker.Simulation;
+import io.raftkv.jepsen.model.Models;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,11 +107,62 @@ class HistoryReaderTest {
     assertEquals(op, h.ops().get(0));
   }
 
+  /** The message of what reading and pairing {@code text} (written to {@code name}) throws. */
+  private static String error(Path dir, String name, String text) throws Exception {
+    Path file = Files.writeString(dir.resolve(name), text);
+    HistoryFormatException e = assertThrows(HistoryFormatException.class, () -> LinearizabilityChecker.check(
+        HistoryReader.read(file), Models.create("cas-register", null, false, false), CheckOptions.defaults()));
+    assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
+    return e.getMessage().replace(dir + "/", "");
+  }
+
+  @Test
+  void errorsNameTheFileAndLine(@TempDir Path dir) throws Exception {
+    String edn = """
+        ; a register history
+        [{:process 0, :type :invoke, :f :write, :value 1}
+         {:process 0, :type :ok, :f :write, :value 1}
+         %s
+        ]
+        """;
+    String json = """
+        {"process": 0, "type": "invoke", "f": "write", "value": 1}
+        {"process": 0, "type": "ok", "f": "write", "value": 1}
+
+        %s
+        """;
+    assertStartsWith("a.edn:4: op 2 {:type :invoke, :f :read}: missing :process",
+        error(dir, "a.edn", edn.formatted("{:type :invoke, :f :read}")));
+    String noProcess = error(dir, "a.jsonl", json.formatted("{\"type\": \"invoke\", \"f\": \"read\"}"));
+    assertStartsWith("a.jsonl:4: op 2 ", noProcess);
+    assertTrue(noProcess.endsWith(": missing :process"), noProcess);
+    assertEquals("b.edn:4: EDN syntax error: Unmatched delimiter: }",
+        error(dir, "b.edn", edn.formatted("{:process 1, :type :invoke, :f :read, :value [nil}")));
+    assertEquals("b.edn:5: EDN syntax error in the form starting at line 4: Unmatched delimiter: ]",
+        error(dir, "b.edn", edn.formatted("{:process 1, :type :invoke, :f :read, :value nil")));
+    assertStartsWith("b.jsonl:4: JSON error: ",
+        error(dir, "b.jsonl", json.formatted("{\"process\": 1, \"type\": \"invoke\", \"f\": }")));
+    assertStartsWith("c.edn:4: op 2 (ok) completes nothing: process 1 has no open invocation",
+        error(dir, "c.edn", edn.formatted("{:process 1, :type :ok, :f :read, :value 1}")));
+    assertStartsWith("c.jsonl:4: op 2 (ok) completes nothing: process 1 has no open invocation",
+        error(dir, "c.jsonl", json.formatted("{\"process\": 1, \"type\": \"ok\", \"f\": \"read\"}")));
+    String lacking = "op 2 {:index 2, :process 1, :type :invoke, :f :incr, :value 1}: "
+        + "cas-register has no operation incr";
+    assertEquals("d.edn:4: " + lacking,
+        error(dir, "d.edn", edn.formatted("{:process 1, :type :invoke, :f :incr, :value 1}")));
+    assertEquals("d.jsonl:4: " + lacking,
+        error(dir, "d.jsonl", json.formatted("{\"process\": 1, \"type\": \"invoke\", \"f\": \"incr\", \"value\": 1}")));
+  }
+
+  private static void assertStartsWith(String expected, String actual) {
+    assertTrue(actual.startsWith(expected), "expected to start with\n  " + expected + "\nbut was\n  " + actual);
+  }
+
   @Test
   void malformedInputSaysWhere(@TempDir Path dir) throws Exception {
     HistoryFormatException noProcess = assertThrows(HistoryFormatException.class,
         () -> HistoryReader.parse("f.edn", "[{:type :invoke :f :read}]"));
-    assertTrue(noProcess.getMessage().contains("f.edn: op 0") && noProcess.getMessage().contains(":process"),
+    assertTrue(noProcess.getMessage().contains("f.edn:1: op 0") && noProcess.getMessage().contains(":process"),
         noProcess.getMessage());
     HistoryFormatException badType = assertThrows(HistoryFormatException.class,
         () -> HistoryReader.parse("f.edn", "{:process 0 :type :started :f :read}"));
