@@ -66,6 +66,11 @@ public final class RaftKvNodeClient implements KvClient {
   }
 
   private static Completion written(Outcome<Long> outcome, Object value) {
+    return completion(outcome, value);
+  }
+
+  /** A write's or cas's outcome: ok with the value written, fail, or info. */
+  static Completion completion(Outcome<?> outcome, Object value) {
     return outcome.isOk() ? new Completion(OpType.OK, value, null) : notOk(outcome, value);
   }
 
