@@ -207,6 +207,26 @@ public final class LocalDb implements AutoCloseable {
     }
   }
 
+  /** How many bytes of output node {@code id}'s processes have written so far. */
+  public long outputSize(int id) {
+    try {
+      return Files.size(NodeProcesses.outputFile(dir, id));
+    } catch (IOException none) {
+      return 0;
+    }
+  }
+
+  /** What node {@code id}'s processes printed after the first {@code mark} bytes of output. */
+  public String outputSince(int id, long mark) {
+    try {
+      byte[] all = Files.readAllBytes(NodeProcesses.outputFile(dir, id));
+      int from = (int) Math.min(all.length, Math.max(0, mark));
+      return new String(all, from, all.length - from, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException none) {
+      return "";
+    }
+  }
+
   /** The last lines of a node's output and log. */
   public String tail(int id, int lines) {
     return NodeProcesses.tail(dir, id, lines);

@@ -192,6 +192,7 @@ public final class Nemesis implements Runnable {
   /** Restarts a damaged node: it must recover or refuse; a refusal is recorded and the copy put back. */
   private String restartDamaged(int node, FaultKind kind, Optional<DataDamage.Done> done, Path data, Path backup)
       throws IOException {
+    long mark = db.outputSize(node);
     db.start(node);
     boolean answering = db.awaitAnswering(node, RESTART_LIMIT);
     if (done.isEmpty()) {
@@ -203,7 +204,7 @@ public final class Nemesis implements Runnable {
       LocalDb.deleteTree(backup);
       return "node " + node + " recovered";
     }
-    String refusal = refusal(node);
+    String refusal = refusal(node, mark);
     damages.add(new DamageOutcome(node, kind, done.get().what(), false, refusal));
     db.kill(node);
     LocalDb.deleteTree(data);
@@ -213,14 +214,16 @@ public final class Nemesis implements Runnable {
         + "); undamaged copy put back: " + restart(node);
   }
 
-  private String refusal(int node) {
-    String tail = db.tail(node, 6);
-    for (String line : tail.split("\n")) {
+  /** The line of this start's output that says why the node refused, or the output's tail. */
+  private String refusal(int node, long mark) {
+    String output = db.outputSince(node, mark).strip();
+    for (String line : output.split("\n")) {
       if (line.contains("cannot start")) {
         return line.strip();
       }
     }
-    return tail.strip().replace('\n', ' ');
+    return output.isEmpty() ? "no output; last lines: " + db.tail(node, 3).strip().replace('\n', ' ')
+        : output.lines().reduce((first, second) -> second).orElse("");
   }
 
   public List<Window> windows() {

@@ -73,9 +73,7 @@ public final class RunPlots {
     series.values().forEach(data::addSeries);
     JFreeChart chart = ChartFactory.createScatterPlot("latency (raw)", "time (s)", "latency (ms)", data,
         PlotOrientation.VERTICAL, true, false, false);
-    LogAxis axis = new LogAxis("latency (ms)");
-    axis.setSmallestValue(0.01);
-    chart.getXYPlot().setRangeAxis(axis);
+    chart.getXYPlot().setRangeAxis(latencyAxis());
     return chart;
   }
 
@@ -102,10 +100,16 @@ public final class RunPlots {
     }
     JFreeChart chart = ChartFactory.createXYLineChart("latency quantiles of ok ops (per second)", "time (s)",
         "latency (ms)", data, PlotOrientation.VERTICAL, true, false, false);
+    chart.getXYPlot().setRangeAxis(latencyAxis());
+    return chart;
+  }
+
+  /** Logarithmic, labelled in plain milliseconds (0.1, 1, 10, 100...) rather than powers of ten. */
+  private static LogAxis latencyAxis() {
     LogAxis axis = new LogAxis("latency (ms)");
     axis.setSmallestValue(0.01);
-    chart.getXYPlot().setRangeAxis(axis);
-    return chart;
+    axis.setNumberFormatOverride(new java.text.DecimalFormat("0.##"));
+    return axis;
   }
 
   static JFreeChart rate(List<CompletedOp> ops) {
