@@ -35,6 +35,11 @@ public enum FaultKind {
     return partition;
   }
 
+  /** partition, kill, pause or damage: the nemesis picks a family first, then a kind in it. */
+  public String family() {
+    return partition ? "partition" : this == TRUNCATE || this == BITFLIP ? "damage" : option;
+  }
+
   /**
    * Parses a comma-separated list: the names above, {@code partition} (every shape), {@code damage}
    * (truncate and bitflip), {@code all}.

@@ -64,7 +64,7 @@ public final class Nemesis implements Runnable {
       return;
     }
     while (waitUntil(recorder.now() + interval.toNanos()) && recorder.now() < endNanos) {
-      FaultKind kind = kinds.get(random.nextInt(kinds.size()));
+      FaultKind kind = choose();
       Fault fault;
       try {
         fault = start(kind);
@@ -75,6 +75,18 @@ public final class Nemesis implements Runnable {
       waitUntil(Math.min(recorder.now() + duration.toNanos(), endNanos));
       heal(fault);
     }
+  }
+
+  /**
+   * A family first (partition, kill, pause, damage: equally likely among those in the mix), then a
+   * kind within it; so {@code partition,kill} kills about as often as it partitions, rather than
+   * once in six faults.
+   */
+  private FaultKind choose() {
+    List<String> families = kinds.stream().map(FaultKind::family).distinct().toList();
+    String family = families.get(random.nextInt(families.size()));
+    List<FaultKind> members = kinds.stream().filter(kind -> kind.family().equals(family)).toList();
+    return members.get(random.nextInt(members.size()));
   }
 
   /** Stops the schedule; the fault in progress is healed by {@link #run} before it returns. */
