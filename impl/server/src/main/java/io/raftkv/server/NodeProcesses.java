@@ -26,23 +26,24 @@ import java.util.function.Predicate;
  * its own JVM, started with the java and the class path of the current one. Files per node: data
  * in DIR/node-N, the log in DIR/node-N.log, the process's own output in DIR/node-N.out, traces in
  * DIR/traces. A recorded pid counts only while the OS reports the same start instant for it, so a
- * pid reused by another process is never signalled.
+ * pid reused by another process is never signalled. Public for the Jepsen harness, which runs its
+ * nodes the same way.
  */
-final class NodeProcesses {
+public final class NodeProcesses {
     private NodeProcesses() {}
 
     static final Duration STOP_GRACE = Duration.ofSeconds(10);
     static final Duration POLL_INTERVAL = Duration.ofMillis(20);
 
-    static Path dataDirectory(Path dir, int id) {
+    public static Path dataDirectory(Path dir, int id) {
         return dir.resolve("node-" + id);
     }
 
-    static Path logFile(Path dir, int id) {
+    public static Path logFile(Path dir, int id) {
         return dir.resolve("node-" + id + ".log");
     }
 
-    static Path outputFile(Path dir, int id) {
+    public static Path outputFile(Path dir, int id) {
         return dir.resolve("node-" + id + ".out");
     }
 
@@ -57,7 +58,7 @@ final class NodeProcesses {
     }
 
     /** The server's command line: this JVM's java and class path, then {@code raftkv server ...}. */
-    static List<String> command(Path dir, ClusterFile cluster, int id) throws IOException {
+    public static List<String> command(Path dir, ClusterFile cluster, int id) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -91,7 +92,7 @@ final class NodeProcesses {
     }
 
     /** The node's process if it runs: same pid and same start instant as recorded. */
-    static Optional<ProcessHandle> alive(ClusterFile.Node node) {
+    public static Optional<ProcessHandle> alive(ClusterFile.Node node) {
         if (node.pid() <= 0) {
             return Optional.empty();
         }
@@ -101,18 +102,18 @@ final class NodeProcesses {
                         || node.startedAt().equals(startedAt(handle)));
     }
 
-    static String startedAt(ProcessHandle handle) {
+    public static String startedAt(ProcessHandle handle) {
         return handle.info().startInstant().map(Object::toString).orElse("");
     }
 
     /** SIGKILL, then waits (bounded) until the process is gone. */
-    static boolean kill(ProcessHandle handle) {
+    public static boolean kill(ProcessHandle handle) {
         handle.destroyForcibly();
         return awaitExit(handle, Duration.ofSeconds(10));
     }
 
     /** SIGTERM (a clean stop: the node writes out its log), SIGKILL after {@link #STOP_GRACE}. */
-    static boolean stop(ProcessHandle handle) {
+    public static boolean stop(ProcessHandle handle) {
         handle.destroy();
         return awaitExit(handle, STOP_GRACE) || kill(handle);
     }
@@ -181,7 +182,7 @@ final class NodeProcesses {
     }
 
     /** The last {@code lines} lines of a node's output and log, for a message about why it died. */
-    static String tail(Path dir, int id, int lines) {
+    public static String tail(Path dir, int id, int lines) {
         StringBuilder tail = new StringBuilder();
         for (Path file : List.of(outputFile(dir, id), logFile(dir, id))) {
             try {

@@ -1,0 +1,263 @@
+package io.raftkv.jepsen.db;
+
+import io.raftkv.client.ClusterFile;
+import io.raftkv.client.Endpoint;
+import io.raftkv.client.NodeStatus;
+import io.raftkv.client.Outcome;
+import io.raftkv.client.RaftKvClient;
+import io.raftkv.server.NodeProcesses;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+/**
+ * Jepsen's db: the cluster's server processes on 127.0.0.1..N, run as {@code raftkv cluster}
+ * runs them ({@code NodeProcesses}: the same JVM options and server command line), each with its
+ * data in {@code DIR/node-N}, its log in {@code DIR/node-N.log}, its output in
+ * {@code DIR/node-N.out}, and an NDJSON trace per incarnation in
+ * {@code traces/node-N-<incarnation>.ndjson}, so that the run's traces can be validated afterwards.
+ *
+ * <p>Processes are started directly as {@code java} (no wrapper script), so the pid this class
+ * signals is the server's own: SIGKILL and SIGTERM through {@link ProcessHandle}, SIGSTOP and
+ * SIGCONT through {@code kill}.
+ */
+public final class LocalDb implements AutoCloseable {
+  private static final Duration POLL = Duration.ofMillis(20);
+
+  private final Path dir;
+  private final Path traces;
+  private final ClusterFile cluster;
+  private final TreeMap<Integer, Process> processes = new TreeMap<>();
+  private final TreeMap<Integer, Integer> incarnations = new TreeMap<>();
+  private final TreeMap<Integer, Boolean> paused = new TreeMap<>();
+
+  /**
+   * @param dir where the nodes' data directories, logs and outputs go
+   * @param traces where the traces go
+   * @param serverArgs options for every {@code raftkv server} (after the per-node ones)
+   * @param jvmArgs options for every server JVM
+   */
+  public LocalDb(Path dir, Path traces, int nodes, int peerPort, int clientPort, List<String> serverArgs,
+      List<String> jvmArgs) throws IOException {
+    if (nodes < 1 || nodes > 254) {
+      throw new IllegalArgumentException("--nodes must be in 1..254, got " + nodes);
+    }
+    this.dir = Files.createDirectories(dir);
+    this.traces = Files.createDirectories(traces);
+    List<ClusterFile.Node> members = new ArrayList<>();
+    for (int id = 1; id <= nodes; id++) {
+      members.add(new ClusterFile.Node(id, address(id) + ":" + peerPort, address(id) + ":" + clientPort, 0, ""));
+    }
+    this.cluster = new ClusterFile("raftkv-jepsen", members, jvmArgs, serverArgs, false);
+  }
+
+  public static String address(int id) {
+    return "127.0.0." + id;
+  }
+
+  public List<Integer> ids() {
+    return cluster.ids();
+  }
+
+  public Endpoint clientEndpoint(int id) {
+    return cluster.node(id).clientEndpoint();
+  }
+
+  public Path dataDirectory(int id) {
+    return NodeProcesses.dataDirectory(dir, id);
+  }
+
+  /** Starts node {@code id} (a new incarnation, with its own trace file). */
+  public synchronized void start(int id) throws IOException {
+    if (running(id)) {
+      throw new IllegalStateException("node " + id + " runs already");
+    }
+    int incarnation = incarnations.merge(id, 1, Integer::sum);
+    List<String> command = new ArrayList<>(NodeProcesses.command(dir, cluster, id));
+    command.addAll(List.of("--trace", traces.resolve("node-" + id + "-" + incarnation + ".ndjson")
+        .toAbsolutePath().toString()));
+    Process process = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(NodeProcesses.outputFile(dir, id).toFile()))
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .start();
+    processes.put(id, process);
+    paused.put(id, false);
+  }
+
+  public synchronized boolean running(int id) {
+    Process process = processes.get(id);
+    return process != null && process.isAlive();
+  }
+
+  /** The exit code of node {@code id}'s last process once it has ended, else empty. */
+  public synchronized Optional<Integer> exitCode(int id) {
+    Process process = processes.get(id);
+    return process == null || process.isAlive() ? Optional.empty() : Optional.of(process.exitValue());
+  }
+
+  /** SIGKILL (a crash: nothing is written out); waits until the process is gone. */
+  public synchronized void kill(int id) {
+    Process process = processes.get(id);
+    if (process != null && process.isAlive()) {
+      resume(id); // a stopped process dies of SIGKILL too, but its pipes are released sooner
+      NodeProcesses.kill(process.toHandle());
+    }
+  }
+
+  /** SIGTERM (a clean stop), SIGKILL if it does not end in time. */
+  public synchronized void stop(int id) {
+    Process process = processes.get(id);
+    if (process != null && process.isAlive()) {
+      resume(id);
+      NodeProcesses.stop(process.toHandle());
+    }
+  }
+
+  /** SIGSTOP: the process freezes; its sockets stay open and silent. */
+  public synchronized void pause(int id) throws IOException {
+    Process process = processes.get(id);
+    if (process != null && process.isAlive() && !paused.getOrDefault(id, false)) {
+      signal("-STOP", process.pid());
+      paused.put(id, true);
+    }
+  }
+
+  /** SIGCONT of a paused node; nothing if it is not paused. */
+  public synchronized void resume(int id) {
+    Process process = processes.get(id);
+    if (process != null && process.isAlive() && paused.getOrDefault(id, false)) {
+      try {
+        signal("-CONT", process.pid());
+      } catch (IOException failed) {
+        throw new IllegalStateException("cannot resume node " + id + ": " + failed.getMessage(), failed);
+      }
+    }
+    paused.put(id, false);
+  }
+
+  public synchronized boolean paused(int id) {
+    return paused.getOrDefault(id, false);
+  }
+
+  private static void signal(String signal, long pid) throws IOException {
+    try {
+      Process kill = new ProcessBuilder("kill", signal, Long.toString(pid)).redirectErrorStream(true).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IOException("kill " + signal + " " + pid + " failed: "
+            + new String(kill.getInputStream().readAllBytes()).trim());
+      }
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while signalling " + pid, interrupted);
+    }
+  }
+
+  /** Every status that answers now, by node id. */
+  public TreeMap<Integer, NodeStatus> statuses() {
+    TreeMap<Integer, NodeStatus> statuses = new TreeMap<>();
+    try (RaftKvClient client = RaftKvClient.connect(RaftKvClient.Options.defaults(cluster.clientEndpoints())
+        .withAttemptTimeout(Duration.ofMillis(300)))) {
+      for (int id : ids()) {
+        if (!paused(id) && client.status(clientEndpoint(id)) instanceof Outcome.Ok<NodeStatus> ok) {
+          statuses.put(id, ok.value());
+        }
+      }
+    }
+    return statuses;
+  }
+
+  /** The node that leads in the highest term any node reports, if one does. */
+  public Optional<Integer> leader() {
+    TreeMap<Integer, NodeStatus> statuses = statuses();
+    long highest = statuses.values().stream().mapToLong(NodeStatus::term).max().orElse(0);
+    return statuses.values().stream().filter(s -> s.leading() && s.term() == highest).map(NodeStatus::id)
+        .findFirst();
+  }
+
+  /** Waits (bounded) for a leader; empty at the deadline. */
+  public Optional<Integer> awaitLeader(Duration limit) {
+    return await(limit, this::leader);
+  }
+
+  /** Waits (bounded) until node {@code id} answers its status, or its process has ended. */
+  public boolean awaitAnswering(int id, Duration limit) {
+    return await(limit, () -> !running(id) ? Optional.of(false)
+        : statuses().containsKey(id) ? Optional.of(true) : Optional.<Boolean>empty()).orElse(false);
+  }
+
+  private static <T> Optional<T> await(Duration limit, java.util.function.Supplier<Optional<T>> probe) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (true) {
+      Optional<T> found = probe.get();
+      if (found.isPresent() || System.nanoTime() > deadline || Thread.currentThread().isInterrupted()) {
+        return found;
+      }
+      LockSupport.parkNanos(POLL.toNanos());
+    }
+  }
+
+  /** How many bytes of output node {@code id}'s processes have written so far. */
+  public long outputSize(int id) {
+    try {
+      return Files.size(NodeProcesses.outputFile(dir, id));
+    } catch (IOException none) {
+      return 0;
+    }
+  }
+
+  /** What node {@code id}'s processes printed after the first {@code mark} bytes of output. */
+  public String outputSince(int id, long mark) {
+    try {
+      byte[] all = Files.readAllBytes(NodeProcesses.outputFile(dir, id));
+      int from = (int) Math.min(all.length, Math.max(0, mark));
+      return new String(all, from, all.length - from, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException none) {
+      return "";
+    }
+  }
+
+  /** The last lines of a node's output and log. */
+  public String tail(int id, int lines) {
+    return NodeProcesses.tail(dir, id, lines);
+  }
+
+  /** Removes every node's data directory (logs and traces stay). Only while no node runs. */
+  public synchronized void wipe() throws IOException {
+    for (int id : ids()) {
+      if (running(id)) {
+        throw new IllegalStateException("node " + id + " runs; stop it before wiping");
+      }
+      deleteTree(dataDirectory(id));
+    }
+  }
+
+  public static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+
+  /** Resumes and kills every node this db started. */
+  @Override
+  public synchronized void close() {
+    for (int id : ids()) {
+      kill(id);
+    }
+  }
+}

@@ -1,0 +1,250 @@
+package io.raftkv.jepsen.nemesis;
+
+import io.raftkv.jepsen.client.HistoryRecorder;
+import io.raftkv.jepsen.db.LocalDb;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * Jepsen's nemesis: one fault at a time, chosen from the mix with the run's seed. It waits
+ * {@code interval}, starts a fault, holds it {@code duration}, heals it, and so on until the end
+ * of the fault phase. Each start and heal is recorded in the history ({@code :nemesis :info}) and
+ * as a {@link Window} for the report's shading.
+ */
+public final class Nemesis implements Runnable {
+  /** A fault's span, in recorder time. */
+  public record Window(FaultKind kind, String description, long startNanos, long endNanos) {}
+
+  /**
+   * What a damaged node did on restart.
+   *
+   * @param recovered true: it started and answered; false: it refused to start
+   * @param detail its refusal (the line naming file and offset), or its recovery
+   */
+  public record DamageOutcome(int node, FaultKind kind, String damage, boolean recovered, String detail) {}
+
+  private static final Duration RESTART_LIMIT = Duration.ofSeconds(60);
+
+  private final LocalDb db;
+  private final Nftables nftables;
+  private final List<FaultKind> kinds;
+  private final Duration interval;
+  private final Duration duration;
+  private final SplittableRandom random;
+  private final HistoryRecorder recorder;
+  private final Consumer<String> log;
+  private final long endNanos;
+  private final List<Window> windows = new ArrayList<>();
+  private final List<DamageOutcome> damages = new ArrayList<>();
+  private volatile boolean stopped;
+
+  public Nemesis(LocalDb db, Nftables nftables, List<FaultKind> kinds, Duration interval, Duration duration,
+      long seed, HistoryRecorder recorder, Consumer<String> log, long endNanos) {
+    this.db = db;
+    this.nftables = nftables;
+    this.kinds = List.copyOf(kinds);
+    this.interval = interval;
+    this.duration = duration;
+    this.random = new SplittableRandom(seed ^ 0x6e656d65736973L);
+    this.recorder = recorder;
+    this.log = log;
+    this.endNanos = endNanos;
+  }
+
+  @Override
+  public void run() {
+    if (kinds.isEmpty()) {
+      return;
+    }
+    while (waitUntil(recorder.now() + interval.toNanos()) && recorder.now() < endNanos) {
+      FaultKind kind = choose();
+      Fault fault;
+      try {
+        fault = start(kind);
+      } catch (IOException | RuntimeException failed) {
+        log.accept("nemesis: could not start " + kind.option() + ": " + failed.getMessage());
+        continue;
+      }
+      waitUntil(Math.min(recorder.now() + duration.toNanos(), endNanos));
+      heal(fault);
+    }
+  }
+
+  /**
+   * A family first (partition, kill, pause, damage: equally likely among those in the mix), then a
+   * kind within it; so {@code partition,kill} kills about as often as it partitions, rather than
+   * once in six faults.
+   */
+  private FaultKind choose() {
+    List<String> families = kinds.stream().map(FaultKind::family).distinct().toList();
+    String family = families.get(random.nextInt(families.size()));
+    List<FaultKind> members = kinds.stream().filter(kind -> kind.family().equals(family)).toList();
+    return members.get(random.nextInt(members.size()));
+  }
+
+  /** Stops the schedule; the fault in progress is healed by {@link #run} before it returns. */
+  public void stop() {
+    stopped = true;
+  }
+
+  private boolean waitUntil(long nanos) {
+    long wait;
+    while (!stopped && (wait = nanos - recorder.now()) > 0) {
+      LockSupport.parkNanos(Math.min(wait, 20_000_000L));
+    }
+    return !stopped;
+  }
+
+  /** A fault in progress: how to heal it. */
+  private record Fault(FaultKind kind, String description, long startNanos, Healing healing) {}
+
+  @FunctionalInterface
+  private interface Healing {
+    String heal() throws IOException;
+  }
+
+  private Fault start(FaultKind kind) throws IOException {
+    long start = recorder.now();
+    Fault fault = switch (kind) {
+      case PARTITION_HALVES, PARTITION_RING, PARTITION_BRIDGE, PARTITION_LEADER, PARTITION_ONE -> partition(kind,
+          start);
+      case KILL -> kill(start);
+      case PAUSE -> pause(start);
+      case TRUNCATE, BITFLIP -> damage(kind, start);
+    };
+    recorder.nemesis("start-" + kind.option(), fault.description());
+    log.accept("nemesis: " + kind.option() + ": " + fault.description());
+    return fault;
+  }
+
+  private void heal(Fault fault) {
+    String how;
+    try {
+      how = fault.healing().heal();
+    } catch (IOException | RuntimeException failed) {
+      how = "heal failed: " + failed.getMessage();
+    }
+    recorder.nemesis("stop-" + fault.kind().option(), how);
+    log.accept("nemesis: healed " + fault.kind().option() + ": " + how);
+    synchronized (windows) {
+      windows.add(new Window(fault.kind(), fault.description(), fault.startNanos(), recorder.now()));
+    }
+  }
+
+  private Fault partition(FaultKind kind, long start) throws IOException {
+    List<Integer> nodes = db.ids();
+    Grudge grudge = switch (kind) {
+      case PARTITION_HALVES -> Grudge.halves(nodes, random);
+      case PARTITION_RING -> Grudge.majoritiesRing(nodes, random);
+      case PARTITION_BRIDGE -> Grudge.bridge(nodes, random);
+      case PARTITION_LEADER -> Grudge.isolate(nodes, db.leader().orElse(pick(nodes)));
+      default -> Grudge.isolate(nodes, pick(nodes));
+    };
+    nftables.apply(grudge);
+    return new Fault(kind, grudge.describe(), start, () -> {
+      Nftables.heal();
+      return "partition removed";
+    });
+  }
+
+  private int pick(List<Integer> nodes) {
+    return nodes.get(random.nextInt(nodes.size()));
+  }
+
+  /** The leader half the time (when one is known), else any node. */
+  private int target() {
+    Optional<Integer> leader = random.nextBoolean() ? db.leader() : Optional.empty();
+    return leader.orElseGet(() -> pick(db.ids()));
+  }
+
+  private Fault kill(long start) {
+    int node = target();
+    db.kill(node);
+    return new Fault(FaultKind.KILL, "node " + node + " killed (SIGKILL)", start, () -> restart(node));
+  }
+
+  private Fault pause(long start) throws IOException {
+    int node = target();
+    db.pause(node);
+    return new Fault(FaultKind.PAUSE, "node " + node + " paused (SIGSTOP)", start, () -> {
+      db.resume(node);
+      return "node " + node + " resumed (SIGCONT)";
+    });
+  }
+
+  private String restart(int node) throws IOException {
+    if (!db.running(node)) {
+      db.start(node);
+    }
+    boolean answering = db.awaitAnswering(node, RESTART_LIMIT);
+    return "node " + node + (answering ? " restarted" : " restarted but not answering: " + db.tail(node, 2));
+  }
+
+  private Fault damage(FaultKind kind, long start) throws IOException {
+    int node = pick(db.ids());
+    db.kill(node);
+    Path data = db.dataDirectory(node);
+    Path backup = data.resolveSibling(data.getFileName() + ".before-damage");
+    LocalDb.deleteTree(backup);
+    DataDamage.copy(data, backup);
+    Optional<DataDamage.Done> done = kind == FaultKind.TRUNCATE ? DataDamage.truncateTail(data, random)
+        : DataDamage.flipBit(data, random);
+    String description = "node " + node + " killed; " + done.map(DataDamage.Done::what)
+        .orElse("nothing to damage yet (too few records)");
+    return new Fault(kind, description, start, () -> restartDamaged(node, kind, done, data, backup));
+  }
+
+  /** Restarts a damaged node: it must recover or refuse; a refusal is recorded and the copy put back. */
+  private String restartDamaged(int node, FaultKind kind, Optional<DataDamage.Done> done, Path data, Path backup)
+      throws IOException {
+    long mark = db.outputSize(node);
+    db.start(node);
+    boolean answering = db.awaitAnswering(node, RESTART_LIMIT);
+    if (done.isEmpty()) {
+      LocalDb.deleteTree(backup);
+      return "node " + node + " restarted (undamaged)";
+    }
+    if (answering) {
+      damages.add(new DamageOutcome(node, kind, done.get().what(), true, "recovered and answered"));
+      LocalDb.deleteTree(backup);
+      return "node " + node + " recovered";
+    }
+    String refusal = refusal(node, mark);
+    damages.add(new DamageOutcome(node, kind, done.get().what(), false, refusal));
+    db.kill(node);
+    LocalDb.deleteTree(data);
+    DataDamage.copy(backup, data);
+    LocalDb.deleteTree(backup);
+    return "node " + node + " refused to start (exit " + db.exitCode(node).orElse(-1) + ": " + refusal
+        + "); undamaged copy put back: " + restart(node);
+  }
+
+  /** The line of this start's output that says why the node refused, or the output's tail. */
+  private String refusal(int node, long mark) {
+    String output = db.outputSince(node, mark).strip();
+    for (String line : output.split("\n")) {
+      if (line.contains("cannot start")) {
+        return line.strip();
+      }
+    }
+    return output.isEmpty() ? "no output; last lines: " + db.tail(node, 3).strip().replace('\n', ' ')
+        : output.lines().reduce((first, second) -> second).orElse("");
+  }
+
+  public List<Window> windows() {
+    synchronized (windows) {
+      return List.copyOf(windows);
+    }
+  }
+
+  public List<DamageOutcome> damages() {
+    return List.copyOf(damages);
+  }
+}

@@ -1,0 +1,65 @@
+package io.raftkv.jepsen.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.raftkv.jepsen.analysis.Validity;
+import io.raftkv.jepsen.client.ReadConsistency;
+import io.raftkv.jepsen.nemesis.Nftables;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One short real run: three server processes, six client processes, 12 s of faults (partitions
+ * when this machine can make them, i.e. root and nft; otherwise kills and pauses), a quiet phase
+ * and the final reads. The run must be valid (linearizable per key, nothing acknowledged lost),
+ * must have injected at least one fault, must leave its nftables table deleted and no server
+ * process behind, and its store directory must hold the report and every node's log and trace.
+ */
+class JepsenRunTest {
+  @Test
+  @Timeout(300)
+  void shortRunUnderFaultsIsValidAndCleansUp(@TempDir Path store) throws Exception {
+    boolean partitions = Nftables.unavailableReason().isEmpty();
+    String nemesis = partitions ? "partition-halves,partition-leader,kill" : "kill,pause";
+    RunOptions options = new RunOptions("register", nemesis, Duration.ofSeconds(12), Duration.ofSeconds(3),
+        Duration.ofSeconds(2), Duration.ofSeconds(3), 6, 50, 3, 7, ReadConsistency.LINEARIZABLE, store, 60,
+        Duration.ofSeconds(2), List.of("-XX:TieredStopAtLevel=1"), List.of());
+    StringWriter out = new StringWriter();
+    JepsenRun.Outcome outcome = new JepsenRun(options, new PrintWriter(out, true)).run();
+    String printed = out.toString();
+    assertEquals(Validity.TRUE, outcome.valid(), printed);
+    List<String> lines = printed.lines().toList();
+    assertEquals(":valid? true", lines.get(lines.size() - 1));
+    Matcher faults = Pattern.compile("(?m)^faults: (\\d+)").matcher(printed);
+    assertTrue(faults.find() && Integer.parseInt(faults.group(1)) >= 1, printed);
+    assertTrue(outcome.tableRemoved());
+    if (partitions) {
+      assertFalse(Nftables.tablePresent(), "the harness's nftables table is gone");
+    }
+    assertEquals(0, ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count(),
+        "no server process left");
+    Path run = outcome.runDir();
+    for (String file : List.of("history.edn", "results.edn", "jepsen.log", "timeline.html", "latency-raw.png",
+        "latency-quantiles.png", "rate.png", "nodes/node-1.log", "nodes/node-2.log", "nodes/node-3.log")) {
+      assertTrue(Files.size(run.resolve(file)) > 0, file);
+    }
+    try (Stream<Path> traces = Files.list(run.resolve("traces"))) {
+      assertTrue(traces.filter(t -> t.getFileName().toString().matches("node-[123]-\\d+\\.ndjson")).count() >= 3);
+    }
+    assertTrue(Files.readString(run.resolve("results.edn")).startsWith("{:valid? true"));
+    assertEquals(run.toRealPath(), store.resolve("latest").toRealPath());
+    assertFalse(Files.exists(run.resolve("nodes/node-1")), "data directories are wiped after a valid run");
+  }
+}
