@@ -2,11 +2,14 @@ package io.raftkv.tracecheck;
 
 import io.raftkv.cli.CliCommand;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code raftkv trace-check FILE...}: replays NDJSON traces against the spec with TLC. Ends with one
@@ -51,33 +54,38 @@ public final class TraceCheckCommand implements CliCommand {
   @Option(names = "--keep", paramLabel = "DIR", description = "keep TLC's files (modules, configurations, output) under DIR")
   Path keep;
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     List<Path> toCheck = files;
     if (cluster != null) {
       if (!files.isEmpty()) {
-        System.err.println("trace-check: give either --cluster DIR or trace files, not both");
+        err.println("trace-check: give either --cluster DIR or trace files, not both");
         return 2;
       }
       try {
         ClusterTraceMerge.Result merged = ClusterTraceMerge.merge(ClusterTraceMerge.nodeTraceFiles(cluster),
             cluster.resolve("merged-trace.ndjson"));
-        System.out.println("trace-check: " + merged.summary());
+        out.println("trace-check: " + merged.summary());
         toCheck = List.of(merged.merged());
       } catch (IOException | IllegalArgumentException unmergeable) {
-        System.err.println("trace-check: cannot merge the traces of " + cluster + ": " + unmergeable.getMessage());
+        err.println("trace-check: cannot merge the traces of " + cluster + ": " + unmergeable.getMessage());
         return 2;
       }
     } else if (files.isEmpty()) {
-      System.err.println("trace-check: no trace given (FILE... or --cluster DIR)");
+      err.println("trace-check: no trace given (FILE... or --cluster DIR)");
       return 2;
     }
     TraceValidator.Options options = new TraceValidator.Options(input, workers, batch, !noDiagnosis, heap, keep, specDir);
     List<TraceValidator.Verdict> verdicts = new TraceValidator(options).validate(toCheck);
     boolean allOk = true;
     for (TraceValidator.Verdict verdict : verdicts) {
-      System.out.println(verdict.summary());
-      verdict.diagnosis().forEach(System.out::println);
+      out.println(verdict.summary());
+      verdict.diagnosis().forEach(out::println);
       allOk &= verdict.ok();
     }
     return allOk ? 0 : 1;
