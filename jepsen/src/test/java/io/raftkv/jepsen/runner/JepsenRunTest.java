@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * One short real run: three server processes, six client processes, 12 s of faults (partitions
  * when this machine can make them, i.e. root and nft; otherwise kills and pauses), a quiet phase
  * and the final reads. The run must be valid (linearizable per key, nothing acknowledged lost),
- * must have injected at least one fault, must leave its nftables table deleted and no server
- * process behind, and its store directory must hold the report and every node's log and trace.
+ * must have injected at least one fault, must have its nodes' merged traces accepted by the spec,
+ * must leave its nftables table deleted and no server process behind, and its store directory must
+ * hold the report and every node's log and trace.
  */
 class JepsenRunTest {
   @Test
@@ -44,6 +45,7 @@ class JepsenRunTest {
     assertEquals(":valid? true", lines.get(lines.size() - 1));
     Matcher faults = Pattern.compile("(?m)^faults: (\\d+)").matcher(printed);
     assertTrue(faults.find() && Integer.parseInt(faults.group(1)) >= 1, printed);
+    assertTrue(printed.contains("trace-check: OK"), "the run's traces are steps of the spec: " + printed);
     assertTrue(outcome.tableRemoved());
     if (partitions) {
       assertFalse(Nftables.tablePresent(), "the harness's nftables table is gone");
