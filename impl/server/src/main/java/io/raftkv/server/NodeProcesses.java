@@ -170,7 +170,7 @@ public final class NodeProcesses {
     }
 
     /** Polls {@code probe} until it finds something or {@code limit} passes. */
-    static <T> Optional<T> await(Duration limit, java.util.function.Supplier<Optional<T>> probe) {
+    public static <T> Optional<T> await(Duration limit, java.util.function.Supplier<Optional<T>> probe) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (true) {
             Optional<T> found = probe.get();

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -32,7 +31,6 @@ import java.util.stream.Stream;
  * SIGCONT through {@code kill}.
  */
 public final class LocalDb implements AutoCloseable {
-  private static final Duration POLL = Duration.ofMillis(20);
 
   private final Path dir;
   private final Path traces;
@@ -187,24 +185,13 @@ public final class LocalDb implements AutoCloseable {
 
   /** Waits (bounded) for a leader; empty at the deadline. */
   public Optional<Integer> awaitLeader(Duration limit) {
-    return await(limit, this::leader);
+    return NodeProcesses.await(limit, this::leader);
   }
 
   /** Waits (bounded) until node {@code id} answers its status, or its process has ended. */
   public boolean awaitAnswering(int id, Duration limit) {
-    return await(limit, () -> !running(id) ? Optional.of(false)
+    return NodeProcesses.await(limit, () -> !running(id) ? Optional.of(false)
         : statuses().containsKey(id) ? Optional.of(true) : Optional.<Boolean>empty()).orElse(false);
-  }
-
-  private static <T> Optional<T> await(Duration limit, java.util.function.Supplier<Optional<T>> probe) {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (true) {
-      Optional<T> found = probe.get();
-      if (found.isPresent() || System.nanoTime() > deadline || Thread.currentThread().isInterrupted()) {
-        return found;
-      }
-      LockSupport.parkNanos(POLL.toNanos());
-    }
   }
 
   /** How many bytes of output node {@code id}'s processes have written so far. */
