@@ -109,7 +109,7 @@ public final class RaftKvServer implements AutoCloseable {
     private WalLogStore openStore() throws StartException {
         WalLogStore store;
         try {
-            store = WalLogStore.open(config.dataDirectory());
+            store = WalLogStore.open(config.dataDirectory(), config.walOptions());
         } catch (StorageException failed) {
             throw new StartException(failed.getMessage(), failed);
         }

@@ -83,6 +83,10 @@ public final class ServerCommand implements CliCommand {
             + " at once; more get 503 (default ${DEFAULT-VALUE}).")
     int maxPendingRequests;
 
+    @Option(names = "--wal-segment-bytes", defaultValue = "67108864", paramLabel = "BYTES", description = "Seal a"
+            + " write-ahead log segment and start the next at this size (default ${DEFAULT-VALUE}, 64 MiB).")
+    long walSegmentBytes;
+
     @Option(names = "--seed", description = "Seeds the election timeouts (default: random, logged).")
     Long seed;
 
@@ -122,6 +126,6 @@ public final class ServerCommand implements CliCommand {
     ServerConfig config() {
         return new ServerConfig(id, ServerConfig.parsePeers(peers), data, clientPort, clusterId, trace, tickMillis,
                 electionTimeoutMillis, heartbeatMillis, maxBodyBytes, requestTimeoutMillis, httpThreads, maxConnections,
-                maxPendingRequests, seed != null ? seed : ThreadLocalRandom.current().nextLong());
+                maxPendingRequests, seed != null ? seed : ThreadLocalRandom.current().nextLong(), walSegmentBytes);
     }
 }

@@ -1,6 +1,7 @@
 package io.raftkv.server;
 
 import io.raftkv.core.Config;
+import io.raftkv.storage.WalOptions;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,11 +29,13 @@ import java.util.TreeMap;
  * @param maxConnections        client connections open at once; more are closed at once
  * @param maxPendingRequests    requests waiting for the log at once; more get 503 (overloaded)
  * @param seed                  seeds the core's election timeouts
+ * @param walSegmentBytes       a write-ahead log segment is sealed and the next one started at this
+ *                              size (small segments make tests seal and recover several)
  */
 public record ServerConfig(int id, SortedMap<Integer, InetSocketAddress> peers, Path dataDirectory, int clientPort,
         String clusterId, Path traceFile, int tickMillis, int electionTimeoutMillis, int heartbeatMillis,
         int maxBodyBytes, int requestTimeoutMillis, int httpThreads, int maxConnections, int maxPendingRequests,
-        long seed) {
+        long seed, long walSegmentBytes) {
 
     public static final int DEFAULT_CLIENT_PORT = 8001;
     public static final String DEFAULT_CLUSTER_ID = "raftkv";
@@ -51,6 +54,9 @@ public record ServerConfig(int id, SortedMap<Integer, InetSocketAddress> peers, 
         require(httpThreads >= 1, "--http-threads must be >= 1, got " + httpThreads);
         require(maxConnections >= 1, "--max-connections must be >= 1, got " + maxConnections);
         require(maxPendingRequests >= 1, "--max-pending-requests must be >= 1, got " + maxPendingRequests);
+        require(walSegmentBytes >= WalOptions.SEGMENT_BYTES_MIN && walSegmentBytes <= WalOptions.SEGMENT_BYTES_LIMIT,
+                "--wal-segment-bytes must be in " + WalOptions.SEGMENT_BYTES_MIN + ".." + WalOptions.SEGMENT_BYTES_LIMIT
+                        + ", got " + walSegmentBytes);
         for (InetSocketAddress address : peers.values()) {
             require(!address.isUnresolved(), "cannot resolve the peer address " + address);
         }
@@ -81,6 +87,11 @@ public record ServerConfig(int id, SortedMap<Integer, InetSocketAddress> peers, 
             }
         }
         return peers;
+    }
+
+    /** The write-ahead log's options: the defaults with this segment size. */
+    public WalOptions walOptions() {
+        return WalOptions.DEFAULT.withSegmentBytesMax(walSegmentBytes);
     }
 
     /** The core's configuration: ticks derived from the millisecond options. */

@@ -98,7 +98,7 @@ public final class JepsenRun {
     }
     int[] ports = Ports.free(options.nodes());
     LocalDb db = new LocalDb(runDir.resolve("nodes"), runDir.resolve("traces"), options.nodes(), ports[0], ports[1],
-        options.serverArgs(), options.jvmArgs());
+        serverArgs(options), options.jvmArgs());
     Thread hook = new Thread(() -> cleanUp(db, partitions), "jepsen-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
@@ -285,6 +285,18 @@ public final class JepsenRun {
     Summary.print(log, options, analysis, execution.windows(), execution.damages(), traces, tableRemoved, runDir,
         valid);
     return new Outcome(valid, runDir, analysis, tableRemoved);
+  }
+
+  /** Segments a run fills and seals (so a bit flip can hit a sealed one), unless the options set the size. */
+  static final String SEGMENT_BYTES = "--wal-segment-bytes=262144";
+
+  static List<String> serverArgs(RunOptions options) {
+    boolean sizeGiven = options.serverArgs().stream().anyMatch(arg -> arg.startsWith("--wal-segment-bytes"));
+    List<String> args = new ArrayList<>(options.serverArgs());
+    if (!sizeGiven) {
+      args.add(0, SEGMENT_BYTES);
+    }
+    return args;
   }
 
   private static Validity traceValidity(TraceCheckHook.Result traces) {

@@ -90,9 +90,14 @@ public final class WalLogStore implements LogStore, AutoCloseable {
      * refused ({@link DirectoryLock}).
      */
     public static WalLogStore open(Path directory) throws StorageException {
+        return open(directory, WalOptions.DEFAULT);
+    }
+
+    /** As {@link #open(Path)}, with {@code options} (segment size, cache). */
+    public static WalLogStore open(Path directory, WalOptions options) throws StorageException {
         DirectoryLock directoryLock = DirectoryLock.acquire(directory);
         try {
-            WalLogStore store = open(new NioFileSystem(directory), directory.toString(), WalOptions.DEFAULT,
+            WalLogStore store = open(new NioFileSystem(directory), directory.toString(), options,
                     DEFAULT_MAX_QUEUED_BATCHES);
             store.directoryLock = directoryLock;
             return store;
