@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  *   <li>Truncate: the newest segment loses the end of its last record, as a torn write would leave
  *       it. Recovery must cut the torn record and start.
  *   <li>Bit flip: one bit of a record in a sealed segment (any but the newest). Recovery must
- *       refuse to start, naming the file and offset. A run's servers seal segments at 256 KiB
+ *       refuse to start, naming the file and offset. A run's servers seal segments at 64 KiB
  *       (JepsenRun.SEGMENT_BYTES); if none is sealed yet, the bit goes into a record of the newest
  *       segment that other records follow, which recovery must refuse the same way (damage a crash
  *       cannot explain).

@@ -36,6 +36,10 @@ final class Summary {
         + (analysis.reason() == null ? "" : ": " + analysis.reason()));
     log.line("traces: " + (traces.available() ? "trace-check --cluster exit " + traces.exitCode() + ": "
         + lastLine(traces.output()) : traces.output()));
+    if (JepsenRun.cutDurableRecords(damages)) {
+      log.line("  (not counted in the verdict: a WAL tail was truncated, which can remove records the node had"
+          + " reported durable; the spec's Restart keeps those)");
+    }
     log.line("nftables table " + (tableRemoved ? "removed" : "STILL PRESENT: nft delete table inet raftkv_jepsen"));
     log.line("store: " + runDir);
     if (valid == Validity.FALSE && !analysis.anomaly().isEmpty()) {
