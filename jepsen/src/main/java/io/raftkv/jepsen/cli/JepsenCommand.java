@@ -92,6 +92,10 @@ public final class JepsenCommand implements CliCommand {
   @Option(names = "--server-arg", paramLabel = "ARG", description = "Passed to every raftkv server (repeat).")
   List<String> serverArgs = new ArrayList<>();
 
+  @Option(names = "--no-trace-check", description = "Do not validate the nodes' traces after the run (TLC takes"
+      + " minutes for a long run); ./raftkv trace-check --cluster RUN/traces does it later.")
+  boolean noTraceCheck;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -112,6 +116,6 @@ public final class JepsenCommand implements CliCommand {
         Duration.ofMillis((long) (intervalSeconds * 1000)), Duration.ofMillis((long) (faultSeconds * 1000)),
         concurrency, rate, nodes, seed != null ? seed : System.nanoTime() & 0xffffffL,
         ReadConsistency.parse(readConsistency), store, opsPerKey, Duration.ofMillis(opTimeoutMillis), jvmArgs,
-        serverArgs);
+        serverArgs, !noTraceCheck);
   }
 }

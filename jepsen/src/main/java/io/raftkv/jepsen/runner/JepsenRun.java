@@ -273,8 +273,7 @@ public final class JepsenRun {
       Files.writeString(runDir.resolve("anomaly.html"), TimelineHtml.render(history, analysis.check(), "kv"));
     }
     RunPlots.write(runDir, CompletedOp.of(history), spans);
-    log.line("jepsen: validating the nodes' traces");
-    TraceCheckHook.Result traces = TraceCheckHook.validateClusterTraces(runDir.resolve("traces"));
+    TraceCheckHook.Result traces = validateTraces(runDir.resolve("traces"), log);
     Validity valid = analysis.valid().and(cutDurableRecords(execution.damages()) ? Validity.TRUE
         : traceValidity(traces));
     Files.writeString(runDir.resolve("results.edn"), ResultsEdn.render(analysis, runFacts(execution, valid,
@@ -296,6 +295,15 @@ public final class JepsenRun {
    */
   static boolean cutDurableRecords(List<Nemesis.DamageOutcome> damages) {
     return damages.stream().anyMatch(damage -> damage.kind() == FaultKind.TRUNCATE);
+  }
+
+  private TraceCheckHook.Result validateTraces(Path traces, RunLog log) {
+    if (!options.checkTraces()) {
+      return new TraceCheckHook.Result(false, -1, "not validated (--no-trace-check); later: ./raftkv trace-check"
+          + " --cluster " + traces);
+    }
+    log.line("jepsen: validating the nodes' traces");
+    return TraceCheckHook.validateClusterTraces(traces);
   }
 
   /** Segments a run fills and seals (so a bit flip can hit a sealed one), unless the options set the size. */

@@ -19,10 +19,13 @@ import java.util.List;
  *     when no attempt can have been appended)
  * @param jvmArgs extra options for the server JVMs
  * @param serverArgs extra options for every {@code raftkv server}
+ * @param checkTraces whether the nodes' traces are merged and validated after the run (TLC takes
+ *     minutes for a long run's traces: --no-trace-check leaves that to a later trace-check --cluster)
  */
 public record RunOptions(String workload, String nemesis, Duration timeLimit, Duration quiet, Duration faultInterval,
     Duration faultDuration, int concurrency, double rate, int nodes, long seed, ReadConsistency readConsistency,
-    Path store, int opsPerKey, Duration operationTimeout, List<String> jvmArgs, List<String> serverArgs) {
+    Path store, int opsPerKey, Duration operationTimeout, List<String> jvmArgs, List<String> serverArgs,
+    boolean checkTraces) {
   public RunOptions {
     if (!workload.equals("register")) {
       throw new IllegalArgumentException("--workload must be register, got " + workload);

@@ -36,7 +36,7 @@ class JepsenRunTest {
     String nemesis = partitions ? "partition-halves,partition-leader,kill" : "kill,pause";
     RunOptions options = new RunOptions("register", nemesis, Duration.ofSeconds(12), Duration.ofSeconds(3),
         Duration.ofSeconds(2), Duration.ofSeconds(3), 6, 50, 3, 7, ReadConsistency.LINEARIZABLE, store, 60,
-        Duration.ofSeconds(2), List.of("-XX:TieredStopAtLevel=1"), List.of());
+        Duration.ofSeconds(2), List.of("-XX:TieredStopAtLevel=1"), List.of(), true);
     StringWriter out = new StringWriter();
     JepsenRun.Outcome outcome = new JepsenRun(options, new PrintWriter(out, true)).run();
     String printed = out.toString();
