@@ -2,6 +2,7 @@ package io.raftkv.bench;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.maintenance.StatusResponse;
+import io.raftkv.server.FreePorts;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,7 +60,7 @@ final class EtcdCluster implements BenchCluster {
     @Override
     public void start() throws IOException {
         Files.createDirectories(dir);
-        basePort = Ports.freeRun(2 * MEMBERS, 1);
+        basePort = FreePorts.freeRun(2 * MEMBERS, 1);
         for (int member = 1; member <= MEMBERS; member++) {
             spawn(member);
         }

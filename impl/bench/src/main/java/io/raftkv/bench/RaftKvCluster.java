@@ -5,6 +5,7 @@ import io.raftkv.client.ClusterFile;
 import io.raftkv.client.NodeStatus;
 import io.raftkv.client.Outcome;
 import io.raftkv.client.RaftKvClient;
+import io.raftkv.server.FreePorts;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -43,8 +44,8 @@ final class RaftKvCluster implements BenchCluster {
 
     @Override
     public void start() throws IOException {
-        int peerPort = Ports.freeRun(1, MEMBERS);
-        int clientPort = Ports.freeRun(1, MEMBERS);
+        int peerPort = FreePorts.freeRun(1, MEMBERS);
+        int clientPort = FreePorts.freeRun(1, MEMBERS);
         List<String> args = new ArrayList<>(List.of("cluster", "start", "--nodes", Integer.toString(MEMBERS), "--dir",
                 dir.toString(), "--peer-port", Integer.toString(peerPort), "--client-port",
                 Integer.toString(clientPort), "--election-timeout-ms", Integer.toString(electionTimeoutMillis),

@@ -12,13 +12,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -161,26 +159,7 @@ final class TestCluster implements AutoCloseable {
 
     /** A peer port and a client port that nothing listens on at 127.0.0.1..n now. */
     static int[] freePorts(int n) {
-        SplittableRandom random = new SplittableRandom(System.nanoTime());
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int peer = random.nextInt(20_000, 50_000);
-            int client = peer + 10_000;
-            if (free(peer, n) && free(client, n)) {
-                return new int[] {peer, client};
-            }
-        }
-        throw new AssertionError("no free ports on 127.0.0.1.." + n);
-    }
-
-    private static boolean free(int port, int n) {
-        for (int id = 1; id <= n; id++) {
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.setReuseAddress(true);
-                socket.bind(new InetSocketAddress("127.0.0." + id, port));
-            } catch (IOException taken) {
-                return false;
-            }
-        }
-        return true;
+        int peer = FreePorts.freeRun(2, n);
+        return new int[] {peer, peer + 1};
     }
 }

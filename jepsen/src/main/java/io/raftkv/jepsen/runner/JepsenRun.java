@@ -24,6 +24,7 @@ import io.raftkv.jepsen.report.ResultsEdn;
 import io.raftkv.jepsen.report.RunPlots;
 import io.raftkv.jepsen.report.RunTimelineHtml;
 import io.raftkv.jepsen.report.TimelineHtml;
+import io.raftkv.server.FreePorts;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -96,15 +97,15 @@ public final class JepsenRun {
     if (partitions) {
       Nftables.heal(); // a crashed run's leftovers
     }
-    int[] ports = Ports.free(options.nodes());
-    LocalDb db = new LocalDb(runDir.resolve("nodes"), runDir.resolve("traces"), options.nodes(), ports[0], ports[1],
+    int peerPort = FreePorts.freeRun(2, options.nodes()); // the client port is the next one
+    LocalDb db = new LocalDb(runDir.resolve("nodes"), runDir.resolve("traces"), options.nodes(), peerPort, peerPort + 1,
         serverArgs(options), options.jvmArgs());
     Thread hook = new Thread(() -> cleanUp(db, partitions), "jepsen-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       startCluster(db, log);
       long start = recorder.now();
-      Nemesis nemesis = new Nemesis(db, new Nftables(ports[0]), plan.kinds(), options.faultInterval(),
+      Nemesis nemesis = new Nemesis(db, new Nftables(peerPort), plan.kinds(), options.faultInterval(),
           options.faultDuration(), options.seed(), recorder, log::line, start + options.timeLimit().toNanos());
       long nextProcess = runWorkload(db, nemesis, recorder, log, partitions, start);
       Map<String, Object> finalReads = finalReads(db, recorder, log, nextProcess);

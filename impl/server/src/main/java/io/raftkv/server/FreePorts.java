@@ -1,19 +1,22 @@
-package io.raftkv.bench;
+package io.raftkv.server;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.SplittableRandom;
 
-/** Free TCP ports on loopback addresses, so a run never collides with a cluster someone else started. */
-final class Ports {
-    private Ports() {}
+/**
+ * Free TCP ports on loopback addresses, so a local cluster (a benchmark's, a Jepsen run's, a test's)
+ * never collides with one someone else started.
+ */
+public final class FreePorts {
+    private FreePorts() {}
 
     /**
      * {@code count} ports {@code base, base+1, ...} that nothing listens on at 127.0.0.1..{@code hosts}
      * now (a later bind can still lose a race; the cluster then fails to start and says so).
      */
-    static int freeRun(int count, int hosts) {
+    public static int freeRun(int count, int hosts) {
         SplittableRandom random = new SplittableRandom(System.nanoTime());
         for (int attempt = 0; attempt < 200; attempt++) {
             int base = random.nextInt(20_000, 60_000 - count);
