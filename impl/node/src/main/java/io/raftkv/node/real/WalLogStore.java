@@ -233,6 +233,16 @@ public final class WalLogStore implements LogStore, AutoCloseable {
         }
     }
 
+    /** The sequence of the last batch queued (by submit or writeSync), 0 before any. */
+    long queuedSequence() {
+        lock.lock();
+        try {
+            return queuedSequence;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** What recovery cut from the end of the log at open (a torn last write), if anything. */
     public Optional<TornTail> tornTail() {
         return wal.tornTail();

@@ -59,6 +59,7 @@ class WalLogStoreTest {
             store.submit(batch(sequence));
         }
         CompletableFuture<Void> synced = CompletableFuture.runAsync(() -> writeSync(store, batch(51)));
+        RealCluster.await("batch 51 queued behind the held fsync", () -> store.queuedSequence() == 51);
         assertFalse(synced.isDone(), "batch 51 cannot be durable while the fsync before it is held");
         release.countDown();
         synced.get(WAIT_SECONDS, TimeUnit.SECONDS);
