@@ -24,7 +24,7 @@ final class FollowerReplication {
         if (request.term() < node.currentTerm) {
             // Answering (instead of ignoring) tells a deposed leader about the newer term.
             AppendEntriesResponse reply = new AppendEntriesResponse(node.id, request.from(), node.currentTerm, false,
-                    request.prevLogIndex(), 0, 0);
+                    request.prevLogIndex(), 0, 0, request.readId());
             node.outbox.add(reply);
             node.emit(new HandleAppendEntriesRequest(node.id, node.nodeState(), request, reply));
             return;
@@ -50,7 +50,8 @@ final class FollowerReplication {
                 "node %d would remove committed entry %d (commitIndex %d)", node.id, truncatedAt, node.commitIndex);
         // Only what this request proves we hold may be committed here (the spec's formula).
         node.setCommitIndex(Math.max(node.commitIndex, Math.min(request.commitIndex(), lastNew)));
-        return new AppendEntriesResponse(node.id, request.from(), node.currentTerm, true, lastNew, 0, 0);
+        return new AppendEntriesResponse(node.id, request.from(), node.currentTerm, true, lastNew, 0, 0,
+                request.readId());
     }
 
     /**
@@ -80,7 +81,7 @@ final class FollowerReplication {
             conflictIndex = node.log.firstIndexOfTermAt(prev);
         }
         return new AppendEntriesResponse(node.id, request.from(), node.currentTerm, false, prev, conflictTerm,
-                conflictIndex);
+                conflictIndex, request.readId());
     }
 
     /** The durable index rose: acknowledgements for entries now on disk leave (spec PersistLog). */

@@ -5,6 +5,8 @@ import io.raftkv.core.Message.AppendEntriesResponse;
 import io.raftkv.core.RaftEvent.AdvanceCommitIndex;
 import io.raftkv.core.RaftEvent.ClientRequest;
 import io.raftkv.core.RaftEvent.HandleAppendEntriesResponse;
+import io.raftkv.core.RaftEvent.ReadIndex;
+import io.raftkv.core.RaftEvent.ServeRead;
 import io.raftkv.core.RaftEvent.SendAppendEntries;
 import io.raftkv.core.RaftEvent.SendHeartbeat;
 import java.util.List;
@@ -83,7 +85,9 @@ final class LeaderReplication {
         Assert.check(response.matchIndex() <= node.log.lastIndex(), "follower %d acknowledged %d beyond our last %d",
                 response.from(), response.matchIndex(), node.log.lastIndex());
         boolean advanced = progress.maybeUpdate(response.matchIndex());
+        node.reads.ack(response.from(), response.readId());
         node.emit(new HandleAppendEntriesResponse(node.id, node.nodeState(), response));
+        maybeServeReads();
         if (advanced && maybeAdvanceCommitIndex()) {
             broadcastAppend(true);
         } else {
@@ -118,7 +122,9 @@ final class LeaderReplication {
             }
         }
         progress.backtrack(response.matchIndex(), hint);
+        node.reads.ack(response.from(), response.readId());
         node.emit(new HandleAppendEntriesResponse(node.id, node.nodeState(), response));
+        maybeServeReads();
         sendAppends(response.from(), true);
     }
 
@@ -145,7 +151,62 @@ final class LeaderReplication {
         }
         node.setCommitIndex(quorumIndex);
         node.emit(new AdvanceCommitIndex(node.id, node.nodeState()));
+        startReadRound(); // reads taken before the first commit of the term wait for it
         return true;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // ReadIndex (thesis §6.4)
+
+    /**
+     * Takes a linearizable read. The leader records its commit index, confirms with a heartbeat round
+     * that it still leads (a quorum answers a heartbeat sent after the round began), and serves the
+     * read once its state machine has applied up to that index. Until it has committed an entry of
+     * its own term its commit index may lag what earlier leaders committed, so reads wait for that.
+     */
+    ReadResult readIndex(long ctx) {
+        if (node.role != Role.LEADER) {
+            return new ReadResult.NotLeader(node.leaderId);
+        }
+        node.reads.waiting.add(ctx);
+        startReadRound();
+        return new ReadResult.Pending();
+    }
+
+    /** Spec ReadIndex: one round for every waiting read, then heartbeats that carry its id. */
+    private void startReadRound() {
+        if (node.reads.waiting.isEmpty() || !ownTermCommitted()) {
+            return;
+        }
+        LeaderReads.Round round = node.reads.start(node.commitIndex, node.id);
+        node.emit(new ReadIndex(node.id, node.nodeState(), round.id(), round.index()));
+        for (int peer : node.peers) {
+            sendHeartbeat(peer);
+        }
+        maybeServeReads();
+    }
+
+    /** Whether the entry at the commit index is of the current term (spec ReadIndexAllowed). */
+    private boolean ownTermCommitted() {
+        return node.log.termOrUnknown(node.commitIndex) == node.currentTerm;
+    }
+
+    /**
+     * Spec ServeRead, for each round in order that a quorum has confirmed and whose index the state
+     * machine has reached: its reads go to the next Ready, answered at the applied index.
+     */
+    void maybeServeReads() {
+        while (!node.reads.rounds.isEmpty()) {
+            LeaderReads.Round round = node.reads.rounds.peekFirst();
+            if (!node.quorum.isQuorum(round.acks()) || node.appliedIndex < round.index()) {
+                return;
+            }
+            node.reads.rounds.pollFirst();
+            node.emit(new ServeRead(node.id, node.nodeState(), round.id(), node.appliedIndex));
+            for (long ctx : round.contexts()) {
+                node.reads.served.add(new Ready.ReadState(ctx, node.appliedIndex));
+            }
+        }
     }
 
     /** After a commit, {@code sendIfEmpty} also tells caught-up followers the new commit index. */
@@ -186,7 +247,7 @@ final class LeaderReplication {
             return false;
         }
         AppendEntriesRequest request = new AppendEntriesRequest(node.id, peer, node.currentTerm, prevLogIndex,
-                prevLogTerm, entries, Math.min(node.commitIndex, prevLogIndex + entries.size()));
+                prevLogTerm, entries, Math.min(node.commitIndex, prevLogIndex + entries.size()), node.reads.readSeq);
         progress.sentAppend(prevLogIndex, entries.size());
         node.outbox.add(request);
         node.emit(new SendAppendEntries(node.id, node.nodeState(), request));
@@ -205,7 +266,7 @@ final class LeaderReplication {
             return; // matchIndex inside our snapshot: the follower needs a snapshot (not yet supported)
         }
         AppendEntriesRequest heartbeat = new AppendEntriesRequest(node.id, peer, node.currentTerm, matchIndex,
-                prevLogTerm, List.of(), Math.min(node.commitIndex, matchIndex));
+                prevLogTerm, List.of(), Math.min(node.commitIndex, matchIndex), node.reads.readSeq);
         node.outbox.add(heartbeat);
         node.emit(new SendHeartbeat(node.id, node.nodeState(), heartbeat));
     }

@@ -30,12 +30,20 @@ public sealed interface Message {
     /**
      * Replicates {@code entries} after {@code prevLogIndex}; with no entries it is a heartbeat or a
      * probe. {@code commitIndex} never exceeds prevLogIndex + entries.size(), so a follower learns
-     * only commits that its log (once this request is applied) is known to match.
+     * only commits that its log (once this request is applied) is known to match. {@code readId} is
+     * the leader's latest ReadIndex round when it sent the request (0 before its first); the answer
+     * echoes it, which proves the follower still in this term after every round up to it began.
      */
     record AppendEntriesRequest(int from, int to, long term, long prevLogIndex, long prevLogTerm, List<Entry> entries,
-            long commitIndex) implements Message {
+            long commitIndex, long readId) implements Message {
         public AppendEntriesRequest {
             entries = List.copyOf(entries);
+        }
+
+        /** A request sent before any read round of its leader (readId 0). */
+        public AppendEntriesRequest(int from, int to, long term, long prevLogIndex, long prevLogTerm, List<Entry> entries,
+                long commitIndex) {
+            this(from, to, term, prevLogIndex, prevLogTerm, entries, commitIndex, 0);
         }
     }
 
@@ -44,7 +52,15 @@ public sealed interface Message {
      * failure: matchIndex = the request's prevLogIndex, and the conflict hint (paper §5.3, last
      * paragraphs): conflictTerm = term at prevLogIndex (0 if the log is shorter), conflictIndex =
      * first index of that term (or lastIndex + 1). Both 0 on success and on a stale-term rejection.
+     * {@code readId} is the request's, in every kind of answer.
      */
     record AppendEntriesResponse(int from, int to, long term, boolean success, long matchIndex, long conflictTerm,
-            long conflictIndex) implements Message {}
+            long conflictIndex, long readId) implements Message {
+
+        /** The answer to a request with readId 0. */
+        public AppendEntriesResponse(int from, int to, long term, boolean success, long matchIndex, long conflictTerm,
+                long conflictIndex) {
+            this(from, to, term, success, matchIndex, conflictTerm, conflictIndex, 0);
+        }
+    }
 }

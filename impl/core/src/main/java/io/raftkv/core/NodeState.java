@@ -11,11 +11,21 @@ package io.raftkv.core;
  *                      are in the snapshot)
  * @param lastLogTerm   term of the last entry, 0 if the log is empty
  * @param durableLength spec durableLength[i]: the log is known durable up to this index
+ * @param appliedIndex  spec appliedIndex[i]: committed entries handed to the state machine up to here
  */
 public record NodeState(long currentTerm, int votedFor, Role role, long commitIndex, long logLength,
-        long lastLogTerm, long durableLength) {
+        long lastLogTerm, long durableLength, long appliedIndex) {
 
-    /** The state a crashed node will have after restarting from {@code durable} (all of it durable). */
+    /** A state with nothing applied (tests, and a node about to replay its log). */
+    public NodeState(long currentTerm, int votedFor, Role role, long commitIndex, long logLength, long lastLogTerm,
+            long durableLength) {
+        this(currentTerm, votedFor, role, commitIndex, logLength, lastLogTerm, durableLength, 0);
+    }
+
+    /**
+     * The state a crashed node will have after restarting from {@code durable} (all of it durable,
+     * nothing applied: the state machine is rebuilt from the log).
+     */
     public static NodeState of(DurableState durable) {
         HardState hard = durable.hardState();
         return new NodeState(hard.currentTerm(), hard.votedFor(), Role.FOLLOWER, hard.commitIndex(),

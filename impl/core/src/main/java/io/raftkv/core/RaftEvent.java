@@ -62,6 +62,24 @@ public sealed interface RaftEvent {
      */
     record PersistLog(int node, NodeState state) implements RaftEvent {}
 
+    /**
+     * Committed entries were handed to the state machine: {@code state.appliedIndex()} rose to the
+     * last of them (the driver applied them before advancing the Ready that carried them).
+     */
+    record Apply(int node, NodeState state) implements RaftEvent {}
+
+    /**
+     * The leader, having committed an entry of its term, began ReadIndex round {@code readId} at its
+     * commit index {@code index}; heartbeats carrying the round's id follow.
+     */
+    record ReadIndex(int node, NodeState state, long readId, long index) implements RaftEvent {}
+
+    /**
+     * Round {@code readId} is confirmed by a quorum and the state machine has reached its index:
+     * its reads are answered from the state at applied index {@code index}.
+     */
+    record ServeRead(int node, NodeState state, long readId, long index) implements RaftEvent {}
+
     /** The node came back from its durable state. */
     record Restart(int node, NodeState state) implements RaftEvent {}
 

@@ -164,6 +164,20 @@ public final class RaftNode {
         return result;
     }
 
+    /**
+     * Takes a linearizable read (ReadIndex, thesis §6.4) identified by the driver's {@code ctx}. On a
+     * leader it is pending: a later Ready carries it in {@link Ready#readStates()} once a quorum has
+     * confirmed the leadership and the state machine has applied up to the commit index the read
+     * began at, or in {@link Ready#readsAborted()} if the node stops leading first. One call starts
+     * one heartbeat round, so a driver batches the reads that arrive together under one ctx.
+     */
+    public ReadResult readIndex(long ctx) {
+        requireNoSyncOutstanding();
+        ReadResult result = leader.readIndex(ctx);
+        checkInvariants();
+        return result;
+    }
+
     /** A sync Ready promises that nothing else happens until it is durable (see {@link Ready}). */
     private void requireNoSyncOutstanding() {
         if (readies.syncOutstanding()) {

@@ -34,6 +34,10 @@ final class RaftState {
     final PendingAcks pendingAcks = new PendingAcks();
     /** Leader only: spec nextIndex and matchIndex, with flow control. */
     final ProgressTracker tracker = new ProgressTracker();
+    /** Spec appliedIndex: committed entries handed out in a Ready and advanced. */
+    long appliedIndex;
+    /** Leader only: spec readSeq and pendingReads (ReadIndex). */
+    final LeaderReads reads = new LeaderReads();
 
     // Volatile bookkeeping invisible to the spec.
     /** Rejections seen, so a lost election ends before its timeout (etcd does the same). */
@@ -62,13 +66,15 @@ final class RaftState {
         // A snapshot holds committed entries only; the hard state may lag it (it is written
         // asynchronously) or be ahead of a log that lost its unsynced tail in a crash.
         this.commitIndex = Math.max(log.snapshotIndex(), Math.min(hard.commitIndex(), log.lastIndex()));
+        // Entries in the snapshot are applied; the rest of the committed prefix is handed out again.
+        this.appliedIndex = log.snapshotIndex();
         resetElectionTimer();
     }
 
     /** The spec-visible state (what events carry). */
     NodeState nodeState() {
         return new NodeState(currentTerm, votedFor, role, commitIndex, log.lastIndex(), log.lastTerm(),
-                log.durableIndex());
+                log.durableIndex(), appliedIndex);
     }
 
     HardState hardState() {
@@ -105,6 +111,7 @@ final class RaftState {
         leaderId = leader;
         resetVotes();
         tracker.clear();
+        reads.abortAll();
         electionElapsed = 0;
         if (changed) {
             resetElectionTimer();
@@ -148,6 +155,7 @@ final class RaftState {
                 currentTerm);
         Assert.check(votedFor == 0 || config.isMember(votedFor), "node %d: votedFor %d is no member", id, votedFor);
         pendingAcks.checkInvariants(id, currentTerm, log.durableIndex(), log.lastIndex());
+        Assert.check(role == Role.LEADER || reads.isIdle(), "node %d: %s keeps ReadIndex rounds", id, role);
         switch (role) {
             case FOLLOWER -> Assert.check(tracker.isEmpty() && votesGranted.isEmpty(),
                     "node %d: follower keeps leader or campaign state", id);

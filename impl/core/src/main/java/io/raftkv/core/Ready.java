@@ -28,17 +28,34 @@ import java.util.List;
  * @param messages         messages to send (for a sync batch, once it is durable)
  * @param committedEntries committed entries to apply, contiguous, possibly empty; all of them are
  *                         already durable on this node, so the state machine is never ahead of the log
+ * @param readStates       reads confirmed by ReadIndex ({@link RaftNode#readIndex}) whose index the state
+ *                         machine has reached: answer each from the state machine once this Ready's
+ *                         committed entries are applied
+ * @param readsAborted     contexts of reads that will never be confirmed (the node stopped leading):
+ *                         tell their clients to retry, elsewhere
  */
 public record Ready(HardState hardState, List<Entry> entriesToPersist, boolean mustSync, List<Message> messages,
-        List<Entry> committedEntries) {
+        List<Entry> committedEntries, List<ReadState> readStates, List<Long> readsAborted) {
+
+    /** A read the leader confirmed: {@code ctx} as given to readIndex, served at applied index {@code index}. */
+    public record ReadState(long ctx, long index) {}
 
     public Ready {
         entriesToPersist = List.copyOf(entriesToPersist);
         messages = List.copyOf(messages);
         committedEntries = List.copyOf(committedEntries);
+        readStates = List.copyOf(readStates);
+        readsAborted = List.copyOf(readsAborted);
+    }
+
+    /** A Ready without reads. */
+    public Ready(HardState hardState, List<Entry> entriesToPersist, boolean mustSync, List<Message> messages,
+            List<Entry> committedEntries) {
+        this(hardState, entriesToPersist, mustSync, messages, committedEntries, List.of(), List.of());
     }
 
     public boolean isEmpty() {
-        return hardState == null && entriesToPersist.isEmpty() && messages.isEmpty() && committedEntries.isEmpty();
+        return hardState == null && entriesToPersist.isEmpty() && messages.isEmpty() && committedEntries.isEmpty()
+                && readStates.isEmpty() && readsAborted.isEmpty();
     }
 }

@@ -1,5 +1,6 @@
 package io.raftkv.core;
 
+import io.raftkv.core.RaftEvent.Apply;
 import io.raftkv.core.RaftEvent.PersistLog;
 import java.util.List;
 
@@ -14,8 +15,6 @@ final class ReadyTracker {
     private final FollowerReplication follower;
     /** The hard state of the last Ready (the one on disk once its write completes). */
     private HardState handedOutHardState;
-    /** Index up to which committed entries were handed out for applying. */
-    private long appliedIndex;
     private Ready outstanding;
 
     ReadyTracker(RaftState node, LeaderReplication leader, FollowerReplication follower) {
@@ -24,12 +23,10 @@ final class ReadyTracker {
         this.follower = follower;
         // The hard state came from disk; a commit index clipped to the recovered log need not be rewritten.
         this.handedOutHardState = node.hardState();
-        // Entries in the snapshot are applied; the rest of the committed prefix is handed out again.
-        this.appliedIndex = node.log.snapshotIndex();
     }
 
     long appliedIndex() {
-        return appliedIndex;
+        return node.appliedIndex;
     }
 
     /**
@@ -50,7 +47,8 @@ final class ReadyTracker {
                 && (hardStateChanged()
                         || node.log.hasUnsubmitted()
                         || !node.outbox.isEmpty()
-                        || appliableIndex() > appliedIndex);
+                        || appliableIndex() > node.appliedIndex
+                        || node.reads.hasOutput());
     }
 
     /** Field by field: hasReady runs after every input, and a record's equals costs more. */
@@ -74,14 +72,16 @@ final class ReadyTracker {
                 || hard.votedFor() != handedOutHardState.votedFor();
         boolean mustSync = termOrVoteChanged || node.log.unsubmittedOverwrite();
         long appliable = appliableIndex();
-        List<Entry> committed = appliable > appliedIndex
-                ? node.log.slice(appliedIndex + 1, appliable, node.config.maxCommittedBytesPerReady())
+        List<Entry> committed = appliable > node.appliedIndex
+                ? node.log.slice(node.appliedIndex + 1, appliable, node.config.maxCommittedBytesPerReady())
                 : List.of();
         Ready ready = new Ready(hard.equals(handedOutHardState) ? null : hard, node.log.unsubmittedEntries(),
-                mustSync, node.outbox, committed);
+                mustSync, node.outbox, committed, node.reads.served, node.reads.aborted);
         node.log.markSubmitted();
         handedOutHardState = hard;
         node.outbox.clear();
+        node.reads.served.clear();
+        node.reads.aborted.clear();
         outstanding = ready;
         return ready;
     }
@@ -97,7 +97,11 @@ final class ReadyTracker {
         }
         outstanding = null;
         if (!ready.committedEntries().isEmpty()) {
-            appliedIndex = ready.committedEntries().get(ready.committedEntries().size() - 1).index();
+            node.appliedIndex = ready.committedEntries().get(ready.committedEntries().size() - 1).index();
+            node.emit(new Apply(node.id, node.nodeState()));
+            if (node.role == Role.LEADER) {
+                leader.maybeServeReads();
+            }
         }
         if (ready.mustSync() && !ready.entriesToPersist().isEmpty() && node.log.submittedDurable()) {
             durableIndexRose();
@@ -131,8 +135,8 @@ final class ReadyTracker {
     }
 
     void checkInvariants() {
-        Assert.check(node.log.snapshotIndex() <= appliedIndex && appliedIndex <= appliableIndex(),
-                "node %d: appliedIndex %d outside [%d, min(commitIndex %d, durable %d)]", node.id, appliedIndex,
+        Assert.check(node.log.snapshotIndex() <= node.appliedIndex && node.appliedIndex <= appliableIndex(),
+                "node %d: appliedIndex %d outside [%d, min(commitIndex %d, durable %d)]", node.id, node.appliedIndex,
                 node.log.snapshotIndex(), node.commitIndex, node.log.durableIndex());
         Assert.check(handedOutHardState.currentTerm() <= node.currentTerm, "node %d: term went backwards", node.id);
     }

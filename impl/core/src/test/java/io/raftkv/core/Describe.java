@@ -19,11 +19,17 @@ final class Describe {
             case RequestVoteResponse m -> (m.prevote() ? "PreVoteResp " : "VoteResp ") + route
                     + (m.voteGranted() ? " granted" : " rejected");
             case AppendEntriesRequest m -> "App " + route + " prev=" + m.prevLogIndex() + "@" + m.prevLogTerm()
-                    + " " + entries(m.entries()) + " commit=" + m.commitIndex();
+                    + " " + entries(m.entries()) + " commit=" + m.commitIndex() + readId(m.readId());
             case AppendEntriesResponse m -> "AppResp " + route + (m.success()
                     ? " ok match=" + m.matchIndex()
-                    : " reject match=" + m.matchIndex() + " conflict=" + m.conflictIndex() + "@" + m.conflictTerm());
+                    : " reject match=" + m.matchIndex() + " conflict=" + m.conflictIndex() + "@" + m.conflictTerm())
+                    + readId(m.readId());
         };
+    }
+
+    /** Shown only once a leader has begun a ReadIndex round, so older scenarios read as before. */
+    private static String readId(long readId) {
+        return readId == 0 ? "" : " read=" + readId;
     }
 
     static String entries(List<Entry> entries) {
@@ -33,7 +39,7 @@ final class Describe {
     static String state(NodeState state) {
         return "t" + state.currentTerm() + " v" + state.votedFor() + " " + role(state.role()) + " commit="
                 + state.commitIndex() + " last=" + state.logLength() + "@" + state.lastLogTerm() + " durable="
-                + state.durableLength();
+                + state.durableLength() + " applied=" + state.appliedIndex();
     }
 
     static String role(Role role) {
@@ -58,6 +64,8 @@ final class Describe {
             case RaftEvent.StepDown e -> " (" + e.reason() + ")";
             case RaftEvent.DropMessage e -> " " + message(e.msg()) + " (" + e.reason() + ")";
             case RaftEvent.DuplicateMessage e -> " " + message(e.msg());
+            case RaftEvent.ReadIndex e -> " read=" + e.readId() + " index=" + e.index();
+            case RaftEvent.ServeRead e -> " read=" + e.readId() + " index=" + e.index();
             default -> "";
         };
         return event.node() + " " + event.name() + details + " | " + state(event.state());

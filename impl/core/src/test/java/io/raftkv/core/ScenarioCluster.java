@@ -99,6 +99,13 @@ final class ScenarioCluster {
             }
             inFlight.addAll(ready.messages());
             disk.applied.addAll(ready.committedEntries());
+            for (Ready.ReadState read : ready.readStates()) {
+                out.append(id).append(" answers read ctx=").append(read.ctx()).append(" at applied index ")
+                        .append(read.index()).append('\n');
+            }
+            for (long ctx : ready.readsAborted()) {
+                out.append(id).append(" aborts read ctx=").append(ctx).append('\n');
+            }
             node.advance(ready);
             List<Entry> entries = ready.entriesToPersist();
             if (!disk.holding && !entries.isEmpty()) {

@@ -21,6 +21,8 @@ import java.util.function.Predicate;
  * tick-election N               tick N until its role changes (at most electionTimeoutTicksMax ticks)
  * tick-heartbeat N              heartbeatIntervalTicks ticks of N
  * propose N VALUE               client command VALUE at node N
+ * read N CTX                    a linearizable read (ReadIndex) at node N with context CTX; the
+ *                               node's Readies print "answers read" or "aborts read" lines
  * deliver [SEL]                 deliver the matching messages in flight now, in order
  * stabilize                     deliver until nothing is in flight
  * drop|duplicate|reorder [SEL]  network faults on the matching messages in flight
@@ -63,6 +65,7 @@ final class ScenarioInterpreter {
             case "tick-election" -> tickElection(integer(args[0]));
             case "tick-heartbeat" -> repeatTicks(integer(args[0]), cluster.config().heartbeatIntervalTicks());
             case "propose" -> propose(integer(args[0]), args[1]);
+            case "read" -> read(integer(args[0]), Long.parseLong(args[1]));
             case "deliver" -> print("delivered " + cluster.deliver(selector(args)));
             case "stabilize" -> print("stabilized in " + cluster.stabilize() + " rounds");
             case "drop" -> print("dropped " + cluster.drop(selector(args)));
@@ -172,6 +175,12 @@ final class ScenarioInterpreter {
         print("propose: " + result[0]);
     }
 
+    private void read(int id, long ctx) {
+        ReadResult[] result = new ReadResult[1];
+        cluster.onNode(id, node -> result[0] = node.readIndex(ctx));
+        print("read: " + result[0]);
+    }
+
     private void partition(String spec) {
         List<List<Integer>> groups = new ArrayList<>();
         for (String group : spec.split("\\|")) {
@@ -251,7 +260,7 @@ final class ScenarioInterpreter {
             }
             RaftNode node = cluster.node(id);
             print(id + ": " + Describe.state(node.state()) + " lead=" + node.leaderId() + " first="
-                    + node.firstIndex() + " applied=" + node.appliedIndex()
+                    + node.firstIndex()
                     + (node.votesGranted().isEmpty() ? "" : " votes=" + node.votesGranted())
                     + cluster.disk(id).describePending());
         }

@@ -1,0 +1,67 @@
+package io.raftkv.core;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * A leader's ReadIndex rounds (thesis §6.4): spec readSeq and pendingReads, plus the reads waiting
+ * for the leader's first commit of its term and what the next Ready hands the driver. The rules
+ * (when a round starts, what confirms it, when it is served) are {@link LeaderReplication}'s; this
+ * class only keeps the books.
+ */
+final class LeaderReads {
+    /** One round: the commit index it must reach, who has confirmed the term since it began, its reads. */
+    record Round(long id, long index, TreeSet<Integer> acks, List<Long> contexts) {}
+
+    /** Spec readSeq: the id of the latest round, 0 before the first of this leadership. */
+    long readSeq;
+    /** Spec pendingReads, by ascending id. */
+    final ArrayDeque<Round> rounds = new ArrayDeque<>();
+    /** Reads taken before the leader committed an entry of its term: they start the first round. */
+    final List<Long> waiting = new ArrayList<>();
+    /** For the next Ready. */
+    final List<Ready.ReadState> served = new ArrayList<>();
+    final List<Long> aborted = new ArrayList<>();
+
+    Round start(long index, int self) {
+        readSeq++;
+        TreeSet<Integer> acks = new TreeSet<>();
+        acks.add(self);
+        Round round = new Round(readSeq, index, acks, List.copyOf(waiting));
+        waiting.clear();
+        rounds.addLast(round);
+        return round;
+    }
+
+    /** A response of the leader's term echoing {@code readId} confirms every round up to it. */
+    void ack(int peer, long readId) {
+        for (Round round : rounds) {
+            if (round.id() > readId) {
+                break;
+            }
+            round.acks().add(peer);
+        }
+    }
+
+    /** Leadership ended: every read taken and not served is given up (spec FollowerVolatile). */
+    void abortAll() {
+        for (Round round : rounds) {
+            aborted.addAll(round.contexts());
+        }
+        aborted.addAll(waiting);
+        rounds.clear();
+        waiting.clear();
+        readSeq = 0;
+    }
+
+    boolean hasOutput() {
+        return !served.isEmpty() || !aborted.isEmpty();
+    }
+
+    /** Nothing in progress: what every non-leader must satisfy. */
+    boolean isIdle() {
+        return readSeq == 0 && rounds.isEmpty() && waiting.isEmpty();
+    }
+}
