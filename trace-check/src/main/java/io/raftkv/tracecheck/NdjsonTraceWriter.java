@@ -175,6 +175,15 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
       case RaftEvent.AdvanceCommitIndex e -> {}
       case RaftEvent.PersistLog e -> {}
       case RaftEvent.Restart e -> {}
+      case RaftEvent.Apply e -> {}
+      case RaftEvent.ReadIndex e -> {
+        out.writeNumberField("readId", e.readId());
+        out.writeNumberField("index", e.index());
+      }
+      case RaftEvent.ServeRead e -> {
+        out.writeNumberField("readId", e.readId());
+        out.writeNumberField("index", e.index());
+      }
     }
     out.writeEndObject();
   }
@@ -188,6 +197,7 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
     out.writeNumberField("logLength", state.logLength());
     out.writeNumberField("lastLogTerm", state.lastLogTerm());
     out.writeNumberField("durableLength", state.durableLength());
+    out.writeNumberField("appliedIndex", state.appliedIndex());
     out.writeEndObject();
   }
 
@@ -220,12 +230,14 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
         }
         out.writeEndArray();
         out.writeNumberField("commitIndex", m.commitIndex());
+        out.writeNumberField("readId", m.readId());
       }
       case AppendEntriesResponse m -> {
         out.writeBooleanField("success", m.success());
         out.writeNumberField("matchIndex", m.matchIndex());
         out.writeNumberField("conflictTerm", m.conflictTerm());
         out.writeNumberField("conflictIndex", m.conflictIndex());
+        out.writeNumberField("readId", m.readId());
       }
     }
     out.writeEndObject();

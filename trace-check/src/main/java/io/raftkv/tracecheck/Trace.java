@@ -46,11 +46,15 @@ public record Trace(Path file, int servers, boolean preVote, List<ObjectNode> ev
       Map.entry("StepDown", List.of()),
       Map.entry("PersistLog", List.of()),
       Map.entry("Restart", List.of()),
+      Map.entry("Apply", List.of()),
+      Map.entry("ReadIndex", List.of("readId", "index")),
+      Map.entry("ServeRead", List.of("readId", "index")),
       Map.entry("DropMessage", List.of("msg")),
       Map.entry("DuplicateMessage", List.of("msg")));
 
   private static final List<String> STATE_FIELDS =
-      List.of("currentTerm", "votedFor", "role", "commitIndex", "logLength", "lastLogTerm", "durableLength");
+      List.of("currentTerm", "votedFor", "role", "commitIndex", "logLength", "lastLogTerm", "durableLength",
+          "appliedIndex");
 
   public int size() {
     return events.size();

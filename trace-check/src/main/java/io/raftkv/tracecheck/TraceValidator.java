@@ -346,6 +346,7 @@ public final class TraceValidator {
       // not in the logs): the traces reach terms and logs far beyond the model-checking bounds.
       cfg.append("INVARIANT TraceAccepted\nINVARIANT ElectionSafety\nINVARIANT CommitIndexInLog\n");
       cfg.append("INVARIANT DurableLengthInLog\nINVARIANT PendingAcksInLog\n");
+      cfg.append("INVARIANT AppliedIndexInCommit\nINVARIANT ReadsLinearizable\n");
     }
     // The last state of a trace has no successor; that is the end, not a deadlock.
     cfg.append("CHECK_DEADLOCK FALSE\n");

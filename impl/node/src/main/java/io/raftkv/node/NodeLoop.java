@@ -5,6 +5,7 @@ import io.raftkv.core.Entry;
 import io.raftkv.core.Message;
 import io.raftkv.core.ProposeResult;
 import io.raftkv.core.RaftNode;
+import io.raftkv.core.ReadResult;
 import io.raftkv.core.Ready;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -151,6 +152,15 @@ public final class NodeLoop {
     }
 
     /**
+     * A linearizable read, identified by the caller's {@code ctx} (one heartbeat round serves every
+     * read the caller groups under one ctx). Pending means the state machine hears of it later,
+     * through {@link StateMachine#readReady} or {@link StateMachine#readAborted}.
+     */
+    public ReadResult readIndex(long ctx) {
+        return input("readIndex", () -> raft.readIndex(ctx));
+    }
+
+    /**
      * The store reports that batch {@code sequence} and every earlier one are durable. Completions
      * may arrive in any order and more than once: one at or below what is already known durable is
      * ignored, because a later completion already covered it.
@@ -270,6 +280,14 @@ public final class NodeLoop {
             transport.send(message);
         }
         apply(ready.committedEntries());
+        for (Ready.ReadState read : ready.readStates()) {
+            Assert.check(read.index() <= appliedIndex, "node %d: read %d confirmed at %d beyond applied %d", raft.id(),
+                    read.ctx(), read.index(), appliedIndex);
+            machine.readReady(read.ctx(), read.index());
+        }
+        for (long ctx : ready.readsAborted()) {
+            machine.readAborted(ctx);
+        }
         raft.advance(ready);
     }
 

@@ -11,4 +11,14 @@ import io.raftkv.core.Entry;
 @FunctionalInterface
 public interface StateMachine {
     void apply(Entry entry);
+
+    /**
+     * The read taken with {@link NodeLoop#readIndex}{@code (ctx)} is confirmed (ReadIndex): answer
+     * it from the state as it is now, which includes every entry up to {@code index} and so every
+     * write committed before the read began. Called after the entries of the same Ready are applied.
+     */
+    default void readReady(long ctx, long index) {}
+
+    /** The read {@code ctx} will never be confirmed here (the node stopped leading): retry elsewhere. */
+    default void readAborted(long ctx) {}
 }

@@ -10,8 +10,10 @@ import io.raftkv.core.ProposeResult;
 import io.raftkv.core.RaftEvent;
 import io.raftkv.core.RaftNode;
 import io.raftkv.core.RaftObserver;
+import io.raftkv.core.ReadResult;
 import io.raftkv.core.Role;
 import io.raftkv.node.NodeLoop;
+import io.raftkv.node.StateMachine;
 import io.raftkv.node.StorageException;
 import io.raftkv.node.WriteBatch;
 import java.io.IOException;
@@ -86,6 +88,9 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
 
   private static final int QUEUE_LIMIT = 200_000;
 
+  /** Of the client's steps, the share (in percent) that begins with a linearizable read. */
+  static final int READ_PERCENT = 50;
+
   /**
    * The hash of a class's simple name, for the fingerprint: stable from run to run (an identity
    * hash is not), and computed once per class.
@@ -109,6 +114,7 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
   private final Network network;
   private final Nemesis nemesis;
   private final Workload workload;
+  private final ClientReads reads = new ClientReads();
   private final SafetyChecker checker;
   private final RaftObserver observer = this::observe;
   private final List<Integer> newLeaders = new ArrayList<>();
@@ -216,7 +222,8 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
       checker.violation("Liveness", livenessReport());
     }
     return new SimulationResult(seed, size, checker.violations(), events, raftEvents, fingerprint,
-        workload.proposed, workload.acknowledged, parameters, counts(), leaderChanges.settledChanges());
+        workload.proposed, workload.acknowledged, reads.served, parameters, counts(),
+        leaderChanges.settledChanges());
   }
 
   /** The event loop: the safety phase, then the liveness phase, until its goal or the end. */
@@ -262,7 +269,7 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
     RaftNode raft = RaftNode.create(config, node.id, node.nextSeed(), observer);
     node.raft = raft;
     node.lastState = raft.state();
-    node.loop = new NodeLoop(raft, node.store, this::send, entry -> apply(node, entry));
+    node.loop = new NodeLoop(raft, node.store, this::send, machineOf(node));
     afterInput(node);
   }
 
@@ -312,12 +319,15 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
         EventQueue.EventKind.CLIENT,
         0,
         null);
-    if (!workload.proposing()) {
-      return;
-    }
     SimNode node = nodes[workload.target()];
     if (!node.isUp()) {
       workload.unavailable();
+      return;
+    }
+    if (random.nextInt(100) < READ_PERCENT) {
+      read(nodes[1 + random.nextInt(size)]);
+    }
+    if (!workload.proposing()) {
       return;
     }
     int burst = Math.min(1 + random.nextInt(workload.burstMax), workload.room(now));
@@ -341,6 +351,48 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
   }
 
   /**
+   * A linearizable read at {@code node}, any node (as Jepsen's clients are spread over all nodes):
+   * a follower refuses it, a leader takes it, including a deposed leader that does not know it yet,
+   * which must then never answer it.
+   */
+  private void read(SimNode node) {
+    if (!node.isUp()) {
+      return;
+    }
+    long ctx = reads.nextContext();
+    // Registered first: a one-node cluster answers within the input itself.
+    reads.taken(ctx, node.id, workload.maxAcknowledgedIndex, now);
+    ReadResult result = node.loop.readIndex(ctx);
+    if (!(result instanceof ReadResult.Pending)) {
+      reads.refused(ctx);
+    }
+    afterInput(node);
+  }
+
+  /** The node's state machine: the simulated log the client's commands go to, and its reads. */
+  private StateMachine machineOf(SimNode node) {
+    return new StateMachine() {
+      @Override
+      public void apply(Entry entry) {
+        Simulation.this.apply(node, entry);
+      }
+
+      @Override
+      public void readReady(long ctx, long index) {
+        String stale = reads.served(ctx, node.id, index, node.lastApplied);
+        if (stale != null) {
+          checker.violation("ReadLinearizability", stale);
+        }
+      }
+
+      @Override
+      public void readAborted(long ctx) {
+        reads.aborted(ctx);
+      }
+    };
+  }
+
+  /**
    * After every input to a node: a node that stopped goes down; a running one must have handed its
    * whole log to storage, and its commits and leaderships are checked.
    */
@@ -354,6 +406,7 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
       count("disk-full:node stopped");
       node.goDown(true);
       workload.crashed(node.id);
+      reads.crashed(node.id);
       newLeaders.clear();
       if (!node.diskFull) {
         // The write failed while the disk was full, but it was freed before the node learned of
@@ -644,6 +697,7 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
       count(kind + "process killed");
     }
     workload.crashed(id);
+    reads.crashed(id);
   }
 
   @Override
@@ -682,7 +736,7 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
               + " over a recovered log 1.." + recovered.lastIndex());
     }
     node.raft = raft;
-    node.loop = new NodeLoop(raft, store, this::send, entry -> apply(node, entry));
+    node.loop = new NodeLoop(raft, store, this::send, machineOf(node));
     afterInput(node);
   }
 

@@ -92,9 +92,9 @@ final class MessageCodec {
             case RequestVoteRequest m -> 1 + Varint.longBytes(m.lastLogIndex()) + Varint.longBytes(m.lastLogTerm());
             case RequestVoteResponse m -> 2;
             case AppendEntriesRequest m -> Varint.longBytes(m.prevLogIndex()) + Varint.longBytes(m.prevLogTerm())
-                    + Varint.longBytes(m.commitIndex()) + entriesBytes(m.entries());
+                    + Varint.longBytes(m.commitIndex()) + entriesBytes(m.entries()) + Varint.longBytes(m.readId());
             case AppendEntriesResponse m -> 1 + Varint.longBytes(m.matchIndex()) + Varint.longBytes(m.conflictTerm())
-                    + Varint.longBytes(m.conflictIndex());
+                    + Varint.longBytes(m.conflictIndex()) + Varint.longBytes(m.readId());
         };
     }
 
@@ -127,6 +127,7 @@ final class MessageCodec {
                 Varint.writeLong(out, m.matchIndex());
                 Varint.writeLong(out, m.conflictTerm());
                 Varint.writeLong(out, m.conflictIndex());
+                Varint.writeLong(out, m.readId());
             }
         }
     }
@@ -143,6 +144,7 @@ final class MessageCodec {
             Varint.writeInt(out, entry.data().length);
             out.writeBytes(entry.data());
         }
+        Varint.writeLong(out, m.readId());
     }
 
     private static int typeCode(EntryType type) {
@@ -180,7 +182,8 @@ final class MessageCodec {
         long prevLogTerm = Varint.readLong(in, "prevLogTerm");
         long commitIndex = Varint.readLong(in, "commitIndex");
         List<Entry> entries = readEntries(in);
-        return new AppendEntriesRequest(from, to, term, prevLogIndex, prevLogTerm, entries, commitIndex);
+        long readId = Varint.readLong(in, "readId");
+        return new AppendEntriesRequest(from, to, term, prevLogIndex, prevLogTerm, entries, commitIndex, readId);
     }
 
     private static AppendEntriesResponse readAppendEntriesResponse(ByteBuf in) throws ProtocolException {
@@ -191,7 +194,8 @@ final class MessageCodec {
         long matchIndex = Varint.readLong(in, "matchIndex");
         long conflictTerm = Varint.readLong(in, "conflictTerm");
         long conflictIndex = Varint.readLong(in, "conflictIndex");
-        return new AppendEntriesResponse(from, to, term, success, matchIndex, conflictTerm, conflictIndex);
+        long readId = Varint.readLong(in, "readId");
+        return new AppendEntriesResponse(from, to, term, success, matchIndex, conflictTerm, conflictIndex, readId);
     }
 
     private static List<Entry> readEntries(ByteBuf in) throws ProtocolException {

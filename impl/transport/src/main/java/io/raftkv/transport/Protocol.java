@@ -7,8 +7,11 @@ package io.raftkv.transport;
 final class Protocol {
     private Protocol() {}
 
-    /** The protocol this code speaks; the first byte of every frame's payload. */
-    static final int VERSION = 1;
+    /**
+     * The protocol this code speaks; the first byte of every frame's payload. Version 2 added the
+     * AppendEntries readId (ReadIndex rounds).
+     */
+    static final int VERSION = 2;
 
     /** "RKVT": the first field of a HELLO, so that a stranger is told apart from a wrong version. */
     static final int MAGIC = 0x524B5654;

@@ -40,9 +40,10 @@
  * 0x10 RequestVoteRequest     from, to, term, u8 prevote, lastLogIndex, lastLogTerm
  * 0x11 RequestVoteResponse    from, to, term, u8 prevote, u8 voteGranted
  * 0x12 AppendEntriesRequest   from, to, term, prevLogIndex, prevLogTerm, commitIndex,
- *                             count, count x entry
+ *                             count, count x entry, readId
  *        entry                index, term, u8 type (0 NOOP, 1 COMMAND, 2 CONFIG), dataLength, data
- * 0x13 AppendEntriesResponse  from, to, term, u8 success, matchIndex, conflictTerm, conflictIndex
+ * 0x13 AppendEntriesResponse  from, to, term, u8 success, matchIndex, conflictTerm, conflictIndex,
+ *                             readId
  * (every field a varint unless marked u8; u8 booleans must be 0 or 1)
  * </pre>
  * A heartbeat (an AppendEntriesRequest without entries) is about 20 bytes on the wire; an entry

@@ -98,8 +98,10 @@ class BadInputTest {
                 }, "a message from node 1 to node 2 on the connection from node 3 to node 2"),
                 bad("another version after the handshake", peer -> {
                     handshake(peer);
-                    peer.write(RawPeer.frame(2, Protocol.REQUEST_VOTE_REQUEST, new byte[] {0, 3, 2, 1, 0, 0, 0}));
-                }, "frame of protocol version 2 on a connection that agreed on version 1"),
+                    peer.write(RawPeer.frame(Protocol.VERSION + 1, Protocol.REQUEST_VOTE_REQUEST,
+                            new byte[] {0, 3, 2, 1, 0, 0, 0}));
+                }, "frame of protocol version " + (Protocol.VERSION + 1) + " on a connection that agreed on version "
+                        + Protocol.VERSION),
                 bad("a second HELLO", peer -> {
                     handshake(peer);
                     peer.hello(Protocol.VERSION, 3, "prod");

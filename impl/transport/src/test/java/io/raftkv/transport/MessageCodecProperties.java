@@ -167,13 +167,13 @@ class MessageCodecProperties {
     }
 
     private Arbitrary<Message> appendEntriesRequests() {
-        return Combinators.combine(ids(), ids(), numbers(), numbers(), numbers(), entryLists(), numbers())
+        return Combinators.combine(ids(), ids(), numbers(), numbers(), numbers(), entryLists(), numbers(), numbers())
                 .as(AppendEntriesRequest::new);
     }
 
     private Arbitrary<Message> appendEntriesResponses() {
         return Combinators.combine(ids(), ids(), numbers(), Arbitraries.of(true, false), numbers(), numbers(),
-                numbers()).as(AppendEntriesResponse::new);
+                numbers(), numbers()).as(AppendEntriesResponse::new);
     }
 
     /** Mostly small ids as in a real cluster, but any int must survive. */

@@ -6,14 +6,21 @@ import io.raftkv.core.NodeState;
 import io.raftkv.core.ProposeResult;
 import io.raftkv.core.RaftNode;
 import io.raftkv.core.RaftObserver;
+import io.raftkv.core.ReadResult;
+import io.raftkv.core.Entry;
 import io.raftkv.node.NodeLoop;
 import io.raftkv.node.StateMachine;
 import io.raftkv.node.StorageException;
 import io.raftkv.node.Transport;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -86,7 +93,25 @@ public final class NodeRunner implements AutoCloseable {
 
     private record Propose(byte[] command, CompletableFuture<ProposeResult> result) implements Input {}
 
+    private record Read() implements Input {}
+
+    /** How a linearizable read ({@link #read()}) ended. */
+    public sealed interface ReadOutcome {
+        /**
+         * The leader confirmed the read at applied index {@code index} (ReadIndex): the state machine
+         * holds every write committed before the read began; answer it from the machine now.
+         */
+        record Confirmed(long index) implements ReadOutcome {}
+
+        /** This node does not lead; {@code leaderHint} is the leader it knows, 0 if none. */
+        record NotLeader(int leaderHint) implements ReadOutcome {}
+
+        /** The node stopped leading before it could confirm the read; retry (elsewhere). */
+        record Aborted(String reason) implements ReadOutcome {}
+    }
+
     private static final Input TICK = new Tick();
+    private static final Input READ = new Read();
     private static final Input WAKE = new Wake();
     private static final Input STOP = new Stop();
 
@@ -102,6 +127,9 @@ public final class NodeRunner implements AutoCloseable {
     private final AtomicLong completedSequence = new AtomicLong();
     private final AtomicReference<StorageException> writeFailure = new AtomicReference<>();
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    /** Reads not yet handed to the loop; one READ input takes them all, so they share one round. */
+    private final ConcurrentLinkedQueue<CompletableFuture<ReadOutcome>> readsWaiting = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean readQueued = new AtomicBoolean();
     private final AtomicLong droppedInputs = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean terminated;
@@ -109,6 +137,9 @@ public final class NodeRunner implements AutoCloseable {
 
     /** Runner thread only: the highest completion handed to the loop. */
     private long reportedSequence;
+    /** Runner thread only: the reads of each ReadIndex round in progress, by the round's ctx. */
+    private final Map<Long, List<CompletableFuture<ReadOutcome>>> readsInRound = new HashMap<>();
+    private long lastReadContext;
     /** Called on the runner thread before each input is handed to the loop (see {@link #start}). */
     private final Runnable beforeInput;
 
@@ -138,8 +169,25 @@ public final class NodeRunner implements AutoCloseable {
         }, "raftkv-wal-" + id);
         // The loop replays the committed log into the machine here, on the caller's thread, before
         // the runner thread exists (Thread.start orders it before everything the runner does).
+        StateMachine answering = new StateMachine() {
+            @Override
+            public void apply(Entry entry) {
+                machine.apply(entry);
+            }
+
+            @Override
+            public void readReady(long ctx, long index) {
+                completeReads(ctx, new ReadOutcome.Confirmed(index));
+            }
+
+            @Override
+            public void readAborted(long ctx) {
+                completeReads(ctx, new ReadOutcome.Aborted("node " + id + " stopped leading before it could"
+                        + " confirm the read"));
+            }
+        };
         try {
-            this.loop = new NodeLoop(raft, store, transport, machine);
+            this.loop = new NodeLoop(raft, store, transport, answering);
         } catch (RuntimeException | Error failure) {
             try {
                 store.close();
@@ -221,6 +269,28 @@ public final class NodeRunner implements AutoCloseable {
     }
 
     /**
+     * A linearizable read (ReadIndex). The future completes on the runner thread with Confirmed once
+     * the state machine may answer it (read it then, or later: it only grows), with NotLeader or
+     * Aborted, and exceptionally if the node is down. Reads that arrive while the runner is busy
+     * share one heartbeat round.
+     */
+    public CompletableFuture<ReadOutcome> read() {
+        CompletableFuture<ReadOutcome> result = new CompletableFuture<>();
+        if (terminated) {
+            result.completeExceptionally(downException());
+            return result;
+        }
+        readsWaiting.add(result);
+        if (readQueued.compareAndSet(false, true) && !inputs.offer(READ)) {
+            readQueued.set(false);
+            failWaitingReads(new ReadOutcome.Aborted("the input queue of node " + id + " is full"));
+        } else if (terminated) {
+            failQueued(); // the runner ended between the check and the offer
+        }
+        return result;
+    }
+
+    /**
      * Clean shutdown: stops the clock and the runner thread (inputs still queued are dropped,
      * proposals among them fail), then closes the store, which first writes everything queued.
      */
@@ -291,6 +361,9 @@ public final class NodeRunner implements AutoCloseable {
             terminated = true;
             clock.shutdownNow(); // a stopped node takes no more ticks
             publish();
+            for (Long ctx : List.copyOf(readsInRound.keySet())) {
+                completeReads(ctx, null);
+            }
             failQueued();
         }
     }
@@ -320,6 +393,7 @@ public final class NodeRunner implements AutoCloseable {
             }
             case Deliver deliver -> receive(deliver.message());
             case Propose propose -> propose(propose);
+            case Read read -> startReadRound();
             case Wake wake -> { }
             case Stop stop -> { }
         }
@@ -344,19 +418,71 @@ public final class NodeRunner implements AutoCloseable {
         }
     }
 
+    /** Hands every waiting read to the loop under one ctx: one ReadIndex round for all of them. */
+    private void startReadRound() {
+        readQueued.set(false);
+        List<CompletableFuture<ReadOutcome>> batch = new ArrayList<>();
+        CompletableFuture<ReadOutcome> waiting;
+        while ((waiting = readsWaiting.poll()) != null) {
+            batch.add(waiting);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        long ctx = ++lastReadContext;
+        readsInRound.put(ctx, batch); // before the input: a one-node cluster confirms within it
+        beforeInput.run();
+        ReadResult result;
+        try {
+            result = loop.readIndex(ctx);
+        } catch (RuntimeException | Error failure) {
+            completeReads(ctx, null);
+            throw failure;
+        }
+        if (result instanceof ReadResult.NotLeader notLeader) {
+            completeReads(ctx, new ReadOutcome.NotLeader(notLeader.leaderHint()));
+        }
+    }
+
+    /** Completes the reads of round {@code ctx} with {@code outcome}, or as failed when it is null. */
+    private void completeReads(long ctx, ReadOutcome outcome) {
+        List<CompletableFuture<ReadOutcome>> round = readsInRound.remove(ctx);
+        if (round == null) {
+            return;
+        }
+        for (CompletableFuture<ReadOutcome> read : round) {
+            if (outcome == null) {
+                read.completeExceptionally(downException());
+            } else {
+                read.complete(outcome);
+            }
+        }
+    }
+
+    private void failWaitingReads(ReadOutcome outcome) {
+        CompletableFuture<ReadOutcome> waiting;
+        while ((waiting = readsWaiting.poll()) != null) {
+            waiting.complete(outcome);
+        }
+    }
+
     private void publish() {
         RaftNode raft = loop.raft();
         status = new Status(id, raft.state(), raft.leaderId(), loop.appliedIndex(), loop.submittedSequence(),
                 loop.durableSequence(), !terminated && !closed.get() && !loop.stopped(), loop.stopCause());
     }
 
-    /** Fails the proposals still queued once nothing will take them. */
+    /** Fails the proposals and reads still queued once nothing will take them. */
     private void failQueued() {
         Input input;
         while ((input = inputs.poll()) != null) {
             if (input instanceof Propose propose) {
                 propose.result().completeExceptionally(downException());
             }
+        }
+        CompletableFuture<ReadOutcome> waiting;
+        while ((waiting = readsWaiting.poll()) != null) {
+            waiting.completeExceptionally(downException());
         }
     }
 
