@@ -18,9 +18,10 @@ import java.util.function.Function;
  * discovery, redirects, timeouts and retries that are safe because of exactly-once sessions.
  *
  * <h2>How an operation runs</h2>
- * The client opens a session (POST /v1/sessions) on first use. Each operation gets the next
+ * The client opens a session (POST /v1/sessions) on first use. Each write gets the next
  * sequence number of the session and keeps it across every retry, so the store applies it at most
- * once and answers a retry with the first result (thesis §6.3). An operation is sent to the leader
+ * once and answers a retry with the first result (thesis §6.3). A read goes without a session: the
+ * leader confirms it by ReadIndex and it changes nothing. An operation is sent to the leader
  * it last heard of, or else to the endpoints in turn; a 307 from a follower names the leader; a
  * refused connection moves on to the next endpoint; an answer that says no leader is known, or a
  * timeout, is retried after a short pause, until the operation's deadline.
@@ -114,9 +115,15 @@ public final class RaftKvClient implements AutoCloseable {
         return execute(new Call<>("PUT", kvPath(key), value, false, RaftKvClient::written));
     }
 
-    /** A linearizable read; Ok holds the value and its version, or empty if the key is absent. */
+    /**
+     * A linearizable read (the leader confirms it with ReadIndex, no log entry); Ok holds the value
+     * and its version, or empty if the key is absent. A read changes nothing, so it needs no session
+     * and is retried freely.
+     */
     public synchronized Outcome<Optional<VersionedValue>> get(String key) {
-        return execute(new Call<>("GET", kvPath(key), new byte[0], false, RaftKvClient::read));
+        Attempts attempts = new Attempts(System.nanoTime() + options.operationTimeout().toNanos());
+        return attemptUntilAnswered(new Call<>("GET", kvPath(key), new byte[0], false, RaftKvClient::read), Map.of(),
+                attempts).orElseThrow(() -> new IllegalStateException("a read without a session lost its session"));
     }
 
     /** Deletes {@code key}; Ok holds whether it existed. */

@@ -161,12 +161,24 @@ class RaftKvClientTest {
         FakeNode leader = node().reply(200, "{\"clientId\":5}")
                 .reply(409, error(Api.UNKNOWN_SESSION, Api.OUTCOME_FAILED))
                 .reply(200, "{\"clientId\":6}")
+                .reply(200, "{\"key\":\"k\",\"version\":4}");
+        try (RaftKvClient client = client(Duration.ofSeconds(5), leader.endpoint())) {
+            Outcome<Long> put = client.put("k", new byte[] {'v'});
+            assertEquals(new Outcome.Ok<>(4L), put);
+        }
+        assertEquals("PUT /v1/kv/k seq=1 client=6", leader.requests().get(3), "the new session starts at 1");
+    }
+
+    @Test
+    void aReadNeedsNoSessionAndIsRetriedFreely() throws IOException {
+        FakeNode leader = node().reply(504, error(Api.TIMEOUT, Api.OUTCOME_FAILED))
                 .reply(200, "{\"key\":\"k\",\"found\":true,\"value\":\"v\",\"version\":4}");
         try (RaftKvClient client = client(Duration.ofSeconds(5), leader.endpoint())) {
             Outcome<Optional<VersionedValue>> get = client.get("k");
-            assertTrue(get.isOk(), get.describe());
-            assertEquals("v", get.value().orElseThrow().utf8());
+            assertEquals("v", get.value().orElseThrow().utf8(), get.describe());
+            assertEquals(0, client.clientId(), "no session was opened");
         }
-        assertEquals("GET /v1/kv/k seq=1 client=6", leader.requests().get(3), "the new session starts at 1");
+        assertEquals(2, leader.requests().size(), "the read was retried once: " + leader.requests());
+        assertEquals("GET /v1/kv/k seq=null client=null", leader.requests().get(0));
     }
 }

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.raftkv.client.Api;
 import io.raftkv.client.NodeStatus;
 import io.raftkv.core.NodeState;
@@ -23,12 +24,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The client API (paths and formats in {@link Api}): routes a request, reads and checks it, and
- * either answers at once (status, local reads, bad input, redirects) or proposes a command and
- * answers when it is applied. See impl/server/README.md for the whole API with examples.
+ * either answers at once (status, local reads, bad input, redirects), confirms a linearizable read
+ * with ReadIndex, or proposes a command and answers when it is applied. See impl/server/README.md for the whole API with examples.
  */
 final class KvApi {
     private final ServerConfig config;
@@ -96,8 +98,13 @@ final class KvApi {
             EventExecutor executor) {
         HttpMethod method = request.method();
         if (method.equals(HttpMethod.GET)) {
-            return RequestReader.localRead(query) ? done(localRead(key))
-                    : operation(new KvCommand.Get(key), request, executor);
+            if (RequestReader.localRead(query)) {
+                return done(localRead(key));
+            }
+            if (RequestReader.session(request.headers()).isPresent()) {
+                return operation(new KvCommand.Get(key), request, executor); // in its session, through the log
+            }
+            return guarded(request, executor, deadline -> linearizableRead(key, executor, deadline, request.uri()));
         }
         if (method.equals(HttpMethod.PUT)) {
             return operation(new KvCommand.Put(key, RequestReader.putValue(request)), request, executor);
@@ -180,6 +187,42 @@ final class KvApi {
                 return CompletableFuture.completedFuture(proposal);
             });
         }).thenCompose(proposal -> proposal);
+    }
+
+    /**
+     * A linearizable read without a log entry (ReadIndex, thesis §6.4): the leader confirms with a
+     * heartbeat round that it still leads, waits until it has applied what it had committed when the
+     * read began, and answers from its state machine. A read changes nothing, so one that is not
+     * confirmed in time certainly had no effect: it fails and may be retried anywhere.
+     */
+    private CompletableFuture<FullHttpResponse> linearizableRead(Bytes key, EventExecutor executor, long deadline,
+            String uri) {
+        CompletableFuture<FullHttpResponse> response = new CompletableFuture<>();
+        long delay = deadline - System.nanoTime();
+        ScheduledFuture<?> timeout = executor.schedule(() -> response.complete(Replies.failed(
+                HttpResponseStatus.GATEWAY_TIMEOUT, Api.TIMEOUT, "the leader could not confirm the read within "
+                        + config.requestTimeoutMillis() + " ms (a partition or an election); retry")),
+                Math.max(delay, 0), TimeUnit.NANOSECONDS);
+        response.whenComplete((done, failure) -> timeout.cancel(false));
+        runner.read().whenComplete((outcome, failure) -> {
+            if (failure != null) {
+                response.complete(Replies.failed(HttpResponseStatus.SERVICE_UNAVAILABLE, Api.NODE_STOPPED,
+                        "node " + config.id() + " is down: " + cause(failure).getMessage()));
+                return;
+            }
+            response.complete(switch (outcome) {
+                case NodeRunner.ReadOutcome.Confirmed confirmed -> {
+                    Optional<Versioned> found = applier.readLocal(key);
+                    yield found.isPresent()
+                            ? Replies.json(HttpResponseStatus.OK, ResultReplies.found(key, found.get()))
+                            : Replies.json(HttpResponseStatus.NOT_FOUND, ResultReplies.absent(key));
+                }
+                case NodeRunner.ReadOutcome.NotLeader notLeader -> ResultReplies.notLeader(notLeader.leaderHint(),
+                        config, uri);
+                case NodeRunner.ReadOutcome.Aborted aborted -> Replies.noLeader(aborted.reason() + "; retry");
+            });
+        });
+        return response;
     }
 
     private FullHttpResponse localRead(Bytes key) {

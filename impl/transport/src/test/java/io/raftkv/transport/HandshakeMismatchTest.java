@@ -60,8 +60,9 @@ class HandshakeMismatchTest {
         Map<Integer, InetSocketAddress> members = TestNodes.members(3);
         try (Node two = TestNodes.start(TestNodes.config("prod"), 2, members);
                 RawPeer three = RawPeer.connect(3, members.get(2))) {
-            three.hello(2, 3, "prod");
-            String expected = "protocol version mismatch: the peer speaks version 2, this node speaks version 1";
+            three.hello(Protocol.VERSION + 1, 3, "prod");
+            String expected = "protocol version mismatch: the peer speaks version " + (Protocol.VERSION + 1)
+                + ", this node speaks version " + Protocol.VERSION;
             assertEquals(expected, three.readReject());
             assertTrue(three.awaitClosed(Duration.ofSeconds(5)));
             assertEquals(1, logs.warnings("node 2: refusing connection from /127.0.0.3:", expected).size());
@@ -76,8 +77,9 @@ class HandshakeMismatchTest {
                 Node one = TestNodes.start(TestNodes.config("prod"), 1, members);
                 RawPeer dialed = RawPeer.accept(fakeTwo)) {
             assertEquals(1, dialed.readHello().nodeId());
-            dialed.hello(2, 2, "prod");
-            String expected = "protocol version mismatch: the peer speaks version 2, this node speaks version 1";
+            dialed.hello(Protocol.VERSION + 1, 2, "prod");
+            String expected = "protocol version mismatch: the peer speaks version " + (Protocol.VERSION + 1)
+                + ", this node speaks version " + Protocol.VERSION;
             assertEquals(expected, dialed.readReject(), "the dialer tells the acceptor why");
             assertTrue(dialed.awaitClosed(Duration.ofSeconds(5)));
             assertEquals(1, logs.warnings("node 1: refusing connection to node 2 at", expected).size(),

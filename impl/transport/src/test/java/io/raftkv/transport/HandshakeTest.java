@@ -47,10 +47,11 @@ class HandshakeTest {
                 .getMessage().contains("not a raftkv handshake"));
 
         // A later version may append fields; its HELLO still parses and the version is what differs.
-        ByteBuf later = Handshake.encodeHello(ALLOCATOR, 2, 1, "prod").writeBytes(new byte[] {1, 2, 3});
+        ByteBuf later = Handshake.encodeHello(ALLOCATOR, Protocol.VERSION + 1, 1, "prod").writeBytes(new byte[] {1, 2, 3});
         later.skipBytes(6);
-        Handshake.Hello hello = Handshake.readHello(2, later);
-        assertEquals("protocol version mismatch: the peer speaks version 2, this node speaks version 1",
+        Handshake.Hello hello = Handshake.readHello(Protocol.VERSION + 1, later);
+        assertEquals("protocol version mismatch: the peer speaks version " + (Protocol.VERSION + 1)
+                + ", this node speaks version " + Protocol.VERSION,
                 Handshake.refusalOfDialer(hello, "prod", 2, List.of(1, 3)));
     }
 

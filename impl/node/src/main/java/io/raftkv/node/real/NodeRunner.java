@@ -169,7 +169,22 @@ public final class NodeRunner implements AutoCloseable {
         }, "raftkv-wal-" + id);
         // The loop replays the committed log into the machine here, on the caller's thread, before
         // the runner thread exists (Thread.start orders it before everything the runner does).
-        StateMachine answering = new StateMachine() {
+        try {
+            this.loop = new NodeLoop(raft, store, transport, answering(machine));
+        } catch (RuntimeException | Error failure) {
+            try {
+                store.close();
+            } catch (StorageException alsoFailed) {
+                failure.addSuppressed(alsoFailed);
+            }
+            throw failure;
+        }
+        publish();
+    }
+
+    /** {@code machine}, and the node's answers to reads, which complete their futures. */
+    private StateMachine answering(StateMachine machine) {
+        return new StateMachine() {
             @Override
             public void apply(Entry entry) {
                 machine.apply(entry);
@@ -186,17 +201,6 @@ public final class NodeRunner implements AutoCloseable {
                         + " confirm the read"));
             }
         };
-        try {
-            this.loop = new NodeLoop(raft, store, transport, answering);
-        } catch (RuntimeException | Error failure) {
-            try {
-                store.close();
-            } catch (StorageException alsoFailed) {
-                failure.addSuppressed(alsoFailed);
-            }
-            throw failure;
-        }
-        publish();
     }
 
     /**
