@@ -2,9 +2,11 @@ package io.raftkv.core;
 
 import io.raftkv.core.Message.RequestVoteRequest;
 import io.raftkv.core.Message.RequestVoteResponse;
+import io.raftkv.core.Message.TimeoutNow;
 import io.raftkv.core.Quorum.VoteResult;
 import io.raftkv.core.RaftEvent.BecomeCandidate;
 import io.raftkv.core.RaftEvent.BecomeLeader;
+import io.raftkv.core.RaftEvent.HandleTimeoutNow;
 import io.raftkv.core.RaftEvent.HandleRequestVoteRequest;
 import io.raftkv.core.RaftEvent.HandleRequestVoteResponse;
 import io.raftkv.core.RaftEvent.Timeout;
@@ -55,8 +57,28 @@ final class Elections {
         }
     }
 
+    /**
+     * Spec HandleTimeoutNow: the leader of our term asks us to take over (leadership transfer,
+     * thesis §3.10). A follower campaigns at once, without a pre-vote (the leader vouches that our
+     * log is complete) and with vote requests that leader stickiness does not ignore. Anything else
+     * (another term, not a follower) is stale.
+     */
+    void handleTimeoutNow(TimeoutNow request) {
+        if (request.term() != node.currentTerm || node.role != Role.FOLLOWER) {
+            node.drop(request, "TimeoutNow of term " + request.term() + " at a " + node.role + " of term "
+                    + node.currentTerm);
+            return;
+        }
+        becomeCandidate(request);
+    }
+
     /** Spec BecomeCandidate: new term, vote for self, ask every peer. */
     private void becomeCandidate() {
+        becomeCandidate(null);
+    }
+
+    /** BecomeCandidate, or HandleTimeoutNow when {@code transfer} is the TimeoutNow that asked for it. */
+    private void becomeCandidate(TimeoutNow transfer) {
         node.adoptTerm(node.currentTerm + 1);
         node.votedFor = node.id;
         node.role = Role.CANDIDATE;
@@ -66,9 +88,10 @@ final class Elections {
         node.resetElectionTimer();
         for (int peer : node.peers) {
             node.outbox.add(new RequestVoteRequest(node.id, peer, node.currentTerm, false, node.log.lastIndex(),
-                    node.log.lastTerm()));
+                    node.log.lastTerm(), transfer != null));
         }
-        node.emit(new BecomeCandidate(node.id, node.nodeState()));
+        node.emit(transfer == null ? new BecomeCandidate(node.id, node.nodeState())
+                : new HandleTimeoutNow(node.id, node.nodeState(), transfer));
         if (node.quorum.voteResult(node.votesGranted, node.votesRejected) == VoteResult.WON) {
             becomeLeader();
         }
@@ -104,7 +127,8 @@ final class Elections {
     /**
      * Leader stickiness (thesis §4.2.3, used with CheckQuorum as in §9.6): a node that heard from a
      * live leader within the minimum election timeout ignores requests to replace it, so a node that
-     * rejoins after a partition cannot depose a healthy leader.
+     * rejoins after a partition cannot depose a healthy leader. A vote request of a transfer is
+     * exempt: the leader itself asked for that election.
      */
     private boolean inLeaderLease(RequestVoteRequest request) {
         return node.config.checkQuorum() && request.term() > node.currentTerm && node.leaderId != 0
@@ -117,7 +141,7 @@ final class Elections {
      * durable (paper Figure 2).
      */
     void handleRequestVoteRequest(RequestVoteRequest request) {
-        if (inLeaderLease(request)) {
+        if (!request.transfer() && inLeaderLease(request)) {
             node.drop(request, "leader stickiness: heard from leader " + node.leaderId + " " + node.electionElapsed
                     + " ticks ago");
             return;

@@ -6,6 +6,7 @@ import io.raftkv.core.RaftEvent.AdvanceCommitIndex;
 import io.raftkv.core.RaftEvent.ClientRequest;
 import io.raftkv.core.RaftEvent.HandleAppendEntriesResponse;
 import io.raftkv.core.RaftEvent.ReadIndex;
+import io.raftkv.core.RaftEvent.SendTimeoutNow;
 import io.raftkv.core.RaftEvent.ServeRead;
 import io.raftkv.core.RaftEvent.SendAppendEntries;
 import io.raftkv.core.RaftEvent.SendHeartbeat;
@@ -31,6 +32,9 @@ final class LeaderReplication {
         if (node.role != Role.LEADER) {
             return new ProposeResult.NotLeader(node.leaderId);
         }
+        if (node.leadTransferee != 0) {
+            return new ProposeResult.Dropped("leadership is being transferred to " + node.leadTransferee);
+        }
         Entry entry = Entry.command(node.log.lastIndex() + 1, node.currentTerm, command.clone());
         long limit = node.config.maxUncommittedBytes();
         if (node.uncommittedBytes > 0 && node.uncommittedBytes + entry.sizeBytes() > limit) {
@@ -52,6 +56,9 @@ final class LeaderReplication {
     void tickLeader() {
         node.heartbeatElapsed++;
         node.electionElapsed++;
+        if (node.leadTransferee != 0 && ++node.transferElapsed >= node.config.electionTimeoutTicksMin()) {
+            node.leadTransferee = 0; // the target did not take over in time: serve again
+        }
         if (node.electionElapsed >= node.config.electionTimeoutTicksMin()) {
             node.electionElapsed = 0;
             if (node.config.checkQuorum() && !node.quorum.isQuorum(node.tracker.recentlyActive(node.id))) {
@@ -88,6 +95,9 @@ final class LeaderReplication {
         node.reads.ack(response.from(), response.readId());
         node.emit(new HandleAppendEntriesResponse(node.id, node.nodeState(), response));
         maybeServeReads();
+        if (response.from() == node.leadTransferee && progress.matchIndex() == node.log.lastIndex()) {
+            sendTimeoutNow(response.from());
+        }
         if (advanced && maybeAdvanceCommitIndex()) {
             broadcastAppend(true);
         } else {
@@ -153,6 +163,38 @@ final class LeaderReplication {
         node.emit(new AdvanceCommitIndex(node.id, node.nodeState()));
         startReadRound(); // reads taken before the first commit of the term wait for it
         return true;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Leadership transfer (thesis §3.10)
+
+    TransferResult transferLeadership(int target) {
+        if (node.role != Role.LEADER) {
+            return new TransferResult.NotLeader(node.leaderId);
+        }
+        if (!node.peers.contains(target)) {
+            return new TransferResult.Refused("node " + target + " is not another member of " + node.config.members());
+        }
+        if (node.leadTransferee != 0 && node.leadTransferee != target) {
+            return new TransferResult.Refused("leadership is already being transferred to " + node.leadTransferee);
+        }
+        node.leadTransferee = target;
+        node.transferElapsed = 0;
+        if (node.tracker.get(target).matchIndex() == node.log.lastIndex()) {
+            sendTimeoutNow(target);
+        } else {
+            sendAppends(target, true);
+        }
+        return new TransferResult.Started(target);
+    }
+
+    /** Spec SendTimeoutNow: only to a target whose log is known to hold all of ours. */
+    private void sendTimeoutNow(int target) {
+        Assert.check(node.tracker.get(target).matchIndex() == node.log.lastIndex(),
+                "node %d: TimeoutNow to %d, which is not caught up", node.id, target);
+        Message.TimeoutNow request = new Message.TimeoutNow(node.id, target, node.currentTerm);
+        node.outbox.add(request);
+        node.emit(new SendTimeoutNow(node.id, node.nodeState(), request));
     }
 
     // ------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ package io.raftkv.core;
 import java.util.List;
 
 /**
- * The four Raft messages, with exactly the fields of the spec's message records (spec/README.md).
+ * The Raft messages, with exactly the fields of the spec's message records (spec/README.md).
  * Every message carries {@code from}, {@code to} and {@code term}.
  */
 public sealed interface Message {
@@ -15,10 +15,24 @@ public sealed interface Message {
 
     /**
      * A (pre-)vote request (paper §5.2, thesis §9.6). For a pre-vote, term is the sender's
-     * currentTerm + 1, which the sender has not adopted.
+     * currentTerm + 1, which the sender has not adopted. {@code transfer}: the election was started
+     * by a {@link TimeoutNow} (never for a pre-vote).
      */
-    record RequestVoteRequest(int from, int to, long term, boolean prevote, long lastLogIndex, long lastLogTerm)
-            implements Message {}
+    record RequestVoteRequest(int from, int to, long term, boolean prevote, long lastLogIndex, long lastLogTerm,
+            boolean transfer) implements Message {
+
+        /** A request of an election that was not asked for by the leader (transfer false). */
+        public RequestVoteRequest(int from, int to, long term, boolean prevote, long lastLogIndex, long lastLogTerm) {
+            this(from, to, term, prevote, lastLogIndex, lastLogTerm, false);
+        }
+    }
+
+    /**
+     * The leader asks a caught-up follower to start an election at once (leadership transfer,
+     * thesis §3.10); its vote requests carry {@code transfer}, so that voters who heard from the
+     * leader recently do not ignore them (leader stickiness).
+     */
+    record TimeoutNow(int from, int to, long term) implements Message {}
 
     /**
      * Answer to a (pre-)vote request. A granted pre-vote carries the request's term, a rejected one

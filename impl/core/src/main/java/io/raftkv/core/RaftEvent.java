@@ -4,6 +4,7 @@ import io.raftkv.core.Message.AppendEntriesRequest;
 import io.raftkv.core.Message.AppendEntriesResponse;
 import io.raftkv.core.Message.RequestVoteRequest;
 import io.raftkv.core.Message.RequestVoteResponse;
+import io.raftkv.core.Message.TimeoutNow;
 
 /**
  * One event per spec action (spec/README.md "Actions = events"): the record's simple name is the
@@ -79,6 +80,15 @@ public sealed interface RaftEvent {
      * its reads are answered from the state at applied index {@code index}.
      */
     record ServeRead(int node, NodeState state, long readId, long index) implements RaftEvent {}
+
+    /** The leader asked a caught-up follower to campaign now (leadership transfer). */
+    record SendTimeoutNow(int node, NodeState state, TimeoutNow msg) implements RaftEvent {}
+
+    /**
+     * A follower told by its leader to campaign became a Candidate of the next term at once (no
+     * pre-vote) and sent vote requests marked {@code transfer}.
+     */
+    record HandleTimeoutNow(int node, NodeState state, TimeoutNow msg) implements RaftEvent {}
 
     /** The node came back from its durable state. */
     record Restart(int node, NodeState state) implements RaftEvent {}

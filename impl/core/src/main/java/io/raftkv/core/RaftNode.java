@@ -4,6 +4,7 @@ import io.raftkv.core.Message.AppendEntriesRequest;
 import io.raftkv.core.Message.AppendEntriesResponse;
 import io.raftkv.core.Message.RequestVoteRequest;
 import io.raftkv.core.Message.RequestVoteResponse;
+import io.raftkv.core.Message.TimeoutNow;
 import io.raftkv.core.RaftEvent.HandleAppendEntriesResponse;
 import io.raftkv.core.RaftEvent.HandleRequestVoteResponse;
 import java.util.List;
@@ -143,6 +144,7 @@ public final class RaftNode {
             switch (message) {
                 case AppendEntriesRequest request -> follower.handleAppendEntriesRequest(request);
                 case RequestVoteRequest request -> elections.handleRequestVoteRequest(request);
+                case TimeoutNow request -> elections.handleTimeoutNow(request);
                 case AppendEntriesResponse response -> routeResponse(response);
                 case RequestVoteResponse response -> routeResponse(response);
             }
@@ -174,6 +176,18 @@ public final class RaftNode {
     public ReadResult readIndex(long ctx) {
         requireNoSyncOutstanding();
         ReadResult result = leader.readIndex(ctx);
+        checkInvariants();
+        return result;
+    }
+
+    /**
+     * Hands leadership to {@code target} (thesis §3.10): the leader stops taking proposals, brings
+     * the target's log up to its own, then sends it TimeoutNow, on which the target campaigns at
+     * once. The leader gives up after one minimum election timeout and serves again.
+     */
+    public TransferResult transferLeadership(int target) {
+        requireNoSyncOutstanding();
+        TransferResult result = leader.transferLeadership(target);
         checkInvariants();
         return result;
     }
@@ -365,6 +379,11 @@ public final class RaftNode {
     public long nextIndex(int peer) {
         requireLeader();
         return node.tracker.get(peer).nextIndex();
+    }
+
+    /** The member leadership is being handed to, 0 if none (leader only). */
+    public int leadTransferee() {
+        return node.leadTransferee;
     }
 
     /** Leader only: a readable summary of the flow control towards {@code peer}. */

@@ -50,6 +50,10 @@ final class RaftState {
     long uncommittedBytes;
     /** Leader only: index of the no-op that opened its term. */
     long termStartIndex;
+    /** Leader only: the member leadership is being handed to, 0 if none (thesis §3.10). */
+    int leadTransferee;
+    /** Leader only: ticks since the transfer began; it is given up after electionTimeoutTicksMin. */
+    int transferElapsed;
     /** Messages for the next Ready. */
     final List<Message> outbox = new ArrayList<>();
 
@@ -112,6 +116,7 @@ final class RaftState {
         resetVotes();
         tracker.clear();
         reads.abortAll();
+        leadTransferee = 0;
         electionElapsed = 0;
         if (changed) {
             resetElectionTimer();
@@ -156,6 +161,7 @@ final class RaftState {
         Assert.check(votedFor == 0 || config.isMember(votedFor), "node %d: votedFor %d is no member", id, votedFor);
         pendingAcks.checkInvariants(id, currentTerm, log.durableIndex(), log.lastIndex());
         Assert.check(role == Role.LEADER || reads.isIdle(), "node %d: %s keeps ReadIndex rounds", id, role);
+        Assert.check(role == Role.LEADER || leadTransferee == 0, "node %d: %s transfers leadership", id, role);
         switch (role) {
             case FOLLOWER -> Assert.check(tracker.isEmpty() && votesGranted.isEmpty(),
                     "node %d: follower keeps leader or campaign state", id);

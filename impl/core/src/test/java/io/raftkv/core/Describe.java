@@ -15,7 +15,8 @@ final class Describe {
         String route = message.from() + "->" + message.to() + " t" + message.term();
         return switch (message) {
             case RequestVoteRequest m -> (m.prevote() ? "PreVote " : "Vote ") + route + " last=" + m.lastLogIndex()
-                    + "@" + m.lastLogTerm();
+                    + "@" + m.lastLogTerm() + (m.transfer() ? " transfer" : "");
+            case Message.TimeoutNow m -> "TimeoutNow " + route;
             case RequestVoteResponse m -> (m.prevote() ? "PreVoteResp " : "VoteResp ") + route
                     + (m.voteGranted() ? " granted" : " rejected");
             case AppendEntriesRequest m -> "App " + route + " prev=" + m.prevLogIndex() + "@" + m.prevLogTerm()
@@ -65,6 +66,8 @@ final class Describe {
             case RaftEvent.DropMessage e -> " " + message(e.msg()) + " (" + e.reason() + ")";
             case RaftEvent.DuplicateMessage e -> " " + message(e.msg());
             case RaftEvent.ReadIndex e -> " read=" + e.readId() + " index=" + e.index();
+            case RaftEvent.SendTimeoutNow e -> " " + message(e.msg());
+            case RaftEvent.HandleTimeoutNow e -> " " + message(e.msg());
             case RaftEvent.ServeRead e -> " read=" + e.readId() + " index=" + e.index();
             default -> "";
         };

@@ -21,6 +21,7 @@ import java.util.function.Predicate;
  * tick-election N               tick N until its role changes (at most electionTimeoutTicksMax ticks)
  * tick-heartbeat N              heartbeatIntervalTicks ticks of N
  * propose N VALUE               client command VALUE at node N
+ * transfer N TARGET             leader N hands leadership to TARGET
  * read N CTX                    a linearizable read (ReadIndex) at node N with context CTX; the
  *                               node's Readies print "answers read" or "aborts read" lines
  * deliver [SEL]                 deliver the matching messages in flight now, in order
@@ -42,7 +43,7 @@ import java.util.function.Predicate;
  *                               unless node N (live) has exactly these values; terms= lists the
  *                               terms of entries firstIndex..lastIndex
  * SEL = F->T with * for any, optionally followed by a type (App AppResp Vote VoteResp PreVote
- *       PreVoteResp) and n=K (only the first K matching messages); n=K must come last
+ *       PreVoteResp TimeoutNow) and n=K (only the first K matching messages); n=K must come last
  * </pre>
  */
 final class ScenarioInterpreter {
@@ -66,6 +67,7 @@ final class ScenarioInterpreter {
             case "tick-heartbeat" -> repeatTicks(integer(args[0]), cluster.config().heartbeatIntervalTicks());
             case "propose" -> propose(integer(args[0]), args[1]);
             case "read" -> read(integer(args[0]), Long.parseLong(args[1]));
+            case "transfer" -> transfer(integer(args[0]), integer(args[1]));
             case "deliver" -> print("delivered " + cluster.deliver(selector(args)));
             case "stabilize" -> print("stabilized in " + cluster.stabilize() + " rounds");
             case "drop" -> print("dropped " + cluster.drop(selector(args)));
@@ -173,6 +175,12 @@ final class ScenarioInterpreter {
         ProposeResult[] result = new ProposeResult[1];
         cluster.onNode(id, node -> result[0] = node.propose(value.getBytes(StandardCharsets.US_ASCII)));
         print("propose: " + result[0]);
+    }
+
+    private void transfer(int id, int target) {
+        TransferResult[] result = new TransferResult[1];
+        cluster.onNode(id, node -> result[0] = node.transferLeadership(target));
+        print("transfer: " + result[0]);
     }
 
     private void read(int id, long ctx) {
