@@ -176,6 +176,8 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
       case RaftEvent.PersistLog e -> {}
       case RaftEvent.Restart e -> {}
       case RaftEvent.Apply e -> {}
+      case RaftEvent.SendTimeoutNow e -> writeMessage("msg", e.msg());
+      case RaftEvent.HandleTimeoutNow e -> writeMessage("msg", e.msg());
       case RaftEvent.ReadIndex e -> {
         out.writeNumberField("readId", e.readId());
         out.writeNumberField("index", e.index());
@@ -213,7 +215,9 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
         out.writeBooleanField("prevote", m.prevote());
         out.writeNumberField("lastLogIndex", m.lastLogIndex());
         out.writeNumberField("lastLogTerm", m.lastLogTerm());
+        out.writeBooleanField("transfer", m.transfer());
       }
+      case Message.TimeoutNow m -> {}
       case RequestVoteResponse m -> {
         out.writeBooleanField("prevote", m.prevote());
         out.writeBooleanField("voteGranted", m.voteGranted());

@@ -47,6 +47,8 @@ public record Trace(Path file, int servers, boolean preVote, List<ObjectNode> ev
       Map.entry("PersistLog", List.of()),
       Map.entry("Restart", List.of()),
       Map.entry("Apply", List.of()),
+      Map.entry("SendTimeoutNow", List.of("msg")),
+      Map.entry("HandleTimeoutNow", List.of("msg")),
       Map.entry("ReadIndex", List.of("readId", "index")),
       Map.entry("ServeRead", List.of("readId", "index")),
       Map.entry("DropMessage", List.of("msg")),

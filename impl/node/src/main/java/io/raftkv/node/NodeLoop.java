@@ -6,6 +6,7 @@ import io.raftkv.core.Message;
 import io.raftkv.core.ProposeResult;
 import io.raftkv.core.RaftNode;
 import io.raftkv.core.ReadResult;
+import io.raftkv.core.TransferResult;
 import io.raftkv.core.Ready;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -158,6 +159,11 @@ public final class NodeLoop {
      */
     public ReadResult readIndex(long ctx) {
         return input("readIndex", () -> raft.readIndex(ctx));
+    }
+
+    /** Hands leadership to {@code target} (see {@link RaftNode#transferLeadership}). */
+    public TransferResult transferLeadership(int target) {
+        return input("transferLeadership", () -> raft.transferLeadership(target));
     }
 
     /**

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
  * <p>Each seed is one single-threaded run; with {@code --jobs > 1} independent seeds run on
  * separate threads, which changes nothing inside a run, and results are reported in seed order. A
  * failing seed prints its violation and the command that replays it. The last line is always the
- * summary {@code sim: <N> seeds, <V> violations, <E> events, <S> s, <R> reads}; the exit code is 0 only when
+ * summary {@code sim: <N> seeds, <V> violations, <E> events, <S> s, <T> transfers, <R> reads}; the exit code is 0 only when
  * V is 0.
  */
 @Command(
@@ -145,8 +145,8 @@ public final class SimCommand implements CliCommand {
           totals.events / seconds, totals.raftEvents / seconds);
     }
     out.printf(
-        "sim: %d seeds, %d violations, %d events, %.1f s, %d reads%n",
-        totals.seeds, totals.violations, totals.events, seconds, totals.reads);
+        "sim: %d seeds, %d violations, %d events, %.1f s, %d transfers, %d reads%n",
+        totals.seeds, totals.violations, totals.events, seconds, totals.transfers, totals.reads);
     out.flush();
     return totals.violations == 0 ? 0 : 1;
   }
@@ -182,6 +182,7 @@ public final class SimCommand implements CliCommand {
     totals.events += result.events();
     totals.raftEvents += result.raftEvents();
     totals.reads += result.reads();
+    totals.transfers += result.transfers();
     result.occurrences().forEach((what, count) -> {
       totals.occurrences.merge(what, count, Long::sum);
       totals.seedsWith.merge(what, 1L, Long::sum);
@@ -318,6 +319,7 @@ public final class SimCommand implements CliCommand {
     long seeds;
     long violations;
     long reads;
+    long transfers;
     long events;
     long raftEvents;
     final TreeMap<String, Long> occurrences = new TreeMap<>();

@@ -12,6 +12,7 @@ import io.raftkv.core.RaftNode;
 import io.raftkv.core.RaftObserver;
 import io.raftkv.core.ReadResult;
 import io.raftkv.core.Role;
+import io.raftkv.core.TransferResult;
 import io.raftkv.node.NodeLoop;
 import io.raftkv.node.StateMachine;
 import io.raftkv.node.StorageException;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
@@ -92,6 +94,12 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
   static final int READ_PERCENT = 50;
 
   /**
+   * Of the client's steps in the safety phase, the share (per mille) that asks the node the client
+   * believes leads to hand leadership to another node.
+   */
+  static final int TRANSFER_PER_MILLE = 15;
+
+  /**
    * The hash of a class's simple name, for the fingerprint: stable from run to run (an identity
    * hash is not), and computed once per class.
    */
@@ -115,6 +123,10 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
   private final Nemesis nemesis;
   private final Workload workload;
   private final ClientReads reads = new ClientReads();
+  /** Nodes that campaigned on a TimeoutNow, with the term of that campaign. */
+  private final Map<Integer, Long> transferCandidacies = new HashMap<>();
+  /** Leadership transfers that ended with the target leading in the term it campaigned for. */
+  private long transfers;
   private final SafetyChecker checker;
   private final RaftObserver observer = this::observe;
   private final List<Integer> newLeaders = new ArrayList<>();
@@ -222,7 +234,7 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
       checker.violation("Liveness", livenessReport());
     }
     return new SimulationResult(seed, size, checker.violations(), events, raftEvents, fingerprint,
-        workload.proposed, workload.acknowledged, reads.served, parameters, counts(),
+        workload.proposed, workload.acknowledged, reads.served, transfers, parameters, counts(),
         leaderChanges.settledChanges());
   }
 
@@ -327,6 +339,9 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
     if (random.nextInt(100) < READ_PERCENT) {
       read(nodes[1 + random.nextInt(size)]);
     }
+    if (!liveness && random.nextInt(1000) < TRANSFER_PER_MILLE) {
+      transfer(node);
+    }
     if (!workload.proposing()) {
       return;
     }
@@ -365,6 +380,17 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
     ReadResult result = node.loop.readIndex(ctx);
     if (!(result instanceof ReadResult.Pending)) {
       reads.refused(ctx);
+    }
+    afterInput(node);
+  }
+
+  /** Asks {@code node}, if it leads, to hand leadership to another node chosen at random. */
+  private void transfer(SimNode node) {
+    int target = 1 + random.nextInt(size - 1);
+    target = target >= node.id ? target + 1 : target;
+    TransferResult result = node.loop.transferLeadership(target);
+    if (result instanceof TransferResult.Started) {
+      count("transfer:asked");
     }
     afterInput(node);
   }
@@ -498,8 +524,15 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
     } else {
       checker.onState(event.node(), state);
     }
+    if (event instanceof RaftEvent.HandleTimeoutNow) {
+      transferCandidacies.put(event.node(), state.currentTerm());
+    }
     if (event instanceof RaftEvent.BecomeLeader) {
       newLeaders.add(event.node());
+      Long transferTerm = transferCandidacies.remove(event.node());
+      if (transferTerm != null && transferTerm == state.currentTerm()) {
+        transfers++;
+      }
       if (liveness) {
         leaderChanges.elected(event.node(), state.currentTerm(), now);
       }

@@ -20,6 +20,7 @@ import java.util.TreeMap;
  * @param proposed commands the client's proposals the cluster accepted
  * @param acknowledged commands acknowledged to the client
  * @param reads linearizable reads the client had answered (each checked, see ClientReads)
+ * @param transfers leadership transfers that ended with the target leading
  * @param parameters the per-seed fault rates and sizes, for the failure report
  * @param occurrences how often each fault, and each of its effects, happened, by name ({@code
  *     kind:what}, the kind being a {@link Fault#spelling()} or {@code liveness})
@@ -36,6 +37,7 @@ public record SimulationResult(
     long proposed,
     long acknowledged,
     long reads,
+    long transfers,
     String parameters,
     Map<String, Long> occurrences,
     List<LeaderChange> leaderChanges) {

@@ -14,7 +14,7 @@
  *   ./raftkv sim --seeds 1..500 --faults drop,reorder,disk-full --nodes 3 --verbose
  * </pre>
  *
- * The last line is always {@code sim: <N> seeds, <V> violations, <E> events, <S> s, <R> reads}; the exit code
+ * The last line is always {@code sim: <N> seeds, <V> violations, <E> events, <S> s, <T> transfers, <R> reads}; the exit code
  * is 0 only when V is 0. The lines before it count how often each fault and each of its effects
  * happened, and how the liveness phase's leader changes went against their bounds. From Java:
  * {@link io.raftkv.sim.Simulation#run}.

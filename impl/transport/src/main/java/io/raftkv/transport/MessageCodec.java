@@ -10,6 +10,7 @@ import io.raftkv.core.Message.AppendEntriesRequest;
 import io.raftkv.core.Message.AppendEntriesResponse;
 import io.raftkv.core.Message.RequestVoteRequest;
 import io.raftkv.core.Message.RequestVoteResponse;
+import io.raftkv.core.Message.TimeoutNow;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,6 +48,7 @@ final class MessageCodec {
             case RequestVoteResponse m -> Protocol.REQUEST_VOTE_RESPONSE;
             case AppendEntriesRequest m -> Protocol.APPEND_ENTRIES_REQUEST;
             case AppendEntriesResponse m -> Protocol.APPEND_ENTRIES_RESPONSE;
+            case TimeoutNow m -> Protocol.TIMEOUT_NOW;
         };
     }
 
@@ -77,6 +79,7 @@ final class MessageCodec {
             case Protocol.REQUEST_VOTE_RESPONSE -> readRequestVoteResponse(in);
             case Protocol.APPEND_ENTRIES_REQUEST -> readAppendEntriesRequest(in);
             case Protocol.APPEND_ENTRIES_RESPONSE -> readAppendEntriesResponse(in);
+            case Protocol.TIMEOUT_NOW -> readTimeoutNow(in);
             default -> throw new ProtocolException("%s is not a message frame", Protocol.typeName(type));
         };
         if (in.isReadable()) {
@@ -89,7 +92,8 @@ final class MessageCodec {
         long common = Varint.intBytes(message.from()) + Varint.intBytes(message.to())
                 + Varint.longBytes(message.term());
         return common + switch (message) {
-            case RequestVoteRequest m -> 1 + Varint.longBytes(m.lastLogIndex()) + Varint.longBytes(m.lastLogTerm());
+            case RequestVoteRequest m -> 2 + Varint.longBytes(m.lastLogIndex()) + Varint.longBytes(m.lastLogTerm());
+            case TimeoutNow m -> 0;
             case RequestVoteResponse m -> 2;
             case AppendEntriesRequest m -> Varint.longBytes(m.prevLogIndex()) + Varint.longBytes(m.prevLogTerm())
                     + Varint.longBytes(m.commitIndex()) + entriesBytes(m.entries()) + Varint.longBytes(m.readId());
@@ -116,7 +120,9 @@ final class MessageCodec {
                 out.writeBoolean(m.prevote());
                 Varint.writeLong(out, m.lastLogIndex());
                 Varint.writeLong(out, m.lastLogTerm());
+                out.writeBoolean(m.transfer());
             }
+            case TimeoutNow m -> { }
             case RequestVoteResponse m -> {
                 out.writeBoolean(m.prevote());
                 out.writeBoolean(m.voteGranted());
@@ -162,7 +168,15 @@ final class MessageCodec {
         boolean prevote = readBoolean(in, "prevote");
         long lastLogIndex = Varint.readLong(in, "lastLogIndex");
         long lastLogTerm = Varint.readLong(in, "lastLogTerm");
-        return new RequestVoteRequest(from, to, term, prevote, lastLogIndex, lastLogTerm);
+        boolean transfer = readBoolean(in, "transfer");
+        return new RequestVoteRequest(from, to, term, prevote, lastLogIndex, lastLogTerm, transfer);
+    }
+
+    private static TimeoutNow readTimeoutNow(ByteBuf in) throws ProtocolException {
+        int from = Varint.readInt(in, "from");
+        int to = Varint.readInt(in, "to");
+        long term = Varint.readLong(in, "term");
+        return new TimeoutNow(from, to, term);
     }
 
     private static RequestVoteResponse readRequestVoteResponse(ByteBuf in) throws ProtocolException {

@@ -9,7 +9,8 @@ final class Protocol {
 
     /**
      * The protocol this code speaks; the first byte of every frame's payload. Version 2 added the
-     * AppendEntries readId (ReadIndex rounds).
+     * AppendEntries readId (ReadIndex rounds), the RequestVote transfer flag and TimeoutNow
+     * (leadership transfer).
      */
     static final int VERSION = 2;
 
@@ -42,6 +43,7 @@ final class Protocol {
     static final int REQUEST_VOTE_RESPONSE = 0x11;
     static final int APPEND_ENTRIES_REQUEST = 0x12;
     static final int APPEND_ENTRIES_RESPONSE = 0x13;
+    static final int TIMEOUT_NOW = 0x14;
 
     /** A frame type for log lines; unknown codes are shown in hex. */
     static String typeName(int type) {
@@ -52,6 +54,7 @@ final class Protocol {
             case REQUEST_VOTE_RESPONSE -> "RequestVoteResponse";
             case APPEND_ENTRIES_REQUEST -> "AppendEntriesRequest";
             case APPEND_ENTRIES_RESPONSE -> "AppendEntriesResponse";
+            case TIMEOUT_NOW -> "TimeoutNow";
             default -> String.format("unknown type 0x%02x", type);
         };
     }

@@ -37,13 +37,14 @@
  *             ... reason            UTF-8, at most 300 characters
  *
  * message frames: varint lamport, then the message's fields in this order
- * 0x10 RequestVoteRequest     from, to, term, u8 prevote, lastLogIndex, lastLogTerm
+ * 0x10 RequestVoteRequest     from, to, term, u8 prevote, lastLogIndex, lastLogTerm, u8 transfer
  * 0x11 RequestVoteResponse    from, to, term, u8 prevote, u8 voteGranted
  * 0x12 AppendEntriesRequest   from, to, term, prevLogIndex, prevLogTerm, commitIndex,
  *                             count, count x entry, readId
  *        entry                index, term, u8 type (0 NOOP, 1 COMMAND, 2 CONFIG), dataLength, data
  * 0x13 AppendEntriesResponse  from, to, term, u8 success, matchIndex, conflictTerm, conflictIndex,
  *                             readId
+ * 0x14 TimeoutNow             from, to, term
  * (every field a varint unless marked u8; u8 booleans must be 0 or 1)
  * </pre>
  * A heartbeat (an AppendEntriesRequest without entries) is about 20 bytes on the wire; an entry

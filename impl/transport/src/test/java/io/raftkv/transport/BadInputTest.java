@@ -65,7 +65,7 @@ class BadInputTest {
                     handshake(peer);
                     peer.write(Arrays.copyOf(RawPeer.message(new RequestVoteRequest(3, 2, 1, false, 0, 0), 0), 9));
                     peer.socket.shutdownOutput();
-                }, "connection closed in the middle of a frame (5 of 9 payload bytes)"),
+                }, "connection closed in the middle of a frame (5 of 10 payload bytes)"),
                 bad("an oversized frame", peer -> {
                     handshake(peer);
                     peer.write(new byte[] {0, 1, 0, 1, 1, 0x10});

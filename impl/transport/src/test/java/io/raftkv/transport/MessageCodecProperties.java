@@ -14,6 +14,7 @@ import io.raftkv.core.Message.AppendEntriesRequest;
 import io.raftkv.core.Message.AppendEntriesResponse;
 import io.raftkv.core.Message.RequestVoteRequest;
 import io.raftkv.core.Message.RequestVoteResponse;
+import io.raftkv.core.Message.TimeoutNow;
 import java.util.Arrays;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -145,20 +146,20 @@ class MessageCodecProperties {
 
     @Provide
     Arbitrary<Message> messages() {
-        return Arbitraries.oneOf(requestVoteRequests(), requestVoteResponses(), appendEntriesRequests(),
+        return Arbitraries.oneOf(requestVoteRequests(), requestVoteResponses(), appendEntriesRequests(), timeoutNows(),
                 appendEntriesResponses());
     }
 
     @Provide
     Arbitrary<Integer> frameTypes() {
         return Arbitraries.oneOf(Arbitraries.of(Protocol.REQUEST_VOTE_REQUEST, Protocol.REQUEST_VOTE_RESPONSE,
-                Protocol.APPEND_ENTRIES_REQUEST, Protocol.APPEND_ENTRIES_RESPONSE),
+                Protocol.APPEND_ENTRIES_REQUEST, Protocol.APPEND_ENTRIES_RESPONSE, Protocol.TIMEOUT_NOW),
                 Arbitraries.integers().between(0, 255));
     }
 
     private Arbitrary<Message> requestVoteRequests() {
-        return Combinators.combine(ids(), ids(), numbers(), Arbitraries.of(true, false), numbers(), numbers())
-                .as(RequestVoteRequest::new);
+        return Combinators.combine(ids(), ids(), numbers(), Arbitraries.of(true, false), numbers(), numbers(),
+                Arbitraries.of(true, false)).as(RequestVoteRequest::new);
     }
 
     private Arbitrary<Message> requestVoteResponses() {
@@ -169,6 +170,10 @@ class MessageCodecProperties {
     private Arbitrary<Message> appendEntriesRequests() {
         return Combinators.combine(ids(), ids(), numbers(), numbers(), numbers(), entryLists(), numbers(), numbers())
                 .as(AppendEntriesRequest::new);
+    }
+
+    private Arbitrary<Message> timeoutNows() {
+        return Combinators.combine(ids(), ids(), numbers()).as(TimeoutNow::new);
     }
 
     private Arbitrary<Message> appendEntriesResponses() {

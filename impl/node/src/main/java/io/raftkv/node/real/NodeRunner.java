@@ -7,6 +7,7 @@ import io.raftkv.core.ProposeResult;
 import io.raftkv.core.RaftNode;
 import io.raftkv.core.RaftObserver;
 import io.raftkv.core.ReadResult;
+import io.raftkv.core.TransferResult;
 import io.raftkv.core.Entry;
 import io.raftkv.node.NodeLoop;
 import io.raftkv.node.StateMachine;
@@ -94,6 +95,8 @@ public final class NodeRunner implements AutoCloseable {
     private record Propose(byte[] command, CompletableFuture<ProposeResult> result) implements Input {}
 
     private record Read() implements Input {}
+
+    private record Transfer(int target, CompletableFuture<TransferResult> result) implements Input {}
 
     /** How a linearizable read ({@link #read()}) ended. */
     public sealed interface ReadOutcome {
@@ -273,6 +276,24 @@ public final class NodeRunner implements AutoCloseable {
     }
 
     /**
+     * Asks the node, if it leads, to hand leadership to {@code target}; the future completes with
+     * the core's answer (Started means the transfer began, not that it succeeded), exceptionally if
+     * the node is down.
+     */
+    public CompletableFuture<TransferResult> transferLeadership(int target) {
+        CompletableFuture<TransferResult> result = new CompletableFuture<>();
+        if (terminated) {
+            result.completeExceptionally(downException());
+        } else if (!inputs.offer(new Transfer(target, result))) {
+            droppedInputs.incrementAndGet();
+            result.complete(new TransferResult.Refused("the input queue of node " + id + " is full"));
+        } else if (terminated) {
+            failQueued();
+        }
+        return result;
+    }
+
+    /**
      * A linearizable read (ReadIndex). The future completes on the runner thread with Confirmed once
      * the state machine may answer it (read it then, or later: it only grows), with NotLeader or
      * Aborted, and exceptionally if the node is down. Reads that arrive while the runner is busy
@@ -398,6 +419,7 @@ public final class NodeRunner implements AutoCloseable {
             case Deliver deliver -> receive(deliver.message());
             case Propose propose -> propose(propose);
             case Read read -> startReadRound();
+            case Transfer transfer -> transfer(transfer);
             case Wake wake -> { }
             case Stop stop -> { }
         }
@@ -409,6 +431,16 @@ public final class NodeRunner implements AutoCloseable {
             loop.receive(message);
         } catch (IllegalArgumentException misaddressed) {
             droppedInputs.incrementAndGet(); // bad input from outside: dropped, the node keeps serving
+        }
+    }
+
+    private void transfer(Transfer transfer) {
+        try {
+            beforeInput.run();
+            transfer.result().complete(loop.transferLeadership(transfer.target()));
+        } catch (RuntimeException | Error failure) {
+            transfer.result().completeExceptionally(failure);
+            throw failure;
         }
     }
 
@@ -482,6 +514,8 @@ public final class NodeRunner implements AutoCloseable {
         while ((input = inputs.poll()) != null) {
             if (input instanceof Propose propose) {
                 propose.result().completeExceptionally(downException());
+            } else if (input instanceof Transfer transfer) {
+                transfer.result().completeExceptionally(downException());
             }
         }
         CompletableFuture<ReadOutcome> waiting;
