@@ -51,6 +51,10 @@ public final class Api {
     public static final String SESSIONS_PATH = "/v1/sessions";
     public static final String KV_PREFIX = "/v1/kv/";
     public static final String CAS_PREFIX = "/v1/cas/";
+    /** POST with {@code ?to=N}: the leader hands leadership to node N (200 once the handover began). */
+    public static final String TRANSFER_PATH = "/v1/admin/transfer";
+    public static final String TRANSFER_TARGET_PARAMETER = "to";
+    public static final String TRANSFERRING_TO = "transferringTo";
     public static final String CONSISTENCY_PARAMETER = "consistency";
     public static final String CONSISTENCY_LOCAL = "local";
     public static final String CONSISTENCY_LINEARIZABLE = "linearizable";

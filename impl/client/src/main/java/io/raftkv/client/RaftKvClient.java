@@ -154,6 +154,20 @@ public final class RaftKvClient implements AutoCloseable {
     }
 
     /**
+     * Asks the leader to hand leadership to node {@code target} (thesis §3.10); Ok once the leader
+     * began the handover (the target campaigns once its log is complete; the leader gives up after
+     * an election timeout), Failed if the leader refused (no such member, a transfer already under
+     * way). Watch the target's status to see it lead.
+     */
+    public synchronized Outcome<Integer> transferLeadership(int target) {
+        Attempts attempts = new Attempts(System.nanoTime() + options.operationTimeout().toNanos());
+        Call<Integer> call = new Call<>("POST", Api.TRANSFER_PATH + "?" + Api.TRANSFER_TARGET_PARAMETER + "=" + target,
+                new byte[0], false, body -> new Outcome.Ok<>(body.path(Api.TRANSFERRING_TO).asInt()));
+        return attemptUntilAnswered(call, Map.of(), attempts)
+                .orElseThrow(() -> new IllegalStateException("a request without a session lost its session"));
+    }
+
+    /**
      * A read of one node's own state machine (?consistency=local), asked once, within the attempt
      * timeout: not linearizable, since the node may lag the leader or be cut off from it.
      */

@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 /** {@code raftkv cluster ...}: a local cluster of real server processes, recorded in DIR/cluster.json. */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
         description = "Starts, inspects, kills and restarts a local cluster of raftkv server processes.",
-        subcommands = {ClusterStart.class, ClusterStatus.class, ClusterStop.class, ClusterKill.class,
+        subcommands = {ClusterStart.class, ClusterStatus.class, ClusterStop.class, ClusterKill.class, ClusterTransfer.class,
             ClusterRestart.class, ClusterFailover.class})
 public final class ClusterCommand implements CliCommand {
     @Spec

@@ -13,6 +13,7 @@ import io.raftkv.client.Api;
 import io.raftkv.client.NodeStatus;
 import io.raftkv.core.NodeState;
 import io.raftkv.core.Role;
+import io.raftkv.core.TransferResult;
 import io.raftkv.kv.Bytes;
 import io.raftkv.kv.KvCommand;
 import io.raftkv.kv.Versioned;
@@ -82,6 +83,12 @@ final class KvApi {
             long clientId = RequestReader.positive(path.substring(Api.SESSIONS_PATH.length() + 1), "the client id");
             return throughLog(new KvCommand.Unregister(0, clientId), Bytes.EMPTY, request, executor);
         }
+        if (path.equals(Api.TRANSFER_PATH)) {
+            allow(method, HttpMethod.POST);
+            int target = (int) RequestReader.positive(query.parameters().getOrDefault(Api.TRANSFER_TARGET_PARAMETER,
+                    List.of("")).get(0), "the transfer target (" + Api.TRANSFER_TARGET_PARAMETER + "=N)");
+            return guarded(request, executor, deadline -> transfer(target, request.uri()));
+        }
         if (path.startsWith(Api.KV_PREFIX)) {
             return key(request, query, RequestReader.key(path.substring(Api.KV_PREFIX.length())), executor);
         }
@@ -91,7 +98,7 @@ final class KvApi {
             return operation(RequestReader.compareAndSet(key, request), request, executor);
         }
         throw new ApiException(HttpResponseStatus.NOT_FOUND, Api.NOT_FOUND, "no such path: " + path + " (the API"
-                + " is under /v1/kv/, /v1/cas/, /v1/sessions and /v1/status)");
+                + " is under /v1/kv/, /v1/cas/, /v1/sessions, /v1/status and /v1/admin/transfer)");
     }
 
     private CompletableFuture<FullHttpResponse> key(FullHttpRequest request, QueryStringDecoder query, Bytes key,
@@ -223,6 +230,23 @@ final class KvApi {
             });
         });
         return response;
+    }
+
+    /** Leadership transfer: 200 once the leader began handing over, 409 when it refused. */
+    private CompletableFuture<FullHttpResponse> transfer(int target, String uri) {
+        return runner.transferLeadership(target).handle((result, failure) -> {
+            if (failure != null) {
+                return Replies.failed(HttpResponseStatus.SERVICE_UNAVAILABLE, Api.NODE_STOPPED,
+                        "node " + config.id() + " is down: " + cause(failure).getMessage());
+            }
+            return switch (result) {
+                case TransferResult.Started started -> Replies.json(HttpResponseStatus.OK,
+                        Replies.object().put(Api.TRANSFERRING_TO, started.target()));
+                case TransferResult.NotLeader notLeader -> ResultReplies.notLeader(notLeader.leaderHint(), config, uri);
+                case TransferResult.Refused refused -> Replies.failed(HttpResponseStatus.CONFLICT, Api.BAD_REQUEST,
+                        refused.reason());
+            };
+        });
     }
 
     private FullHttpResponse localRead(Bytes key) {
