@@ -345,7 +345,8 @@ StepDown(i) ==
 ClientRequest(i, v) ==
     /\ role[i] = "Leader"
     /\ AppendToLog(i, [term |-> currentTerm[i], value |-> v])
-    /\ UNCHANGED <<serverVars, commitIndex, candidateVars, leaderVars, readVars, applyVars, messages, pendingAcks>>
+    /\ UNCHANGED <<serverVars, commitIndex, candidateVars, leaderVars, readVars, applyVars,
+                   messages, pendingAcks>>
 
 \* The leader sends j the k >= 0 entries from nextIndex[i][j] and, pipelining, advances
 \* nextIndex past them without waiting for the answer.
@@ -359,7 +360,8 @@ SendAppendEntries(i, j, k) ==
                                        SubSeq(log[i], prev + 1, last), Min(commitIndex[i], last),
                                        readSeq[i]))
           /\ nextIndex' = [nextIndex EXCEPT ![i][j] = last + 1]
-    /\ UNCHANGED <<serverVars, logVars, candidateVars, matchIndex, persistVars, readVars, applyVars>>
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, matchIndex, persistVars, readVars,
+                   applyVars>>
 
 \* An empty AppendEntries at what the leader knows j holds; nextIndex unchanged.
 SendHeartbeat(i, j) ==
@@ -368,7 +370,8 @@ SendHeartbeat(i, j) ==
     /\ Send(AppendEntriesRequest(currentTerm[i], i, j, matchIndex[i][j],
                                  TermAt(log[i], matchIndex[i][j]), << >>,
                                  Min(commitIndex[i], matchIndex[i][j]), readSeq[i]))
-    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, readVars, applyVars, persistVars>>
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, readVars, applyVars,
+                   persistVars>>
 
 \* The consistency check (5.3).
 AppendEntriesLogOk(i, m) ==
@@ -475,7 +478,8 @@ AdvanceCommitIndex(i) ==
                              IsQuorum(Agree(i, n)) /\ CommitByCounting(i, n)}
        IN /\ committable /= {}
           /\ commitIndex' = [commitIndex EXCEPT ![i] = MaxOf(committable)]
-    /\ UNCHANGED <<serverVars, log, candidateVars, leaderVars, readVars, applyVars, messages, persistVars>>
+    /\ UNCHANGED <<serverVars, log, candidateVars, leaderVars, readVars, applyVars, messages,
+                   persistVars>>
 
 -----------------------------------------------------------------------------
 (* Reads and the state machine *)
@@ -494,7 +498,8 @@ ReadIndex(i) ==
     /\ pendingReads' = [pendingReads EXCEPT ![i] =
           @ \cup {[id |-> readSeq[i] + 1, index |-> commitIndex[i], acks |-> {i},
                    start |-> MaxCommitted]}]
-    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, messages, persistVars, applyVars>>
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, messages, persistVars,
+                   applyVars>>
 
 \* Leader i serves read round r, confirmed by a quorum and applied: the read returns the state
 \* machine's state at appliedIndex[i].
@@ -556,13 +561,15 @@ Restart(i, n, c) ==
 DropMessage(m) ==
     /\ m \in DOMAIN messages
     /\ Discard(m)
-    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, readVars, applyVars, persistVars>>
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, readVars, applyVars,
+                   persistVars>>
 
 \* The network delivers m more than once.
 DuplicateMessage(m) ==
     /\ m \in DOMAIN messages
     /\ Send(m)
-    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, readVars, applyVars, persistVars>>
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, readVars, applyVars,
+                   persistVars>>
 
 -----------------------------------------------------------------------------
 (* The specification *)
