@@ -14,9 +14,10 @@ CONSTANTS
     MaxMessages,            \* copies in flight, all messages together
     MaxCopies,              \* copies of one message (DuplicateMessage)
     MaxEntriesPerMessage,   \* entries in one AppendEntriesRequest
-    Values                  \* client command values (>= 1)
+    Values,                 \* client command values (>= 1)
+    MaxReads                \* read rounds a leader begins while it leads; 0: no reads, no apply
 
-ASSUME Values \subseteq Nat \ {0}
+ASSUME Values \subseteq Nat \ {0} /\ MaxReads \in Nat
 
 \* Copies in flight, all messages together. messages is a bag in the sense of the standard Bags
 \* module, whose BagCardinality TLC evaluates in Java (the recursive sum it replaces was the most
@@ -47,13 +48,23 @@ MCPersistLog ==
           /\ CanSend(Cardinality({a \in pendingAcks[i] : AckSendable(a.matchIndex, n)}))
           /\ PersistLog(i, n)
 \* Only the restarts that lose or recover something: one that keeps the whole log, all of it
-\* already durable, and the commit index, with no reply held, only resets volatile state, the
-\* change StepDown makes (or none, on a follower), as without AsyncPersist.
+\* already durable, and the commit index, with no reply held and nothing applied, only resets
+\* volatile state, the change StepDown makes (or none, on a follower), as without AsyncPersist.
+\* With reads (MaxReads > 0) a restart also loses the applied state (the state machine is rebuilt
+\* from the log), which nothing else does, so those restarts are kept without AsyncPersist too.
 MCRestart ==
-    /\ AsyncPersist
+    /\ AsyncPersist \/ MaxReads > 0
     /\ \E i \in Server : \E n \in durableLength[i] .. Len(log[i]), c \in 0 .. commitIndex[i] :
-          /\ n < Len(log[i]) \/ durableLength[i] < n \/ c < commitIndex[i] \/ pendingAcks[i] /= {}
+          /\ \/ n < Len(log[i]) \/ durableLength[i] < n \/ c < commitIndex[i]
+             \/ pendingAcks[i] /= {} \/ appliedIndex[i] > 0
           /\ Restart(i, n, c)
+\* Reads, only with MaxReads > 0: at most MaxReads read rounds per leadership (readSeq is reset
+\* when a leader steps down), the state machine's applies and the reads served.
+MCReadIndex(i) == readSeq[i] < MaxReads /\ ReadIndex(i)
+MCServeRead == MaxReads > 0 /\ \E i \in Server : \E r \in pendingReads[i] : ServeRead(i, r)
+MCApply ==
+    /\ MaxReads > 0
+    /\ \E i \in Server : \E n \in appliedIndex[i] + 1 .. Len(log[i]) : Apply(i, n)
 
 \* Every step of Next, with client values from Values and at most MaxEntriesPerMessage entries per
 \* AppendEntriesRequest. Without AsyncPersist it leaves out PersistLog, never enabled then, and
@@ -62,6 +73,9 @@ MCRestart ==
 \* sixth of all successors and found no state. (A mutant of Restart adds it back to its own
 \* next-state relation: mutants/MutantForgetVote.tla.) With AsyncPersist a restart may lose the
 \* log's unwritten tail, held replies and part of the commit index, which nothing else does.
+\* Reads (ReadIndex, ServeRead) and the state machine (Apply, and what Restart loses of it) only
+\* with MaxReads > 0: with MaxReads = 0 the read variables keep their initial values and every
+\* message carries readId 0, so the other configurations' state spaces are unchanged.
 MCNext ==
     \/ \E i \in Server : MCTimeout(i)
     \/ \E i \in Server : MCBecomeCandidate(i)
@@ -79,6 +93,9 @@ MCNext ==
     \/ MCDuplicateMessage
     \/ MCPersistLog
     \/ MCRestart
+    \/ \E i \in Server : MCReadIndex(i)
+    \/ MCServeRead
+    \/ MCApply
 
 \* The bounds, as a state constraint too: TLC neither explores nor counts a state outside them.
 \* (The guards above already keep almost every step inside; a repeated send of a message still in
@@ -90,13 +107,16 @@ StateConstraint ==
 
 MCSpec == Init /\ [][MCNext]_vars
 
-\* Why MCNext may leave Restart out without AsyncPersist: a follower's volatile state is always
-\* the state Restart resets it to. Checked as an invariant by every configuration.
+\* Why MCNext may leave Restart out without AsyncPersist (and reads): a follower's volatile state
+\* is always the state Restart resets it to (appliedIndex aside, which Restart also resets and
+\* which only moves with reads on). Checked as an invariant by every configuration.
 FollowerVolatileIsReset ==
     \A i \in Server : role[i] = "Follower" =>
         /\ votesGranted[i] = {}
         /\ nextIndex[i] = [j \in Server |-> 1]
         /\ matchIndex[i] = [j \in Server |-> 0]
+        /\ readSeq[i] = 0
+        /\ pendingReads[i] = {}
 
 -----------------------------------------------------------------------------
 (* Narrowing the search. A mutant whose counterexample is deep (Figure 8 needs *)
@@ -191,13 +211,30 @@ RestartLosesTail ==
         /\ m.term = currentTerm[m.from]
         /\ m.prevLogIndex + Len(m.entries) > Len(log[m.from])
 
+\* A read was served.
+ReadServed == lastRead.term > 0
+
+\* A read served in a later term that had to return an entry committed before it began: its leader
+\* was elected after a commit and first had to commit an entry of its own term.
+ReadServedAfterLeaderChange == lastRead.term >= 2 /\ lastRead.start > 0
+
+\* A pending read round has been confirmed by a peer's response (not only by the leader itself).
+ReadConfirmedByPeer == \E i \in Server : \E r \in pendingReads[i] : r.acks /= {i}
+
+\* A leader holds a read round confirmed by a quorum that it may not serve yet: its state machine
+\* has not applied the round's index.
+ReadWaitsForApply ==
+    \E i \in Server : \E r \in pendingReads[i] :
+        role[i] = "Leader" /\ IsQuorum(r.acks) /\ appliedIndex[i] < r.index
+
 \* By name, so that only the scenarios a worker has not reported yet are evaluated.
 \* (ScenarioNames orders the announcement; ScenarioSet, a constant, is computed once.)
 ScenarioNames ==
     <<"LeaderHoldsEarlierCommit", "DivergentLogs", "ConflictTermHint", "CommandCommitted",
       "FollowerCommitted", "Pipelined", "TwoLeaders", "SplitVote", "PreVoteQuorum",
       "StaleAppendEntries", "DuplicateInFlight", "LeaderCommitsBeforeOwnWrite", "AckHeldForWrite",
-      "RestartLosesTail">>
+      "RestartLosesTail", "ReadServed", "ReadServedAfterLeaderChange", "ReadConfirmedByPeer",
+      "ReadWaitsForApply">>
 ScenarioSet == {ScenarioNames[k] : k \in 1 .. Len(ScenarioNames)}
 ScenarioHolds(s) ==
     CASE s = "LeaderHoldsEarlierCommit" -> LeaderHoldsEarlierCommit
@@ -214,6 +251,10 @@ ScenarioHolds(s) ==
       [] s = "LeaderCommitsBeforeOwnWrite" -> LeaderCommitsBeforeOwnWrite
       [] s = "AckHeldForWrite" -> AckHeldForWrite
       [] s = "RestartLosesTail" -> RestartLosesTail
+      [] s = "ReadServed" -> ReadServed
+      [] s = "ReadServedAfterLeaderChange" -> ReadServedAfterLeaderChange
+      [] s = "ReadConfirmedByPeer" -> ReadConfirmedByPeer
+      [] s = "ReadWaitsForApply" -> ReadWaitsForApply
 
 \* Init, announcing every scenario and clearing each worker's register 1 (the names it reported).
 MCInit ==

@@ -8,6 +8,13 @@
 (* AppendEntries, restart with durable currentTerm/votedFor/log/commitIndex *)
 (* and a network that loses, duplicates and reorders messages.             *)
 (*                                                                         *)
+(* Reads (thesis 6.4, ReadIndex): a leader that has committed an entry of  *)
+(* its term records its commit index as a read round, confirms it is still *)
+(* leader by a quorum of AppendEntries responses to requests sent after the *)
+(* round began (their readId), waits until its state machine has applied   *)
+(* the round's index, and serves the read. appliedIndex is what the state  *)
+(* machine has been handed; lastRead is a ghost of the last read served.   *)
+(*                                                                         *)
 (* Persistence (constant AsyncPersist). FALSE: every log change is durable *)
 (* in the step that makes it. TRUE: the log is written asynchronously, as  *)
 (* the core does it (thesis 10.2.1: the leader sends its new entries in    *)
@@ -48,15 +55,22 @@ VARIABLES
     votesGranted,   \* [Server -> SUBSET Server]: (pre-)votes while (Pre)Candidate, else {}
     nextIndex,      \* [Server -> [Server -> Nat]]: a leader's next entry to send to each peer
     matchIndex,     \* [Server -> [Server -> Nat]]: a leader's highest entry known replicated
-    messages        \* the network: a bag, [message -> number of copies >= 1]
+    messages,       \* the network: a bag, [message -> number of copies >= 1]
+    appliedIndex,   \* [Server -> Nat]: entries handed to the state machine (volatile)
+    readSeq,        \* [Server -> Nat]: id of the leader's latest read round (0 when not leading)
+    pendingReads,   \* [Server -> set of read rounds [id, index, acks, start]] awaiting
+                    \* confirmation by a quorum and the apply of their index
+    lastRead        \* ghost: the last read served, [index, start, term] (see ServeRead)
 
 serverVars == <<currentTerm, votedFor, role>>
 logVars == <<log, commitIndex>>
 candidateVars == <<votesGranted>>
 leaderVars == <<nextIndex, matchIndex>>
 persistVars == <<durableLength, pendingAcks>>
+readVars == <<readSeq, pendingReads>>          \* a leader's read rounds, reset with leaderVars
+applyVars == <<appliedIndex, lastRead>>        \* the state machine and the ghost of reads
 vars == <<currentTerm, votedFor, role, log, commitIndex, votesGranted, nextIndex, matchIndex,
-          messages, durableLength, pendingAcks>>
+          messages, durableLength, pendingAcks, appliedIndex, readSeq, pendingReads, lastRead>>
 
 Roles == {"Follower", "PreCandidate", "Candidate", "Leader"}
 
@@ -107,15 +121,17 @@ RequestVoteResponse(term, from, to, prevote, voteGranted) ==
     [type |-> "RequestVoteResponse", term |-> term, from |-> from, to |-> to,
      prevote |-> prevote, voteGranted |-> voteGranted]
 
-AppendEntriesRequest(term, from, to, prevLogIndex, prevLogTerm, entries, commit) ==
+\* readId: the sender's readSeq when it sent the request (its latest read round); the response
+\* echoes the readId of the request it answers.
+AppendEntriesRequest(term, from, to, prevLogIndex, prevLogTerm, entries, commit, readId) ==
     [type |-> "AppendEntriesRequest", term |-> term, from |-> from, to |-> to,
      prevLogIndex |-> prevLogIndex, prevLogTerm |-> prevLogTerm, entries |-> entries,
-     commitIndex |-> commit]
+     commitIndex |-> commit, readId |-> readId]
 
-AppendEntriesResponse(term, from, to, success, match, conflictTerm, conflictIndex) ==
+AppendEntriesResponse(term, from, to, success, match, conflictTerm, conflictIndex, readId) ==
     [type |-> "AppendEntriesResponse", term |-> term, from |-> from, to |-> to,
      success |-> success, matchIndex |-> match, conflictTerm |-> conflictTerm,
-     conflictIndex |-> conflictIndex]
+     conflictIndex |-> conflictIndex, readId |-> readId]
 
 \* m is in flight from j to i and has the given type.
 Receivable(i, j, m, type) ==
@@ -159,6 +175,20 @@ AppendNewEntries(lg, prevLogIndex, entries) ==
        ELSE LET c == MinOf(conflicts)
             IN SubSeq(lg, 1, prevLogIndex + c - 1) \o SubSeq(entries, c, Len(entries))
 
+\* Whether leader i may begin a read round: it has committed an entry of its own term, so its
+\* commit index covers every entry committed in earlier terms (thesis 6.4).
+ReadIndexAllowed(i) == TermAt(log[i], commitIndex[i]) = currentTerm[i]
+
+\* Whether read round r of leader i is confirmed: a quorum (i included) answered, in i's term,
+\* AppendEntries requests sent after r began, so no other leader had been elected before it.
+ReadConfirmed(i, r) == IsQuorum(r.acks)
+
+\* Whether i's state machine has applied the entries read round r must see.
+ReadApplied(i, r) == appliedIndex[i] >= r.index
+
+\* How far i may apply: entries that are committed and durable on i.
+ApplyBound(i) == Min(commitIndex[i], durableLength[i])
+
 -----------------------------------------------------------------------------
 (* State changes shared by several actions. *)
 
@@ -168,6 +198,8 @@ FollowerVolatile(i) ==
     /\ votesGranted' = [votesGranted EXCEPT ![i] = {}]
     /\ nextIndex' = [nextIndex EXCEPT ![i] = [j \in Server |-> 1]]
     /\ matchIndex' = [matchIndex EXCEPT ![i] = [j \in Server |-> 0]]
+    /\ readSeq' = [readSeq EXCEPT ![i] = 0]
+    /\ pendingReads' = [pendingReads EXCEPT ![i] = {}]
 
 \* Held replies are discarded when i's term changes: a reply of an older term could vouch for
 \* entries that a leader of the new term has since overwritten.
@@ -205,6 +237,10 @@ Init ==
     /\ messages = [m \in {} |-> 0]
     /\ durableLength = [i \in Server |-> 0]
     /\ pendingAcks = [i \in Server |-> {}]
+    /\ appliedIndex = [i \in Server |-> 0]
+    /\ readSeq = [i \in Server |-> 0]
+    /\ pendingReads = [i \in Server |-> {}]
+    /\ lastRead = [index |-> 0, start |-> 0, term |-> 0]
 
 -----------------------------------------------------------------------------
 (* Elections *)
@@ -218,7 +254,7 @@ Timeout(i) ==
     /\ votesGranted' = [votesGranted EXCEPT ![i] = {i}]
     /\ Broadcast(i, LAMBDA j : RequestVoteRequest(currentTerm[i] + 1, i, j, TRUE,
                                                   Len(log[i]), LastTerm(log[i])))
-    /\ UNCHANGED <<currentTerm, votedFor, logVars, leaderVars, persistVars>>
+    /\ UNCHANGED <<currentTerm, votedFor, logVars, leaderVars, readVars, applyVars, persistVars>>
 
 \* A PreCandidate with a quorum of pre-votes (without PreVote: any non-leader on timeout)
 \* starts a real election in the next term, voting for itself.
@@ -232,7 +268,7 @@ BecomeCandidate(i) ==
     /\ Broadcast(i, LAMBDA j : RequestVoteRequest(currentTerm[i] + 1, i, j, FALSE,
                                                   Len(log[i]), LastTerm(log[i])))
     /\ pendingAcks' = [pendingAcks EXCEPT ![i] = {}]
-    /\ UNCHANGED <<logVars, leaderVars, durableLength>>
+    /\ UNCHANGED <<logVars, leaderVars, readVars, applyVars, durableLength>>
 
 \* A Candidate with a quorum of votes leads; it appends a no-op of its term (thesis 6.4) so
 \* that entries of earlier terms get committed as soon as the no-op is.
@@ -244,7 +280,7 @@ BecomeLeader(i) ==
     /\ matchIndex' = [matchIndex EXCEPT ![i] = [j \in Server |-> 0]]
     /\ AppendToLog(i, [term |-> currentTerm[i], value |-> 0])
     /\ votesGranted' = [votesGranted EXCEPT ![i] = {}]
-    /\ UNCHANGED <<currentTerm, votedFor, commitIndex, messages, pendingAcks>>
+    /\ UNCHANGED <<currentTerm, votedFor, commitIndex, messages, pendingAcks, readVars, applyVars>>
 
 \* Grant rule of a real vote, for m.term >= currentTerm[i].
 VoteGrantable(i, m) ==
@@ -268,16 +304,17 @@ HandleRequestVoteRequest(i, j, m) ==
     /\ Receivable(i, j, m, "RequestVoteRequest")
     /\ Reply(RequestVoteReply(i, m), m)
     /\ IF m.prevote \/ m.term < currentTerm[i]
-       THEN UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, persistVars>>
+       THEN UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, readVars, persistVars>>
        ELSE LET grant == VoteGrantable(i, m)
             IN /\ currentTerm' = [currentTerm EXCEPT ![i] = m.term]
                /\ votedFor' = [votedFor EXCEPT ![i] =
                                  IF grant THEN j ELSE IF m.term > currentTerm[i] THEN Nil ELSE @]
                /\ IF m.term > currentTerm[i]
                   THEN FollowerVolatile(i)
-                  ELSE UNCHANGED <<role, candidateVars, leaderVars>>
+                  ELSE UNCHANGED <<role, candidateVars, leaderVars, readVars>>
                /\ pendingAcks' = [pendingAcks EXCEPT ![i] = AcksAfterTerm(i, m.term)]
                /\ UNCHANGED <<logVars, durableLength>>
+    /\ UNCHANGED applyVars
 
 \* A grant for i's current (pre-)election is recorded; a rejection from a higher term makes i
 \* follow in that term. (Anything else, e.g. a stale grant, is a DropMessage.)
@@ -287,18 +324,19 @@ HandleRequestVoteResponse(i, j, m) ==
           /\ \/ m.prevote /\ role[i] = "PreCandidate" /\ m.term = currentTerm[i] + 1
              \/ ~m.prevote /\ role[i] = "Candidate" /\ m.term = currentTerm[i]
           /\ votesGranted' = [votesGranted EXCEPT ![i] = RecordVote(i, j)]
-          /\ UNCHANGED <<serverVars, logVars, leaderVars, persistVars>>
+          /\ UNCHANGED <<serverVars, logVars, leaderVars, readVars, persistVars>>
        \/ /\ ~m.voteGranted
           /\ m.term > currentTerm[i]
           /\ AdoptHigherTerm(i, m.term)
           /\ UNCHANGED <<logVars, durableLength>>
     /\ Discard(m)
+    /\ UNCHANGED applyVars
 
 \* CheckQuorum, a lost election, or any other reason to give up: always allowed.
 StepDown(i) ==
     /\ role[i] \in {"PreCandidate", "Candidate", "Leader"}
     /\ FollowerVolatile(i)
-    /\ UNCHANGED <<currentTerm, votedFor, logVars, messages, persistVars>>
+    /\ UNCHANGED <<currentTerm, votedFor, logVars, messages, persistVars, applyVars>>
 
 -----------------------------------------------------------------------------
 (* Replication *)
@@ -307,7 +345,8 @@ StepDown(i) ==
 ClientRequest(i, v) ==
     /\ role[i] = "Leader"
     /\ AppendToLog(i, [term |-> currentTerm[i], value |-> v])
-    /\ UNCHANGED <<serverVars, commitIndex, candidateVars, leaderVars, messages, pendingAcks>>
+    /\ UNCHANGED <<serverVars, commitIndex, candidateVars, leaderVars, readVars, applyVars,
+                   messages, pendingAcks>>
 
 \* The leader sends j the k >= 0 entries from nextIndex[i][j] and, pipelining, advances
 \* nextIndex past them without waiting for the answer.
@@ -318,9 +357,11 @@ SendAppendEntries(i, j, k) ==
            last == prev + k
        IN /\ last <= Len(log[i])
           /\ Send(AppendEntriesRequest(currentTerm[i], i, j, prev, TermAt(log[i], prev),
-                                       SubSeq(log[i], prev + 1, last), Min(commitIndex[i], last)))
+                                       SubSeq(log[i], prev + 1, last), Min(commitIndex[i], last),
+                                       readSeq[i]))
           /\ nextIndex' = [nextIndex EXCEPT ![i][j] = last + 1]
-    /\ UNCHANGED <<serverVars, logVars, candidateVars, matchIndex, persistVars>>
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, matchIndex, persistVars, readVars,
+                   applyVars>>
 
 \* An empty AppendEntries at what the leader knows j holds; nextIndex unchanged.
 SendHeartbeat(i, j) ==
@@ -328,8 +369,9 @@ SendHeartbeat(i, j) ==
     /\ i /= j
     /\ Send(AppendEntriesRequest(currentTerm[i], i, j, matchIndex[i][j],
                                  TermAt(log[i], matchIndex[i][j]), << >>,
-                                 Min(commitIndex[i], matchIndex[i][j])))
-    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, persistVars>>
+                                 Min(commitIndex[i], matchIndex[i][j]), readSeq[i]))
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, readVars, applyVars,
+                   persistVars>>
 
 \* The consistency check (5.3).
 AppendEntriesLogOk(i, m) ==
@@ -338,17 +380,20 @@ AppendEntriesLogOk(i, m) ==
        /\ log[i][m.prevLogIndex].term = m.prevLogTerm
 
 \* The response i sends to the AppendEntriesRequest m (computed on i's state before the step).
-\* On failure conflictTerm/conflictIndex let the leader skip a whole term at once.
+\* On failure conflictTerm/conflictIndex let the leader skip a whole term at once. Every reply
+\* echoes the request's readId.
 AppendEntriesReply(i, m) ==
     IF m.term < currentTerm[i]
-    THEN AppendEntriesResponse(currentTerm[i], i, m.from, FALSE, m.prevLogIndex, 0, 0)
+    THEN AppendEntriesResponse(currentTerm[i], i, m.from, FALSE, m.prevLogIndex, 0, 0, m.readId)
     ELSE IF AppendEntriesLogOk(i, m)
-    THEN AppendEntriesResponse(m.term, i, m.from, TRUE, m.prevLogIndex + Len(m.entries), 0, 0)
+    THEN AppendEntriesResponse(m.term, i, m.from, TRUE, m.prevLogIndex + Len(m.entries), 0, 0,
+                               m.readId)
     ELSE IF m.prevLogIndex > Len(log[i])
-    THEN AppendEntriesResponse(m.term, i, m.from, FALSE, m.prevLogIndex, 0, Len(log[i]) + 1)
+    THEN AppendEntriesResponse(m.term, i, m.from, FALSE, m.prevLogIndex, 0, Len(log[i]) + 1,
+                               m.readId)
     ELSE LET t == log[i][m.prevLogIndex].term
          IN AppendEntriesResponse(m.term, i, m.from, FALSE, m.prevLogIndex, t,
-                                  FirstIndexOfTerm(log[i], t))
+                                  FirstIndexOfTerm(log[i], t), m.readId)
 
 \* How many leading entries the log new, the result of AppendNewEntries(old, prevLogIndex, entries),
 \* shares with old: only the entries after prevLogIndex that the request carries can differ, and
@@ -367,7 +412,7 @@ HandleAppendEntriesRequest(i, j, m) ==
     /\ Receivable(i, j, m, "AppendEntriesRequest")
     /\ IF m.term < currentTerm[i]
        THEN /\ Reply(AppendEntriesReply(i, m), m)
-            /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, persistVars>>
+            /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, readVars, persistVars>>
        ELSE /\ currentTerm' = [currentTerm EXCEPT ![i] = m.term]
             /\ votedFor' = [votedFor EXCEPT ![i] = IF m.term > currentTerm[i] THEN Nil ELSE @]
             /\ FollowerVolatile(i)
@@ -386,6 +431,7 @@ HandleAppendEntriesRequest(i, j, m) ==
                ELSE /\ Reply(AppendEntriesReply(i, m), m)
                     /\ pendingAcks' = [pendingAcks EXCEPT ![i] = AcksAfterTerm(i, m.term)]
                     /\ UNCHANGED <<logVars, durableLength>>
+    /\ UNCHANGED applyVars
 
 \* Where the leader retries after a rejection: past its last entry of the follower's
 \* conflicting term if it has that term, else the follower's hint.
@@ -395,7 +441,9 @@ ConflictHint(i, m) ==
     ELSE m.conflictIndex
 
 \* A higher term makes i follow. The leader of the response's term records a success, or backs
-\* nextIndex up after a rejection that is not older than what it knows j matches.
+\* nextIndex up after a rejection that is not older than what it knows j matches; either way j
+\* answered in i's term a request sent after i's read rounds up to m.readId began, and counts
+\* toward confirming them.
 HandleAppendEntriesResponse(i, j, m) ==
     /\ Receivable(i, j, m, "AppendEntriesResponse")
     /\ \/ /\ m.term > currentTerm[i]
@@ -410,8 +458,12 @@ HandleAppendEntriesResponse(i, j, m) ==
                   /\ nextIndex' = [nextIndex EXCEPT ![i][j] =
                         Max(matchIndex[i][j] + 1, Min(ConflictHint(i, m), m.matchIndex))]
                   /\ UNCHANGED matchIndex
-          /\ UNCHANGED <<serverVars, logVars, candidateVars, persistVars>>
+          /\ pendingReads' = [pendingReads EXCEPT ![i] =
+                {IF r.id <= m.readId THEN [r EXCEPT !.acks = @ \cup {j}] ELSE r :
+                    r \in pendingReads[i]}]
+          /\ UNCHANGED <<serverVars, logVars, candidateVars, persistVars, readSeq>>
     /\ Discard(m)
+    /\ UNCHANGED applyVars
 
 \* The servers that hold entry n durably, as the leader i knows it: the peers by matchIndex (they
 \* acknowledge only durable entries), itself up to LeaderSelfMatch. So a leader may commit an
@@ -426,7 +478,48 @@ AdvanceCommitIndex(i) ==
                              IsQuorum(Agree(i, n)) /\ CommitByCounting(i, n)}
        IN /\ committable /= {}
           /\ commitIndex' = [commitIndex EXCEPT ![i] = MaxOf(committable)]
-    /\ UNCHANGED <<serverVars, log, candidateVars, leaderVars, messages, persistVars>>
+    /\ UNCHANGED <<serverVars, log, candidateVars, leaderVars, readVars, applyVars, messages,
+                   persistVars>>
+
+-----------------------------------------------------------------------------
+(* Reads and the state machine *)
+
+\* The largest commit index of any server: everything committed anywhere so far (a ghost).
+MaxCommitted == MaxOf({commitIndex[k] : k \in Server})
+
+\* Leader i begins a read round (ReadIndex, thesis 6.4) at its commit index, once it has
+\* committed an entry of its term. Its heartbeats (SendHeartbeat, separate steps) and any later
+\* AppendEntries carry the round's id. start is a ghost: what was committed anywhere when the
+\* read began, which the read must return.
+ReadIndex(i) ==
+    /\ role[i] = "Leader"
+    /\ ReadIndexAllowed(i)
+    /\ readSeq' = [readSeq EXCEPT ![i] = @ + 1]
+    /\ pendingReads' = [pendingReads EXCEPT ![i] =
+          @ \cup {[id |-> readSeq[i] + 1, index |-> commitIndex[i], acks |-> {i},
+                   start |-> MaxCommitted]}]
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, messages, persistVars,
+                   applyVars>>
+
+\* Leader i serves read round r, confirmed by a quorum and applied: the read returns the state
+\* machine's state at appliedIndex[i].
+ServeRead(i, r) ==
+    /\ role[i] = "Leader"
+    /\ r \in pendingReads[i]
+    /\ ReadConfirmed(i, r)
+    /\ ReadApplied(i, r)
+    /\ pendingReads' = [pendingReads EXCEPT ![i] = @ \ {r}]
+    /\ lastRead' = [index |-> appliedIndex[i], start |-> r.start, term |-> currentTerm[i]]
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, messages, persistVars,
+                   readSeq, appliedIndex>>
+
+\* i's state machine applies its log up to n: only committed entries that are durable on i.
+Apply(i, n) ==
+    /\ appliedIndex[i] < n
+    /\ n <= ApplyBound(i)
+    /\ appliedIndex' = [appliedIndex EXCEPT ![i] = n]
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, messages, persistVars,
+                   readVars, lastRead>>
 
 -----------------------------------------------------------------------------
 (* Persistence and failures *)
@@ -441,14 +534,15 @@ PersistLog(i, n) ==
        IN /\ durableLength' = [durableLength EXCEPT ![i] = n]
           /\ pendingAcks' = [pendingAcks EXCEPT ![i] = @ \ released]
           /\ messages' = WithMessages(released, messages)
-    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars>>
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, readVars, applyVars>>
 
 \* A crash and recovery: volatile state and held replies are lost; currentTerm and votedFor are
 \* durable (written before anything that depends on them leaves the node). The recovered log is
 \* its first n entries, at least what was known durable (with AsyncPersist, writes in progress
 \* may or may not have completed; without it n = Len(log)); the recovered commit index c is at
 \* most the last one and, with AsyncPersist (commit is written asynchronously too), may be any
-\* smaller value that fits the recovered log. Messages in flight stay in flight.
+\* smaller value that fits the recovered log. Messages in flight stay in flight. The state machine
+\* is rebuilt from the log: nothing is applied.
 Restart(i, n, c) ==
     /\ durableLength[i] <= n
     /\ n <= Len(log[i])
@@ -460,19 +554,22 @@ Restart(i, n, c) ==
     /\ commitIndex' = [commitIndex EXCEPT ![i] = c]
     /\ pendingAcks' = [pendingAcks EXCEPT ![i] = {}]
     /\ FollowerVolatile(i)
-    /\ UNCHANGED <<currentTerm, votedFor, messages>>
+    /\ appliedIndex' = [appliedIndex EXCEPT ![i] = 0]
+    /\ UNCHANGED <<currentTerm, votedFor, messages, lastRead>>
 
 \* The network loses m, or i ignores it (stale, unwanted, leader stickiness, i is down).
 DropMessage(m) ==
     /\ m \in DOMAIN messages
     /\ Discard(m)
-    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, persistVars>>
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, readVars, applyVars,
+                   persistVars>>
 
 \* The network delivers m more than once.
 DuplicateMessage(m) ==
     /\ m \in DOMAIN messages
     /\ Send(m)
-    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, persistVars>>
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, readVars, applyVars,
+                   persistVars>>
 
 -----------------------------------------------------------------------------
 (* The specification *)
@@ -500,6 +597,9 @@ Next ==
            Restart(i, n, c)
     \/ \E i, j \in Server : SendHeartbeat(i, j)
     \/ \E i, j \in Server, k \in Nat : SendAppendEntries(i, j, k)
+    \/ \E i \in Server : ReadIndex(i)
+    \/ \E i \in Server : \E r \in pendingReads[i] : ServeRead(i, r)
+    \/ \E i \in Server : \E n \in appliedIndex[i] + 1 .. Len(log[i]) : Apply(i, n)
     \/ AnyHandleRequestVoteRequest
     \/ AnyHandleRequestVoteResponse
     \/ AnyHandleAppendEntriesRequest
@@ -528,11 +628,21 @@ TypeOK ==
           /\ m.type \in {"RequestVoteRequest", "RequestVoteResponse",
                          "AppendEntriesRequest", "AppendEntriesResponse"}
           /\ m.from \in Server /\ m.to \in Server /\ m.term \in Nat
+          /\ m.type \in {"AppendEntriesRequest", "AppendEntriesResponse"} => m.readId \in Nat
     /\ durableLength \in [Server -> Nat]
     /\ DOMAIN pendingAcks = Server
     /\ \A i \in Server : \A a \in pendingAcks[i] :
           /\ a.type = "AppendEntriesResponse" /\ a.success = TRUE
           /\ a.from = i /\ a.to \in Server /\ a.term \in Nat /\ a.matchIndex \in Nat
+          /\ a.readId \in Nat
+    /\ appliedIndex \in [Server -> Nat]
+    /\ readSeq \in [Server -> Nat]
+    /\ DOMAIN pendingReads = Server
+    /\ \A i \in Server : \A r \in pendingReads[i] :
+          /\ DOMAIN r = {"id", "index", "acks", "start"}
+          /\ r.id \in 1 .. readSeq[i] /\ r.index \in Nat /\ r.acks \subseteq Server
+          /\ i \in r.acks /\ r.start \in Nat
+    /\ lastRead \in [index : Nat, start : Nat, term : Nat]
 
 \* At most one leader per term.
 ElectionSafety ==
@@ -593,6 +703,13 @@ CommittedDurableOnQuorum ==
     \A i \in Server :
         IsQuorum({k \in Server : durableLength[k] >= commitIndex[i]
                                 /\ Prefix(k, commitIndex[i]) = Prefix(i, commitIndex[i])})
+
+\* A read returns at least everything committed anywhere before it began (linearizability of
+\* reads against writes: a write acknowledged before the read began is visible to it).
+ReadsLinearizable == lastRead.index >= lastRead.start
+
+\* The state machine is handed only committed entries.
+AppliedIndexInCommit == \A i \in Server : appliedIndex[i] <= commitIndex[i]
 
 (* Action properties *)
 

@@ -11,9 +11,10 @@
 (* behaviour replays, so their states never mix.                           *)
 (*                                                                         *)
 (* Lines are records as logged (see spec/README.md): event, node, state,   *)
-(* and msg / reply / value where the event has them.  Only fields the      *)
-(* event has are read.  Messages are compared whole, so a logged message   *)
-(* must carry exactly the spec's fields.                                   *)
+(* and msg / reply / value / readId / index where the event has them.     *)
+(* Only fields the event has are read.  Messages are compared whole, so a  *)
+(* logged message must carry exactly the spec's fields (AppendEntries      *)
+(* messages their readId too).                                             *)
 (*                                                                         *)
 (* Nothing happens between two lines: the implementation logs every send, *)
 (* receive, drop and duplication, and a message the network loses without *)
@@ -56,10 +57,13 @@ TraceDurablePostState(node, s) ==
 \* step, logged with its destination's state; for a crashed destination (the crash itself is no
 \* spec action) that is the last state the node emitted before it crashed, which is the spec's
 \* until Restart.  For those two events only the durable part (and durableLength, which no spec
-\* step changes between the crash and the Restart either) is compared, not the role.
+\* step changes between the crash and the Restart either) is compared, not the role or the
+\* applied index (volatile: a crashed node's is lost).
 TracePostState(e) ==
     /\ TraceDurablePostState(e.node, e.state)
-    /\ e.event \in {"DropMessage", "DuplicateMessage"} \/ role'[e.node] = e.state.role
+    /\ \/ e.event \in {"DropMessage", "DuplicateMessage"}
+       \/ /\ role'[e.node] = e.state.role
+          /\ appliedIndex'[e.node] = e.state.appliedIndex
 
 \* The spec action a line names, with its parameters fixed by the logged fields: always one
 \* of the disjuncts of Raft's Next, with parameters in the ranges Next gives them.
@@ -86,6 +90,14 @@ TraceAction(e) ==
       [] e.event = "StepDown"                    -> StepDown(e.node)
       [] e.event = "PersistLog"                  -> PersistLog(e.node, e.state.durableLength)
       [] e.event = "Restart"                     -> Restart(e.node, e.state.logLength, e.state.commitIndex)
+      [] e.event = "Apply"                       -> Apply(e.node, e.state.appliedIndex)
+      [] e.event = "ReadIndex"                   -> /\ ReadIndex(e.node)
+                                                    /\ readSeq'[e.node] = e.readId
+                                                    /\ commitIndex[e.node] = e.index
+      [] e.event = "ServeRead"                   -> /\ \E r \in pendingReads[e.node] :
+                                                          /\ r.id = e.readId
+                                                          /\ ServeRead(e.node, r)
+                                                    /\ appliedIndex[e.node] = e.index
       [] e.event = "DropMessage"                 -> DropMessage(e.msg)
       [] e.event = "DuplicateMessage"            -> DuplicateMessage(e.msg)
 
@@ -138,18 +150,21 @@ TraceAccepted ==
 (* and what the spec could do instead.  After the failed line taken        *)
 (* without its post-state: the state the spec gives the node.              *)
 (***************************************************************************)
-TraceStateOf(term, vote, r, commit, xlog, durable, acks) ==
+TraceStateOf(term, vote, r, commit, xlog, durable, acks, applied, rseq, reads) ==
     [currentTerm |-> term, votedFor |-> vote, role |-> r, commitIndex |-> commit,
      logLength |-> Len(xlog), lastLogTerm |-> IF xlog = <<>> THEN 0 ELSE xlog[Len(xlog)].term,
-     durableLength |-> durable, pendingAcks |-> acks]
+     durableLength |-> durable, pendingAcks |-> acks, appliedIndex |-> applied,
+     readSeq |-> rseq, pendingReads |-> reads]
 
 TraceNodeState(node) ==
     TraceStateOf(currentTerm[node], votedFor[node], role[node], commitIndex[node], log[node],
-                 durableLength[node], pendingAcks[node])
+                 durableLength[node], pendingAcks[node], appliedIndex[node], readSeq[node],
+                 pendingReads[node])
 
 TraceNodeStateAfter(node) ==
     TraceStateOf(currentTerm'[node], votedFor'[node], role'[node], commitIndex'[node], log'[node],
-                 durableLength'[node], pendingAcks'[node])
+                 durableLength'[node], pendingAcks'[node], appliedIndex'[node], readSeq'[node],
+                 pendingReads'[node])
 
 TraceInFlight == {msg \in DOMAIN messages : messages[msg] > 0}
 
@@ -163,6 +178,13 @@ TraceEnabledActions(node) ==
         \cup TraceIf(ENABLED BecomeLeader(node), "BecomeLeader(" \o n \o ")")
         \cup TraceIf(ENABLED AdvanceCommitIndex(node), "AdvanceCommitIndex(" \o n \o ")")
         \cup TraceIf(ENABLED StepDown(node), "StepDown(" \o n \o ")")
+        \cup TraceIf(ENABLED ReadIndex(node), "ReadIndex(" \o n \o ")")
+        \cup {"ServeRead(" \o n \o ", " \o ToString(r) \o ")" :
+                  r \in {x \in pendingReads[node] : ENABLED ServeRead(node, x)}}
+        \* Apply takes any n in a range: shown as the range.
+        \cup TraceIf(appliedIndex[node] < ApplyBound(node),
+                     "Apply(" \o n \o ", n) for n in " \o ToString(appliedIndex[node] + 1)
+                        \o ".." \o ToString(ApplyBound(node)))
         \* PersistLog and Restart take any n (and c) in a range: shown as the range.
         \cup TraceIf(durableLength[node] < Len(log[node]),
                      "PersistLog(" \o n \o ", n) for n in " \o ToString(durableLength[node] + 1)

@@ -10,7 +10,8 @@ ForgetfulRestart(i) ==
     /\ FollowerVolatile(i)
     /\ votedFor' = [votedFor EXCEPT ![i] = Nil]
     /\ pendingAcks' = [pendingAcks EXCEPT ![i] = {}]
-    /\ UNCHANGED <<currentTerm, logVars, durableLength, messages>>
+    /\ appliedIndex' = [appliedIndex EXCEPT ![i] = 0]
+    /\ UNCHANGED <<currentTerm, logVars, durableLength, messages, lastRead>>
 
 \* Without AsyncPersist MCNext leaves Restart out (it changes nothing StepDown does not then);
 \* this one differs.

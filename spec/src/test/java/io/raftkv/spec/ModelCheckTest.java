@@ -30,14 +30,18 @@ import picocli.CommandLine;
 class ModelCheckTest {
 
   /** Each mutant and the property it must violate; also checked against each cfg's EXPECT line. */
-  static final Map<String, String> EXPECTED = new TreeMap<>(Map.of(
-      "mutant-figure8", "LeaderCompleteness",
-      "mutant-no-log-check", "LeaderCompleteness",
-      "mutant-forget-vote", "ElectionSafety",
-      "mutant-double-vote", "ElectionSafety",
-      "mutant-truncate", "CommitIndexInLog",
-      "mutant-ack-before-persist", "LeaderCompleteness",
-      "mutant-leader-counts-unpersisted", "LeaderCompleteness"));
+  static final Map<String, String> EXPECTED = new TreeMap<>(Map.ofEntries(
+      Map.entry("mutant-figure8", "LeaderCompleteness"),
+      Map.entry("mutant-no-log-check", "LeaderCompleteness"),
+      Map.entry("mutant-forget-vote", "ElectionSafety"),
+      Map.entry("mutant-double-vote", "ElectionSafety"),
+      Map.entry("mutant-truncate", "CommitIndexInLog"),
+      Map.entry("mutant-ack-before-persist", "LeaderCompleteness"),
+      Map.entry("mutant-leader-counts-unpersisted", "LeaderCompleteness"),
+      Map.entry("mutant-read-before-own-commit", "ReadsLinearizable"),
+      Map.entry("mutant-read-without-quorum", "ReadsLinearizable"),
+      Map.entry("mutant-serve-before-apply", "ReadsLinearizable"),
+      Map.entry("mutant-apply-uncommitted", "AppliedIndexInCommit")));
 
   private static final Pattern OK =
       Pattern.compile("^model-check: OK, (\\d+) distinct states, depth (\\d+), ([\\d.]+) s$");
@@ -62,7 +66,7 @@ class ModelCheckTest {
 
   /** The configurations CI checks; asserted against the cfg files on disk below. */
   static List<String> ciConfigs() {
-    return List.of("quick", "quick-client", "quick-durable", "quick-prevote");
+    return List.of("quick", "quick-client", "quick-durable", "quick-prevote", "quick-read");
   }
 
   @Test

@@ -1,0 +1,121 @@
+package io.raftkv.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Holds TraceRaft.tla to the trace contract of reads (spec/README.md, "Actions = events"): a
+ * hand-written trace in which a leader commits its no-op, begins a read round, confirms it by a
+ * heartbeat's response, applies and serves it is accepted; the same trace serving the read before
+ * the apply is rejected at that line, and so is one whose logged applied index differs from the
+ * spec's. The trace is a TLA+ module written here (the NDJSON reader belongs to trace-check/); the
+ * configuration is the one trace-check runs, with the invariants spec/README.md lists for traces.
+ */
+class TraceReadTest {
+
+  private static final String MODULE = """
+      ---- MODULE TraceHand ----
+      EXTENDS TraceRaft
+      St(t, v, r, c, n, lt, d, a) ==
+          [currentTerm |-> t, votedFor |-> v, role |-> r, commitIndex |-> c, logLength |-> n,
+           lastLogTerm |-> lt, durableLength |-> d, appliedIndex |-> a]
+      RVq(to) == [type |-> "RequestVoteRequest", term |-> 1, from |-> 1, to |-> to,
+                  prevote |-> FALSE, lastLogIndex |-> 0, lastLogTerm |-> 0]
+      RVp == [type |-> "RequestVoteResponse", term |-> 1, from |-> 2, to |-> 1, prevote |-> FALSE,
+              voteGranted |-> TRUE]
+      AE1 == [type |-> "AppendEntriesRequest", term |-> 1, from |-> 1, to |-> 2, prevLogIndex |-> 0,
+              prevLogTerm |-> 0, entries |-> << [term |-> 1, value |-> 0] >>, commitIndex |-> 0,
+              readId |-> 0]
+      AR1 == [type |-> "AppendEntriesResponse", term |-> 1, from |-> 2, to |-> 1, success |-> TRUE,
+              matchIndex |-> 1, conflictTerm |-> 0, conflictIndex |-> 0, readId |-> 0]
+      HB == [type |-> "AppendEntriesRequest", term |-> 1, from |-> 1, to |-> 2, prevLogIndex |-> 1,
+             prevLogTerm |-> 1, entries |-> << >>, commitIndex |-> 1, readId |-> 1]
+      AR2 == [AR1 EXCEPT !.readId = 1]
+      Opening == <<
+        [event |-> "BecomeCandidate", node |-> 1, state |-> St(1, 1, "Candidate", 0, 0, 0, 0, 0)],
+        [event |-> "HandleRequestVoteRequest", node |-> 2, msg |-> RVq(2), reply |-> RVp,
+         state |-> St(1, 1, "Follower", 0, 0, 0, 0, 0)],
+        [event |-> "HandleRequestVoteResponse", node |-> 1, msg |-> RVp,
+         state |-> St(1, 1, "Candidate", 0, 0, 0, 0, 0)],
+        [event |-> "BecomeLeader", node |-> 1, state |-> St(1, 1, "Leader", 0, 1, 1, 0, 0)],
+        [event |-> "PersistLog", node |-> 1, state |-> St(1, 1, "Leader", 0, 1, 1, 1, 0)],
+        [event |-> "SendAppendEntries", node |-> 1, msg |-> AE1,
+         state |-> St(1, 1, "Leader", 0, 1, 1, 1, 0)],
+        [event |-> "HandleAppendEntriesRequest", node |-> 2, msg |-> AE1,
+         state |-> St(1, 1, "Follower", 0, 1, 1, 0, 0)],
+        [event |-> "PersistLog", node |-> 2, state |-> St(1, 1, "Follower", 0, 1, 1, 1, 0)],
+        [event |-> "HandleAppendEntriesResponse", node |-> 1, msg |-> AR1,
+         state |-> St(1, 1, "Leader", 0, 1, 1, 1, 0)],
+        [event |-> "AdvanceCommitIndex", node |-> 1, state |-> St(1, 1, "Leader", 1, 1, 1, 1, 0)],
+        [event |-> "ReadIndex", node |-> 1, readId |-> 1, index |-> 1,
+         state |-> St(1, 1, "Leader", 1, 1, 1, 1, 0)],
+        [event |-> "SendHeartbeat", node |-> 1, msg |-> HB, state |-> St(1, 1, "Leader", 1, 1, 1, 1, 0)],
+        [event |-> "HandleAppendEntriesRequest", node |-> 2, msg |-> HB, reply |-> AR2,
+         state |-> St(1, 1, "Follower", 1, 1, 1, 1, 0)],
+        [event |-> "HandleAppendEntriesResponse", node |-> 1, msg |-> AR2,
+         state |-> St(1, 1, "Leader", 1, 1, 1, 1, 0)] >>
+      \\* Line 15 on: apply, serve, the follower applies, the vote request to 3 is lost (3's
+      \\* applied index is volatile: not compared on a drop).
+      Good == Opening \\o <<
+        [event |-> "Apply", node |-> 1, state |-> St(1, 1, "Leader", 1, 1, 1, 1, 1)],
+        [event |-> "ServeRead", node |-> 1, readId |-> 1, index |-> 1,
+         state |-> St(1, 1, "Leader", 1, 1, 1, 1, 1)],
+        [event |-> "Apply", node |-> 2, state |-> St(1, 1, "Follower", 1, 1, 1, 1, 1)],
+        [event |-> "DropMessage", node |-> 3, msg |-> RVq(3),
+         state |-> St(0, 0, "Follower", 0, 0, 0, 0, 7)] >>
+      \\* Line 15: the read served before the leader applied the no-op it must return.
+      ServedUnapplied == Opening \\o <<
+        [event |-> "ServeRead", node |-> 1, readId |-> 1, index |-> 0,
+         state |-> St(1, 1, "Leader", 1, 1, 1, 1, 0)] >>
+      \\* Line 15: an event whose logged applied index is not the spec's.
+      WrongApplied == Opening \\o <<
+        [event |-> "SendHeartbeat", node |-> 1, msg |-> HB, state |-> St(1, 1, "Leader", 1, 1, 1, 1, 1)] >>
+      ====
+      """;
+
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @CsvSource({"Good, 0", "ServedUnapplied, 15", "WrongApplied, 15"})
+  void readEventsAreReplayedAgainstTheSpec(String trace, int failedLine) throws Exception {
+    SpecFiles.stageDirectory(Path.of(""), dir);
+    Files.writeString(dir.resolve("TraceHand.cfg"), """
+        CONSTANTS
+          Server = {1, 2, 3}
+          Nil = 0
+          StopAt = 0
+          Traces <- RunTraces
+          PreVote = FALSE
+          AsyncPersist = TRUE
+        INIT TraceInit
+        NEXT TraceNext
+        INVARIANT TraceAccepted
+        INVARIANT ElectionSafety
+        INVARIANT CommitIndexInLog
+        INVARIANT DurableLengthInLog
+        INVARIANT PendingAcksInLog
+        INVARIANT AppliedIndexInCommit
+        INVARIANT ReadsLinearizable
+        CHECK_DEADLOCK FALSE
+        """);
+    Files.writeString(dir.resolve("TraceHand.tla"),
+        MODULE.replace("====", "RunTraces == << " + trace + " >>\n===="));
+    TlcResult result = TlcRunner.builder(dir, "TraceHand").config("TraceHand.cfg").workers(1).run();
+    boolean accepted = result.userOutput().stream().anyMatch(l -> l.contains("TRACECHECK accepted 1"));
+    assertTrue(result.violation().isEmpty(), () -> trace + ": " + result.violation());
+    if (failedLine == 0) {
+      assertTrue(accepted, () -> trace + " was not accepted: " + result);
+    } else {
+      assertFalse(accepted, trace + " was accepted");
+      // Lines 1..D-1 matched and line D did not (the driver's reading of the depth).
+      assertEquals(failedLine, result.depth(), trace + ": the line that failed");
+    }
+  }
+}
