@@ -183,6 +183,19 @@ public final class LocalDb implements AutoCloseable {
         .findFirst();
   }
 
+  /**
+   * Asks node {@code leader} to hand leadership to {@code target} (POST /v1/admin/transfer; a node
+   * that no longer leads redirects to the one that does, and the client follows); says what came
+   * of it.
+   */
+  public String transferLeadership(int leader, int target) {
+    try (RaftKvClient client = RaftKvClient.connect(RaftKvClient.Options.defaults(List.of(clientEndpoint(leader)))
+        .withOperationTimeout(Duration.ofSeconds(2)).withAttemptTimeout(Duration.ofSeconds(1)))) {
+      Outcome<Integer> asked = client.transferLeadership(target);
+      return asked.isOk() ? "handover begun" : "refused: " + asked.describe();
+    }
+  }
+
   /** Waits (bounded) for a leader; empty at the deadline. */
   public Optional<Integer> awaitLeader(Duration limit) {
     return NodeProcesses.await(limit, this::leader);

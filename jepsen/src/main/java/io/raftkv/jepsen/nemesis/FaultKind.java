@@ -16,6 +16,7 @@ public enum FaultKind {
   PARTITION_ONE("partition-one", true),
   KILL("kill", false),
   PAUSE("pause", false),
+  TRANSFER("transfer", false),
   TRUNCATE("truncate", false),
   BITFLIP("bitflip", false);
 
@@ -35,7 +36,10 @@ public enum FaultKind {
     return partition;
   }
 
-  /** partition, kill, pause or damage: the nemesis picks a family first, then a kind in it. */
+  /**
+   * partition, kill, pause, transfer or damage: the nemesis picks a family first, then a kind in
+   * it.
+   */
   public String family() {
     return partition ? "partition" : this == TRUNCATE || this == BITFLIP ? "damage" : option;
   }
@@ -85,6 +89,9 @@ public enum FaultKind {
     }
     if ((this == PARTITION_BRIDGE) && nodes < 3 || partition && nodes < 2) {
       return Optional.of(option + " needs more nodes (--nodes " + nodes + ")");
+    }
+    if (this == TRANSFER && nodes < 2) {
+      return Optional.of("a leadership transfer needs another node (--nodes " + nodes + ")");
     }
     if (this == PAUSE && !signalsAvailable) {
       return Optional.of("no kill command to send SIGSTOP/SIGCONT");

@@ -78,7 +78,7 @@ public final class Nemesis implements Runnable {
   }
 
   /**
-   * A family first (partition, kill, pause, damage: equally likely among those in the mix), then a
+   * A family first (partition, kill, pause, transfer, damage: equally likely among those in the mix), then a
    * kind within it; so {@code partition,kill} kills about as often as it partitions, rather than
    * once in six faults.
    */
@@ -117,6 +117,7 @@ public final class Nemesis implements Runnable {
           start);
       case KILL -> kill(start);
       case PAUSE -> pause(start);
+      case TRANSFER -> transfer(start);
       case TRUNCATE, BITFLIP -> damage(kind, start);
     };
     recorder.nemesis("start-" + kind.option(), fault.description());
@@ -177,6 +178,19 @@ public final class Nemesis implements Runnable {
       db.resume(node);
       return "node " + node + " resumed (SIGCONT)";
     });
+  }
+
+  /**
+   * The leader hands leadership to another node (TimeoutNow once that node's log is complete);
+   * nothing to heal: the window is how long the cluster had to settle under the new leader.
+   */
+  private Fault transfer(long start) throws IOException {
+    int leader = db.leader().orElseThrow(() -> new IOException("no leader to transfer from"));
+    List<Integer> others = db.ids().stream().filter(id -> id != leader).toList();
+    int target = others.get(random.nextInt(others.size()));
+    String asked = db.transferLeadership(leader, target);
+    return new Fault(FaultKind.TRANSFER, "leader " + leader + " asked to hand over to node " + target + ": " + asked,
+        start, () -> db.leader().map(now -> "node " + now + " leads").orElse("no leader known"));
   }
 
   private String restart(int node) throws IOException {

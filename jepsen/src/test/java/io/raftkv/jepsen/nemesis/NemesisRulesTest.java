@@ -95,7 +95,8 @@ class NemesisRulesTest {
   void withoutPartitionsTheDefaultLeavesThemOutAndAnExplicitAskIsRefused() {
     Optional<String> noNft = Optional.of("nft is not installed");
     FaultPlan plan = FaultPlan.resolve(null, 3, noNft, true);
-    assertEquals(List.of(FaultKind.KILL, FaultKind.PAUSE, FaultKind.TRUNCATE, FaultKind.BITFLIP), plan.kinds());
+    assertEquals(List.of(FaultKind.KILL, FaultKind.PAUSE, FaultKind.TRANSFER, FaultKind.TRUNCATE, FaultKind.BITFLIP),
+        plan.kinds());
     assertEquals(5, plan.leftOut().size());
     assertTrue(plan.leftOut().get(0).contains("nft is not installed"), plan.leftOut().toString());
     IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
