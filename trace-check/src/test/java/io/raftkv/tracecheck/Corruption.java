@@ -204,6 +204,107 @@ enum Corruption {
     }
   },
 
+  /** A node applies one entry beyond its commit index. */
+  APPLY_BEYOND_COMMIT {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        JsonNode state = event.get("state");
+        if (is(event, "Apply") && state.get("durableLength").asLong() > state.get("commitIndex").asLong()) {
+          ObjectNode edited = event.deepCopy();
+          ((ObjectNode) edited.get("state")).put("appliedIndex", state.get("commitIndex").asLong() + 1);
+          return Optional.of(replaced(events, k, edited));
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /**
+   * A new leader, whose commit index still names an entry of an earlier term, starts a ReadIndex
+   * round right after its election, before its no-op is committed (seed 003: its commit index may
+   * lag what the previous leader committed).
+   */
+  READ_INDEX_BEFORE_OWN_TERM_COMMIT {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        if (is(event, "BecomeLeader") && event.at("/state/commitIndex").asLong() >= 1) {
+          ObjectNode read = event.deepCopy();
+          read.put("event", "ReadIndex");
+          read.put("readId", 1);
+          read.put("index", event.at("/state/commitIndex").asLong());
+          return Optional.of(inserted(events, k + 1, read));
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /** A leader serves a read right after starting its round, before any peer answered it. */
+  SERVE_READ_WITHOUT_QUORUM {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      if (servers(events) < 2) {
+        return Optional.empty();
+      }
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        if (is(event, "ReadIndex") && event.at("/state/appliedIndex").asLong() >= event.get("index").asLong()) {
+          ObjectNode serve = event.deepCopy();
+          serve.put("event", "ServeRead");
+          serve.put("index", event.at("/state/appliedIndex").asLong());
+          return Optional.of(inserted(events, k + 1, serve));
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /**
+   * A leader sends TimeoutNow right after appending a client command, when no follower can hold
+   * that entry yet: a target that is not caught up could win and lose the leader's entries.
+   */
+  TIMEOUT_NOW_TO_A_LAGGING_TARGET {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        if (is(event, "ClientRequest")) {
+          int leader = event.get("node").asInt();
+          ObjectNode send = event.deepCopy();
+          send.put("event", "SendTimeoutNow");
+          send.remove("value");
+          ObjectNode msg = send.putObject("msg");
+          msg.put("type", "TimeoutNow");
+          msg.put("term", event.at("/state/currentTerm").asLong());
+          msg.put("from", leader);
+          msg.put("to", leader == 1 ? 2 : 1);
+          return Optional.of(inserted(events, k + 1, send));
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /** A transfer target campaigns in its current term instead of the next one. */
+  TIMEOUT_NOW_KEEPS_THE_TERM {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        if (is(event, "HandleTimeoutNow")) {
+          ObjectNode edited = event.deepCopy();
+          ((ObjectNode) edited.get("state")).put("currentTerm", event.at("/state/currentTerm").asLong() - 1);
+          return Optional.of(replaced(events, k, edited));
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
   /** A node reports durable more of its log than it holds. */
   PERSIST_BEYOND_LOG {
     @Override
