@@ -217,7 +217,10 @@ final class KvApi {
                         "node " + config.id() + " is down: " + cause(failure).getMessage()));
                 return;
             }
-            response.complete(switch (outcome) {
+            if (response.isDone()) {
+                return; // timed out meanwhile: build nothing that would only have to be released
+            }
+            FullHttpResponse answer = switch (outcome) {
                 case NodeRunner.ReadOutcome.Confirmed confirmed -> {
                     Optional<Versioned> found = applier.readLocal(key);
                     yield found.isPresent()
@@ -227,7 +230,10 @@ final class KvApi {
                 case NodeRunner.ReadOutcome.NotLeader notLeader -> ResultReplies.notLeader(notLeader.leaderHint(),
                         config, uri);
                 case NodeRunner.ReadOutcome.Aborted aborted -> Replies.noLeader(aborted.reason() + "; retry");
-            });
+            };
+            if (!response.complete(answer)) {
+                answer.release(); // the timeout answered first
+            }
         });
         return response;
     }
