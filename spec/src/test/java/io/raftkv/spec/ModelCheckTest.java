@@ -41,7 +41,9 @@ class ModelCheckTest {
       Map.entry("mutant-read-before-own-commit", "ReadsLinearizable"),
       Map.entry("mutant-read-without-quorum", "ReadsLinearizable"),
       Map.entry("mutant-serve-before-apply", "ReadsLinearizable"),
-      Map.entry("mutant-apply-uncommitted", "AppliedIndexInCommit")));
+      Map.entry("mutant-apply-uncommitted", "AppliedIndexInCommit"),
+      Map.entry("mutant-transfer-vote-ignores-log", "LeaderCompleteness"),
+      Map.entry("mutant-timeout-now-keeps-term", "ElectionSafety")));
 
   private static final Pattern OK =
       Pattern.compile("^model-check: OK, (\\d+) distinct states, depth (\\d+), ([\\d.]+) s$");
