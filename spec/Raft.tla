@@ -202,8 +202,9 @@ ReadApplied(i, r) == appliedIndex[i] >= r.index
 \* How far i may apply: entries that are committed and durable on i.
 ApplyBound(i) == Min(commitIndex[i], durableLength[i])
 
-\* Whether leader i may send TimeoutNow to j: j is known to hold i's whole log, so j's log is at
-\* least as up to date as any voter's that i could win (thesis 3.10, step 2).
+\* Whether leader i may send TimeoutNow to j: j is known to hold i's whole log, so j's log is as
+\* up to date as i's and j can win the votes i could (thesis 3.10, step 2). Only a liveness
+\* matter: the election restriction applies to transfer votes too.
 TransferTargetCaughtUp(i, j) == matchIndex[i][j] = Len(log[i])
 
 \* The term of the election a TimeoutNow starts: the next one, as any election's.
