@@ -15,9 +15,10 @@ CONSTANTS
     MaxCopies,              \* copies of one message (DuplicateMessage)
     MaxEntriesPerMessage,   \* entries in one AppendEntriesRequest
     Values,                 \* client command values (>= 1)
-    MaxReads                \* read rounds a leader begins while it leads; 0: no reads, no apply
+    MaxReads,               \* read rounds a leader begins while it leads; 0: no reads, no apply
+    Transfers               \* BOOLEAN: leadership transfers (SendTimeoutNow, HandleTimeoutNow)
 
-ASSUME Values \subseteq Nat \ {0} /\ MaxReads \in Nat
+ASSUME Values \subseteq Nat \ {0} /\ MaxReads \in Nat /\ Transfers \in BOOLEAN
 
 \* Copies in flight, all messages together. messages is a bag in the sense of the standard Bags
 \* module, whose BagCardinality TLC evaluates in Java (the recursive sum it replaces was the most
@@ -27,14 +28,22 @@ InFlight == BagCardinality(messages)
 \* Copies a broadcast adds (with Broadcast <- SendToOnePeer, a cfg also sets BroadcastCopies <- OneCopy).
 BroadcastCopies == Cardinality(Server) - 1
 
+\* Copies the vote requests of a transfer election add (with ConsumeAndBroadcast <-
+\* ConsumeAndSendToOnePeer, a cfg also sets TransferBroadcastCopies <- OneCopy).
+TransferBroadcastCopies == Cardinality(Server) - 1
+
 \* Room in the network for n more copies.
 CanSend(n) == InFlight + n <= MaxMessages
 
 \* The actions that could leave the bounds, guarded so that TLC does not even generate the step
 \* (generating successors only to prune them doubled the cost). Named, so that TLC names the action
 \* of each step of a counterexample (printed without the MC).
-MCTimeout(i) == currentTerm[i] < MaxTerm /\ CanSend(BroadcastCopies) /\ Timeout(i)
-MCBecomeCandidate(i) == currentTerm[i] < MaxTerm /\ CanSend(BroadcastCopies) /\ BecomeCandidate(i)
+\* Ordinary elections (Timeout, BecomeCandidate) stay below MaxElectionTerm: MaxTerm, unless a cfg
+\* narrows it (MaxElectionTerm <- FirstTerm, see below).
+MaxElectionTerm == MaxTerm
+MCTimeout(i) == currentTerm[i] < MaxElectionTerm /\ CanSend(BroadcastCopies) /\ Timeout(i)
+MCBecomeCandidate(i) ==
+    currentTerm[i] < MaxElectionTerm /\ CanSend(BroadcastCopies) /\ BecomeCandidate(i)
 MCBecomeLeader(i) == Len(log[i]) < MaxLogLength /\ BecomeLeader(i)
 MCClientRequest(i, v) == Len(log[i]) < MaxLogLength /\ ClientRequest(i, v)
 MCSendHeartbeat(i, j) == CanSend(1) /\ SendHeartbeat(i, j)
@@ -65,6 +74,16 @@ MCServeRead == MaxReads > 0 /\ \E i \in Server : \E r \in pendingReads[i] : Serv
 MCApply ==
     /\ MaxReads > 0
     /\ \E i \in Server : \E n \in appliedIndex[i] + 1 .. Len(log[i]) : Apply(i, n)
+\* Leadership transfers, only with Transfers. HandleTimeoutNow consumes the TimeoutNow and
+\* broadcasts vote requests: TransferBroadcastCopies - 1 more copies in flight, and a term that
+\* must stay within MaxTerm.
+MCSendTimeoutNow(i, j) == Transfers /\ CanSend(1) /\ SendTimeoutNow(i, j)
+MCHandleTimeoutNow ==
+    /\ Transfers
+    /\ CanSend(TransferBroadcastCopies - 1)
+    /\ \E m \in DOMAIN messages :
+          /\ currentTerm[m.to] < MaxTerm
+          /\ HandleTimeoutNow(m.to, m.from, m)
 
 \* Every step of Next, with client values from Values and at most MaxEntriesPerMessage entries per
 \* AppendEntriesRequest. Without AsyncPersist it leaves out PersistLog, never enabled then, and
@@ -75,7 +94,9 @@ MCApply ==
 \* log's unwritten tail, held replies and part of the commit index, which nothing else does.
 \* Reads (ReadIndex, ServeRead) and the state machine (Apply, and what Restart loses of it) only
 \* with MaxReads > 0: with MaxReads = 0 the read variables keep their initial values and every
-\* message carries readId 0, so the other configurations' state spaces are unchanged.
+\* message carries readId 0, so the other configurations' state spaces are unchanged. Leadership
+\* transfers only with Transfers: with Transfers = FALSE no TimeoutNow is ever sent and every vote
+\* request carries transfer = FALSE, so the state spaces are again unchanged.
 MCNext ==
     \/ \E i \in Server : MCTimeout(i)
     \/ \E i \in Server : MCBecomeCandidate(i)
@@ -96,6 +117,8 @@ MCNext ==
     \/ \E i \in Server : MCReadIndex(i)
     \/ MCServeRead
     \/ MCApply
+    \/ \E i, j \in Server : MCSendTimeoutNow(i, j)
+    \/ MCHandleTimeoutNow
 
 \* The bounds, as a state constraint too: TLC neither explores nor counts a state outside them.
 \* (The guards above already keep almost every step inside; a repeated send of a message still in
@@ -127,6 +150,13 @@ FollowerVolatileIsReset ==
 \* but one are lost at once.
 SendToOnePeer(i, F(_)) == \E j \in Server \ {i} : messages' = WithMessage(F(j), messages)
 OneCopy == 1
+\* ConsumeAndBroadcast <- ConsumeAndSendToOnePeer: the same for the vote requests of a transfer.
+ConsumeAndSendToOnePeer(m, i, F(_)) ==
+    \E j \in Server \ {i} : messages' = WithMessage(F(j), WithoutMessage(m, messages))
+
+\* MaxElectionTerm <- FirstTerm: only the election of term 1 is an ordinary one; later terms are
+\* reached only by a leadership transfer (HandleTimeoutNow) or by adopting a term seen in a message.
+FirstTerm == 1
 
 \* An action substituted by Off1/Off2/Off3 (by arity) never happens.
 Off1(i) == FALSE
@@ -227,6 +257,21 @@ ReadWaitsForApply ==
     \E i \in Server : \E r \in pendingReads[i] :
         role[i] = "Leader" /\ IsQuorum(r.acks) /\ appliedIndex[i] < r.index
 
+\* A transfer election is under way while the leader that asked for it still leads: a vote request
+\* of a transfer is in flight, of the term after a leader's.
+TransferElection ==
+    \E m \in DOMAIN messages :
+        /\ m.type = "RequestVoteRequest" /\ m.transfer
+        /\ \E l \in Server : role[l] = "Leader" /\ currentTerm[l] = m.term - 1
+
+\* The target of a transfer won: a leader of term t whose own vote request of term t, still in
+\* flight to a voter it did not need, is a transfer request (only HandleTimeoutNow sends those, and
+\* a server campaigns at most once per term, so its election in t began with a TimeoutNow).
+TransferTargetLeads ==
+    \E m \in DOMAIN messages :
+        /\ m.type = "RequestVoteRequest" /\ m.transfer
+        /\ role[m.from] = "Leader" /\ currentTerm[m.from] = m.term
+
 \* By name, so that only the scenarios a worker has not reported yet are evaluated.
 \* (ScenarioNames orders the announcement; ScenarioSet, a constant, is computed once.)
 ScenarioNames ==
@@ -234,7 +279,7 @@ ScenarioNames ==
       "FollowerCommitted", "Pipelined", "TwoLeaders", "SplitVote", "PreVoteQuorum",
       "StaleAppendEntries", "DuplicateInFlight", "LeaderCommitsBeforeOwnWrite", "AckHeldForWrite",
       "RestartLosesTail", "ReadServed", "ReadServedAfterLeaderChange", "ReadConfirmedByPeer",
-      "ReadWaitsForApply">>
+      "ReadWaitsForApply", "TransferElection", "TransferTargetLeads">>
 ScenarioSet == {ScenarioNames[k] : k \in 1 .. Len(ScenarioNames)}
 ScenarioHolds(s) ==
     CASE s = "LeaderHoldsEarlierCommit" -> LeaderHoldsEarlierCommit
@@ -255,6 +300,8 @@ ScenarioHolds(s) ==
       [] s = "ReadServedAfterLeaderChange" -> ReadServedAfterLeaderChange
       [] s = "ReadConfirmedByPeer" -> ReadConfirmedByPeer
       [] s = "ReadWaitsForApply" -> ReadWaitsForApply
+      [] s = "TransferElection" -> TransferElection
+      [] s = "TransferTargetLeads" -> TransferTargetLeads
 
 \* Init, announcing every scenario and clearing each worker's register 1 (the names it reported).
 MCInit ==

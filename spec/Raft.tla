@@ -26,6 +26,11 @@
 (* and votedFor are always written before anything that depends on them    *)
 (* leaves the node, so they stay durable in both modes.                    *)
 (*                                                                         *)
+(* Leadership transfer (thesis 3.10): a leader sends TimeoutNow to a peer  *)
+(* whose log it knows to hold all of its own; the peer, if it still follows*)
+(* the leader's term, campaigns at once in the next term (no pre-vote),    *)
+(* with vote requests marked transfer. Voters apply the usual rules.       *)
+(*                                                                         *)
 (* Every action is an operator with explicit parameters, named as in the   *)
 (* table of spec/README.md: the Java core emits one event per action, and  *)
 (* TraceRaft.tla replays those events by conjoining the named action.      *)
@@ -109,13 +114,18 @@ Discard(m) == messages' = WithoutMessage(m, messages)
 Reply(response, request) == messages' = WithMessage(response, WithoutMessage(request, messages))
 \* Sends one message built by F to every other server (they differ in `to`).
 Broadcast(i, F(_)) == messages' = WithMessages({F(j) : j \in Server \ {i}}, messages)
+\* Consumes the request m and, in the same step, broadcasts as Broadcast does.
+ConsumeAndBroadcast(m, i, F(_)) ==
+    messages' = WithMessages({F(j) : j \in Server \ {i}}, WithoutMessage(m, messages))
 
 -----------------------------------------------------------------------------
 (* Messages: one constructor per type; field names = trace fields. *)
 
-RequestVoteRequest(term, from, to, prevote, lastLogIndex, lastLogTerm) ==
+\* transfer: TRUE only in the requests of an election begun by HandleTimeoutNow.
+RequestVoteRequest(term, from, to, prevote, lastLogIndex, lastLogTerm, transfer) ==
     [type |-> "RequestVoteRequest", term |-> term, from |-> from, to |-> to,
-     prevote |-> prevote, lastLogIndex |-> lastLogIndex, lastLogTerm |-> lastLogTerm]
+     prevote |-> prevote, lastLogIndex |-> lastLogIndex, lastLogTerm |-> lastLogTerm,
+     transfer |-> transfer]
 
 RequestVoteResponse(term, from, to, prevote, voteGranted) ==
     [type |-> "RequestVoteResponse", term |-> term, from |-> from, to |-> to,
@@ -132,6 +142,9 @@ AppendEntriesResponse(term, from, to, success, match, conflictTerm, conflictInde
     [type |-> "AppendEntriesResponse", term |-> term, from |-> from, to |-> to,
      success |-> success, matchIndex |-> match, conflictTerm |-> conflictTerm,
      conflictIndex |-> conflictIndex, readId |-> readId]
+
+\* The leader of term `term` asks `to` to campaign at once (leadership transfer, thesis 3.10).
+TimeoutNow(term, from, to) == [type |-> "TimeoutNow", term |-> term, from |-> from, to |-> to]
 
 \* m is in flight from j to i and has the given type.
 Receivable(i, j, m, type) ==
@@ -188,6 +201,14 @@ ReadApplied(i, r) == appliedIndex[i] >= r.index
 
 \* How far i may apply: entries that are committed and durable on i.
 ApplyBound(i) == Min(commitIndex[i], durableLength[i])
+
+\* Whether leader i may send TimeoutNow to j: j is known to hold i's whole log, so j's log is as
+\* up to date as i's and j can win the votes i could (thesis 3.10, step 2). Only a liveness
+\* matter: the election restriction applies to transfer votes too.
+TransferTargetCaughtUp(i, j) == matchIndex[i][j] = Len(log[i])
+
+\* The term of the election a TimeoutNow starts: the next one, as any election's.
+TransferTerm(i) == currentTerm[i] + 1
 
 -----------------------------------------------------------------------------
 (* State changes shared by several actions. *)
@@ -253,7 +274,7 @@ Timeout(i) ==
     /\ role' = [role EXCEPT ![i] = "PreCandidate"]
     /\ votesGranted' = [votesGranted EXCEPT ![i] = {i}]
     /\ Broadcast(i, LAMBDA j : RequestVoteRequest(currentTerm[i] + 1, i, j, TRUE,
-                                                  Len(log[i]), LastTerm(log[i])))
+                                                  Len(log[i]), LastTerm(log[i]), FALSE))
     /\ UNCHANGED <<currentTerm, votedFor, logVars, leaderVars, readVars, applyVars, persistVars>>
 
 \* A PreCandidate with a quorum of pre-votes (without PreVote: any non-leader on timeout)
@@ -266,7 +287,35 @@ BecomeCandidate(i) ==
     /\ votedFor' = [votedFor EXCEPT ![i] = i]
     /\ votesGranted' = [votesGranted EXCEPT ![i] = {i}]
     /\ Broadcast(i, LAMBDA j : RequestVoteRequest(currentTerm[i] + 1, i, j, FALSE,
-                                                  Len(log[i]), LastTerm(log[i])))
+                                                  Len(log[i]), LastTerm(log[i]), FALSE))
+    /\ pendingAcks' = [pendingAcks EXCEPT ![i] = {}]
+    /\ UNCHANGED <<logVars, leaderVars, readVars, applyVars, durableLength>>
+
+\* Leadership transfer (thesis 3.10): leader i asks j, whose log it knows to hold all of its own,
+\* to campaign at once. (The core also stops taking proposals while it transfers and gives up
+\* after an election timeout: restrictions of its own, fewer behaviours than these.)
+SendTimeoutNow(i, j) ==
+    /\ role[i] = "Leader"
+    /\ j /= i
+    /\ TransferTargetCaughtUp(i, j)
+    /\ Send(TimeoutNow(currentTerm[i], i, j))
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, readVars, applyVars,
+                   persistVars>>
+
+\* A follower of the leader's term told to campaign does so at once, as BecomeCandidate but without
+\* a pre-vote round (the leader vouches for its log), and marks its vote requests transfer (the
+\* core exempts them from leader stickiness; a voter ignoring one is a DropMessage either way).
+\* A TimeoutNow of another term, or received by a non-follower, is dropped (DropMessage).
+HandleTimeoutNow(i, j, m) ==
+    /\ Receivable(i, j, m, "TimeoutNow")
+    /\ m.term = currentTerm[i]
+    /\ role[i] = "Follower"
+    /\ currentTerm' = [currentTerm EXCEPT ![i] = TransferTerm(i)]
+    /\ role' = [role EXCEPT ![i] = "Candidate"]
+    /\ votedFor' = [votedFor EXCEPT ![i] = i]
+    /\ votesGranted' = [votesGranted EXCEPT ![i] = {i}]
+    /\ ConsumeAndBroadcast(m, i, LAMBDA k : RequestVoteRequest(TransferTerm(i), i, k, FALSE,
+                                                                Len(log[i]), LastTerm(log[i]), TRUE))
     /\ pendingAcks' = [pendingAcks EXCEPT ![i] = {}]
     /\ UNCHANGED <<logVars, leaderVars, readVars, applyVars, durableLength>>
 
@@ -581,6 +630,7 @@ AnyHandleRequestVoteResponse == \E m \in DOMAIN messages : HandleRequestVoteResp
 AnyHandleAppendEntriesRequest == \E m \in DOMAIN messages : HandleAppendEntriesRequest(m.to, m.from, m)
 AnyHandleAppendEntriesResponse ==
     \E m \in DOMAIN messages : HandleAppendEntriesResponse(m.to, m.from, m)
+AnyHandleTimeoutNow == \E m \in DOMAIN messages : HandleTimeoutNow(m.to, m.from, m)
 AnyDropMessage == \E m \in DOMAIN messages : DropMessage(m)
 AnyDuplicateMessage == \E m \in DOMAIN messages : DuplicateMessage(m)
 
@@ -600,6 +650,8 @@ Next ==
     \/ \E i \in Server : ReadIndex(i)
     \/ \E i \in Server : \E r \in pendingReads[i] : ServeRead(i, r)
     \/ \E i \in Server : \E n \in appliedIndex[i] + 1 .. Len(log[i]) : Apply(i, n)
+    \/ \E i, j \in Server : SendTimeoutNow(i, j)
+    \/ AnyHandleTimeoutNow
     \/ AnyHandleRequestVoteRequest
     \/ AnyHandleRequestVoteResponse
     \/ AnyHandleAppendEntriesRequest
@@ -626,8 +678,10 @@ TypeOK ==
     /\ \A m \in DOMAIN messages :
           /\ messages[m] \in Nat \ {0}
           /\ m.type \in {"RequestVoteRequest", "RequestVoteResponse",
-                         "AppendEntriesRequest", "AppendEntriesResponse"}
+                         "AppendEntriesRequest", "AppendEntriesResponse", "TimeoutNow"}
           /\ m.from \in Server /\ m.to \in Server /\ m.term \in Nat
+          /\ m.type = "RequestVoteRequest" => m.transfer \in BOOLEAN
+          /\ m.type = "TimeoutNow" => DOMAIN m = {"type", "term", "from", "to"}
           /\ m.type \in {"AppendEntriesRequest", "AppendEntriesResponse"} => m.readId \in Nat
     /\ durableLength \in [Server -> Nat]
     /\ DOMAIN pendingAcks = Server

@@ -14,7 +14,7 @@
 (* and msg / reply / value / readId / index where the event has them.     *)
 (* Only fields the event has are read.  Messages are compared whole, so a  *)
 (* logged message must carry exactly the spec's fields (AppendEntries      *)
-(* messages their readId too).                                             *)
+(* messages their readId too, RequestVoteRequests their transfer flag).    *)
 (*                                                                         *)
 (* Nothing happens between two lines: the implementation logs every send, *)
 (* receive, drop and duplication, and a message the network loses without *)
@@ -98,6 +98,9 @@ TraceAction(e) ==
                                                           /\ r.id = e.readId
                                                           /\ ServeRead(e.node, r)
                                                     /\ appliedIndex[e.node] = e.index
+      [] e.event = "SendTimeoutNow"              -> /\ SendTimeoutNow(e.node, e.msg.to)
+                                                    /\ TraceSent(e.msg)
+      [] e.event = "HandleTimeoutNow"            -> HandleTimeoutNow(e.node, e.msg.from, e.msg)
       [] e.event = "DropMessage"                 -> DropMessage(e.msg)
       [] e.event = "DuplicateMessage"            -> DuplicateMessage(e.msg)
 
@@ -195,6 +198,8 @@ TraceEnabledActions(node) ==
                    ELSE "c = " \o ToString(commitIndex[node]))}
         \cup {"SendHeartbeat(" \o n \o ", " \o ToString(x) \o ")" :
                   x \in {y \in peers : ENABLED SendHeartbeat(node, y)}}
+        \cup {"SendTimeoutNow(" \o n \o ", " \o ToString(x) \o ")" :
+                  x \in {y \in peers : ENABLED SendTimeoutNow(node, y)}}
         \cup {"SendAppendEntries(" \o n \o ", " \o ToString(p[1]) \o ", " \o ToString(p[2]) \o ")" :
                   p \in {q \in peers \X (0..Len(log[node])) : ENABLED SendAppendEntries(node, q[1], q[2])}}
         \cup {"receive " \o ToString(msg) : msg \in {x \in TraceInFlight :
@@ -202,7 +207,8 @@ TraceEnabledActions(node) ==
                   /\ \/ ENABLED HandleAppendEntriesRequest(node, x.from, x)
                      \/ ENABLED HandleAppendEntriesResponse(node, x.from, x)
                      \/ ENABLED HandleRequestVoteRequest(node, x.from, x)
-                     \/ ENABLED HandleRequestVoteResponse(node, x.from, x)}}
+                     \/ ENABLED HandleRequestVoteResponse(node, x.from, x)
+                     \/ ENABLED HandleTimeoutNow(node, x.from, x)}}
 
 \* Invariant of a diagnosis run: prints the last matched state and what was possible there.
 TraceDiagnosis ==
@@ -211,7 +217,7 @@ TraceDiagnosis ==
         /\ \A x \in Server :
               PrintT("TRACECHECK diag-state " \o ToString(x) \o ": " \o ToString(TraceNodeState(x)))
         /\ PrintT("TRACECHECK diag-action-enabled " \o ToString(ENABLED TraceAction(e)))
-        /\ ("msg" \in DOMAIN e /\ e.event \notin {"SendAppendEntries", "SendHeartbeat"}) =>
+        /\ ("msg" \in DOMAIN e /\ e.event \notin {"SendAppendEntries", "SendHeartbeat", "SendTimeoutNow"}) =>
               /\ PrintT("TRACECHECK diag-msg-in-flight " \o ToString(e.msg \in TraceInFlight))
               /\ PrintT("TRACECHECK diag-similar-in-flight " \o ToString(
                      {x \in TraceInFlight : x.type = e.msg.type /\ x.from = e.msg.from /\ x.to = e.msg.to}))

@@ -41,7 +41,9 @@ class ModelCheckTest {
       Map.entry("mutant-read-before-own-commit", "ReadsLinearizable"),
       Map.entry("mutant-read-without-quorum", "ReadsLinearizable"),
       Map.entry("mutant-serve-before-apply", "ReadsLinearizable"),
-      Map.entry("mutant-apply-uncommitted", "AppliedIndexInCommit")));
+      Map.entry("mutant-apply-uncommitted", "AppliedIndexInCommit"),
+      Map.entry("mutant-transfer-vote-ignores-log", "LeaderCompleteness"),
+      Map.entry("mutant-timeout-now-keeps-term", "ElectionSafety")));
 
   private static final Pattern OK =
       Pattern.compile("^model-check: OK, (\\d+) distinct states, depth (\\d+), ([\\d.]+) s$");
@@ -66,7 +68,8 @@ class ModelCheckTest {
 
   /** The configurations CI checks; asserted against the cfg files on disk below. */
   static List<String> ciConfigs() {
-    return List.of("quick", "quick-client", "quick-durable", "quick-prevote", "quick-read");
+    return List.of("quick", "quick-client", "quick-durable", "quick-prevote", "quick-read",
+        "quick-transfer");
   }
 
   @Test

@@ -27,7 +27,7 @@ class TraceReadTest {
           [currentTerm |-> t, votedFor |-> v, role |-> r, commitIndex |-> c, logLength |-> n,
            lastLogTerm |-> lt, durableLength |-> d, appliedIndex |-> a]
       RVq(to) == [type |-> "RequestVoteRequest", term |-> 1, from |-> 1, to |-> to,
-                  prevote |-> FALSE, lastLogIndex |-> 0, lastLogTerm |-> 0]
+                  prevote |-> FALSE, lastLogIndex |-> 0, lastLogTerm |-> 0, transfer |-> FALSE]
       RVp == [type |-> "RequestVoteResponse", term |-> 1, from |-> 2, to |-> 1, prevote |-> FALSE,
               voteGranted |-> TRUE]
       AE1 == [type |-> "AppendEntriesRequest", term |-> 1, from |-> 1, to |-> 2, prevLogIndex |-> 0,

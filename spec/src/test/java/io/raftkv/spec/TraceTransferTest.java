@@ -1,0 +1,130 @@
+package io.raftkv.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Holds TraceRaft.tla to the trace contract of leadership transfer (spec/README.md, "Actions =
+ * events"): a hand-written trace in which the leader of term 1 brings a follower's log up to its
+ * own, sends it TimeoutNow, and the follower campaigns in term 2 with a transfer vote request, is
+ * granted the third server's vote and leads, is accepted. The same trace with the TimeoutNow sent
+ * to the follower that is not caught up, with the target's logged term not incremented, or with
+ * the vote request logged without its transfer flag is rejected at that line. As in
+ * {@link TraceReadTest}, the trace is a TLA+ module written here and the configuration is the one
+ * trace-check runs.
+ */
+class TraceTransferTest {
+
+  private static final String MODULE = """
+      ---- MODULE TraceHand ----
+      EXTENDS TraceRaft
+      St(t, v, r, c, n, lt, d, a) ==
+          [currentTerm |-> t, votedFor |-> v, role |-> r, commitIndex |-> c, logLength |-> n,
+           lastLogTerm |-> lt, durableLength |-> d, appliedIndex |-> a]
+      RVq(to) == [type |-> "RequestVoteRequest", term |-> 1, from |-> 1, to |-> to,
+                  prevote |-> FALSE, lastLogIndex |-> 0, lastLogTerm |-> 0, transfer |-> FALSE]
+      RVp == [type |-> "RequestVoteResponse", term |-> 1, from |-> 2, to |-> 1, prevote |-> FALSE,
+              voteGranted |-> TRUE]
+      AE1 == [type |-> "AppendEntriesRequest", term |-> 1, from |-> 1, to |-> 2, prevLogIndex |-> 0,
+              prevLogTerm |-> 0, entries |-> << [term |-> 1, value |-> 0] >>, commitIndex |-> 0,
+              readId |-> 0]
+      AR1 == [type |-> "AppendEntriesResponse", term |-> 1, from |-> 2, to |-> 1, success |-> TRUE,
+              matchIndex |-> 1, conflictTerm |-> 0, conflictIndex |-> 0, readId |-> 0]
+      TN(to) == [type |-> "TimeoutNow", term |-> 1, from |-> 1, to |-> to]
+      \\* The vote requests of the transfer election: term 2, from 2, marked transfer.
+      RVt(to) == [type |-> "RequestVoteRequest", term |-> 2, from |-> 2, to |-> to,
+                  prevote |-> FALSE, lastLogIndex |-> 1, lastLogTerm |-> 1, transfer |-> TRUE]
+      RVp2 == [type |-> "RequestVoteResponse", term |-> 2, from |-> 3, to |-> 2, prevote |-> FALSE,
+               voteGranted |-> TRUE]
+      \\* Lines 1-9: 1 leads term 1 and knows that 2 holds its no-op (matchIndex 1 = its log).
+      Opening == <<
+        [event |-> "BecomeCandidate", node |-> 1, state |-> St(1, 1, "Candidate", 0, 0, 0, 0, 0)],
+        [event |-> "HandleRequestVoteRequest", node |-> 2, msg |-> RVq(2), reply |-> RVp,
+         state |-> St(1, 1, "Follower", 0, 0, 0, 0, 0)],
+        [event |-> "HandleRequestVoteResponse", node |-> 1, msg |-> RVp,
+         state |-> St(1, 1, "Candidate", 0, 0, 0, 0, 0)],
+        [event |-> "BecomeLeader", node |-> 1, state |-> St(1, 1, "Leader", 0, 1, 1, 0, 0)],
+        [event |-> "PersistLog", node |-> 1, state |-> St(1, 1, "Leader", 0, 1, 1, 1, 0)],
+        [event |-> "SendAppendEntries", node |-> 1, msg |-> AE1,
+         state |-> St(1, 1, "Leader", 0, 1, 1, 1, 0)],
+        [event |-> "HandleAppendEntriesRequest", node |-> 2, msg |-> AE1,
+         state |-> St(1, 1, "Follower", 0, 1, 1, 0, 0)],
+        [event |-> "PersistLog", node |-> 2, state |-> St(1, 1, "Follower", 0, 1, 1, 1, 0)],
+        [event |-> "HandleAppendEntriesResponse", node |-> 1, msg |-> AR1,
+         state |-> St(1, 1, "Leader", 0, 1, 1, 1, 0)] >>
+      SendToTarget ==
+        [event |-> "SendTimeoutNow", node |-> 1, msg |-> TN(2), state |-> St(1, 1, "Leader", 0, 1, 1, 1, 0)]
+      \\* Line 10 on: TimeoutNow to 2, which campaigns in term 2, 3 grants the transfer vote, 2 leads.
+      Good == Opening \\o <<
+        SendToTarget,
+        [event |-> "HandleTimeoutNow", node |-> 2, msg |-> TN(2),
+         state |-> St(2, 2, "Candidate", 0, 1, 1, 1, 0)],
+        [event |-> "HandleRequestVoteRequest", node |-> 3, msg |-> RVt(3), reply |-> RVp2,
+         state |-> St(2, 2, "Follower", 0, 0, 0, 0, 0)],
+        [event |-> "HandleRequestVoteResponse", node |-> 2, msg |-> RVp2,
+         state |-> St(2, 2, "Candidate", 0, 1, 1, 1, 0)],
+        [event |-> "BecomeLeader", node |-> 2, state |-> St(2, 2, "Leader", 0, 2, 2, 1, 0)] >>
+      \\* Line 10: TimeoutNow to 3, whose log the leader does not know to hold its own.
+      NotCaughtUp == Opening \\o <<
+        [event |-> "SendTimeoutNow", node |-> 1, msg |-> TN(3), state |-> St(1, 1, "Leader", 0, 1, 1, 1, 0)] >>
+      \\* Line 11: the target campaigns without moving to the next term.
+      TermKept == Opening \\o <<
+        SendToTarget,
+        [event |-> "HandleTimeoutNow", node |-> 2, msg |-> TN(2),
+         state |-> St(1, 2, "Candidate", 0, 1, 1, 1, 0)] >>
+      \\* Line 12: the vote request received is logged without the transfer flag set.
+      NotTransfer == Opening \\o <<
+        SendToTarget,
+        [event |-> "HandleTimeoutNow", node |-> 2, msg |-> TN(2),
+         state |-> St(2, 2, "Candidate", 0, 1, 1, 1, 0)],
+        [event |-> "HandleRequestVoteRequest", node |-> 3, msg |-> [RVt(3) EXCEPT !.transfer = FALSE],
+         reply |-> RVp2, state |-> St(2, 2, "Follower", 0, 0, 0, 0, 0)] >>
+      ====
+      """;
+
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @CsvSource({"Good, 0", "NotCaughtUp, 10", "TermKept, 11", "NotTransfer, 12"})
+  void transferEventsAreReplayedAgainstTheSpec(String trace, int failedLine) throws Exception {
+    SpecFiles.stageDirectory(Path.of(""), dir);
+    Files.writeString(dir.resolve("TraceHand.cfg"), """
+        CONSTANTS
+          Server = {1, 2, 3}
+          Nil = 0
+          StopAt = 0
+          Traces <- RunTraces
+          PreVote = FALSE
+          AsyncPersist = TRUE
+        INIT TraceInit
+        NEXT TraceNext
+        INVARIANT TraceAccepted
+        INVARIANT ElectionSafety
+        INVARIANT CommitIndexInLog
+        INVARIANT DurableLengthInLog
+        INVARIANT PendingAcksInLog
+        INVARIANT AppliedIndexInCommit
+        INVARIANT ReadsLinearizable
+        CHECK_DEADLOCK FALSE
+        """);
+    Files.writeString(dir.resolve("TraceHand.tla"),
+        MODULE.replace("====", "RunTraces == << " + trace + " >>\n===="));
+    TlcResult result = TlcRunner.builder(dir, "TraceHand").config("TraceHand.cfg").workers(1).run();
+    boolean accepted = result.userOutput().stream().anyMatch(l -> l.contains("TRACECHECK accepted 1"));
+    assertTrue(result.violation().isEmpty(), () -> trace + ": " + result.violation());
+    if (failedLine == 0) {
+      assertTrue(accepted, () -> trace + " was not accepted: " + result);
+    } else {
+      assertFalse(accepted, trace + " was accepted");
+      // Lines 1..D-1 matched and line D did not (the driver's reading of the depth).
+      assertEquals(failedLine, result.depth(), trace + ": the line that failed");
+    }
+  }
+}
