@@ -32,7 +32,7 @@ class ClusterTraceMergeTest {
 
   private static String state(int term, int vote, String role) {
     return "{\"currentTerm\":" + term + ",\"votedFor\":" + vote + ",\"role\":\"" + role
-        + "\",\"commitIndex\":0,\"logLength\":0,\"lastLogTerm\":0,\"durableLength\":0}";
+        + "\",\"commitIndex\":0,\"logLength\":0,\"lastLogTerm\":0,\"durableLength\":0,\"appliedIndex\":0}";
   }
 
   private static String event(String name, int node, long lamport, long input, String state, String more) {

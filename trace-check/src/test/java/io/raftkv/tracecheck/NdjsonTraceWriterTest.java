@@ -118,25 +118,28 @@ class NdjsonTraceWriterTest {
 
     ObjectNode timeout = trace.events().get(0);
     assertEquals(List.of("event", "node", "state"), names(timeout));
-    assertEquals(List.of("currentTerm", "votedFor", "role", "commitIndex", "logLength", "lastLogTerm", "durableLength"),
-        names(timeout.get("state")));
+    assertEquals(List.of("currentTerm", "votedFor", "role", "commitIndex", "logLength", "lastLogTerm", "durableLength",
+        "appliedIndex"), names(timeout.get("state")));
     assertEquals("PreCandidate", timeout.at("/state/role").asText());
 
     JsonNode msg = trace.events().get(1).get("msg");
-    assertEquals(List.of("type", "term", "from", "to", "prevLogIndex", "prevLogTerm", "entries", "commitIndex"), names(msg));
+    assertEquals(List.of("type", "term", "from", "to", "prevLogIndex", "prevLogTerm", "entries", "commitIndex", "readId"),
+        names(msg));
     assertEquals("AppendEntriesRequest", msg.get("type").asText());
     assertEquals(List.of("term", "value"), names(msg.get("entries").get(0)));
     assertEquals(0, msg.at("/entries/0/value").asLong(), "the no-op is value 0");
     assertEquals(17, msg.at("/entries/1/value").asLong(), "an 8-byte id is its own value");
 
     JsonNode reply = trace.events().get(2).get("reply");
-    assertEquals(List.of("type", "term", "from", "to", "success", "matchIndex", "conflictTerm", "conflictIndex"), names(reply));
+    assertEquals(List.of("type", "term", "from", "to", "success", "matchIndex", "conflictTerm", "conflictIndex", "readId"),
+        names(reply));
 
     long numbered = trace.events().get(3).get("value").asLong();
     assertTrue(numbered > TraceFormat.MAX_COMMAND_ID, "a payload that is not an id is numbered above the ids");
 
     JsonNode vote = trace.events().get(4);
-    assertEquals(List.of("type", "term", "from", "to", "prevote", "lastLogIndex", "lastLogTerm"), names(vote.get("msg")));
+    assertEquals(List.of("type", "term", "from", "to", "prevote", "lastLogIndex", "lastLogTerm", "transfer"),
+        names(vote.get("msg")));
     assertEquals(List.of("type", "term", "from", "to", "prevote", "voteGranted"), names(vote.get("reply")));
 
     ObjectNode drop = trace.events().get(5);
@@ -159,7 +162,7 @@ class NdjsonTraceWriterTest {
 
   @Test
   void malformedLinesAreRejectedWithFileAndLine() throws IOException {
-    String state = "\"state\":{\"currentTerm\":0,\"votedFor\":0,\"role\":\"Follower\",\"commitIndex\":0,\"logLength\":0,\"lastLogTerm\":0,\"durableLength\":0}";
+    String state = "\"state\":{\"currentTerm\":0,\"votedFor\":0,\"role\":\"Follower\",\"commitIndex\":0,\"logLength\":0,\"lastLogTerm\":0,\"durableLength\":0,\"appliedIndex\":0}";
     assertRejected("{\"event\":\"Timeout\",\"node\":1," + state + "}\n{\"event\":\"Nap\",\"node\":1," + state + "}",
         ":2: unknown event \"Nap\"");
     assertRejected("{\"event\":\"Timeout\",\"node\":1}", ":1: Timeout lacks \"state\"");
