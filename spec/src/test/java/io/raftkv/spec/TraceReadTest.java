@@ -1,10 +1,5 @@
 package io.raftkv.spec;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -85,37 +80,6 @@ class TraceReadTest {
   @ParameterizedTest
   @CsvSource({"Good, 0", "ServedUnapplied, 15", "WrongApplied, 15"})
   void readEventsAreReplayedAgainstTheSpec(String trace, int failedLine) throws Exception {
-    SpecFiles.stageDirectory(Path.of(""), dir);
-    Files.writeString(dir.resolve("TraceHand.cfg"), """
-        CONSTANTS
-          Server = {1, 2, 3}
-          Nil = 0
-          StopAt = 0
-          Traces <- RunTraces
-          PreVote = FALSE
-          AsyncPersist = TRUE
-        INIT TraceInit
-        NEXT TraceNext
-        INVARIANT TraceAccepted
-        INVARIANT ElectionSafety
-        INVARIANT CommitIndexInLog
-        INVARIANT DurableLengthInLog
-        INVARIANT PendingAcksInLog
-        INVARIANT AppliedIndexInCommit
-        INVARIANT ReadsLinearizable
-        CHECK_DEADLOCK FALSE
-        """);
-    Files.writeString(dir.resolve("TraceHand.tla"),
-        MODULE.replace("====", "RunTraces == << " + trace + " >>\n===="));
-    TlcResult result = TlcRunner.builder(dir, "TraceHand").config("TraceHand.cfg").workers(1).run();
-    boolean accepted = result.userOutput().stream().anyMatch(l -> l.contains("TRACECHECK accepted 1"));
-    assertTrue(result.violation().isEmpty(), () -> trace + ": " + result.violation());
-    if (failedLine == 0) {
-      assertTrue(accepted, () -> trace + " was not accepted: " + result);
-    } else {
-      assertFalse(accepted, trace + " was accepted");
-      // Lines 1..D-1 matched and line D did not (the driver's reading of the depth).
-      assertEquals(failedLine, result.depth(), trace + ": the line that failed");
-    }
+    HandTraces.replay(dir, MODULE, trace, failedLine);
   }
 }

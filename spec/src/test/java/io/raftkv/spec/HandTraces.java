@@ -1,0 +1,52 @@
+package io.raftkv.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Replays a hand-written trace against TraceRaft.tla with the invariants trace-check uses: the
+ * module text defines the traces (its last line is {@code ====}), {@code trace} names the one to
+ * run, and the trace must be accepted ({@code failedLine} 0) or rejected exactly at that line.
+ */
+final class HandTraces {
+  private HandTraces() {}
+
+  static void replay(Path dir, String module, String trace, int failedLine) throws Exception {
+    SpecFiles.stageDirectory(Path.of(""), dir);
+    Files.writeString(dir.resolve("TraceHand.cfg"), """
+        CONSTANTS
+          Server = {1, 2, 3}
+          Nil = 0
+          StopAt = 0
+          Traces <- RunTraces
+          PreVote = FALSE
+          AsyncPersist = TRUE
+        INIT TraceInit
+        NEXT TraceNext
+        INVARIANT TraceAccepted
+        INVARIANT ElectionSafety
+        INVARIANT CommitIndexInLog
+        INVARIANT DurableLengthInLog
+        INVARIANT PendingAcksInLog
+        INVARIANT AppliedIndexInCommit
+        INVARIANT ReadsLinearizable
+        CHECK_DEADLOCK FALSE
+        """);
+    Files.writeString(dir.resolve("TraceHand.tla"),
+        module.replace("====", "RunTraces == << " + trace + " >>\n===="));
+    TlcResult result = TlcRunner.builder(dir, "TraceHand").config("TraceHand.cfg").workers(1).run();
+    boolean accepted = result.userOutput().stream().anyMatch(l -> l.contains("TRACECHECK accepted 1"));
+    assertTrue(result.violation().isEmpty(), () -> trace + ": " + result.violation());
+    if (failedLine == 0) {
+      assertTrue(accepted, () -> trace + " was not accepted: " + result);
+    } else {
+      assertFalse(accepted, trace + " was accepted");
+      // Lines 1..D-1 matched and line D did not (the driver's reading of the depth).
+      assertEquals(failedLine, result.depth(), trace + ": the line that failed");
+    }
+  }
+}
