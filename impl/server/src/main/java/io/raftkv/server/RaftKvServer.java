@@ -148,10 +148,10 @@ public final class RaftKvServer implements AutoCloseable {
     }
 
     /** Starts the node; it replays the committed log into the state machine before it returns. */
-    private NodeRunner startNode(WalLogStore store, PeerLinks links, TraceWriterFactory.NodeTraceWriter trace)
+    private NodeRunner startNode(WalLogStore store, PeerLinks links, TraceWriterFactory.NodeTraceWriter writer)
             throws StartException {
-        RaftObserver observer = trace == null ? RaftObserver.NONE : trace;
-        Runnable beforeInput = trace == null ? () -> {} : trace::nextInput;
+        RaftObserver observer = writer == null ? RaftObserver.NONE : writer;
+        Runnable beforeInput = writer == null ? () -> {} : writer::nextInput;
         NodeRunner.Options options = new NodeRunner.Options(Duration.ofMillis(config.tickMillis()),
                 INPUT_QUEUE_CAPACITY);
         try {
