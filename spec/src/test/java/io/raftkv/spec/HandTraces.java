@@ -15,6 +15,27 @@ import java.nio.file.Path;
 final class HandTraces {
   private HandTraces() {}
 
+  /**
+   * The start of a hand-written trace module: the header, a state constructor {@code St} and the
+   * messages of the term-1 election of node 1 and its first append to node 2.
+   */
+  static final String PRELUDE = """
+      ---- MODULE TraceHand ----
+      EXTENDS TraceRaft
+      St(t, v, r, c, n, lt, d, a) ==
+          [currentTerm |-> t, votedFor |-> v, role |-> r, commitIndex |-> c, logLength |-> n,
+           lastLogTerm |-> lt, durableLength |-> d, appliedIndex |-> a]
+      RVq(to) == [type |-> "RequestVoteRequest", term |-> 1, from |-> 1, to |-> to,
+                  prevote |-> FALSE, lastLogIndex |-> 0, lastLogTerm |-> 0, transfer |-> FALSE]
+      RVp == [type |-> "RequestVoteResponse", term |-> 1, from |-> 2, to |-> 1, prevote |-> FALSE,
+              voteGranted |-> TRUE]
+      AE1 == [type |-> "AppendEntriesRequest", term |-> 1, from |-> 1, to |-> 2, prevLogIndex |-> 0,
+              prevLogTerm |-> 0, entries |-> << [term |-> 1, value |-> 0] >>, commitIndex |-> 0,
+              readId |-> 0]
+      AR1 == [type |-> "AppendEntriesResponse", term |-> 1, from |-> 2, to |-> 1, success |-> TRUE,
+              matchIndex |-> 1, conflictTerm |-> 0, conflictIndex |-> 0, readId |-> 0]
+      """;
+
   static void replay(Path dir, String module, String trace, int failedLine) throws Exception {
     SpecFiles.stageDirectory(Path.of(""), dir);
     Files.writeString(dir.resolve("TraceHand.cfg"), """

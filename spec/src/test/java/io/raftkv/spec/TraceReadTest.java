@@ -15,21 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class TraceReadTest {
 
-  private static final String MODULE = """
-      ---- MODULE TraceHand ----
-      EXTENDS TraceRaft
-      St(t, v, r, c, n, lt, d, a) ==
-          [currentTerm |-> t, votedFor |-> v, role |-> r, commitIndex |-> c, logLength |-> n,
-           lastLogTerm |-> lt, durableLength |-> d, appliedIndex |-> a]
-      RVq(to) == [type |-> "RequestVoteRequest", term |-> 1, from |-> 1, to |-> to,
-                  prevote |-> FALSE, lastLogIndex |-> 0, lastLogTerm |-> 0, transfer |-> FALSE]
-      RVp == [type |-> "RequestVoteResponse", term |-> 1, from |-> 2, to |-> 1, prevote |-> FALSE,
-              voteGranted |-> TRUE]
-      AE1 == [type |-> "AppendEntriesRequest", term |-> 1, from |-> 1, to |-> 2, prevLogIndex |-> 0,
-              prevLogTerm |-> 0, entries |-> << [term |-> 1, value |-> 0] >>, commitIndex |-> 0,
-              readId |-> 0]
-      AR1 == [type |-> "AppendEntriesResponse", term |-> 1, from |-> 2, to |-> 1, success |-> TRUE,
-              matchIndex |-> 1, conflictTerm |-> 0, conflictIndex |-> 0, readId |-> 0]
+  private static final String MODULE = HandTraces.PRELUDE + """
       HB == [type |-> "AppendEntriesRequest", term |-> 1, from |-> 1, to |-> 2, prevLogIndex |-> 1,
              prevLogTerm |-> 1, entries |-> << >>, commitIndex |-> 1, readId |-> 1]
       AR2 == [AR1 EXCEPT !.readId = 1]

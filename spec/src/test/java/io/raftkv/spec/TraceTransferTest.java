@@ -17,21 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class TraceTransferTest {
 
-  private static final String MODULE = """
-      ---- MODULE TraceHand ----
-      EXTENDS TraceRaft
-      St(t, v, r, c, n, lt, d, a) ==
-          [currentTerm |-> t, votedFor |-> v, role |-> r, commitIndex |-> c, logLength |-> n,
-           lastLogTerm |-> lt, durableLength |-> d, appliedIndex |-> a]
-      RVq(to) == [type |-> "RequestVoteRequest", term |-> 1, from |-> 1, to |-> to,
-                  prevote |-> FALSE, lastLogIndex |-> 0, lastLogTerm |-> 0, transfer |-> FALSE]
-      RVp == [type |-> "RequestVoteResponse", term |-> 1, from |-> 2, to |-> 1, prevote |-> FALSE,
-              voteGranted |-> TRUE]
-      AE1 == [type |-> "AppendEntriesRequest", term |-> 1, from |-> 1, to |-> 2, prevLogIndex |-> 0,
-              prevLogTerm |-> 0, entries |-> << [term |-> 1, value |-> 0] >>, commitIndex |-> 0,
-              readId |-> 0]
-      AR1 == [type |-> "AppendEntriesResponse", term |-> 1, from |-> 2, to |-> 1, success |-> TRUE,
-              matchIndex |-> 1, conflictTerm |-> 0, conflictIndex |-> 0, readId |-> 0]
+  private static final String MODULE = HandTraces.PRELUDE + """
       TN(to) == [type |-> "TimeoutNow", term |-> 1, from |-> 1, to |-> to]
       \\* The vote requests of the transfer election: term 2, from 2, marked transfer.
       RVt(to) == [type |-> "RequestVoteRequest", term |-> 2, from |-> 2, to |-> to,
