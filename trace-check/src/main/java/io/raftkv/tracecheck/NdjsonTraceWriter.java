@@ -149,6 +149,12 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
       out.writeNumberField(TraceFormat.INPUT, input);
     }
     writeState(event.state());
+    writeDetails(event);
+    out.writeEndObject();
+  }
+
+  /** The fields an event has besides node and state. */
+  private void writeDetails(RaftEvent event) throws IOException {
     switch (event) {
       case RaftEvent.ClientRequest e -> writeValue(e.entry());
       case RaftEvent.SendAppendEntries e -> writeMessage("msg", e.msg());
@@ -186,8 +192,14 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
         out.writeNumberField("readId", e.readId());
         out.writeNumberField("index", e.index());
       }
+      case RaftEvent.TakeSnapshot e -> {}
+      case RaftEvent.SendInstallSnapshot e -> writeMessage("msg", e.msg());
+      case RaftEvent.HandleInstallSnapshotRequest e -> {
+        writeMessage("msg", e.msg());
+        writeMessage("reply", e.reply());
+      }
+      case RaftEvent.HandleInstallSnapshotResponse e -> writeMessage("msg", e.msg());
     }
-    out.writeEndObject();
   }
 
   private void writeState(NodeState state) throws IOException {
@@ -200,6 +212,7 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
     out.writeNumberField("lastLogTerm", state.lastLogTerm());
     out.writeNumberField("durableLength", state.durableLength());
     out.writeNumberField("appliedIndex", state.appliedIndex());
+    out.writeNumberField("snapshotIndex", state.snapshotIndex());
     out.writeEndObject();
   }
 
@@ -222,20 +235,7 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
         out.writeBooleanField("prevote", m.prevote());
         out.writeBooleanField("voteGranted", m.voteGranted());
       }
-      case AppendEntriesRequest m -> {
-        out.writeNumberField("prevLogIndex", m.prevLogIndex());
-        out.writeNumberField("prevLogTerm", m.prevLogTerm());
-        out.writeArrayFieldStart("entries");
-        for (Entry entry : m.entries()) {
-          out.writeStartObject();
-          out.writeNumberField("term", entry.term());
-          writeValue(entry);
-          out.writeEndObject();
-        }
-        out.writeEndArray();
-        out.writeNumberField("commitIndex", m.commitIndex());
-        out.writeNumberField("readId", m.readId());
-      }
+      case AppendEntriesRequest m -> writeAppendEntries(m);
       case AppendEntriesResponse m -> {
         out.writeBooleanField("success", m.success());
         out.writeNumberField("matchIndex", m.matchIndex());
@@ -243,8 +243,35 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
         out.writeNumberField("conflictIndex", m.conflictIndex());
         out.writeNumberField("readId", m.readId());
       }
+      case Message.InstallSnapshotRequest m -> {
+        out.writeNumberField("snapshotIndex", m.snapshotIndex());
+        out.writeNumberField("snapshotTerm", m.snapshotTerm());
+        out.writeNumberField("offset", m.offset());
+        out.writeNumberField("bytes", m.data().length);
+        out.writeBooleanField("done", m.done());
+      }
+      case Message.InstallSnapshotResponse m -> {
+        out.writeNumberField("snapshotIndex", m.snapshotIndex());
+        out.writeNumberField("nextOffset", m.nextOffset());
+        out.writeBooleanField("done", m.done());
+      }
     }
     out.writeEndObject();
+  }
+
+  private void writeAppendEntries(AppendEntriesRequest m) throws IOException {
+    out.writeNumberField("prevLogIndex", m.prevLogIndex());
+    out.writeNumberField("prevLogTerm", m.prevLogTerm());
+    out.writeArrayFieldStart("entries");
+    for (Entry entry : m.entries()) {
+      out.writeStartObject();
+      out.writeNumberField("term", entry.term());
+      writeValue(entry);
+      out.writeEndObject();
+    }
+    out.writeEndArray();
+    out.writeNumberField("commitIndex", m.commitIndex());
+    out.writeNumberField("readId", m.readId());
   }
 
   private void writeValue(Entry entry) throws IOException {

@@ -1,5 +1,8 @@
 package io.raftkv.core;
 
+import io.raftkv.core.Message.InstallSnapshotRequest;
+import io.raftkv.core.Message.InstallSnapshotResponse;
+import io.raftkv.core.RaftEvent.HandleInstallSnapshotRequest;
 import io.raftkv.core.Message.AppendEntriesRequest;
 import io.raftkv.core.Message.AppendEntriesResponse;
 import io.raftkv.core.RaftEvent.HandleAppendEntriesRequest;
@@ -82,6 +85,53 @@ final class FollowerReplication {
         }
         return new AppendEntriesResponse(node.id, request.from(), node.currentTerm, false, prev, conflictTerm,
                 conflictIndex, request.readId());
+    }
+
+    /**
+     * Spec HandleInstallSnapshotRequest: reject an older term; otherwise follow the sender and keep
+     * the chunk. The last chunk installs the snapshot unless this node has committed that far
+     * already (a stale or reordered snapshot must not replace a longer committed log, seed 004): the
+     * log starts after it (keeping the entries after it if this log holds its last entry, durable),
+     * the state machine is restored from it, and the answer leaves once it is written (the Ready
+     * carrying it is sync).
+     */
+    void handleInstallSnapshotRequest(InstallSnapshotRequest request) {
+        if (request.term() < node.currentTerm) {
+            InstallSnapshotResponse reply = new InstallSnapshotResponse(node.id, request.from(), node.currentTerm,
+                    request.snapshotIndex(), 0, false);
+            node.outbox.add(reply);
+            node.emit(new HandleInstallSnapshotRequest(node.id, node.nodeState(), request, reply));
+            return;
+        }
+        Assert.check(!(node.role == Role.LEADER && request.term() == node.currentTerm),
+                "two leaders in term %d: %d and %d", node.currentTerm, node.id, request.from());
+        node.becomeFollower(request.term(), request.from());
+        boolean complete = node.receiver.accept(request);
+        boolean done = false;
+        if (request.done() && request.snapshotIndex() <= node.commitIndex) {
+            node.receiver.clear(); // stale: everything it holds is committed here already
+            done = true;
+        } else if (complete) {
+            install(node.receiver.take());
+            done = true;
+        }
+        long held = done ? 0 : node.receiver.nextOffset(request.snapshotIndex(), request.snapshotTerm());
+        InstallSnapshotResponse reply = new InstallSnapshotResponse(node.id, request.from(), node.currentTerm,
+                request.snapshotIndex(), held, done);
+        node.outbox.add(reply);
+        node.emit(new HandleInstallSnapshotRequest(node.id, node.nodeState(), request, reply));
+    }
+
+    private void install(Snapshot snapshot) {
+        boolean keep = node.log.keepsAfterSnapshot(snapshot.index(), snapshot.term());
+        node.log.installSnapshot(snapshot, keep);
+        if (!keep) {
+            node.pendingAcks.discard(); // they vouched for entries this log no longer holds
+        }
+        node.setCommitIndex(snapshot.index());
+        node.appliedIndex = snapshot.index();
+        node.snapshotToInstall = snapshot;
+        node.snapshotKeepsLog = keep;
     }
 
     /** The durable index rose: acknowledgements for entries now on disk leave (spec PersistLog). */

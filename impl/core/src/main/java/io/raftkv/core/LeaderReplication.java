@@ -4,12 +4,17 @@ import io.raftkv.core.Message.AppendEntriesRequest;
 import io.raftkv.core.Message.AppendEntriesResponse;
 import io.raftkv.core.RaftEvent.AdvanceCommitIndex;
 import io.raftkv.core.RaftEvent.ClientRequest;
+import io.raftkv.core.Message.InstallSnapshotRequest;
+import io.raftkv.core.Message.InstallSnapshotResponse;
 import io.raftkv.core.RaftEvent.HandleAppendEntriesResponse;
+import io.raftkv.core.RaftEvent.HandleInstallSnapshotResponse;
+import io.raftkv.core.RaftEvent.SendInstallSnapshot;
 import io.raftkv.core.RaftEvent.ReadIndex;
 import io.raftkv.core.RaftEvent.SendTimeoutNow;
 import io.raftkv.core.RaftEvent.ServeRead;
 import io.raftkv.core.RaftEvent.SendAppendEntries;
 import io.raftkv.core.RaftEvent.SendHeartbeat;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -71,8 +76,12 @@ final class LeaderReplication {
         if (node.heartbeatElapsed >= node.config.heartbeatIntervalTicks()) {
             node.heartbeatElapsed = 0;
             for (int peer : node.peers) {
-                node.tracker.get(peer).heartbeatSent();
+                Progress progress = node.tracker.get(peer);
+                progress.heartbeatSent();
                 sendHeartbeat(peer);
+                if (progress.chunkDue()) {
+                    sendSnapshotChunk(peer); // the chunk out is presumed lost
+                }
             }
         }
     }
@@ -276,10 +285,19 @@ final class LeaderReplication {
      */
     private boolean sendAppend(int peer, boolean sendIfEmpty) {
         Progress progress = node.tracker.get(peer);
+        if (progress.state() == Progress.State.SNAPSHOT || progress.nextIndex() <= node.log.snapshotIndex()) {
+            if (progress.state() != Progress.State.SNAPSHOT) {
+                progress.becomeSnapshot(node.log.snapshotIndex()); // the follower's next entry is compacted
+            }
+            if (progress.chunkDue()) {
+                sendSnapshotChunk(peer);
+            }
+            return false;
+        }
         long prevLogIndex = progress.nextIndex() - 1;
         long prevLogTerm = node.log.termOrUnknown(prevLogIndex);
-        if (progress.isPaused() || prevLogTerm == RaftLog.UNKNOWN_TERM) {
-            return false; // paused by flow control, or the follower needs a snapshot (not yet supported)
+        if (progress.isPaused()) {
+            return false;
         }
         long lastIndex = node.log.lastIndex();
         List<Entry> entries = progress.state() == Progress.State.REPLICATE && progress.nextIndex() <= lastIndex
@@ -297,6 +315,55 @@ final class LeaderReplication {
     }
 
     /**
+     * Spec SendInstallSnapshot: the chunk of the latest snapshot at the follower's offset, at most
+     * maxMessageBytes. If the leader compacted further since the transfer began, it starts over with
+     * the new snapshot (the follower discards a partial one when a chunk at offset 0 arrives).
+     */
+    private void sendSnapshotChunk(int peer) {
+        Progress progress = node.tracker.get(peer);
+        Snapshot snapshot = node.log.snapshot();
+        if (snapshot.index() != progress.pendingSnapshot()) {
+            progress.becomeSnapshot(snapshot.index());
+        }
+        byte[] data = snapshot.data();
+        int from = Math.toIntExact(Math.min(progress.snapshotOffset(), data.length));
+        int to = Math.toIntExact(Math.min(data.length, from + node.config.maxMessageBytes()));
+        InstallSnapshotRequest chunk = new InstallSnapshotRequest(node.id, peer, node.currentTerm, snapshot.index(),
+                snapshot.term(), from, Arrays.copyOfRange(data, from, to), to == data.length);
+        progress.chunkSent();
+        node.outbox.add(chunk);
+        node.emit(new SendInstallSnapshot(node.id, node.nodeState(), chunk));
+    }
+
+    /**
+     * Spec HandleInstallSnapshotResponse at the leader's term: done, the follower holds everything up
+     * to the snapshot (matchIndex rises, appends resume after it); otherwise the next chunk goes from
+     * the offset the follower reports.
+     */
+    void handleInstallSnapshotResponse(InstallSnapshotResponse response) {
+        Progress progress = node.tracker.get(response.from());
+        progress.markRecentActive();
+        if (response.done()) {
+            Assert.check(response.snapshotIndex() <= node.log.lastIndex(),
+                    "follower %d holds a snapshot at %d beyond our last %d", response.from(),
+                    response.snapshotIndex(), node.log.lastIndex());
+            boolean advanced = progress.snapshotDone(response.snapshotIndex());
+            node.emit(new HandleInstallSnapshotResponse(node.id, node.nodeState(), response));
+            if (advanced && maybeAdvanceCommitIndex()) {
+                broadcastAppend(true);
+            } else {
+                sendAppends(response.from(), true);
+            }
+            return;
+        }
+        boolean current = progress.chunkAcknowledged(response.snapshotIndex(), response.nextOffset());
+        node.emit(new HandleInstallSnapshotResponse(node.id, node.nodeState(), response));
+        if (current) {
+            sendSnapshotChunk(response.from());
+        }
+    }
+
+    /**
      * Spec SendHeartbeat: an AppendEntries at matchIndex with no entries. It asserts leadership, tells
      * the follower the commit index it provably holds, and its answer proves the follower alive
      * (CheckQuorum) without disturbing nextIndex.
@@ -305,7 +372,7 @@ final class LeaderReplication {
         long matchIndex = node.tracker.get(peer).matchIndex();
         long prevLogTerm = node.log.termOrUnknown(matchIndex);
         if (prevLogTerm == RaftLog.UNKNOWN_TERM) {
-            return; // matchIndex inside our snapshot: the follower needs a snapshot (not yet supported)
+            return; // matchIndex inside our snapshot: the snapshot's chunks keep the follower following
         }
         AppendEntriesRequest heartbeat = new AppendEntriesRequest(node.id, peer, node.currentTerm, matchIndex,
                 prevLogTerm, List.of(), Math.min(node.commitIndex, matchIndex), node.reads.readSeq);

@@ -39,4 +39,13 @@ public interface LogStorage {
      * byte total ({@link Entry#sizeBytes()}) would exceed {@code maxBytes}, but at least one entry.
      */
     List<Entry> entries(long from, long to, long maxBytes);
+
+    /**
+     * The latest snapshot the driver saved (at least as new as the core's snapshot index: a driver
+     * saves a snapshot durably before it tells the core with {@link RaftNode#compact}), or null if
+     * there is none. A leader reads it to send to a follower whose next entry it has compacted.
+     */
+    default Snapshot snapshot() {
+        return null;
+    }
 }

@@ -12,8 +12,10 @@ import java.util.List;
  * <p>Invariants: entries are contiguous from snapshotIndex + 1 and their terms never decrease.
  */
 public final class MemoryLogStorage implements LogStorage {
-    private final long snapshotIndex;
-    private final long snapshotTerm;
+    private long snapshotIndex;
+    private long snapshotTerm;
+    /** The snapshot at snapshotIndex, when one was saved here (null after the plain constructors). */
+    private Snapshot snapshot;
     private final ArrayList<Entry> entries = new ArrayList<>();
 
     /** An empty log without a snapshot. */
@@ -105,6 +107,36 @@ public final class MemoryLogStorage implements LogStorage {
             result.add(entry);
         }
         return result;
+    }
+
+    /**
+     * Saves {@code saved} and drops the entries it covers; entries after it stay. Its index must be
+     * in (snapshotIndex, lastIndex] with the stored term there, or, with {@code discardLog}, anything
+     * above snapshotIndex: then every stored entry goes (a snapshot a leader sent replaced the log).
+     */
+    public void saveSnapshot(Snapshot saved, boolean discardLog) {
+        long index = saved.index();
+        if (index <= snapshotIndex) {
+            throw new IllegalArgumentException("snapshot at " + index + " is not after the stored one at "
+                    + snapshotIndex);
+        }
+        if (discardLog) {
+            entries.clear();
+        } else {
+            if (index > lastIndex() || term(index) != saved.term()) {
+                throw new IllegalArgumentException("snapshot (" + index + ", " + saved.term()
+                        + ") does not match the stored log (" + snapshotIndex + ", " + lastIndex() + "]");
+            }
+            entries.subList(0, Math.toIntExact(index - snapshotIndex)).clear();
+        }
+        snapshotIndex = index;
+        snapshotTerm = saved.term();
+        snapshot = saved;
+    }
+
+    @Override
+    public Snapshot snapshot() {
+        return snapshot;
     }
 
     /** Every stored entry after the snapshot, in order. */

@@ -1,6 +1,8 @@
 package io.raftkv.core;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The Raft messages, with exactly the fields of the spec's message records (spec/README.md).
@@ -77,4 +79,52 @@ public sealed interface Message {
             this(from, to, term, success, matchIndex, conflictTerm, conflictIndex, 0);
         }
     }
+
+    /**
+     * One chunk of the leader's latest snapshot, which covers the log up to {@code snapshotIndex}
+     * (whose entry has {@code snapshotTerm}): {@code data} holds its bytes from {@code offset} on, and
+     * {@code done} marks the last chunk (thesis §5.1, Figure 5.3). Chunks go one at a time: the
+     * leader sends the next one when the follower's answer says it holds everything before it. Only
+     * the last chunk changes the follower's spec-visible state; offset and data are invisible to the
+     * spec (the spec's message carries the snapshot's content as a ghost field instead).
+     */
+    record InstallSnapshotRequest(int from, int to, long term, long snapshotIndex, long snapshotTerm, long offset,
+            byte[] data, boolean done) implements Message {
+        public InstallSnapshotRequest {
+            Objects.requireNonNull(data, "data");
+            if (snapshotIndex < 1 || snapshotTerm < 1 || offset < 0) {
+                throw new IllegalArgumentException("snapshot (" + snapshotIndex + ", " + snapshotTerm
+                        + ") at offset " + offset + ": index and term must be >= 1, offset >= 0");
+            }
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof InstallSnapshotRequest that && from == that.from && to == that.to
+                    && term == that.term && snapshotIndex == that.snapshotIndex && snapshotTerm == that.snapshotTerm
+                    && offset == that.offset && done == that.done && Arrays.equals(data, that.data);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(from, to, term, snapshotIndex, snapshotTerm, offset, done, Arrays.hashCode(data));
+        }
+
+        @Override
+        public String toString() {
+            return "InstallSnapshotRequest[from=" + from + ", to=" + to + ", term=" + term + ", snapshotIndex="
+                    + snapshotIndex + ", snapshotTerm=" + snapshotTerm + ", offset=" + offset + ", data="
+                    + data.length + " bytes, done=" + done + "]";
+        }
+    }
+
+    /**
+     * Answer to an InstallSnapshot chunk. {@code done}: the follower holds every entry up to
+     * {@code snapshotIndex} (it installed the snapshot, or had already committed that far), so the
+     * leader may set matchIndex to it. Otherwise {@code nextOffset} is how many bytes of that
+     * snapshot the follower holds: the leader sends from there (0 asks it to start over). A
+     * rejection of a stale term carries the follower's term and done = false.
+     */
+    record InstallSnapshotResponse(int from, int to, long term, long snapshotIndex, long nextOffset, boolean done)
+            implements Message {}
 }

@@ -12,9 +12,16 @@ package io.raftkv.core;
  * @param lastLogTerm   term of the last entry, 0 if the log is empty
  * @param durableLength spec durableLength[i]: the log is known durable up to this index
  * @param appliedIndex  spec appliedIndex[i]: committed entries handed to the state machine up to here
+ * @param snapshotIndex spec snapshotIndex[i]: the log is compacted up to here (0: no snapshot)
  */
 public record NodeState(long currentTerm, int votedFor, Role role, long commitIndex, long logLength,
-        long lastLogTerm, long durableLength, long appliedIndex) {
+        long lastLogTerm, long durableLength, long appliedIndex, long snapshotIndex) {
+
+    /** A state without a snapshot. */
+    public NodeState(long currentTerm, int votedFor, Role role, long commitIndex, long logLength, long lastLogTerm,
+            long durableLength, long appliedIndex) {
+        this(currentTerm, votedFor, role, commitIndex, logLength, lastLogTerm, durableLength, appliedIndex, 0);
+    }
 
     /** A state with nothing applied (tests, and a node about to replay its log). */
     public NodeState(long currentTerm, int votedFor, Role role, long commitIndex, long logLength, long lastLogTerm,
@@ -24,11 +31,12 @@ public record NodeState(long currentTerm, int votedFor, Role role, long commitIn
 
     /**
      * The state a crashed node will have after restarting from {@code durable} (all of it durable,
-     * nothing applied: the state machine is rebuilt from the log).
+     * applied up to the snapshot: the state machine is restored from it and rebuilt from the log).
      */
     public static NodeState of(DurableState durable) {
         HardState hard = durable.hardState();
         return new NodeState(hard.currentTerm(), hard.votedFor(), Role.FOLLOWER, hard.commitIndex(),
-                durable.lastIndex(), durable.lastTerm(), durable.lastIndex());
+                durable.lastIndex(), durable.lastTerm(), durable.lastIndex(), durable.snapshotIndex(),
+                durable.snapshotIndex());
     }
 }

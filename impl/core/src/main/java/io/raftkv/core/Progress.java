@@ -9,12 +9,17 @@ package io.raftkv.core;
  * matchIndex. In PROBE the leader does not know where the logs agree: it sends one AppendEntries
  * without entries at prevLogIndex = nextIndex - 1 and waits for the answer (a rejection moves
  * nextIndex down, a success switches to REPLICATE). In REPLICATE it pipelines entries
- * optimistically (nextIndex runs ahead of the acknowledgements), bounded by {@link Inflights}.
+ * optimistically (nextIndex runs ahead of the acknowledgements), bounded by {@link Inflights}. In
+ * SNAPSHOT the follower's next entry is compacted at the leader: it sends its snapshot one chunk at
+ * a time (the next when the follower says it holds the previous; a chunk unanswered for a whole
+ * heartbeat interval while others answer is presumed lost and sent again) and no AppendEntries, until
+ * the follower reports the snapshot installed; then it probes from after it.
  */
 final class Progress {
     enum State {
         PROBE,
-        REPLICATE
+        REPLICATE,
+        SNAPSHOT
     }
 
     /** Heartbeat intervals a follower may answer without progress before its appends are presumed lost. */
@@ -33,6 +38,10 @@ final class Progress {
     /** Heartbeats sent since matchIndex last rose or the pipeline started waiting (stuck this long: lost). */
     private int heartbeatsWithoutProgress;
     private final Inflights inflights;
+    /** SNAPSHOT only: the index of the snapshot being sent, the bytes the follower holds, a chunk out. */
+    private long pendingSnapshot;
+    private long snapshotOffset;
+    private boolean chunkSent;
 
     Progress(long nextIndex, int maxInflightMessages) {
         Assert.check(nextIndex >= 1, "nextIndex %d < 1", nextIndex);
@@ -61,7 +70,11 @@ final class Progress {
     }
 
     boolean isPaused() {
-        return state == State.PROBE ? probeSent : inflights.full();
+        return switch (state) {
+            case PROBE -> probeSent;
+            case REPLICATE -> inflights.full();
+            case SNAPSHOT -> true;
+        };
     }
 
     /** Probing, or replicating with nothing in flight: the follower has no append of ours to answer. */
@@ -81,6 +94,74 @@ final class Progress {
         probeSent = false;
         probePrevLogIndex = -1;
         inflights.reset();
+    }
+
+    /** The follower needs the snapshot at {@code index} (its next entry is compacted): send it from byte 0. */
+    void becomeSnapshot(long index) {
+        Assert.check(nextIndex <= index, "snapshot at %d for a follower whose next entry %d is not compacted", index,
+                nextIndex);
+        state = State.SNAPSHOT;
+        probeSent = false;
+        probePrevLogIndex = -1;
+        inflights.reset();
+        pendingSnapshot = index;
+        snapshotOffset = 0;
+        chunkSent = false;
+    }
+
+    long pendingSnapshot() {
+        return pendingSnapshot;
+    }
+
+    long snapshotOffset() {
+        return snapshotOffset;
+    }
+
+    /** SNAPSHOT: whether a chunk may go now (none is out, or the one out is presumed lost). */
+    boolean chunkDue() {
+        return state == State.SNAPSHOT && (!chunkSent || presumedLost());
+    }
+
+    /** SNAPSHOT: the chunk at snapshotOffset left. */
+    void chunkSent() {
+        chunkSent = true;
+        heartbeatsWithoutProgress = 0;
+    }
+
+    /**
+     * SNAPSHOT: the follower holds {@code nextOffset} bytes of the snapshot at {@code index}. If that is
+     * the one being sent, the next chunk starts there.
+     *
+     * @return whether it answered the snapshot being sent
+     */
+    boolean chunkAcknowledged(long index, long nextOffset) {
+        if (state != State.SNAPSHOT || index != pendingSnapshot) {
+            return false;
+        }
+        snapshotOffset = nextOffset;
+        chunkSent = false;
+        heartbeatsWithoutProgress = 0;
+        return true;
+    }
+
+    /**
+     * The follower holds every entry up to {@code index} (a snapshot installed there, or it had
+     * committed that far): matchIndex and nextIndex rise as for an AppendEntries success (spec
+     * HandleInstallSnapshotResponse); a snapshot transfer this completes ends in PROBE from there.
+     *
+     * @return whether matchIndex rose
+     */
+    boolean snapshotDone(long index) {
+        boolean advanced = index > matchIndex;
+        matchIndex = Math.max(matchIndex, index);
+        nextIndex = Math.max(nextIndex, index + 1);
+        if (advanced) {
+            heartbeatsWithoutProgress = 0;
+        }
+        if (state == State.SNAPSHOT && index >= pendingSnapshot) {
+            becomeProbe();
+        }
+        return advanced;
     }
 
     /** The follower answered (CheckQuorum counts it as alive this round). */
@@ -103,6 +184,7 @@ final class Progress {
      * moves past them (the spec's SendAppendEntries), and the wait for the answer starts.
      */
     void sentAppend(long prevLogIndex, int entryCount) {
+        Assert.check(state != State.SNAPSHOT, "append while sending a snapshot: %s", this);
         Assert.check(prevLogIndex == nextIndex - 1, "append at %d while nextIndex is %d", prevLogIndex, nextIndex);
         nextIndex += entryCount;
         if (state == State.PROBE) {
@@ -133,6 +215,10 @@ final class Progress {
         }
         if (state == State.PROBE) {
             successWhileProbing(acknowledged);
+        } else if (state == State.SNAPSHOT) {
+            if (nextIndex > pendingSnapshot) {
+                becomeProbe(); // an earlier append reached past the snapshot: no need to send it
+            }
         } else if (advanced) {
             inflights.freeUpTo(matchIndex);
         } else if (acknowledged == matchIndex && presumedLost()) {
@@ -172,7 +258,7 @@ final class Progress {
 
     /** While probing, only the probe's own rejection counts (reordered pipeline answers do not). */
     boolean answersNoProbe(long rejectedIndex) {
-        return state == State.PROBE && rejectedIndex != probePrevLogIndex;
+        return (state == State.PROBE && rejectedIndex != probePrevLogIndex) || state == State.SNAPSHOT;
     }
 
     /**
@@ -189,6 +275,7 @@ final class Progress {
     @Override
     public String toString() {
         return "match=" + matchIndex + " next=" + nextIndex + " " + state + (isPaused() ? " paused" : "")
-                + " inflight=" + inflights.count();
+                + " inflight=" + inflights.count()
+                + (state == State.SNAPSHOT ? " snapshot=" + pendingSnapshot + "@" + snapshotOffset : "");
     }
 }

@@ -2,6 +2,8 @@ package io.raftkv.core;
 
 import io.raftkv.core.Message.AppendEntriesRequest;
 import io.raftkv.core.Message.AppendEntriesResponse;
+import io.raftkv.core.Message.InstallSnapshotRequest;
+import io.raftkv.core.Message.InstallSnapshotResponse;
 import io.raftkv.core.Message.RequestVoteRequest;
 import io.raftkv.core.Message.RequestVoteResponse;
 import io.raftkv.core.Message.TimeoutNow;
@@ -89,6 +91,27 @@ public sealed interface RaftEvent {
      * pre-vote) and sent vote requests marked {@code transfer}.
      */
     record HandleTimeoutNow(int node, NodeState state, TimeoutNow msg) implements RaftEvent {}
+
+    /**
+     * The log up to {@code state.snapshotIndex()} was compacted: the state machine's snapshot at that
+     * (applied) index is durable, and the entries it covers are no longer read.
+     */
+    record TakeSnapshot(int node, NodeState state) implements RaftEvent {}
+
+    /** A leader sent a chunk of its latest snapshot to a follower whose next entry it has compacted. */
+    record SendInstallSnapshot(int node, NodeState state, InstallSnapshotRequest msg) implements RaftEvent {}
+
+    /**
+     * A snapshot chunk arrived: a stale term is answered with the node's term; otherwise the node
+     * follows the sender, keeps the chunk if it continues what it holds, and on the last chunk installs
+     * the snapshot, unless it has already committed that far (a stale or reordered snapshot, seed 004).
+     */
+    record HandleInstallSnapshotRequest(int node, NodeState state, InstallSnapshotRequest msg,
+            InstallSnapshotResponse reply) implements RaftEvent {}
+
+    /** The leader learned how far a follower got with a snapshot (matchIndex rises when it is done). */
+    record HandleInstallSnapshotResponse(int node, NodeState state, InstallSnapshotResponse msg)
+            implements RaftEvent {}
 
     /** The node came back from its durable state. */
     record Restart(int node, NodeState state) implements RaftEvent {}

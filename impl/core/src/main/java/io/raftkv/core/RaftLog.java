@@ -37,8 +37,13 @@ final class RaftLog {
      * holds them (a node restarted over a {@link LogStorage}).
      */
     private final MemoryLogStorage ownStorage;
-    private final long snapshotIndex;
-    private final long snapshotTerm;
+    private long snapshotIndex;
+    private long snapshotTerm;
+    /**
+     * A snapshot from a leader was installed here and the driver has not yet written it (the Ready
+     * that carries it is not advanced): the driver's storage still shows the log from before.
+     */
+    private boolean installPending;
     private long durableIndex;
     /** Term at durableIndex, kept so that lastTerm (in every event's post-state) needs no storage read. */
     private long durableTerm;
@@ -151,6 +156,71 @@ final class RaftLog {
             return true;
         }
         return index <= lastIndex() && termOrUnknown(index) == term;
+    }
+
+    /**
+     * Spec TakeSnapshot: the log up to {@code snapshot.index()} is compacted; the driver has saved the
+     * snapshot (for a log the core keeps itself, it is kept here). The index must be durable and
+     * after the current snapshot; the caller checks that it is applied.
+     */
+    void compact(Snapshot snapshot) {
+        long index = snapshot.index();
+        Assert.check(index > snapshotIndex && index <= durableIndex && !installPending,
+                "compaction to %d outside (%d, %d]", index, snapshotIndex, durableIndex);
+        Assert.check(termOrUnknown(index) == snapshot.term(), "snapshot (%d, %d) but the log has term %d there",
+                index, snapshot.term(), termOrUnknown(index));
+        if (ownStorage != null) {
+            ownStorage.saveSnapshot(snapshot, false);
+        }
+        snapshotTerm = snapshot.term();
+        snapshotIndex = index;
+    }
+
+    /**
+     * Whether a leader's snapshot ending at {@code index} with {@code term} can keep the entries after
+     * it: this log holds that entry, durable (thesis §5.1: retain the entries following it).
+     */
+    boolean keepsAfterSnapshot(long index, long term) {
+        return index <= durableIndex && index >= snapshotIndex && termOrUnknown(index) == term;
+    }
+
+    /**
+     * The log now starts after a leader's {@code snapshot}: with {@code keep} the entries after it
+     * stay, else every entry goes and the snapshot is all the log holds, durable (the Ready carrying
+     * it is sync). Until {@link #installWritten} the driver's storage still shows the old log.
+     */
+    void installSnapshot(Snapshot snapshot, boolean keep) {
+        long index = snapshot.index();
+        Assert.check(index > snapshotIndex, "install of a snapshot at %d, not after %d", index, snapshotIndex);
+        Assert.check(!keep || keepsAfterSnapshot(index, snapshot.term()), "snapshot (%d, %d) cannot keep the log",
+                index, snapshot.term());
+        if (ownStorage != null) {
+            ownStorage.saveSnapshot(snapshot, !keep);
+        }
+        if (!keep) {
+            unstable.clear();
+            head = 0;
+            durableIndex = index;
+            durableTerm = snapshot.term();
+            submittedIndex = index;
+            writtenIndex = Math.max(writtenIndex, index);
+        }
+        snapshotIndex = index;
+        snapshotTerm = snapshot.term();
+        installPending = ownStorage == null;
+    }
+
+    /** The driver wrote the installed snapshot: its storage shows the new log again. */
+    void installWritten() {
+        installPending = false;
+    }
+
+    /** The snapshot a leader sends: the driver's latest, at or after this log's snapshot index. */
+    Snapshot snapshot() {
+        Snapshot snapshot = storage.snapshot();
+        Assert.check(snapshot != null && snapshot.index() >= snapshotIndex,
+                "the storage's snapshot %s is behind the log's snapshot index %d", snapshot, snapshotIndex);
+        return snapshot;
     }
 
     /** Appends one entry right after the last one (a leader's own entries). */
@@ -301,8 +371,8 @@ final class RaftLog {
             unstable.subList(0, head).clear();
             head = 0;
         }
-        Assert.check(storage.lastIndex() >= durableIndex, "storage ends at %d below the durable index %d",
-                storage.lastIndex(), durableIndex);
+        Assert.check(installPending || storage.lastIndex() >= durableIndex,
+                "storage ends at %d below the durable index %d", storage.lastIndex(), durableIndex);
     }
 
     /** The first index of the run of entries holding the same term as {@code index}. */
@@ -336,6 +406,9 @@ final class RaftLog {
                 "log marks out of order: snapshot %d, durable %d, submitted %d, last %d", snapshotIndex, durableIndex,
                 submittedIndex, lastIndex());
         Assert.check(submittedIndex <= writtenIndex, "submitted %d beyond written %d", submittedIndex, writtenIndex);
+        if (installPending) {
+            return; // the driver's storage shows the log from before the install until it is written
+        }
         Assert.check(storage.lastIndex() >= durableIndex, "storage ends at %d below the durable index %d",
                 storage.lastIndex(), durableIndex);
         Assert.check(durableTerm == storage.term(durableIndex), "term %d kept at the durable index %d, storage has %d",

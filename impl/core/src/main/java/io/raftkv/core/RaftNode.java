@@ -2,10 +2,13 @@ package io.raftkv.core;
 
 import io.raftkv.core.Message.AppendEntriesRequest;
 import io.raftkv.core.Message.AppendEntriesResponse;
+import io.raftkv.core.Message.InstallSnapshotRequest;
+import io.raftkv.core.Message.InstallSnapshotResponse;
 import io.raftkv.core.Message.RequestVoteRequest;
 import io.raftkv.core.Message.RequestVoteResponse;
 import io.raftkv.core.Message.TimeoutNow;
 import io.raftkv.core.RaftEvent.HandleAppendEntriesResponse;
+import io.raftkv.core.RaftEvent.HandleInstallSnapshotResponse;
 import io.raftkv.core.RaftEvent.HandleRequestVoteResponse;
 import java.util.List;
 
@@ -145,7 +148,9 @@ public final class RaftNode {
                 case AppendEntriesRequest request -> follower.handleAppendEntriesRequest(request);
                 case RequestVoteRequest request -> elections.handleRequestVoteRequest(request);
                 case TimeoutNow request -> elections.handleTimeoutNow(request);
+                case InstallSnapshotRequest request -> follower.handleInstallSnapshotRequest(request);
                 case AppendEntriesResponse response -> routeResponse(response);
+                case InstallSnapshotResponse response -> routeResponse(response);
                 case RequestVoteResponse response -> routeResponse(response);
             }
         }
@@ -190,6 +195,35 @@ public final class RaftNode {
         TransferResult result = leader.transferLeadership(target);
         checkInvariants();
         return result;
+    }
+
+    /**
+     * Spec TakeSnapshot: the state machine's {@code snapshot} at an applied index is saved (the driver
+     * wrote it durably and its {@link LogStorage#snapshot()} returns it from now on; a node whose log
+     * the core keeps itself keeps it), so the log up to there is compacted: those entries are no longer
+     * read, and a follower that needs one of them gets the snapshot instead. The driver may then drop
+     * them from its storage. A snapshot not after the current one changes nothing (a leader's snapshot
+     * may have been installed meanwhile).
+     *
+     * @return whether the log was compacted
+     */
+    public boolean compact(Snapshot snapshot) {
+        if (snapshot == null) {
+            throw new IllegalArgumentException("snapshot is required");
+        }
+        requireNoSyncOutstanding();
+        if (snapshot.index() <= node.log.snapshotIndex()) {
+            return false;
+        }
+        if (snapshot.index() > node.appliedIndex || node.log.termOrUnknown(snapshot.index()) != snapshot.term()) {
+            throw new IllegalArgumentException("node " + node.id + ": snapshot " + snapshot + " is not of an applied"
+                    + " entry (applied up to " + node.appliedIndex + ", term there "
+                    + node.log.termOrUnknown(snapshot.index()) + ")");
+        }
+        node.log.compact(snapshot);
+        node.emit(new RaftEvent.TakeSnapshot(node.id, node.nodeState()));
+        checkInvariants();
+        return true;
     }
 
     /** A sync Ready promises that nothing else happens until it is durable (see {@link Ready}). */
@@ -247,14 +281,14 @@ public final class RaftNode {
      * (paper §5.1); a response from an older term answers nothing we still wait for.
      */
     private void routeResponse(Message response) {
-        boolean rejection = response instanceof RequestVoteResponse vote
-                ? !vote.voteGranted()
-                : !((AppendEntriesResponse) response).success();
-        if (response.term() > node.currentTerm && (rejection || response instanceof AppendEntriesResponse)) {
+        boolean rejection = !(response instanceof RequestVoteResponse vote) || !vote.voteGranted();
+        if (response.term() > node.currentTerm && rejection) {
             node.becomeFollower(response.term(), 0);
-            node.emit(response instanceof RequestVoteResponse vote
-                    ? new HandleRequestVoteResponse(node.id, node.nodeState(), vote)
-                    : new HandleAppendEntriesResponse(node.id, node.nodeState(), (AppendEntriesResponse) response));
+            node.emit(switch (response) {
+                case RequestVoteResponse vote -> new HandleRequestVoteResponse(node.id, node.nodeState(), vote);
+                case InstallSnapshotResponse snap -> new HandleInstallSnapshotResponse(node.id, node.nodeState(), snap);
+                default -> new HandleAppendEntriesResponse(node.id, node.nodeState(), (AppendEntriesResponse) response);
+            });
             return;
         }
         if (response.term() < node.currentTerm) {
@@ -271,6 +305,7 @@ public final class RaftNode {
     private void stepLeader(Message response) {
         switch (response) {
             case AppendEntriesResponse append -> leader.handleAppendEntriesResponse(append);
+            case InstallSnapshotResponse snapshot -> leader.handleInstallSnapshotResponse(snapshot);
             default -> node.drop(response, "leader has no campaign in term " + node.currentTerm);
         }
     }

@@ -54,6 +54,12 @@ final class RaftState {
     int leadTransferee;
     /** Leader only: ticks since the transfer began; it is given up after electionTimeoutTicksMin. */
     int transferElapsed;
+    /** Follower: the chunks of a leader's snapshot received so far. */
+    final SnapshotReceiver receiver = new SnapshotReceiver();
+    /** A snapshot installed from a leader, for the next Ready (which is then sync), or null. */
+    Snapshot snapshotToInstall;
+    /** With snapshotToInstall: whether the log's entries after it stay. */
+    boolean snapshotKeepsLog;
     /** Messages for the next Ready. */
     final List<Message> outbox = new ArrayList<>();
 
@@ -78,7 +84,7 @@ final class RaftState {
     /** The spec-visible state (what events carry). */
     NodeState nodeState() {
         return new NodeState(currentTerm, votedFor, role, commitIndex, log.lastIndex(), log.lastTerm(),
-                log.durableIndex(), appliedIndex);
+                log.durableIndex(), appliedIndex, log.snapshotIndex());
     }
 
     HardState hardState() {

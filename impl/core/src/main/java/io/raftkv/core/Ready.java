@@ -33,9 +33,15 @@ import java.util.List;
  *                         committed entries are applied
  * @param readsAborted     contexts of reads that will never be confirmed (the node stopped leading):
  *                         tell their clients to retry, elsewhere
+ * @param snapshot         a snapshot a leader sent, to install before anything else of this batch, or
+ *                         null: save it durably, make the log start after it, and restore the state
+ *                         machine from it (the batch is then sync, and its committed entries follow it)
+ * @param snapshotKeepsLog with a snapshot: whether the stored entries after it stay (the log held the
+ *                         snapshot's last entry, durable); otherwise every stored entry is discarded
  */
 public record Ready(HardState hardState, List<Entry> entriesToPersist, boolean mustSync, List<Message> messages,
-        List<Entry> committedEntries, List<ReadState> readStates, List<Long> readsAborted) {
+        List<Entry> committedEntries, List<ReadState> readStates, List<Long> readsAborted, Snapshot snapshot,
+        boolean snapshotKeepsLog) {
 
     /** A read the leader confirmed: {@code ctx} as given to readIndex, served at applied index {@code index}. */
     public record ReadState(long ctx, long index) {}
@@ -46,6 +52,15 @@ public record Ready(HardState hardState, List<Entry> entriesToPersist, boolean m
         committedEntries = List.copyOf(committedEntries);
         readStates = List.copyOf(readStates);
         readsAborted = List.copyOf(readsAborted);
+        if (snapshot != null && !mustSync) {
+            throw new IllegalArgumentException("a Ready that installs a snapshot is sync");
+        }
+    }
+
+    /** A Ready without a snapshot to install. */
+    public Ready(HardState hardState, List<Entry> entriesToPersist, boolean mustSync, List<Message> messages,
+            List<Entry> committedEntries, List<ReadState> readStates, List<Long> readsAborted) {
+        this(hardState, entriesToPersist, mustSync, messages, committedEntries, readStates, readsAborted, null, false);
     }
 
     /** A Ready without reads. */
@@ -56,6 +71,6 @@ public record Ready(HardState hardState, List<Entry> entriesToPersist, boolean m
 
     public boolean isEmpty() {
         return hardState == null && entriesToPersist.isEmpty() && messages.isEmpty() && committedEntries.isEmpty()
-                && readStates.isEmpty() && readsAborted.isEmpty();
+                && readStates.isEmpty() && readsAborted.isEmpty() && snapshot == null;
     }
 }

@@ -48,7 +48,8 @@ final class ReadyTracker {
                         || node.log.hasUnsubmitted()
                         || !node.outbox.isEmpty()
                         || appliableIndex() > node.appliedIndex
-                        || node.reads.hasOutput());
+                        || node.reads.hasOutput()
+                        || node.snapshotToInstall != null);
     }
 
     /** Field by field: hasReady runs after every input, and a record's equals costs more. */
@@ -70,13 +71,16 @@ final class ReadyTracker {
         HardState hard = node.hardState();
         boolean termOrVoteChanged = hard.currentTerm() != handedOutHardState.currentTerm()
                 || hard.votedFor() != handedOutHardState.votedFor();
-        boolean mustSync = termOrVoteChanged || node.log.unsubmittedOverwrite();
+        boolean mustSync = termOrVoteChanged || node.log.unsubmittedOverwrite() || node.snapshotToInstall != null;
         long appliable = appliableIndex();
         List<Entry> committed = appliable > node.appliedIndex
                 ? node.log.slice(node.appliedIndex + 1, appliable, node.config.maxCommittedBytesPerReady())
                 : List.of();
         Ready ready = new Ready(hard.equals(handedOutHardState) ? null : hard, node.log.unsubmittedEntries(),
-                mustSync, node.outbox, committed, node.reads.served, node.reads.aborted);
+                mustSync, node.outbox, committed, node.reads.served, node.reads.aborted, node.snapshotToInstall,
+                node.snapshotKeepsLog);
+        node.snapshotToInstall = null;
+        node.snapshotKeepsLog = false;
         node.log.markSubmitted();
         handedOutHardState = hard;
         node.outbox.clear();
@@ -96,6 +100,9 @@ final class ReadyTracker {
                     "node " + node.id + ": advance() takes the Ready last returned by ready()");
         }
         outstanding = null;
+        if (ready.snapshot() != null) {
+            node.log.installWritten();
+        }
         if (!ready.committedEntries().isEmpty()) {
             node.appliedIndex = ready.committedEntries().get(ready.committedEntries().size() - 1).index();
             node.emit(new Apply(node.id, node.nodeState()));
@@ -114,7 +121,8 @@ final class ReadyTracker {
      * late report of an older write could otherwise vouch for entries that write is replacing.
      */
     void persisted(long index, long term) {
-        if (outstanding != null && outstanding.mustSync() && !outstanding.entriesToPersist().isEmpty()) {
+        if (outstanding != null && outstanding.mustSync()
+                && (!outstanding.entriesToPersist().isEmpty() || outstanding.snapshot() != null)) {
             return;
         }
         if (node.log.persistedTo(index, term)) {

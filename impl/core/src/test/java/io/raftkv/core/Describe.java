@@ -25,6 +25,10 @@ final class Describe {
                     ? " ok match=" + m.matchIndex()
                     : " reject match=" + m.matchIndex() + " conflict=" + m.conflictIndex() + "@" + m.conflictTerm())
                     + readId(m.readId());
+            case Message.InstallSnapshotRequest m -> "Snap " + route + " " + m.snapshotIndex() + "@" + m.snapshotTerm()
+                    + " offset=" + m.offset() + " bytes=" + m.data().length + (m.done() ? " done" : "");
+            case Message.InstallSnapshotResponse m -> "SnapResp " + route + " " + m.snapshotIndex()
+                    + (m.done() ? " done" : " next=" + m.nextOffset());
         };
     }
 
@@ -40,7 +44,8 @@ final class Describe {
     static String state(NodeState state) {
         return "t" + state.currentTerm() + " v" + state.votedFor() + " " + role(state.role()) + " commit="
                 + state.commitIndex() + " last=" + state.logLength() + "@" + state.lastLogTerm() + " durable="
-                + state.durableLength() + " applied=" + state.appliedIndex();
+                + state.durableLength() + " applied=" + state.appliedIndex()
+                + (state.snapshotIndex() == 0 ? "" : " snapshot=" + state.snapshotIndex());
     }
 
     static String role(Role role) {
@@ -69,6 +74,9 @@ final class Describe {
             case RaftEvent.SendTimeoutNow e -> " " + message(e.msg());
             case RaftEvent.HandleTimeoutNow e -> " " + message(e.msg());
             case RaftEvent.ServeRead e -> " read=" + e.readId() + " index=" + e.index();
+            case RaftEvent.SendInstallSnapshot e -> " " + message(e.msg());
+            case RaftEvent.HandleInstallSnapshotRequest e -> " " + message(e.msg()) + " => " + message(e.reply());
+            case RaftEvent.HandleInstallSnapshotResponse e -> " " + message(e.msg());
             default -> "";
         };
         return event.node() + " " + event.name() + details + " | " + state(event.state());

@@ -1,5 +1,6 @@
 package io.raftkv.storage;
 
+import io.raftkv.core.Snapshot;
 import io.raftkv.storage.fs.FileHandle;
 import io.raftkv.storage.fs.FileSystem;
 import java.io.IOException;

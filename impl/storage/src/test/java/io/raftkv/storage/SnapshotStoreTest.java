@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raftkv.core.Snapshot;
 import io.raftkv.storage.SnapshotStore.SnapshotId;
 import io.raftkv.storage.fs.FileHandle;
 import io.raftkv.storage.fs.MemoryFileSystem;

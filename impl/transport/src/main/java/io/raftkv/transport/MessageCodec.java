@@ -8,6 +8,8 @@ import io.raftkv.core.EntryType;
 import io.raftkv.core.Message;
 import io.raftkv.core.Message.AppendEntriesRequest;
 import io.raftkv.core.Message.AppendEntriesResponse;
+import io.raftkv.core.Message.InstallSnapshotRequest;
+import io.raftkv.core.Message.InstallSnapshotResponse;
 import io.raftkv.core.Message.RequestVoteRequest;
 import io.raftkv.core.Message.RequestVoteResponse;
 import io.raftkv.core.Message.TimeoutNow;
@@ -49,6 +51,8 @@ final class MessageCodec {
             case AppendEntriesRequest m -> Protocol.APPEND_ENTRIES_REQUEST;
             case AppendEntriesResponse m -> Protocol.APPEND_ENTRIES_RESPONSE;
             case TimeoutNow m -> Protocol.TIMEOUT_NOW;
+            case InstallSnapshotRequest m -> Protocol.INSTALL_SNAPSHOT_REQUEST;
+            case InstallSnapshotResponse m -> Protocol.INSTALL_SNAPSHOT_RESPONSE;
         };
     }
 
@@ -80,6 +84,8 @@ final class MessageCodec {
             case Protocol.APPEND_ENTRIES_REQUEST -> readAppendEntriesRequest(in);
             case Protocol.APPEND_ENTRIES_RESPONSE -> readAppendEntriesResponse(in);
             case Protocol.TIMEOUT_NOW -> readTimeoutNow(in);
+            case Protocol.INSTALL_SNAPSHOT_REQUEST -> readInstallSnapshotRequest(in);
+            case Protocol.INSTALL_SNAPSHOT_RESPONSE -> readInstallSnapshotResponse(in);
             default -> throw new ProtocolException("%s is not a message frame", Protocol.typeName(type));
         };
         if (in.isReadable()) {
@@ -99,6 +105,9 @@ final class MessageCodec {
                     + Varint.longBytes(m.commitIndex()) + entriesBytes(m.entries()) + Varint.longBytes(m.readId());
             case AppendEntriesResponse m -> 1 + Varint.longBytes(m.matchIndex()) + Varint.longBytes(m.conflictTerm())
                     + Varint.longBytes(m.conflictIndex()) + Varint.longBytes(m.readId());
+            case InstallSnapshotRequest m -> Varint.longBytes(m.snapshotIndex()) + Varint.longBytes(m.snapshotTerm())
+                    + Varint.longBytes(m.offset()) + 1 + Varint.intBytes(m.data().length) + m.data().length;
+            case InstallSnapshotResponse m -> Varint.longBytes(m.snapshotIndex()) + Varint.longBytes(m.nextOffset()) + 1;
         };
     }
 
@@ -134,6 +143,19 @@ final class MessageCodec {
                 Varint.writeLong(out, m.conflictTerm());
                 Varint.writeLong(out, m.conflictIndex());
                 Varint.writeLong(out, m.readId());
+            }
+            case InstallSnapshotRequest m -> {
+                Varint.writeLong(out, m.snapshotIndex());
+                Varint.writeLong(out, m.snapshotTerm());
+                Varint.writeLong(out, m.offset());
+                out.writeBoolean(m.done());
+                Varint.writeInt(out, m.data().length);
+                out.writeBytes(m.data());
+            }
+            case InstallSnapshotResponse m -> {
+                Varint.writeLong(out, m.snapshotIndex());
+                Varint.writeLong(out, m.nextOffset());
+                out.writeBoolean(m.done());
             }
         }
     }
@@ -210,6 +232,38 @@ final class MessageCodec {
         long conflictIndex = Varint.readLong(in, "conflictIndex");
         long readId = Varint.readLong(in, "readId");
         return new AppendEntriesResponse(from, to, term, success, matchIndex, conflictTerm, conflictIndex, readId);
+    }
+
+    private static InstallSnapshotRequest readInstallSnapshotRequest(ByteBuf in) throws ProtocolException {
+        int from = Varint.readInt(in, "from");
+        int to = Varint.readInt(in, "to");
+        long term = Varint.readLong(in, "term");
+        long snapshotIndex = Varint.readLong(in, "snapshotIndex");
+        long snapshotTerm = Varint.readLong(in, "snapshotTerm");
+        long offset = Varint.readLong(in, "offset");
+        boolean done = readBoolean(in, "done");
+        int length = Varint.readInt(in, "data length");
+        if (Integer.toUnsignedLong(length) > in.readableBytes()) {
+            throw new ProtocolException("snapshot chunk claims %s data bytes, %d are left",
+                    Integer.toUnsignedString(length), in.readableBytes());
+        }
+        byte[] data = new byte[length];
+        in.readBytes(data);
+        try {
+            return new InstallSnapshotRequest(from, to, term, snapshotIndex, snapshotTerm, offset, data, done);
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException("invalid snapshot chunk: %s", e.getMessage());
+        }
+    }
+
+    private static InstallSnapshotResponse readInstallSnapshotResponse(ByteBuf in) throws ProtocolException {
+        int from = Varint.readInt(in, "from");
+        int to = Varint.readInt(in, "to");
+        long term = Varint.readLong(in, "term");
+        long snapshotIndex = Varint.readLong(in, "snapshotIndex");
+        long nextOffset = Varint.readLong(in, "nextOffset");
+        boolean done = readBoolean(in, "done");
+        return new InstallSnapshotResponse(from, to, term, snapshotIndex, nextOffset, done);
     }
 
     private static List<Entry> readEntries(ByteBuf in) throws ProtocolException {

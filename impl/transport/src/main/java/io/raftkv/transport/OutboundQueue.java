@@ -37,7 +37,8 @@ final class OutboundQueue {
     }
 
     static boolean isBulk(Message message) {
-        return message instanceof AppendEntriesRequest append && !append.entries().isEmpty();
+        return (message instanceof AppendEntriesRequest append && !append.entries().isEmpty())
+                || message instanceof Message.InstallSnapshotRequest;
     }
 
     /** Queues the item, or returns false when its queue is full (the item is dropped). */

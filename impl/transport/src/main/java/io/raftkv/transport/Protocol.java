@@ -12,7 +12,7 @@ final class Protocol {
      * AppendEntries readId (ReadIndex rounds), the RequestVote transfer flag and TimeoutNow
      * (leadership transfer).
      */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     /** "RKVT": the first field of a HELLO, so that a stranger is told apart from a wrong version. */
     static final int MAGIC = 0x524B5654;
@@ -44,6 +44,8 @@ final class Protocol {
     static final int APPEND_ENTRIES_REQUEST = 0x12;
     static final int APPEND_ENTRIES_RESPONSE = 0x13;
     static final int TIMEOUT_NOW = 0x14;
+    static final int INSTALL_SNAPSHOT_REQUEST = 0x15;
+    static final int INSTALL_SNAPSHOT_RESPONSE = 0x16;
 
     /** A frame type for log lines; unknown codes are shown in hex. */
     static String typeName(int type) {
@@ -55,6 +57,8 @@ final class Protocol {
             case APPEND_ENTRIES_REQUEST -> "AppendEntriesRequest";
             case APPEND_ENTRIES_RESPONSE -> "AppendEntriesResponse";
             case TIMEOUT_NOW -> "TimeoutNow";
+            case INSTALL_SNAPSHOT_REQUEST -> "InstallSnapshotRequest";
+            case INSTALL_SNAPSHOT_RESPONSE -> "InstallSnapshotResponse";
             default -> String.format("unknown type 0x%02x", type);
         };
     }

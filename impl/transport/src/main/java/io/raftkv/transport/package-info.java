@@ -45,6 +45,9 @@
  * 0x13 AppendEntriesResponse  from, to, term, u8 success, matchIndex, conflictTerm, conflictIndex,
  *                             readId
  * 0x14 TimeoutNow             from, to, term
+ * 0x15 InstallSnapshotRequest from, to, term, snapshotIndex, snapshotTerm, offset, u8 done,
+ *                             dataLength, data
+ * 0x16 InstallSnapshotResponse from, to, term, snapshotIndex, nextOffset, u8 done
  * (every field a varint unless marked u8; u8 booleans must be 0 or 1)
  * </pre>
  * A heartbeat (an AppendEntriesRequest without entries) is about 20 bytes on the wire; an entry

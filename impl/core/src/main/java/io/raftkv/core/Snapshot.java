@@ -1,4 +1,4 @@
-package io.raftkv.storage;
+package io.raftkv.core;
 
 import java.util.Arrays;
 import java.util.Objects;
