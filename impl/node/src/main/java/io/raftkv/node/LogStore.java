@@ -1,5 +1,6 @@
 package io.raftkv.node;
 
+import io.raftkv.core.Snapshot;
 import io.raftkv.core.HardState;
 import io.raftkv.core.LogStorage;
 
@@ -35,4 +36,34 @@ public interface LogStore {
      * @throws StorageException if the write or the sync failed; the node then stops
      */
     void writeSync(WriteBatch batch) throws StorageException;
+
+    /**
+     * The newest snapshot as recovered at open (the state machine is restored from it before the
+     * log after it is replayed), or null if there is none. It is at least as new as {@code
+     * log().snapshotIndex()}: a store that finds a newer snapshot than its log's compaction point
+     * (a crash came between saving it and compacting) compacts the log to it at open.
+     */
+    default Snapshot recoveredSnapshot() {
+        return null;
+    }
+
+    /**
+     * Saves {@code snapshot} of the state machine durably (returns once it survives a crash) and
+     * makes it the one {@code log().snapshot()} returns. The log is not compacted yet: the loop tells
+     * the core first ({@code RaftNode.compact}) and then calls {@link #compact}.
+     *
+     * @throws StorageException if it could not be written; the node then stops
+     */
+    default void saveSnapshot(Snapshot snapshot) throws StorageException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no snapshots");
+    }
+
+    /**
+     * Drops the stored entries up to {@code index} (whose term is {@code term}), which a saved snapshot
+     * covers, and older snapshots. Ordered after every batch submitted before it; it may complete
+     * later, and a failure is reported like a write's ({@link NodeLoop#writeFailed}).
+     */
+    default void compact(long index, long term) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no snapshots");
+    }
 }

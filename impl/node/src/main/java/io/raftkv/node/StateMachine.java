@@ -1,5 +1,6 @@
 package io.raftkv.node;
 
+import io.raftkv.core.Snapshot;
 import io.raftkv.core.Entry;
 
 /**
@@ -21,4 +22,21 @@ public interface StateMachine {
 
     /** The read {@code ctx} will never be confirmed here (the node stopped leading): retry elsewhere. */
     default void readAborted(long ctx) {}
+
+    /**
+     * The state after every entry applied so far, as bytes {@link #restore} takes back (the node loop
+     * snapshots it when the log since the last snapshot passes the configured size).
+     */
+    default byte[] snapshot() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot take snapshots");
+    }
+
+    /**
+     * Replaces the whole state with {@code snapshot}'s (taken by {@link #snapshot} here or on another
+     * node), the state after applying every entry up to {@code snapshot.index()}: at a restart before
+     * the log after it is replayed, and when a leader's snapshot is installed.
+     */
+    default void restore(Snapshot snapshot) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot restore snapshots");
+    }
 }
