@@ -1,13 +1,17 @@
 package io.raftkv.sim;
 
+import io.raftkv.core.Entry;
 import io.raftkv.core.HardState;
 import io.raftkv.core.LogStorage;
+import io.raftkv.core.Snapshot;
 import io.raftkv.node.LogStore;
 import io.raftkv.node.StorageException;
 import io.raftkv.node.WriteBatch;
+import io.raftkv.storage.SnapshotStore;
 import io.raftkv.storage.WalOptions;
 import io.raftkv.storage.WriteAheadLog;
 import java.io.IOException;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -26,6 +30,13 @@ import java.util.SplittableRandom;
  *       input that caused it, since nothing of that Ready has left the node (DURABILITY.md).
  *   <li>A full disk makes the append or the sync fail: a sync write throws, an async one is
  *       reported at its fsync with {@code NodeLoop.writeFailed}; either way the node stops.
+ *   <li>Snapshots are {@link SnapshotStore} files on the same disk. {@link #saveSnapshot} writes
+ *       one durably within the event (a crash cannot tear it); {@link #compact} is a later disk
+ *       event, queued behind the fsyncs already scheduled (a stall holds it too), so a crash can
+ *       come between the two: {@link #open} then finds a snapshot newer than the log's compaction
+ *       point and compacts the log to it. A batch with a leader's snapshot (always a sync write)
+ *       saves it, compacts the log through it (discarding every entry after it unless the batch
+ *       keeps the log), then writes its hard state and entries.
  * </ul>
  */
 final class SimLogStore implements LogStore {
@@ -44,12 +55,35 @@ final class SimLogStore implements LogStore {
 
     /** Counts one occurrence of a fault or of its effect, for the run's statistics. */
     void count(String what);
+
+    /** The node loop saves {@code snapshot} of the node's state machine (before it is written). */
+    default void snapshotSaved(SimNode node, Snapshot snapshot) {}
+
+    /**
+     * A leader's {@code snapshot} was installed on the node's disk (the log now starts after it,
+     * keeping the entries after it if {@code keepsLog}); the rest of its batch is handed over next.
+     */
+    default void snapshotInstalled(SimNode node, Snapshot snapshot, boolean keepsLog) {}
   }
 
-  /** A write's fsync ({@code completion} false) or its completion notice, for one store. */
-  record DiskEvent(SimLogStore store, long sequence, boolean completion) {
+  /**
+   * A write's fsync ({@code completion} false) or its completion notice, for one store; or, with
+   * a {@code compactTerm}, the compaction of the log through index {@code sequence}.
+   */
+  record DiskEvent(SimLogStore store, long sequence, boolean completion, long compactTerm) {
+    DiskEvent(SimLogStore store, long sequence, boolean completion) {
+      this(store, sequence, completion, 0);
+    }
+
+    boolean compaction() {
+      return compactTerm != 0;
+    }
+
     @Override
     public String toString() {
+      if (compaction()) {
+        return "compaction through " + sequence + " at node " + store.node.id;
+      }
       return (completion ? "completion" : "fsync") + " of batch " + sequence + " at node "
           + store.node.id;
     }
@@ -68,6 +102,12 @@ final class SimLogStore implements LogStore {
   private final SimNode node;
   private final Host host;
   private final WriteAheadLog wal;
+  private final SnapshotStore snapshots;
+  /** The snapshot recovered at open, or null. */
+  private final Snapshot recoveredSnapshot;
+  /** The latest snapshot saved or recovered: what the core's log hands a leader to send. */
+  private Snapshot latestSnapshot;
+  private final LogStorage log = new SnapshotLog();
   private final SplittableRandom random;
   private final HardState recoveredHardState;
   private long lastFsyncTime;
@@ -78,22 +118,51 @@ final class SimLogStore implements LogStore {
   /** The first write failure, after which nothing more is written. */
   private IOException failure;
   private boolean failureReported;
+  private boolean installFailed;
   private HardState appendedHardState;
   private HardState syncedHardState;
 
-  private SimLogStore(SimNode node, Host host, WriteAheadLog wal, SplittableRandom random) {
+  private SimLogStore(
+      SimNode node, Host host, WriteAheadLog wal, SnapshotStore snapshots, Snapshot recovered) {
     this.node = node;
     this.host = host;
     this.wal = wal;
-    this.random = random;
+    this.snapshots = snapshots;
+    this.recoveredSnapshot = recovered;
+    this.latestSnapshot = recovered;
+    this.random = node.diskRandom;
     this.recoveredHardState = wal.hardState();
     this.appendedHardState = recoveredHardState;
     this.syncedHardState = appendedHardState;
   }
 
-  /** Opens (recovers) the node's WAL; fails if recovery has to write and the disk is full. */
+  /**
+   * Opens (recovers) the node's WAL and its latest snapshot, compacting the log to that snapshot if
+   * a crash came between saving it and compacting; fails if recovery has to write and the disk is
+   * full, or if the log is compacted beyond every snapshot (one was lost).
+   */
   static SimLogStore open(SimNode node, Host host) throws IOException {
-    return new SimLogStore(node, host, WriteAheadLog.open(node.fs, WAL_OPTIONS), node.diskRandom);
+    WriteAheadLog wal = WriteAheadLog.open(node.fs, WAL_OPTIONS);
+    try {
+      SnapshotStore snapshots = SnapshotStore.open(node.fs);
+      Snapshot latest = snapshots.loadLatest().orElse(null);
+      if (latest != null && latest.index() > wal.snapshotIndex()) {
+        host.count("snapshot:log compacted at open (crash between save and compaction)");
+        wal.compact(latest.index(), latest.term());
+        snapshots.removeBelow(latest.index());
+      }
+      long index = latest == null ? 0 : latest.index();
+      long term = latest == null ? 0 : latest.term();
+      if (wal.snapshotIndex() != index || wal.snapshotTerm() != term) {
+        throw new IOException("node " + node.id + ": the log is compacted through ("
+            + wal.snapshotIndex() + ", " + wal.snapshotTerm() + ") but the latest snapshot is ("
+            + index + ", " + term + ")");
+      }
+      return new SimLogStore(node, host, wal, snapshots, latest);
+    } catch (IOException | RuntimeException e) {
+      wal.close();
+      throw e;
+    }
   }
 
   @Override
@@ -113,7 +182,39 @@ final class SimLogStore implements LogStore {
 
   @Override
   public LogStorage log() {
-    return wal;
+    return log;
+  }
+
+  @Override
+  public Snapshot recoveredSnapshot() {
+    return recoveredSnapshot;
+  }
+
+  /** Durable when it returns (SnapshotStore syncs the file and the directory). */
+  @Override
+  public void saveSnapshot(Snapshot snapshot) throws StorageException {
+    host.snapshotSaved(node, snapshot);
+    if (failure == null) {
+      try {
+        snapshots.save(snapshot);
+        latestSnapshot = snapshot;
+        return;
+      } catch (IOException e) {
+        failure = e;
+        host.count("disk-full:snapshot save failed");
+      }
+    }
+    failureReported = true;
+    throw new StorageException("node " + node.id + ": saving " + snapshot + " failed: "
+        + failure.getMessage(), failure);
+  }
+
+  /** A later disk event, behind every fsync scheduled so far (see the class comment). */
+  @Override
+  public void compact(long index, long term) {
+    long time = Math.max(host.now() + host.diskModel().fsyncUnits(random), lastFsyncTime);
+    lastFsyncTime = time;
+    host.scheduleDisk(time, new DiskEvent(this, index, false, term));
   }
 
   int nodeId() {
@@ -141,6 +242,7 @@ final class SimLogStore implements LogStore {
 
   @Override
   public void submit(WriteBatch batch) {
+    Checks.check(batch.snapshot() == null, "node %s: an async batch with a snapshot", node.id);
     host.handedOver(node, batch);
     append(batch);
     DiskModel model = host.diskModel();
@@ -155,7 +257,12 @@ final class SimLogStore implements LogStore {
 
   @Override
   public void writeSync(WriteBatch batch) throws StorageException {
-    host.handedOver(node, batch);
+    if (batch.snapshot() != null) {
+      install(batch.snapshot(), batch.snapshotKeepsLog());
+    }
+    if (!installFailed) {
+      host.handedOver(node, batch); // a failed install leaves the log as it was: nothing follows
+    }
     append(batch);
     sync();
     if (failure != null) {
@@ -167,6 +274,10 @@ final class SimLogStore implements LogStore {
 
   /** Handles one of this store's disk events; the node is up and this is its current store. */
   void handle(DiskEvent event) {
+    if (event.compaction() && host.now() >= node.stalledUntil) {
+      compactNow(event.sequence(), event.compactTerm());
+      return;
+    }
     if (event.completion()) {
       if (event.sequence() < highestCompletionDelivered) {
         host.count("reorder-completions:completion overtaken");
@@ -201,6 +312,109 @@ final class SimLogStore implements LogStore {
     lastCompletionTime = Math.max(lastCompletionTime, time);
     highestCompletionScheduled = Math.max(highestCompletionScheduled, event.sequence());
     host.scheduleDisk(time, new DiskEvent(this, event.sequence(), true));
+  }
+
+  /** A leader's snapshot: saved, then the log compacted through it (see the class comment). */
+  private void install(Snapshot snapshot, boolean keepsLog) {
+    if (failure != null) {
+      return;
+    }
+    try {
+      snapshots.save(snapshot);
+      latestSnapshot = snapshot;
+      if (!keepsLog) {
+        discardAfter(snapshot.index(), snapshot.term());
+      }
+      wal.compact(snapshot.index(), snapshot.term());
+      syncedHardState = appendedHardState; // compact synced everything appended
+      snapshots.removeBelow(snapshot.index());
+    } catch (IOException e) {
+      failure = e;
+      installFailed = true;
+      host.count("disk-full:snapshot install failed");
+      return;
+    }
+    host.snapshotInstalled(node, snapshot, keepsLog);
+  }
+
+  /**
+   * Whether a leader's snapshot failed to install (the disk is full): the core counted it durable,
+   * but the node stopped before telling anyone, and its disk still holds the log from before.
+   */
+  boolean installFailed() {
+    return installFailed;
+  }
+
+  /**
+   * Makes {@code WriteAheadLog.compact} discard every entry after {@code index}: it keeps the
+   * entries after a snapshot whenever the log holds the snapshot's last entry with its term,
+   * whatever the batch says; and the core discards them when that entry is not durable yet. The
+   * entry at {@code index} is written again (a truncation record voids everything after it), so
+   * the snapshot marker then finds nothing after it to keep.
+   */
+  private void discardAfter(long index, long term) throws IOException {
+    if (wal.lastIndex() <= index || index <= wal.snapshotIndex() || wal.term(index) != term) {
+      return; // compact discards the rest by itself
+    }
+    host.count("snapshot:install discarded a log that holds its last entry");
+    List<Entry> last = wal.entries(index, index, Long.MAX_VALUE);
+    wal.append(null, last);
+  }
+
+  /** The compaction {@link #compact} scheduled, unless a leader's snapshot went further since. */
+  private void compactNow(long index, long term) {
+    if (failure != null) {
+      return; // reported by the write that failed
+    }
+    if (index <= wal.snapshotIndex()) {
+      host.count("snapshot:compaction overtaken by an install");
+      return;
+    }
+    try {
+      wal.compact(index, term);
+      syncedHardState = appendedHardState;
+      snapshots.removeBelow(index);
+      host.count("snapshot:log compacted");
+    } catch (IOException e) {
+      failure = e;
+      failureReported = true;
+      host.count("disk-full:compaction failed");
+      node.loop.writeFailed(new StorageException("node " + node.id + ": compaction through "
+          + index + " failed: " + e.getMessage(), e));
+    }
+  }
+
+  /** The write-ahead log, with the latest snapshot saved or recovered. */
+  private final class SnapshotLog implements LogStorage {
+    @Override
+    public long snapshotIndex() {
+      return wal.snapshotIndex();
+    }
+
+    @Override
+    public long snapshotTerm() {
+      return wal.snapshotTerm();
+    }
+
+    @Override
+    public long lastIndex() {
+      return wal.lastIndex();
+    }
+
+    @Override
+    public long term(long index) {
+      return wal.term(index);
+    }
+
+    @Override
+    public List<Entry> entries(long from, long to, long maxBytes) {
+      return wal.entries(from, to, maxBytes);
+    }
+
+    @Override
+    public Snapshot snapshot() {
+      return latestSnapshot;
+    }
   }
 
   private void append(WriteBatch batch) {
