@@ -13,21 +13,62 @@ import java.util.List;
  *
  * <p>Alongside the log it keeps a chained hash per index ({@code prefixHash(i)} commits to the
  * terms and payloads of entries 1..i), so the checkers compare whole log prefixes in O(1).
+ *
+ * <p>Like the spec's {@code log[i]}, a running node's mirror keeps its whole log when the node
+ * compacts it: the entries a snapshot covers stay here. Only a log that starts from a snapshot (a
+ * restart from one, or a leader's snapshot that replaced the log) has a <em>base</em>: the entries
+ * up to {@link #base()} are the snapshot's content, known by the hash of their prefix alone (the
+ * simulated state machine's snapshot carries it), and entry and term lookups start after it.
  */
 final class LogMirror {
 
   long currentTerm;
   long votedFor;
   long commitIndex;
+  /** Entries up to here are a snapshot's content: only their prefix hash and last term are known. */
+  private long base;
+  private long baseTerm;
+  /** Entries base+1.. in order. */
   private final ArrayList<Entry> log = new ArrayList<>();
+  /** prefixHashes[k] is the hash of entries 1..base+k; prefixHashes[0] the snapshot's. */
   private long[] prefixHashes = new long[64];
 
   /** A mirror of a recovered state. */
   static LogMirror of(HardState hardState, List<Entry> entries) {
+    return of(hardState, 0, 0, 0, entries);
+  }
+
+  /**
+   * A mirror of a state recovered over a snapshot of entries 1..{@code base} whose last term is
+   * {@code baseTerm} and whose prefix hash is {@code baseHash}; {@code entries} follow it.
+   */
+  static LogMirror of(HardState hardState, long base, long baseTerm, long baseHash, List<Entry> entries) {
     LogMirror mirror = new LogMirror();
+    mirror.resetTo(base, baseTerm, baseHash);
     mirror.write(entries);
     mirror.setHardState(hardState);
     return mirror;
+  }
+
+  /**
+   * The log is now the snapshot of entries 1..{@code index} alone (a leader's snapshot replaced
+   * it): every entry goes.
+   */
+  void resetTo(long index, long term, long hash) {
+    log.clear();
+    base = index;
+    baseTerm = term;
+    prefixHashes[0] = hash;
+  }
+
+  /** The last index whose entry is known only as part of a snapshot (0: every entry is here). */
+  long base() {
+    return base;
+  }
+
+  /** Whether the entry at {@code index} is held (not only a snapshot's content). */
+  boolean holds(long index) {
+    return index > base && index <= lastIndex();
   }
 
   void setHardState(HardState hardState) {
@@ -37,23 +78,32 @@ final class LogMirror {
   }
 
   long lastIndex() {
-    return log.size();
+    return base + log.size();
   }
 
   Entry entry(long index) {
-    return log.get((int) (index - 1));
+    if (index <= base) {
+      throw Checks.broken("entry %s is inside the snapshot up to %s", index, base);
+    }
+    return log.get((int) (index - base - 1));
   }
 
   long termAt(long index) {
-    return index == 0 ? 0 : log.get((int) (index - 1)).term();
+    if (index == base) {
+      return baseTerm;
+    }
+    return entry(index).term();
   }
 
-  /** Hash of entries 1..index; 0 for the empty prefix. */
+  /**
+   * Hash of entries 1..index; 0 for the empty prefix. Below the base it is not known (see {@code
+   * SafetyChecker}, which stands in the committed log's, against which the base was checked).
+   */
   long prefixHash(long index) {
-    if (index < 0 || index > log.size()) {
-      throw Checks.broken("prefixHash(%s) beyond %s", index, log.size());
+    if (index < base || index > lastIndex()) {
+      throw Checks.broken("prefixHash(%s) outside %s..%s", index, base, lastIndex());
     }
-    return index == 0 ? 0 : prefixHashes[(int) index];
+    return prefixHashes[(int) (index - base)];
   }
 
   List<Entry> entries() {
@@ -66,36 +116,22 @@ final class LogMirror {
    */
   long write(List<Entry> entries) {
     if (entries.isEmpty()) {
-      return log.size() + 1L;
+      return lastIndex() + 1;
     }
     long first = entries.get(0).index();
     Checks.check(
-        first >= 1 && first <= log.size() + 1L,
-        "entries start at %s but the log holds 1..%s (a gap)",
+        first > base && first <= lastIndex() + 1,
+        "entries start at %s but the log holds %s..%s (a gap, or inside its snapshot)",
         first,
-        log.size());
-    long previousLast = log.size();
-    long firstChanged = Long.MAX_VALUE;
-    for (int k = 0; k < entries.size(); k++) {
-      Entry entry = entries.get(k);
-      long index = first + k;
-      if (entry.index() != index) {
-        throw Checks.broken("entries not contiguous at %s: %s", index, entry);
-      }
-      if (index <= log.size()) {
-        if (firstChanged == Long.MAX_VALUE && !entry.equals(log.get((int) (index - 1)))) {
-          firstChanged = index;
-        }
-      } else if (firstChanged == Long.MAX_VALUE) {
-        firstChanged = index;
-      }
-    }
+        base + 1,
+        lastIndex());
+    long firstChanged = firstChange(first, entries);
     long newLast = first + entries.size() - 1;
-    if (newLast < previousLast && firstChanged == Long.MAX_VALUE) {
+    if (newLast < lastIndex() && firstChanged == Long.MAX_VALUE) {
       firstChanged = newLast + 1;
     }
     // Truncate then append: the batch replaces everything from `first` on.
-    while (log.size() >= first) {
+    while (lastIndex() >= first) {
       log.remove(log.size() - 1);
     }
     log.addAll(entries);
@@ -104,11 +140,31 @@ final class LogMirror {
       System.arraycopy(prefixHashes, 0, bigger, 0, prefixHashes.length);
       prefixHashes = bigger;
     }
-    long from = Math.min(first, firstChanged);
-    for (long index = from; index <= log.size(); index++) {
-      prefixHashes[(int) index] = chain(prefixHashes[(int) index - 1], log.get((int) (index - 1)));
+    int from = (int) (Math.min(first, firstChanged) - base);
+    for (int k = from; k <= log.size(); k++) {
+      prefixHashes[k] = chain(prefixHashes[k - 1], log.get(k - 1));
     }
-    return Math.min(firstChanged, log.size() + 1L);
+    return Math.min(firstChanged, lastIndex() + 1);
+  }
+
+  /** The first index from {@code first} on where {@code entries} differ from the log's. */
+  private long firstChange(long first, List<Entry> entries) {
+    for (int k = 0; k < entries.size(); k++) {
+      Entry entry = entries.get(k);
+      long index = first + k;
+      if (entry.index() != index) {
+        throw Checks.broken("entries not contiguous at %s: %s", index, entry);
+      }
+      if (index > lastIndex() || !entry.equals(entry(index))) {
+        for (int rest = k + 1; rest < entries.size(); rest++) {
+          if (entries.get(rest).index() != first + rest) {
+            throw Checks.broken("entries not contiguous at %s: %s", first + rest, entries.get(rest));
+          }
+        }
+        return index;
+      }
+    }
+    return Long.MAX_VALUE;
   }
 
   /** The hash of a prefix extended by one entry; the same function builds the committed log's. */

@@ -35,7 +35,14 @@ import java.util.function.Supplier;
  *       same content) and is a prefix of the log the node had handed to storage; the recovered
  *       term and vote are those last written (they are written synchronously);
  *   <li>no acknowledged command is lost: an acknowledged command is the committed entry at its
- *       index (StateMachineSafety then keeps it there).
+ *       index (StateMachineSafety then keeps it there);
+ *   <li>snapshots hold the committed prefix: every snapshot a node saves or installs, and every
+ *       state its state machine is restored to (from a leader's snapshot, or from its own at a
+ *       restart), is the state after applying exactly the cluster's committed entries 1..index, and
+ *       the log after an install or a restart from a snapshot starts right after it. A log that
+ *       starts from a snapshot knows its entries up to there by that snapshot alone; the checks
+ *       above compare its prefixes there with the committed log's, against which the snapshot
+ *       was checked.
  * </ul>
  *
  * <p>Costs: O(1) per event for the state checks, O(new entries) per log write or commit advance,
@@ -123,7 +130,7 @@ final class SafetyChecker {
       boolean writeFailed,
       LogMirror recovered) {
     if (recovered.lastIndex() < durableLength
-        || recovered.prefixHash(durableLength) != before.prefixHash(durableLength)) {
+        || hashAt(recovered, durableLength) != hashAt(before, durableLength)) {
       violation(
           "DurableRecordLost",
           "node " + node + " had reported entries 1.." + durableLength + " durable, but its disk"
@@ -132,7 +139,7 @@ final class SafetyChecker {
       return;
     }
     long n = recovered.lastIndex();
-    boolean prefix = n <= before.lastIndex() && recovered.prefixHash(n) == before.prefixHash(n);
+    boolean prefix = n <= before.lastIndex() && hashAt(recovered, n) == hashAt(before, n);
     if (!writeFailed && !prefix) {
       violation(
           "RecoveredLogNotAPrefix",
@@ -223,6 +230,13 @@ final class SafetyChecker {
       return;
     }
     ensureCapacity(commitIndex);
+    if (known < disk.base()) {
+      violation(
+          "SnapshotContent",
+          "node " + node + " holds a snapshot up to " + disk.base() + " but only 1.." + known
+              + " is committed");
+      return;
+    }
     for (long index = known + 1; index <= commitIndex; index++) {
       Entry entry = disk.entry(index);
       committed.add(entry);
@@ -244,7 +258,7 @@ final class SafetyChecker {
               + disk.lastIndex() + ", commitIndex " + commitIndex);
       return false;
     }
-    if (disk.prefixHash(upTo) != committedPrefixHash[(int) upTo]) {
+    if (hashAt(disk, upTo) != committedPrefixHash[(int) upTo]) {
       violation(
           "StateMachineSafety",
           "node " + node + " committed prefix 1.." + upTo + " differs from the cluster's " + when
@@ -255,7 +269,11 @@ final class SafetyChecker {
   }
 
   private String firstDifference(LogMirror disk, long upTo) {
-    for (long index = 1; index <= upTo; index++) {
+    if (disk.base() > 0 && disk.base() <= upTo
+        && disk.prefixHash(disk.base()) != committedPrefixHash[(int) disk.base()]) {
+      return ": its snapshot up to " + disk.base() + " differs";
+    }
+    for (long index = disk.base() + 1; index <= upTo; index++) {
       if (!disk.entry(index).equals(committed.get((int) index))) {
         return ": first at index " + index + ", node has " + disk.entry(index) + ", committed "
             + committed.get((int) index);
@@ -277,7 +295,7 @@ final class SafetyChecker {
     if (upTo == 0) {
       return;
     }
-    if (disk.lastIndex() < upTo || disk.prefixHash(upTo) != committedPrefixHash[(int) upTo]) {
+    if (disk.lastIndex() < upTo || hashAt(disk, upTo) != committedPrefixHash[(int) upTo]) {
       violation(
           "LeaderCompleteness",
           "node " + node + " leads term " + term + " without every entry committed before it (1.."
@@ -297,6 +315,65 @@ final class SafetyChecker {
           "StateMachineSafety",
           "node " + node + " applied " + entry + " where " + committed.get((int) entry.index())
               + " is committed");
+    }
+  }
+
+  /**
+   * The hash of {@code disk}'s entries 1..{@code index}. Below the log's base (entries known only
+   * as its snapshot's content) it is the committed log's: that snapshot was checked to be the
+   * committed prefix up to the base ({@link #checkSnapshot}), so its shorter prefixes are too.
+   */
+  long hashAt(LogMirror disk, long index) {
+    if (index >= disk.base()) {
+      return disk.prefixHash(index);
+    }
+    if (disk.base() > committedIndex()) {
+      return ~committedPrefixHash[(int) committedIndex()]; // differs: reported by the caller
+    }
+    return committedPrefixHash[(int) index];
+  }
+
+  /**
+   * A snapshot of the entries up to {@code index}, whose term is {@code term}, holding {@code
+   * content}: it must be the state after applying exactly the committed entries 1..index.
+   *
+   * @param what what the node did with it, for the report ("saved", "installed", ...)
+   * @return whether it holds
+   */
+  boolean checkSnapshot(int node, long index, long term, SimStateMachine content, String what) {
+    String problem;
+    if (content == null) {
+      problem = "is not a snapshot of the simulated state machine";
+    } else if (content.applied != index) {
+      problem = "holds the state after index " + content.applied;
+    } else if (index > committedIndex()) {
+      problem = "is beyond the committed log 1.." + committedIndex();
+    } else if (committed.get((int) index).term() != term) {
+      problem = "has term " + term + " but the committed entry there is " + committed.get((int) index);
+    } else if (!content.matches(committedPrefixHash[(int) index], i -> committed.get((int) i))) {
+      problem = "differs from the committed prefix's state (" + content + ")";
+    } else {
+      return true;
+    }
+    violation("SnapshotContent", "node " + node + " " + what + " a snapshot at index " + index
+        + " (term " + term + ") that " + problem);
+    return false;
+  }
+
+  /**
+   * A node's state machine after a restore ({@code when}): the state after applying exactly the
+   * committed entries 1..applied.
+   */
+  void checkStateMachine(int node, SimStateMachine machine, String when) {
+    long applied = machine.applied;
+    boolean ok =
+        applied <= committedIndex()
+            && machine.matches(committedPrefixHash[(int) applied], i -> committed.get((int) i));
+    if (!ok) {
+      violation(
+          "StateMachineSafety",
+          "node " + node + " state machine " + when + " (" + machine + ") is not the committed"
+              + " prefix's state up to " + applied + " (committed 1.." + committedIndex() + ")");
     }
   }
 

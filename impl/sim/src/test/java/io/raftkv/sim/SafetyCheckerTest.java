@@ -183,4 +183,82 @@ class SafetyCheckerTest {
     checker.onRecovered(1, before, 1, 3, 2, true, after);
     assertEquals(List.of(), checker.violations());
   }
+
+  /** The simulated state machine after applying {@code entries} in order. */
+  private static SimStateMachine applied(Entry... entries) {
+    SimStateMachine machine = new SimStateMachine();
+    for (Entry entry : entries) {
+      machine.apply(entry);
+    }
+    return machine;
+  }
+
+  private static final Entry[] COMMITTED = {
+    command(1, 1, 1), command(2, 1, 2), command(3, 2, 3), command(4, 2, 4)
+  };
+
+  @Test
+  void aSnapshotOfTheCommittedPrefixPassesAndALogStartingFromItIsChecked() {
+    checker.onCommit(1, disk(COMMITTED), 4, 2);
+    SimStateMachine content = applied(COMMITTED[0], COMMITTED[1], COMMITTED[2]);
+    assertTrue(checker.checkSnapshot(2, 3, 2, content, "installed"));
+    LogMirror based =
+        LogMirror.of(new HardState(2, 0, 3), 3, 2, content.hash, List.of(COMMITTED[3]));
+    assertEquals(3, based.base());
+    assertEquals(checker.hashAt(disk(COMMITTED), 2), checker.hashAt(based, 2));
+    checker.onCommit(2, based, 4, 2);
+    checker.onLeader(2, 3, based);
+    checker.checkStateMachine(2, content, "restored");
+    assertEquals(List.of(), checker.violations());
+  }
+
+  @Test
+  void aSnapshotOfAnotherPrefixIsCaught() {
+    checker.onCommit(1, disk(COMMITTED), 4, 2);
+    SimStateMachine other = applied(COMMITTED[0], command(2, 1, 9), COMMITTED[2]);
+    assertTrue(!checker.checkSnapshot(2, 3, 2, other, "installed"));
+    assertTrue(onlyViolation().startsWith("SnapshotContent"), onlyViolation());
+  }
+
+  @Test
+  void aSnapshotBeyondTheCommittedLogIsCaught() {
+    checker.onCommit(1, disk(COMMITTED), 2, 1);
+    assertTrue(!checker.checkSnapshot(2, 3, 2, applied(COMMITTED[0], COMMITTED[1], COMMITTED[2]),
+        "saved"));
+    assertTrue(onlyViolation().startsWith("SnapshotContent"), onlyViolation());
+  }
+
+  @Test
+  void aSnapshotWithTheRightHashButAnotherTableIsCaught() {
+    checker.onCommit(1, disk(COMMITTED), 4, 2);
+    SimStateMachine content = applied(COMMITTED[0], COMMITTED[1], COMMITTED[2]);
+    content.table[2] = 99;
+    checker.checkSnapshot(2, 3, 2, content, "saved");
+    assertTrue(onlyViolation().startsWith("SnapshotContent"), onlyViolation());
+  }
+
+  @Test
+  void aStateMachineRestoredToAnOlderOrOtherStateIsCaught() {
+    checker.onCommit(1, disk(COMMITTED), 4, 2);
+    checker.checkStateMachine(2, applied(COMMITTED[0], command(2, 1, 9)), "restored");
+    assertTrue(onlyViolation().startsWith("StateMachineSafety"), onlyViolation());
+  }
+
+  @Test
+  void entriesAfterASnapshotThatDifferFromTheCommittedOnesAreCaught() {
+    checker.onCommit(1, disk(COMMITTED), 4, 2);
+    SimStateMachine content = applied(COMMITTED[0], COMMITTED[1]);
+    LogMirror based =
+        LogMirror.of(new HardState(2, 0, 2), 2, 1, content.hash, List.of(command(3, 2, 7)));
+    checker.onCommit(2, based, 3, 2);
+    assertTrue(onlyViolation().startsWith("StateMachineSafety"), onlyViolation());
+  }
+
+  @Test
+  void aSnapshotRoundTripsThroughItsBytes() {
+    SimStateMachine content = applied(COMMITTED);
+    SimStateMachine decoded = SimStateMachine.decode(content.snapshot());
+    assertEquals(content.toString(), decoded.toString());
+    assertEquals(null, SimStateMachine.decode(new byte[3]));
+  }
 }
