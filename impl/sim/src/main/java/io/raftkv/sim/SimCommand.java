@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
  * <p>Each seed is one single-threaded run; with {@code --jobs > 1} independent seeds run on
  * separate threads, which changes nothing inside a run, and results are reported in seed order. A
  * failing seed prints its violation and the command that replays it. The last line is always the
- * summary {@code sim: <N> seeds, <V> violations, <E> events, <S> s, <T> transfers, <R> reads}; the exit code is 0 only when
- * V is 0.
+ * summary {@code sim: <N> seeds, <V> violations, <E> events, <S> s, <I> snapshots installed, <C>
+ * configuration changes, <T> transfers, <R> reads}; the exit code is 0 only when V is 0.
  */
 @Command(
     name = "sim",
@@ -76,6 +76,15 @@ public final class SimCommand implements CliCommand {
               + " crash, slow-disk, stall, reorder-completions, disk-full"
               + " (default: ${DEFAULT-VALUE}).")
   String faults = "all";
+
+  @Option(
+      names = "--snapshot-every",
+      paramLabel = "N",
+      description =
+          "A node snapshots its state machine and compacts its log each time it has applied N"
+              + " entries since its last snapshot; 0 never (default: drawn per seed from "
+              + Simulation.SNAPSHOT_EVERY_MIN + ".." + Simulation.SNAPSHOT_EVERY_MAX + ").")
+  Long snapshotEvery;
 
   @Option(
       names = "--trace",
@@ -144,9 +153,12 @@ public final class SimCommand implements CliCommand {
           "sim: %.0f events/s, %.0f observed events/s%n",
           totals.events / seconds, totals.raftEvents / seconds);
     }
+    // Configuration changes: 0 until membership changes exist.
     out.printf(
-        "sim: %d seeds, %d violations, %d events, %.1f s, %d transfers, %d reads%n",
-        totals.seeds, totals.violations, totals.events, seconds, totals.transfers, totals.reads);
+        "sim: %d seeds, %d violations, %d events, %.1f s, %d snapshots installed,"
+            + " %d configuration changes, %d transfers, %d reads%n",
+        totals.seeds, totals.violations, totals.events, seconds, totals.snapshotsInstalled, 0,
+        totals.transfers, totals.reads);
     out.flush();
     return totals.violations == 0 ? 0 : 1;
   }
@@ -183,6 +195,7 @@ public final class SimCommand implements CliCommand {
     totals.raftEvents += result.raftEvents();
     totals.reads += result.reads();
     totals.transfers += result.transfers();
+    totals.snapshotsInstalled += result.snapshotsInstalled();
     result.occurrences().forEach((what, count) -> {
       totals.occurrences.merge(what, count, Long::sum);
       totals.seedsWith.merge(what, 1L, Long::sum);
@@ -249,6 +262,9 @@ public final class SimCommand implements CliCommand {
     if (!options.checkCoreInvariants()) {
       command.append(" --no-core-invariants");
     }
+    if (options.snapshotEvery() != SimulationOptions.SNAPSHOT_EVERY_PER_SEED) {
+      command.append(" --snapshot-every ").append(options.snapshotEvery());
+    }
     if (!options.faults().equals(Fault.all())) {
       List<String> names = new ArrayList<>();
       options.faults().forEach(f -> names.add(f.spelling()));
@@ -269,13 +285,18 @@ public final class SimCommand implements CliCommand {
   }
 
   private SimulationOptions options() {
+    if (snapshotEvery != null && snapshotEvery < 0) {
+      throw new ParameterException(spec.commandLine(), "--snapshot-every must be >= 0 (0: never)");
+    }
     try {
       SimulationOptions options = SimulationOptions.defaults()
           .withSafetyTicks(ticks)
           .withLivenessTicks(livenessTicks)
           .withNodes(nodes)
           .withFaults(Fault.parse(faults))
-          .withCoreInvariants(!noCoreInvariants);
+          .withCoreInvariants(!noCoreInvariants)
+          .withSnapshotEvery(
+              snapshotEvery == null ? SimulationOptions.SNAPSHOT_EVERY_PER_SEED : snapshotEvery);
       // Process-wide: every run of this command shares the one setting (see Assert#setEnabled).
       Assert.setEnabled(!noCoreInvariants);
       Simulation.checkOptions(options);
@@ -320,6 +341,7 @@ public final class SimCommand implements CliCommand {
     long violations;
     long reads;
     long transfers;
+    long snapshotsInstalled;
     long events;
     long raftEvents;
     final TreeMap<String, Long> occurrences = new TreeMap<>();

@@ -317,6 +317,8 @@ final class SimLogStore implements LogStore {
   /** A leader's snapshot: saved, then the log compacted through it (see the class comment). */
   private void install(Snapshot snapshot, boolean keepsLog) {
     if (failure != null) {
+      installFailed = true; // an earlier write failed: nothing more reaches the disk
+      host.count("disk-full:snapshot install failed");
       return;
     }
     try {

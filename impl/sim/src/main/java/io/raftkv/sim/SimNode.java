@@ -9,7 +9,8 @@ import java.util.SplittableRandom;
 /**
  * One simulated server: its disk (a {@link MemoryFileSystem}, which survives crashes), and while it
  * runs, the production {@link NodeLoop} over a {@link SimLogStore} on that disk, with a trivial
- * state machine (the count and a running hash of the commands applied, in order).
+ * state machine ({@link SimStateMachine}: how far it applied, a running hash of the entries
+ * applied, in order, and the commands of the last few).
  */
 final class SimNode {
 
@@ -38,13 +39,18 @@ final class SimNode {
   NodeState lastState;
   /** Set while the node is down, until its restart has been checked against it. */
   Down down;
+  /**
+   * The durable length the node had before the last snapshot it installed from a leader: what it
+   * owes if the install's write failed (the core counts an install durable at once).
+   */
+  long durableBeforeInstall;
   /** Whether the node went down by stopping itself (fail-stop) rather than by a crash. */
   boolean stopped;
   boolean diskFull;
   /** Fsyncs due before this time wait until it (a stalled disk). */
   long stalledUntil;
-  long lastApplied;
-  long stateMachineHash;
+  /** The running incarnation's state machine (a fresh one after a crash, until it is restored). */
+  SimStateMachine machine = new SimStateMachine();
   /** Commit index last reported to the checker. */
   long checkedCommitIndex;
   int restarts;
@@ -76,13 +82,11 @@ final class SimNode {
     NodeState state = loop.raft().state();
     boolean writeFailed = store.failed();
     var synced = store.syncedHardState();
-    down =
-        new Down(
-            mirror, state.durableLength(), synced.currentTerm(), synced.votedFor(), writeFailed);
+    long durable = store.installFailed() ? durableBeforeInstall : state.durableLength();
+    down = new Down(mirror, durable, synced.currentTerm(), synced.votedFor(), writeFailed);
     stopped = byStop;
     loop = null;
     store = null;
-    lastApplied = 0;
-    stateMachineHash = 0;
+    machine = new SimStateMachine();
   }
 }

@@ -12,6 +12,7 @@ import io.raftkv.core.RaftNode;
 import io.raftkv.core.RaftObserver;
 import io.raftkv.core.ReadResult;
 import io.raftkv.core.Role;
+import io.raftkv.core.Snapshot;
 import io.raftkv.core.TransferResult;
 import io.raftkv.node.NodeLoop;
 import io.raftkv.node.StateMachine;
@@ -90,6 +91,15 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
 
   private static final int QUEUE_LIMIT = 200_000;
 
+  /**
+   * The range a seed draws its snapshot threshold from (entries applied since the last snapshot):
+   * small enough that a node kept down or cut off while the others commit finds the leader's log
+   * compacted past it, so that most seeds install snapshots.
+   */
+  static final long SNAPSHOT_EVERY_MIN = 5;
+
+  static final long SNAPSHOT_EVERY_MAX = 40;
+
   /** Of the client's steps, the share (in percent) that begins with a linearizable read. */
   static final int READ_PERCENT = 50;
 
@@ -127,6 +137,10 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
   private final Map<Integer, Long> transferCandidacies = new HashMap<>();
   /** Leadership transfers that ended with the target leading in the term it campaigned for. */
   private long transfers;
+  /** Snapshots followers installed from a leader (their snapshot index rose on the last chunk). */
+  private long snapshotsInstalled;
+  /** Applied entries since the last snapshot at which a node snapshots; 0 for never. */
+  private final long snapshotEvery;
   private final SafetyChecker checker;
   private final RaftObserver observer = this::observe;
   private final List<Integer> newLeaders = new ArrayList<>();
@@ -192,6 +206,7 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
       nodes[id] = new SimNode(id, random.split());
     }
     this.leaderChanges = new LeaderChanges(config.electionTimeoutTicksMax());
+    this.snapshotEvery = snapshotEvery(random.split(), options);
     this.parameters =
         size + " nodes, timeout " + config.electionTimeoutTicksMin() + ".."
             + config.electionTimeoutTicksMax() + ", heartbeat " + config.heartbeatIntervalTicks()
@@ -202,7 +217,8 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
             + delayMin + ".." + delayMax + " units (tick " + TICK_UNITS + "); disk "
             + diskModel.describe() + "; " + nemesis.describe()
             + "; client every " + workload.intervalUnits + " units, bursts <=" + workload.burstMax
-            + ", <=" + workload.concurrency + " outstanding";
+            + ", <=" + workload.concurrency + " outstanding; snapshot every "
+            + (snapshotEvery == 0 ? "never" : snapshotEvery + " entries");
   }
 
   /**
@@ -234,8 +250,8 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
       checker.violation("Liveness", livenessReport());
     }
     return new SimulationResult(seed, size, checker.violations(), events, raftEvents, fingerprint,
-        workload.proposed, workload.acknowledged, reads.served, transfers, parameters, counts(),
-        leaderChanges.settledChanges());
+        workload.proposed, workload.acknowledged, reads.served, transfers, snapshotsInstalled,
+        parameters, counts(), leaderChanges.settledChanges());
   }
 
   /** The event loop: the safety phase, then the liveness phase, until its goal or the end. */
@@ -281,7 +297,7 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
     RaftNode raft = RaftNode.create(config, node.id, node.nextSeed(), observer);
     node.raft = raft;
     node.lastState = raft.state();
-    node.loop = new NodeLoop(raft, node.store, this::send, machineOf(node));
+    node.loop = newLoop(node, raft);
     afterInput(node);
   }
 
@@ -395,6 +411,16 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
     afterInput(node);
   }
 
+  /**
+   * The node loop of a new incarnation of {@code node}, over its current store; at a restart from
+   * a snapshot the loop restores the state machine from it before anything else.
+   */
+  private NodeLoop newLoop(SimNode node, RaftNode raft) {
+    NodeLoop loop = new NodeLoop(raft, node.store, this::send, machineOf(node));
+    loop.snapshotEvery(snapshotEvery);
+    return loop;
+  }
+
   /** The node's state machine: the simulated log the client's commands go to, and its reads. */
   private StateMachine machineOf(SimNode node) {
     return new StateMachine() {
@@ -404,8 +430,18 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
       }
 
       @Override
+      public byte[] snapshot() {
+        return node.machine.snapshot();
+      }
+
+      @Override
+      public void restore(Snapshot snapshot) {
+        Simulation.this.restore(node, snapshot);
+      }
+
+      @Override
       public void readReady(long ctx, long index) {
-        String stale = reads.served(ctx, node.id, index, node.lastApplied);
+        String stale = reads.served(ctx, node.id, index, node.machine.applied);
         if (stale != null) {
           checker.violation("ReadLinearizability", stale);
         }
@@ -474,18 +510,45 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
    */
   private void apply(SimNode node, Entry entry) {
     checkCommit(node, node.raft);
-    if (entry.index() != node.lastApplied + 1) {
+    if (entry.index() != node.machine.applied + 1) {
       checker.violation(
           "ApplyOrder",
-          "node " + node.id + " applied index " + entry.index() + " after " + node.lastApplied);
+          "node " + node.id + " applied index " + entry.index() + " after " + node.machine.applied);
     }
     checker.onApply(node.id, entry);
-    node.lastApplied = entry.index();
-    node.stateMachineHash = LogMirror.chain(node.stateMachineHash, entry);
+    node.machine.apply(entry);
     long command = workload.applied(node.id, entry);
     if (command > 0) {
       checker.onAcknowledged(command, entry.index());
     }
+  }
+
+  /**
+   * The node loop restores the state machine from {@code snapshot}: at a restart (the loop is
+   * being built) from the node's own latest snapshot, else from a leader's that the node has just
+   * installed. Either way the state must be exactly the committed prefix's up to its index, and
+   * from there the node applies on.
+   */
+  private void restore(SimNode node, Snapshot snapshot) {
+    boolean atRestart = node.loop == null;
+    SimStateMachine restored = SimStateMachine.decode(snapshot.data());
+    String what = atRestart ? "restored at restart" : "restored from a leader's snapshot";
+    if (!checker.checkSnapshot(node.id, snapshot.index(), snapshot.term(), restored, what)) {
+      return;
+    }
+    if (!atRestart && snapshot.index() <= node.machine.applied) {
+      checker.violation("ApplyOrder", "node " + node.id + " restored a snapshot at "
+          + snapshot.index() + " over a state machine that applied up to " + node.machine.applied);
+    }
+    if (snapshot.index() != node.raft.appliedIndex()) {
+      checker.violation("ApplyOrder", "node " + node.id + " restored a snapshot at "
+          + snapshot.index() + " but its core has applied up to " + node.raft.appliedIndex());
+    }
+    node.machine.restore(restored);
+    checker.checkStateMachine(node.id, node.machine, what);
+    count(atRestart ? "snapshot:state machine restored at restart"
+        : "snapshot:state machine restored from a leader's");
+    workload.restored(node.id, snapshot.index());
   }
 
   private void send(Message message) {
@@ -518,6 +581,7 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
             NAME_HASH.get(event.getClass()) * 31L + event.node(),
             state.currentTerm() * 31 + state.commitIndex(),
             state.logLength() * 31 + state.role().ordinal());
+    countSnapshotEvent(event, nodes[event.node()].lastState);
     nodes[event.node()].lastState = state;
     if (event instanceof RaftEvent.Restart) {
       checker.onRestart(event.node(), state);
@@ -540,6 +604,24 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
       leaderChanges.campaigned(state.currentTerm());
     }
     trace.on(event);
+  }
+
+  /** Counts what a snapshot event did; {@code before} is the node's state before the event. */
+  private void countSnapshotEvent(RaftEvent event, NodeState before) {
+    switch (event) {
+      case RaftEvent.TakeSnapshot taken -> count("snapshot:taken");
+      case RaftEvent.SendInstallSnapshot send ->
+          count(send.msg().offset() == 0 ? "snapshot:first chunk sent" : "snapshot:later chunk sent");
+      case RaftEvent.HandleInstallSnapshotRequest handled -> {
+        if (handled.state().snapshotIndex() > before.snapshotIndex()) {
+          snapshotsInstalled++;
+          nodes[event.node()].durableBeforeInstall = before.durableLength();
+        } else if (handled.msg().done() && handled.reply().done()) {
+          count("snapshot:stale snapshot ignored");
+        }
+      }
+      default -> {}
+    }
   }
 
   /** Events the network makes up go through the same observer as the nodes'. */
@@ -574,6 +656,38 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
     if (batch.hasEntries()) {
       checker.onLogWritten(node.id, mirror, firstChanged, mirror.commitIndex);
     }
+  }
+
+  /**
+   * A leader's snapshot the node installs: it must be the committed prefix's state; the log then
+   * starts after it, keeping the entries after it only if it holds the snapshot's last entry.
+   */
+  @Override
+  public void snapshotInstalled(SimNode node, Snapshot snapshot, boolean keepsLog) {
+    SimStateMachine content = SimStateMachine.decode(snapshot.data());
+    if (!checker.checkSnapshot(node.id, snapshot.index(), snapshot.term(), content, "installed")) {
+      return;
+    }
+    LogMirror mirror = node.mirror;
+    if (!keepsLog) {
+      count("snapshot:installed, log discarded");
+      mirror.resetTo(snapshot.index(), snapshot.term(), content.hash);
+      return;
+    }
+    count("snapshot:installed, log kept");
+    if (!mirror.holds(snapshot.index()) && mirror.base() != snapshot.index()
+        || mirror.termAt(snapshot.index()) != snapshot.term()
+        || checker.hashAt(mirror, snapshot.index()) != content.hash) {
+      checker.violation("SnapshotKeepsLog", "node " + node.id + " keeps its log after " + snapshot
+          + " but its log 1.." + mirror.lastIndex() + " does not hold that snapshot's entries");
+    }
+  }
+
+  @Override
+  public void snapshotSaved(SimNode node, Snapshot snapshot) {
+    count("snapshot:saved");
+    checker.checkSnapshot(
+        node.id, snapshot.index(), snapshot.term(), SimStateMachine.decode(snapshot.data()), "saved");
   }
 
   @Override
@@ -661,7 +775,7 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
       return false;
     }
     for (int id = 1; id <= size; id++) {
-      if (!nodes[id].isUp() || nodes[id].lastApplied < workload.maxAcknowledgedIndex) {
+      if (!nodes[id].isUp() || nodes[id].machine.applied < workload.maxAcknowledgedIndex) {
         return false;
       }
     }
@@ -698,7 +812,7 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
           .append("/commit")
           .append(raft.commitIndex())
           .append("/applied")
-          .append(node.lastApplied);
+          .append(node.machine.applied);
     }
     return text.toString();
   }
@@ -753,7 +867,17 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
           "RecoveryFailed", "node " + id + " could not reopen its log: " + describe(e));
       return;
     }
-    LogMirror recovered = LogMirror.of(store.hardState(), entries(store.log()));
+    LogMirror recovered;
+    try {
+      recovered = recoveredMirror(node, store);
+    } catch (UncheckedIOException e) {
+      checker.violation(
+          "RecoveryFailed", "node " + id + " could not read its recovered log: " + describe(e));
+      return;
+    }
+    if (recovered == null) {
+      return;
+    }
     checkRecovery(node, store, recovered);
     node.mirror = recovered;
     node.checkedCommitIndex = recovered.commitIndex;
@@ -769,8 +893,27 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
               + " over a recovered log 1.." + recovered.lastIndex());
     }
     node.raft = raft;
-    node.loop = new NodeLoop(raft, store, this::send, machineOf(node));
+    node.loop = newLoop(node, raft);
     afterInput(node);
+  }
+
+  /**
+   * The log and hard state {@code store} recovered, starting after its snapshot if it has one
+   * (checked to be the committed prefix's state); null after a violation.
+   */
+  private LogMirror recoveredMirror(SimNode node, SimLogStore store) {
+    LogStorage log = store.log();
+    Snapshot snapshot = store.recoveredSnapshot();
+    if (snapshot == null) {
+      return LogMirror.of(store.hardState(), entries(log));
+    }
+    count("snapshot:restarted from a snapshot");
+    SimStateMachine content = SimStateMachine.decode(snapshot.data());
+    if (!checker.checkSnapshot(node.id, snapshot.index(), snapshot.term(), content, "recovered")) {
+      return null;
+    }
+    return LogMirror.of(
+        store.hardState(), snapshot.index(), snapshot.term(), content.hash, entries(log));
   }
 
   /** What a crash cost, counted; and the recovered log checked against what the node had reported. */
@@ -921,6 +1064,18 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
           + " but these options want them " + (options.checkCoreInvariants() ? "on" : "off")
           + ": call Assert.setEnabled(" + options.checkCoreInvariants() + ") before running");
     }
+  }
+
+  /**
+   * The seed's snapshot threshold: drawn even when the options fix it, so that the option changes
+   * nothing else the seed draws.
+   */
+  private static long snapshotEvery(SplittableRandom random, SimulationOptions options) {
+    long drawn =
+        SNAPSHOT_EVERY_MIN + random.nextInt((int) (SNAPSHOT_EVERY_MAX - SNAPSHOT_EVERY_MIN + 1));
+    return options.snapshotEvery() == SimulationOptions.SNAPSHOT_EVERY_PER_SEED
+        ? drawn
+        : options.snapshotEvery();
   }
 
   private static double pick(SplittableRandom random, double... values) {

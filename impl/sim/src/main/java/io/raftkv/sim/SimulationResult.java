@@ -21,6 +21,8 @@ import java.util.TreeMap;
  * @param acknowledged commands acknowledged to the client
  * @param reads linearizable reads the client had answered (each checked, see ClientReads)
  * @param transfers leadership transfers that ended with the target leading
+ * @param snapshotsInstalled snapshots a follower installed from a leader (a {@code
+ *     HandleInstallSnapshotRequest} after which its snapshot index had risen)
  * @param parameters the per-seed fault rates and sizes, for the failure report
  * @param occurrences how often each fault, and each of its effects, happened, by name ({@code
  *     kind:what}, the kind being a {@link Fault#spelling()} or {@code liveness})
@@ -38,6 +40,7 @@ public record SimulationResult(
     long acknowledged,
     long reads,
     long transfers,
+    long snapshotsInstalled,
     String parameters,
     Map<String, Long> occurrences,
     List<LeaderChange> leaderChanges) {

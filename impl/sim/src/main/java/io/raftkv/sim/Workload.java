@@ -169,6 +169,20 @@ final class Workload {
     return proposal.command;
   }
 
+  /**
+   * The node's state machine jumped to index {@code index} (restored from a snapshot): what the
+   * client waited for there up to it will never be applied at that node, so its outcome is unknown.
+   */
+  void restored(int node, long index) {
+    Map<Long, Pending> waiting = pending.get(node);
+    if (waiting == null) {
+      return;
+    }
+    int before = waiting.size();
+    waiting.keySet().removeIf(at -> at <= index);
+    outstanding -= before - waiting.size();
+  }
+
   static byte[] encode(long command) {
     return ByteBuffer.allocate(Long.BYTES).putLong(command).array();
   }
