@@ -50,6 +50,13 @@ import java.util.TreeMap;
  * within the event. After every input the simulator compares the node's log with what it handed to
  * storage, checks commits and new leaders, and (unless turned off) the core's own invariants.
  *
+ * <p><b>Snapshots.</b> Every loop snapshots its state machine ({@link SimStateMachine}) and
+ * compacts its log each time it has applied the seed's threshold of entries since its last
+ * snapshot ({@link SimulationOptions#snapshotEvery}); a leader whose follower needs a compacted
+ * entry sends its snapshot, and the follower installs it. Every snapshot saved, installed or
+ * recovered, and every state the state machine is restored to, must be the committed prefix's
+ * state up to its index ({@link SafetyChecker#checkSnapshot}).
+ *
  * <p><b>Crash model.</b> A crash discards the node loop and, for a power loss, calls {@code
  * crash(random)} on the file system: what was not fsynced may be lost, the last write torn. A
  * restart recovers the WAL and builds {@code RaftNode.restart} from it, after checking that the
