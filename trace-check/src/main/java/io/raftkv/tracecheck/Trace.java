@@ -51,12 +51,16 @@ public record Trace(Path file, int servers, boolean preVote, List<ObjectNode> ev
       Map.entry("HandleTimeoutNow", List.of("msg")),
       Map.entry("ReadIndex", List.of("readId", "index")),
       Map.entry("ServeRead", List.of("readId", "index")),
+      Map.entry("TakeSnapshot", List.of()),
+      Map.entry("SendInstallSnapshot", List.of("msg")),
+      Map.entry("HandleInstallSnapshotRequest", List.of("msg", "reply")),
+      Map.entry("HandleInstallSnapshotResponse", List.of("msg")),
       Map.entry("DropMessage", List.of("msg")),
       Map.entry("DuplicateMessage", List.of("msg")));
 
   private static final List<String> STATE_FIELDS =
       List.of("currentTerm", "votedFor", "role", "commitIndex", "logLength", "lastLogTerm", "durableLength",
-          "appliedIndex");
+          "appliedIndex", "snapshotIndex");
 
   public int size() {
     return events.size();

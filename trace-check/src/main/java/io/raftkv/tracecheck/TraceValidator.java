@@ -347,6 +347,7 @@ public final class TraceValidator {
       cfg.append("INVARIANT TraceAccepted\nINVARIANT ElectionSafety\nINVARIANT CommitIndexInLog\n");
       cfg.append("INVARIANT DurableLengthInLog\nINVARIANT PendingAcksInLog\n");
       cfg.append("INVARIANT AppliedIndexInCommit\nINVARIANT ReadsLinearizable\n");
+      cfg.append("INVARIANT SnapshotInApplied\nINVARIANT SnapshotDurable\n");
     }
     // The last state of a trace has no successor; that is the end, not a deadlock.
     cfg.append("CHECK_DEADLOCK FALSE\n");

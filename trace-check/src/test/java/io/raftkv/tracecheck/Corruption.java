@@ -305,6 +305,76 @@ enum Corruption {
     }
   },
 
+  /** A node compacts its log one entry beyond what its state machine has applied. */
+  SNAPSHOT_BEYOND_APPLIED {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        if (is(event, "TakeSnapshot")) {
+          ObjectNode edited = event.deepCopy();
+          ((ObjectNode) edited.get("state")).put("snapshotIndex", event.at("/state/appliedIndex").asLong() + 1);
+          return Optional.of(replaced(events, k, edited));
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /** A leader sends a snapshot it does not hold (one entry short of its own). */
+  SNAPSHOT_NOT_THE_LEADERS {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        if (is(event, "SendInstallSnapshot") && event.at("/msg/snapshotIndex").asLong() > 1) {
+          ObjectNode edited = event.deepCopy();
+          ((ObjectNode) edited.get("msg")).put("snapshotIndex", event.at("/msg/snapshotIndex").asLong() - 1);
+          return Optional.of(replaced(events, k, edited));
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /** A follower installs a snapshot on a chunk that is not its last. */
+  INSTALL_BEFORE_LAST_CHUNK {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        long index = event.at("/msg/snapshotIndex").asLong();
+        if (is(event, "HandleInstallSnapshotRequest") && !event.at("/msg/done").asBoolean()
+            && event.at("/msg/term").asLong() == event.at("/state/currentTerm").asLong()
+            && event.at("/state/snapshotIndex").asLong() < index && event.at("/state/commitIndex").asLong() < index) {
+          ObjectNode edited = event.deepCopy();
+          ObjectNode state = (ObjectNode) edited.get("state");
+          state.put("snapshotIndex", index);
+          state.put("commitIndex", index);
+          state.put("appliedIndex", index);
+          return Optional.of(replaced(events, k, edited));
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /** A leader takes a snapshot answer as done that the follower sent as not done. */
+  SNAPSHOT_ANSWER_NEVER_SENT {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        if (is(event, "HandleInstallSnapshotResponse") && !event.at("/msg/done").asBoolean()) {
+          ObjectNode edited = event.deepCopy();
+          ((ObjectNode) edited.get("msg")).put("done", true);
+          return Optional.of(replaced(events, k, edited));
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
   /** A node reports durable more of its log than it holds. */
   PERSIST_BEYOND_LOG {
     @Override

@@ -78,9 +78,13 @@ final class LeaderReplication {
             for (int peer : node.peers) {
                 Progress progress = node.tracker.get(peer);
                 progress.heartbeatSent();
-                sendHeartbeat(peer);
                 if (progress.chunkDue()) {
                     sendSnapshotChunk(peer); // the chunk out is presumed lost
+                } else if (!sendHeartbeat(peer) && progress.silentTooLong()) {
+                    // No heartbeat can go at a compacted matchIndex, so nothing would make this
+                    // follower answer: probe again, which leads to the snapshot if it needs one.
+                    progress.becomeProbe();
+                    sendAppends(peer, true);
                 }
             }
         }
@@ -366,17 +370,21 @@ final class LeaderReplication {
     /**
      * Spec SendHeartbeat: an AppendEntries at matchIndex with no entries. It asserts leadership, tells
      * the follower the commit index it provably holds, and its answer proves the follower alive
-     * (CheckQuorum) without disturbing nextIndex.
+     * (CheckQuorum) without disturbing nextIndex. None goes when matchIndex is compacted (its term is
+     * no longer known).
+     *
+     * @return whether it was sent
      */
-    private void sendHeartbeat(int peer) {
+    private boolean sendHeartbeat(int peer) {
         long matchIndex = node.tracker.get(peer).matchIndex();
         long prevLogTerm = node.log.termOrUnknown(matchIndex);
         if (prevLogTerm == RaftLog.UNKNOWN_TERM) {
-            return; // matchIndex inside our snapshot: the snapshot's chunks keep the follower following
+            return false; // matchIndex inside our snapshot: the snapshot's chunks keep the follower following
         }
         AppendEntriesRequest heartbeat = new AppendEntriesRequest(node.id, peer, node.currentTerm, matchIndex,
                 prevLogTerm, List.of(), Math.min(node.commitIndex, matchIndex), node.reads.readSeq);
         node.outbox.add(heartbeat);
         node.emit(new SendHeartbeat(node.id, node.nodeState(), heartbeat));
+        return true;
     }
 }

@@ -247,6 +247,11 @@ final class Progress {
         }
     }
 
+    /** No progress for a whole heartbeat interval while something was owed: presume it lost. */
+    boolean silentTooLong() {
+        return presumedLost();
+    }
+
     private boolean presumedLost() {
         return heartbeatsWithoutProgress >= HEARTBEATS_UNTIL_PRESUMED_LOST;
     }

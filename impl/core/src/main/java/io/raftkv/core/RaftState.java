@@ -181,8 +181,10 @@ final class RaftState {
 
     private void checkLeaderInvariants() {
         Assert.check(votedFor == id && leaderId == id, "node %d: leader that did not vote for itself", id);
+        // The no-op may be compacted into a snapshot by now; it is still the log's.
         Assert.check(log.lastTerm() == currentTerm && termStartIndex <= log.lastIndex()
-                && log.termOrUnknown(termStartIndex) == currentTerm, "node %d: leader without its term's no-op", id);
+                && (termStartIndex <= log.snapshotIndex() || log.termOrUnknown(termStartIndex) == currentTerm),
+                "node %d: leader without its term's no-op", id);
         Assert.check(uncommittedBytes >= 0, "node %d: negative uncommitted bytes", id);
         Assert.check(pendingAcks.isEmpty(), "node %d: a leader holds acknowledgements", id);
         for (int peer : peers) {

@@ -91,6 +91,10 @@ final class ScenarioCluster {
             Entry flushed = null;
             if (ready.mustSync()) {
                 flushed = disk.completeUpTo(Long.MAX_VALUE); // a sync write goes after every earlier one
+                if (ready.snapshot() != null) {
+                    disk.log.saveSnapshot(ready.snapshot(), !ready.snapshotKeepsLog());
+                    disk.restore(ready.snapshot());
+                }
                 disk.complete(write);
             } else if (disk.holding) {
                 disk.pending.addLast(write);
@@ -249,16 +253,41 @@ final class ScenarioCluster {
         crashed.remove(id);
         restarts.merge(id, 1, Integer::sum);
         ScenarioDisk disk = disks.get(id);
-        disk.applied.clear(); // the state machine is rebuilt from the log
+        disk.applied.clear(); // the state machine is rebuilt from its snapshot and the log
+        if (disk.log.snapshot() != null) {
+            disk.restore(disk.log.snapshot());
+        }
         nodes.put(id, RaftNode.restart(config, id, nodeSeed(id), disk.hardState, disk.log, this::record));
         handleReady(id);
+    }
+
+    /**
+     * Node {@code id} snapshots its state machine at its applied index: the driver saves it (the
+     * disk's log drops what it covers), then the core compacts (spec TakeSnapshot).
+     */
+    boolean compact(int id) {
+        RaftNode node = node(id);
+        ScenarioDisk disk = disks.get(id);
+        long index = node.appliedIndex();
+        Snapshot snapshot = new Snapshot(index, node.termAt(index), disk.snapshotOfApplied());
+        if (index <= disk.log.snapshotIndex()) {
+            return false;
+        }
+        disk.log.saveSnapshot(snapshot, false);
+        boolean compacted = node.compact(snapshot);
+        handleReady(id);
+        return compacted;
     }
 
     /** Replaces a node's disk and restarts it from there: how a scenario sets up a given log. */
     void restartWith(int id, HardState hardState, long snapshotIndex, long snapshotTerm, long[] terms) {
         ScenarioDisk disk = new ScenarioDisk();
         disk.hardState = hardState;
-        disk.log = new MemoryLogStorage(snapshotIndex, snapshotTerm);
+        disk.log = new MemoryLogStorage();
+        if (snapshotIndex > 0) {
+            // A snapshot of entries the scenario never shows: its state machine content is empty.
+            disk.log.saveSnapshot(new Snapshot(snapshotIndex, snapshotTerm, disk.snapshotOfApplied()), true);
+        }
         List<Entry> entries = new ArrayList<>();
         for (int k = 0; k < terms.length; k++) {
             long index = snapshotIndex + k + 1;

@@ -61,6 +61,36 @@ final class ScenarioDisk {
         return last;
     }
 
+    /** The state machine's snapshot: the entries it applied, encoded (index, term, type, data each). */
+    byte[] snapshotOfApplied() {
+        int bytes = 4;
+        for (Entry entry : applied) {
+            bytes += 8 + 8 + 4 + 4 + entry.data().length;
+        }
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(bytes).putInt(applied.size());
+        for (Entry entry : applied) {
+            out.putLong(entry.index()).putLong(entry.term()).putInt(entry.type().ordinal())
+                    .putInt(entry.data().length).put(entry.data());
+        }
+        return out.array();
+    }
+
+    /** The state machine restored from {@code snapshot}: exactly the entries it covers. */
+    void restore(Snapshot snapshot) {
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(snapshot.data());
+        applied.clear();
+        for (int count = in.getInt(); count > 0; count--) {
+            long index = in.getLong();
+            long term = in.getLong();
+            EntryType type = EntryType.values()[in.getInt()];
+            byte[] data = new byte[in.getInt()];
+            in.get(data);
+            applied.add(new Entry(index, term, type, data));
+        }
+        Assert.check(applied.isEmpty() || applied.get(applied.size() - 1).index() == snapshot.index(),
+                "snapshot %s does not end at its index", snapshot);
+    }
+
     /** A crash: pending writes never reach the disk, and persistence is no longer held. */
     void crash() {
         pending.clear();
@@ -71,7 +101,8 @@ final class ScenarioDisk {
     NodeState restartState() {
         long last = log.lastIndex();
         return new NodeState(hardState.currentTerm(), hardState.votedFor(), Role.FOLLOWER,
-                Math.max(log.snapshotIndex(), Math.min(hardState.commitIndex(), last)), last, log.term(last), last);
+                Math.max(log.snapshotIndex(), Math.min(hardState.commitIndex(), last)), last, log.term(last), last,
+                log.snapshotIndex(), log.snapshotIndex());
     }
 
     /** "held=[a..b]" while writes are pending, else "". */

@@ -86,6 +86,7 @@ final class ScenarioInterpreter {
             case "crash" -> cluster.crash(integer(args[0]));
             case "restart" -> cluster.restart(integer(args[0]));
             case "restart-with" -> restartWith(args);
+            case "compact" -> print("compacted: " + cluster.compact(integer(args[0])));
             case "hold-persist" -> holdPersist(integer(args[0]));
             case "release-persist" -> releasePersist(args);
             case "expect" -> expect(args);
@@ -248,6 +249,8 @@ final class ScenarioInterpreter {
                 case "commit" -> Long.toString(node.commitIndex());
                 case "last" -> Long.toString(node.lastIndex());
                 case "durable" -> Long.toString(node.durableIndex());
+                case "applied" -> Long.toString(node.appliedIndex());
+                case "snapshot" -> Long.toString(node.firstIndex() - 1);
                 case "leader" -> Integer.toString(node.leaderId());
                 case "terms" -> node.entries(node.firstIndex(), node.lastIndex()).stream()
                         .map(entry -> Long.toString(entry.term())).collect(java.util.stream.Collectors.joining(","));

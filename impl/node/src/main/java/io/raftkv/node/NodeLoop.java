@@ -8,6 +8,7 @@ import io.raftkv.core.RaftNode;
 import io.raftkv.core.ReadResult;
 import io.raftkv.core.TransferResult;
 import io.raftkv.core.Ready;
+import io.raftkv.core.Snapshot;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.function.Supplier;
@@ -35,10 +36,20 @@ import java.util.function.Supplier;
  *       up to its durable index, and holds followers' acknowledgements until their entries are
  *       durable; the loop never holds messages itself.</li>
  * </ul>
+ * A Ready that installs a leader's snapshot is sync: the store writes the snapshot first (the log
+ * then starts after it), and the state machine is restored from it before the Ready's committed
+ * entries are applied.
  * Then committed entries are applied in order and the Ready is advanced. When the store reports
  * batch s durable ({@link #writeCompleted}), the core is told {@code persisted(index, term)} of the
  * last entry of the highest batch with entries up to s, and the loop drains again (the core may now
  * release acknowledgements or advance its commit index).
+ *
+ * <h2>Snapshots</h2>
+ * With {@link #snapshotEvery} set, once the state machine has applied that many entries past the
+ * last snapshot, the loop takes the state machine's snapshot at its applied index, has the store
+ * save it durably, tells the core ({@code RaftNode.compact}, spec TakeSnapshot) and then has the
+ * store drop the entries it covers. A restarted loop restores the state machine from the store's
+ * recovered snapshot before the core hands out the committed entries after it.
  *
  * <h2>Failure</h2>
  * A storage error stops the node (fail-stop, DESIGN.md "Errors"): when durability is uncertain,
@@ -77,6 +88,8 @@ public final class NodeLoop {
     private int submittedVote;
     /** Index of the last entry given to the state machine. */
     private long appliedIndex;
+    /** Take a snapshot once this many entries are applied past the last one; 0: never. */
+    private long snapshotEvery;
     /** Why the node stopped, null while running. */
     private Throwable stopCause;
     /**
@@ -104,7 +117,27 @@ public final class NodeLoop {
         this.submittedLastIndex = raft.lastIndex();
         this.submittedTerm = raft.currentTerm();
         this.submittedVote = raft.votedFor();
+        Snapshot recovered = store.recoveredSnapshot();
+        long snapshotIndex = raft.firstIndex() - 1;
+        if (recovered != null || snapshotIndex > 0) {
+            Assert.check(recovered != null && recovered.index() == snapshotIndex && appliedIndex == snapshotIndex,
+                    "node %d: the store recovered snapshot %s, but the log starts after %d (applied %d)", raft.id(),
+                    recovered, snapshotIndex, appliedIndex);
+            machine.restore(recovered);
+        }
         input("start", () -> null);
+    }
+
+    /**
+     * Takes a snapshot whenever {@code entries} more entries have been applied since the last one (0,
+     * the default: never). The state machine must support {@link StateMachine#snapshot}, the store
+     * {@link LogStore#saveSnapshot}.
+     */
+    public void snapshotEvery(long entries) {
+        if (entries < 0) {
+            throw new IllegalArgumentException("snapshotEvery must be >= 0, got " + entries);
+        }
+        this.snapshotEvery = entries;
     }
 
     // ------------------------------------------------------------------------------------------
@@ -252,6 +285,7 @@ public final class NodeLoop {
         try {
             T result = action.get();
             drain();
+            maybeSnapshot();
             if (stopCause == null) {
                 checkInvariants();
             }
@@ -284,6 +318,10 @@ public final class NodeLoop {
         }
         for (Message message : ready.messages()) {
             transport.send(message);
+        }
+        if (ready.snapshot() != null) {
+            machine.restore(ready.snapshot());
+            appliedIndex = ready.snapshot().index();
         }
         apply(ready.committedEntries());
         for (Ready.ReadState read : ready.readStates()) {
@@ -331,7 +369,11 @@ public final class NodeLoop {
     /** Numbers the Ready's write and records it as handed to the store. */
     private WriteBatch nextBatch(Ready ready) {
         submittedSequence++;
-        WriteBatch batch = new WriteBatch(submittedSequence, ready.hardState(), ready.entriesToPersist());
+        WriteBatch batch = new WriteBatch(submittedSequence, ready.hardState(), ready.entriesToPersist(),
+                ready.snapshot(), ready.snapshotKeepsLog());
+        if (batch.snapshot() != null && !batch.snapshotKeepsLog()) {
+            submittedLastIndex = batch.snapshot().index(); // the store's log now ends at the snapshot
+        }
         if (batch.hasEntries()) {
             pendingBatches.addLast(batch);
             submittedLastIndex = batch.lastIndex();
@@ -377,8 +419,8 @@ public final class NodeLoop {
     private void checkClassification(Ready ready) {
         List<Entry> entries = ready.entriesToPersist();
         if (ready.mustSync()) {
-            Assert.check(ready.hardState() != null || !entries.isEmpty(), "node %d: a sync Ready with nothing to write",
-                    raft.id());
+            Assert.check(ready.hardState() != null || !entries.isEmpty() || ready.snapshot() != null,
+                    "node %d: a sync Ready with nothing to write", raft.id());
             return;
         }
         Assert.check(entries.isEmpty() || entries.get(0).index() == submittedLastIndex + 1,
@@ -388,6 +430,30 @@ public final class NodeLoop {
                         && ready.hardState().votedFor() == submittedVote),
                 "node %d: an async Ready changes term or vote: %s after term %d vote %d", raft.id(),
                 ready.hardState(), submittedTerm, submittedVote);
+    }
+
+    /**
+     * Spec TakeSnapshot, when due: the state machine's state at the applied index, saved durably,
+     * then the core compacts its log, then the store drops what the snapshot covers.
+     */
+    private void maybeSnapshot() {
+        long snapshotIndex = raft.firstIndex() - 1;
+        if (snapshotEvery == 0 || stopCause != null || appliedIndex - snapshotIndex < snapshotEvery) {
+            return;
+        }
+        Snapshot snapshot = new Snapshot(appliedIndex, raft.termAt(appliedIndex), machine.snapshot());
+        try {
+            store.saveSnapshot(snapshot);
+        } catch (StorageException | RuntimeException failure) {
+            stop(failure);
+            return;
+        }
+        raft.compact(snapshot);
+        try {
+            store.compact(snapshot.index(), snapshot.term());
+        } catch (RuntimeException failure) {
+            stop(failure);
+        }
     }
 
     private void stop(Throwable cause) {

@@ -1,5 +1,6 @@
 package io.raftkv.node;
 
+import io.raftkv.core.Snapshot;
 import io.raftkv.core.HardState;
 import io.raftkv.core.LogStorage;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ final class HeldStore implements LogStore {
     private final ListLogStorage disk = new ListLogStorage();
     private HardState hardState = HardState.EMPTY;
     private final List<WriteBatch> held = new ArrayList<>();
+    private final List<Snapshot> savedSnapshots = new ArrayList<>();
     private long lastSequence;
     /** If set, the next store call throws this (then the field is cleared). */
     StorageException failNext;
@@ -34,6 +36,9 @@ final class HeldStore implements LogStore {
      */
     HeldStore reopened() {
         HeldStore copy = new HeldStore(id, journal);
+        if (disk.snapshot() != null) {
+            copy.disk.startAfter(disk.snapshot(), true);
+        }
         copy.disk.write(disk.all());
         copy.hardState = hardState;
         return copy;
@@ -74,6 +79,32 @@ final class HeldStore implements LogStore {
         makeDurable(batch.sequence());
     }
 
+    @Override
+    public void saveSnapshot(Snapshot snapshot) {
+        journal.add("node " + id + " saveSnapshot " + snapshot.index() + "@" + snapshot.term());
+        savedSnapshots.add(snapshot);
+    }
+
+    @Override
+    public void compact(long index, long term) {
+        journal.add("node " + id + " compact " + index + "@" + term);
+        Snapshot saved = savedSnapshots.get(savedSnapshots.size() - 1);
+        if (saved.index() != index || saved.term() != term) {
+            throw new IllegalStateException("compaction to " + index + "@" + term + " but the last snapshot saved is "
+                    + saved);
+        }
+        disk.startAfter(saved, false);
+    }
+
+    @Override
+    public Snapshot recoveredSnapshot() {
+        return disk.snapshot();
+    }
+
+    List<Snapshot> savedSnapshots() {
+        return List.copyOf(savedSnapshots);
+    }
+
     /** Writes the held batches up to {@code sequence} to the "disk"; returns how many. */
     int makeDurable(long sequence) {
         int count = 0;
@@ -81,6 +112,9 @@ final class HeldStore implements LogStore {
         while (!held.isEmpty() && held.get(0).sequence() <= sequence) {
             WriteBatch batch = held.remove(0);
             through = batch.sequence();
+            if (batch.snapshot() != null) {
+                disk.startAfter(batch.snapshot(), !batch.snapshotKeepsLog());
+            }
             disk.write(batch.entries());
             if (batch.hardState() != null) {
                 hardState = batch.hardState();
@@ -114,6 +148,8 @@ final class HeldStore implements LogStore {
     }
 
     private static String describe(WriteBatch batch) {
-        return batch.sequence() + " " + batch.hardState() + " " + batch.entries();
+        return batch.sequence() + " " + batch.hardState() + " " + batch.entries()
+                + (batch.snapshot() == null ? "" : " snapshot " + batch.snapshot().index() + "@"
+                        + batch.snapshot().term() + (batch.snapshotKeepsLog() ? " keeping the log" : " alone"));
     }
 }

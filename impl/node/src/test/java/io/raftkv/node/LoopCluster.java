@@ -32,7 +32,7 @@ final class LoopCluster {
             RaftNode raft = RaftNode.create(config, id, 1000 + id, RaftObserver.NONE);
             stores.put(id, store);
             applied.put(id, machine);
-            loops.put(id, new NodeLoop(raft, store, this::send, machine::add));
+            loops.put(id, new NodeLoop(raft, store, this::send, new ListMachine(machine)));
         }
     }
 
