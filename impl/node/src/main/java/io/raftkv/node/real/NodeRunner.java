@@ -54,8 +54,9 @@ public final class NodeRunner implements AutoCloseable {
      * @param tickInterval       wall time per logical tick (election timeouts are counted in ticks)
      * @param inputQueueCapacity inputs waiting for the runner thread, at most
      * @param snapshotEvery      the node snapshots its state machine and compacts its log once this
-     *                           many entries were applied since its last snapshot; 0 never (the state
-     *                           machine must then support neither; see {@link NodeLoop#snapshotEvery})
+     *                           many entries were applied since its last snapshot; 0 never (see
+     *                           {@link NodeLoop#snapshotEvery}; a recovered or installed snapshot is
+     *                           restored either way)
      */
     public record Options(Duration tickInterval, int inputQueueCapacity, long snapshotEvery) {
         public Options {
@@ -190,6 +191,7 @@ public final class NodeRunner implements AutoCloseable {
         // the runner thread exists (Thread.start orders it before everything the runner does).
         try {
             this.loop = new NodeLoop(raft, store, transport, answering(machine));
+            loop.snapshotEvery(options.snapshotEvery());
         } catch (RuntimeException | Error failure) {
             try {
                 store.close();
