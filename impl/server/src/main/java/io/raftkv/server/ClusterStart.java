@@ -54,7 +54,7 @@ final class ClusterStart implements Callable<Integer> {
 
     @Option(names = "--snapshot-entries", defaultValue = "10000", paramLabel = "N", description = "Each server"
             + " snapshots its state and compacts its log every N applied entries; 0 never (default"
-            + " ${DEFAULT-VALUE}; passed to every server as --snapshot-entries unless a --server-arg gives it).")
+            + " ${DEFAULT-VALUE}; passed to every server as --snapshot-entries).")
     long snapshotEntries;
 
     @Option(names = "--jvm-arg", paramLabel = "ARG", description = "Passed to every server's JVM (repeat; e.g."
@@ -106,10 +106,8 @@ final class ClusterStart implements Callable<Integer> {
             members.add(new ClusterFile.Node(id, "127.0.0." + id + ":" + peerPort, "127.0.0." + id + ":" + clientPort,
                     0, ""));
         }
-        List<String> args = new ArrayList<>(List.of("--election-timeout-ms", Integer.toString(electionTimeoutMillis)));
-        if (serverArgs.stream().noneMatch(arg -> arg.startsWith("--snapshot-entries"))) {
-            args.addAll(List.of("--snapshot-entries", Long.toString(snapshotEntries))); // a --server-arg one wins
-        }
+        List<String> args = new ArrayList<>(List.of("--election-timeout-ms", Integer.toString(electionTimeoutMillis),
+                "--snapshot-entries", Long.toString(snapshotEntries)));
         args.addAll(serverArgs);
         return new ClusterFile(clusterId, members, jvmArgs, args, trace);
     }

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node's {@link StateMachine}: applies committed entries to the {@link KvStateMachine} and hands
@@ -40,6 +42,7 @@ import java.util.concurrent.CompletableFuture;
  * its result, and one later than that gets {@link Completion.Forgotten} (unknown outcome).
  */
 final class KvApplier implements StateMachine {
+    private static final Logger log = LoggerFactory.getLogger(KvApplier.class);
     static final int RECENT_RESULTS_MAX = 1024;
     static final long RECENT_BYTES_MAX = 8L << 20;
 
@@ -115,6 +118,8 @@ final class KvApplier implements StateMachine {
             covered = new TreeMap<>(waiters.headMap(snapshot.index(), true));
             waiters.headMap(snapshot.index(), true).clear();
         }
+        log.info("key-value state restored from the snapshot at index {} (term {}, {} bytes)", snapshot.index(),
+                snapshot.term(), snapshot.data().length);
         covered.forEach((index, waiter) -> waiter.future().complete(new Completion.Forgotten(index)));
     }
 
