@@ -32,9 +32,7 @@ final class FollowerReplication {
             node.emit(new HandleAppendEntriesRequest(node.id, node.nodeState(), request, reply));
             return;
         }
-        Assert.check(!(node.role == Role.LEADER && request.term() == node.currentTerm),
-                "two leaders in term %d: %d and %d", node.currentTerm, node.id, request.from());
-        node.becomeFollower(request.term(), request.from());
+        follow(request);
         AppendEntriesResponse reply;
         if (request.prevLogIndex() == 0 || node.log.matches(request.prevLogIndex(), request.prevLogTerm())) {
             reply = acceptEntries(request);
@@ -103,9 +101,7 @@ final class FollowerReplication {
             node.emit(new HandleInstallSnapshotRequest(node.id, node.nodeState(), request, reply));
             return;
         }
-        Assert.check(!(node.role == Role.LEADER && request.term() == node.currentTerm),
-                "two leaders in term %d: %d and %d", node.currentTerm, node.id, request.from());
-        node.becomeFollower(request.term(), request.from());
+        follow(request);
         boolean complete = node.receiver.accept(request);
         boolean done = false;
         if (request.done() && request.snapshotIndex() <= node.commitIndex) {
@@ -132,6 +128,13 @@ final class FollowerReplication {
         node.appliedIndex = snapshot.index();
         node.snapshotToInstall = snapshot;
         node.snapshotKeepsLog = keep;
+    }
+
+    /** A request from the leader of a term at least ours: follow it (there is one leader per term). */
+    private void follow(Message request) {
+        Assert.check(!(node.role == Role.LEADER && request.term() == node.currentTerm),
+                "two leaders in term %d: %d and %d", node.currentTerm, node.id, request.from());
+        node.becomeFollower(request.term(), request.from());
     }
 
     /** The durable index rose: acknowledgements for entries now on disk leave (spec PersistLog). */
