@@ -25,6 +25,9 @@ import java.util.Optional;
  *   <li>Marker above the newest file (or no file): refused, naming the missing file.</li>
  *   <li>A newest file that fails its checks: refused, naming the file and offset (an older file is
  *       not used instead: the log may already be compacted past it).</li>
+ *   <li>A snapshot whose term is beyond the node's stored current term: refused (the node stores a
+ *       leader's term before it saves its snapshot, and its own snapshots hold entries of terms it
+ *       stored before them).</li>
  * </ul>
  */
 public final class SnapshotRecovery {
@@ -57,6 +60,11 @@ public final class SnapshotRecovery {
         if (snapshot.index() == marker && snapshot.term() != markerTerm) {
             throw new CorruptStorageException(file, 0, "the write-ahead log's snapshot marker says index " + marker
                     + " has term " + markerTerm + ", this snapshot says term " + snapshot.term());
+        }
+        if (snapshot.term() > wal.hardState().currentTerm()) {
+            throw new CorruptStorageException(file, 0, "the snapshot's last entry has term " + snapshot.term()
+                    + ", beyond the node's stored term " + wal.hardState().currentTerm() + " (a node stores the term"
+                    + " of a leader before it saves that leader's snapshot)");
         }
         if (snapshot.index() > marker) {
             checkAgreesWithCommitted(wal, snapshot, file);

@@ -123,6 +123,7 @@ class SnapshotRecoveryTest {
     void aLeadersSnapshotSavedBeforeACrashReplacesTheLogAtOpen() throws IOException {
         WriteAheadLog log = WriteAheadLog.open(disk, SMALL);
         log.append(new HardState(2, 1, 5), entries(1, 20, 2)); // 6..20 of term 2 were never committed
+        log.append(new HardState(4, 0, 5), List.of()); // the leader's term, stored before its snapshot
         log.sync();
         SnapshotStore.open(disk).save(snapshot(15, 3)); // a leader's: entry 15 has term 3 there
         log.close();
@@ -189,7 +190,7 @@ class SnapshotRecoveryTest {
     @Test
     void aSnapshotThatContradictsACommittedEntryIsRefused() throws IOException {
         WriteAheadLog log = WriteAheadLog.open(disk, SMALL);
-        log.append(new HardState(2, 1, 20), entries(1, 30, 2));
+        log.append(new HardState(3, 1, 20), entries(1, 30, 2));
         log.sync();
         log.close();
         SnapshotStore.open(disk).save(snapshot(15, 3));
@@ -207,6 +208,18 @@ class SnapshotRecoveryTest {
         SnapshotStore.open(disk).save(snapshot(20, 1));
         CorruptStorageException refused = assertThrows(CorruptStorageException.class, () -> open(disk));
         assertTrue(refused.getMessage().contains("marker says index 20 has term 2"), refused.getMessage());
+    }
+
+    @Test
+    void aSnapshotOfATermBeyondTheStoredOneIsRefused() throws IOException {
+        WriteAheadLog log = WriteAheadLog.open(disk, SMALL);
+        log.append(new HardState(2, 1, 5), entries(1, 20, 2));
+        log.sync();
+        log.close();
+        SnapshotStore.open(disk).save(snapshot(15, 3)); // a leader's, saved before its term 3 was stored
+        CorruptStorageException refused = assertThrows(CorruptStorageException.class, () -> open(disk));
+        assertEquals(SnapshotStore.fileName(15, 3), refused.file());
+        assertTrue(refused.getMessage().contains("term 3, beyond the node's stored term 2"), refused.getMessage());
     }
 
     private static MemoryFileSystem withSnapshot(MemoryFileSystem fileSystem, Snapshot snapshot) throws IOException {

@@ -488,11 +488,28 @@ public final class WalLogStore implements LogStore, AutoCloseable {
     private void write(WriteBatch batch) throws IOException {
         Snapshot snapshot = batch.snapshot();
         if (snapshot != null) {
+            persistTermFirst(batch.hardState());
             saveLatest(snapshot);
             wal.compact(snapshot.index(), snapshot.term(), !batch.snapshotKeepsLog());
             snapshots.removeBelow(snapshot.index());
         }
         wal.append(batch.hardState(), batch.entries());
+    }
+
+    /**
+     * Before a leader's snapshot is saved, the term (and vote) the node adopted from that leader is made
+     * durable: otherwise a crash right after the save would leave a snapshot whose last entry has a
+     * term beyond the node's stored one, and the log it restarts with would break currentTerm >= the
+     * last log term. The commit index stays the stored one (the batch's commits the snapshot, which is
+     * not written yet, and the entries the log holds up to it may be the ones it replaces).
+     */
+    private void persistTermFirst(HardState next) throws IOException {
+        HardState stored = wal.hardState();
+        if (next == null || (next.currentTerm() == stored.currentTerm() && next.votedFor() == stored.votedFor())) {
+            return;
+        }
+        wal.append(new HardState(next.currentTerm(), next.votedFor(), stored.commitIndex()), List.of());
+        wal.sync();
     }
 
     /** Saves {@code snapshot} durably; it becomes the one a leader sends unless a newer one is saved. */

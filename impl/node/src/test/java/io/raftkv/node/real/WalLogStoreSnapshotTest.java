@@ -120,6 +120,30 @@ class WalLogStoreSnapshotTest {
     }
 
     @Test
+    void aPowerCutRightAfterALeadersSnapshotIsSavedRestartsWithTheLeadersTerm() throws Exception {
+        MemoryFileSystem memory = new MemoryFileSystem();
+        CutAfterSnapshotSave disk = new CutAfterSnapshotSave(memory);
+        WalLogStore store = started(WalLogStore.open(disk, "memory", SMALL, 64));
+        store.writeSync(batch(new HardState(2, 1, 5), entries(1, 20, 2)));
+        Snapshot leaders = snapshot(15, 4); // from the leader of term 5, whose entry 15 has term 4
+        StorageException cut = assertThrows(StorageException.class, () -> store.writeSync(
+                new WriteBatch(++sequence, new HardState(5, 0, 15), List.of(), leaders, false)));
+        assertTrue(cut.getMessage().contains("power cut"), cut.getMessage());
+        store.close();
+        for (int seed = 0; seed < 20; seed++) {
+            MemoryFileSystem copy = memory.copy();
+            copy.failWrites(null);
+            copy.crash(new SplittableRandom(seed));
+            WalLogStore reopened = WalLogStore.open(copy, "memory", SMALL, 64);
+            assertEquals(leaders, reopened.recoveredSnapshot(), "seed " + seed);
+            assertEquals(15, reopened.log().lastIndex(), "seed " + seed + ": the log it replaced is gone");
+            assertEquals(new HardState(5, 0, 15), reopened.hardState(), "seed " + seed + ": the leader's term was"
+                    + " stored before its snapshot");
+            reopened.close();
+        }
+    }
+
+    @Test
     void aLeadersSnapshotThatKeepsTheLogLeavesTheEntriesAfterIt() throws Exception {
         WalLogStore store = started(WalLogStore.open(directory, SMALL));
         store.writeSync(batch(new HardState(2, 1, 5), entries(1, 40, 2)));
@@ -253,6 +277,45 @@ class WalLogStoreSnapshotTest {
         try (Stream<Path> files = Files.list(directory)) {
             return files.map(path -> path.getFileName().toString()).filter(name -> name.endsWith(suffix)).sorted()
                     .toList();
+        }
+    }
+
+    /** A disk that fails every write once a snapshot file is durably in place: power lost right then. */
+    private static final class CutAfterSnapshotSave implements io.raftkv.storage.fs.FileSystem {
+        private final MemoryFileSystem memory;
+        private boolean snapshotRenamed;
+
+        CutAfterSnapshotSave(MemoryFileSystem memory) {
+            this.memory = memory;
+        }
+
+        @Override
+        public List<String> list() throws IOException {
+            return memory.list();
+        }
+
+        @Override
+        public io.raftkv.storage.fs.FileHandle open(String name, boolean create) throws IOException {
+            return memory.open(name, create);
+        }
+
+        @Override
+        public void delete(String name) throws IOException {
+            memory.delete(name);
+        }
+
+        @Override
+        public void rename(String from, String to) throws IOException {
+            memory.rename(from, to);
+            snapshotRenamed = to.startsWith("snapshot-");
+        }
+
+        @Override
+        public void syncDirectory() throws IOException {
+            memory.syncDirectory();
+            if (snapshotRenamed) {
+                memory.failWrites(new IOException("power cut"));
+            }
         }
     }
 }
