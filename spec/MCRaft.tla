@@ -71,13 +71,19 @@ MCRestart ==
           /\ \/ n < Len(log[i]) \/ durableLength[i] < n \/ c < commitIndex[i]
              \/ pendingAcks[i] /= {} \/ appliedIndex[i] > snapshotIndex[i]
           /\ Restart(i, n, c)
+\* The indexes i's state machine may apply up to (Apply's guard narrows them further), and the
+\* indexes i may compact up to. A cfg may narrow them (ApplyTargets <- ApplyAllTargets,
+\* SnapshotTargets <- SnapshotAllTargets, below).
+ApplyTargets(i) == appliedIndex[i] + 1 .. Len(log[i])
+SnapshotTargets(i) == snapshotIndex[i] + 1 .. appliedIndex[i]
+
 \* Reads, only with MaxReads > 0: at most MaxReads read rounds per leadership (readSeq is reset
 \* when a leader steps down), the state machine's applies and the reads served.
 MCReadIndex(i) == readSeq[i] < MaxReads /\ ReadIndex(i)
 MCServeRead == MaxReads > 0 /\ \E i \in Server : \E r \in pendingReads[i] : ServeRead(i, r)
 MCApply ==
     /\ MaxReads > 0 \/ Snapshots
-    /\ \E i \in Server : \E n \in appliedIndex[i] + 1 .. Len(log[i]) : Apply(i, n)
+    /\ \E i \in Server : \E n \in ApplyTargets(i) : Apply(i, n)
 \* Leadership transfers, only with Transfers. HandleTimeoutNow consumes the TimeoutNow and
 \* broadcasts vote requests: TransferBroadcastCopies - 1 more copies in flight, and a term that
 \* must stay within MaxTerm.
@@ -94,7 +100,7 @@ MCHandleTimeoutNow ==
 ChunkDone == IF SnapshotChunks THEN BOOLEAN ELSE {TRUE}
 MCTakeSnapshot ==
     /\ Snapshots
-    /\ \E i \in Server : \E n \in snapshotIndex[i] + 1 .. appliedIndex[i] : TakeSnapshot(i, n)
+    /\ \E i \in Server : \E n \in SnapshotTargets(i) : TakeSnapshot(i, n)
 MCSendInstallSnapshot(i, j) ==
     Snapshots /\ CanSend(1) /\ \E d \in ChunkDone : SendInstallSnapshotChunk(i, j, d)
 MCHandleInstallSnapshotRequest == Snapshots /\ AnyHandleInstallSnapshotRequest
@@ -181,7 +187,19 @@ ConsumeAndSendToOnePeer(m, i, F(_)) ==
 \* reached only by a leadership transfer (HandleTimeoutNow) or by adopting a term seen in a message.
 FirstTerm == 1
 
-\* An action substituted by Off1/Off2/Off3 (by arity) never happens.
+\* ApplyTargets <- ApplyAllTargets: a state machine applies everything it may at once (no step
+\* applies only part of the committed, durable entries). SnapshotTargets <- SnapshotAllTargets:
+\* a snapshot compacts everything applied (as the core's does), never a shorter prefix.
+ApplyAllTargets(i) == {ApplyBound(i)} \cap (appliedIndex[i] + 1 .. Len(log[i]))
+SnapshotAllTargets(i) == {appliedIndex[i]} \cap (snapshotIndex[i] + 1 .. appliedIndex[i])
+\* ApplyTargets <- LeaderApplyTargets, SnapshotTargets <- LeaderSnapshotTargets: only a leader
+\* applies and compacts (as above, everything at once); a follower's state machine and snapshot
+\* move only by an install.
+LeaderApplyTargets(i) == IF role[i] = "Leader" THEN ApplyAllTargets(i) ELSE {}
+LeaderSnapshotTargets(i) == IF role[i] = "Leader" THEN SnapshotAllTargets(i) ELSE {}
+
+\* An action substituted by Off0/Off1/Off2/Off3 (by arity) never happens.
+Off0 == FALSE
 Off1(i) == FALSE
 Off2(i, j) == FALSE
 Off3(i, j, k) == FALSE

@@ -43,7 +43,8 @@ class ModelCheckTest {
       Map.entry("mutant-serve-before-apply", "ReadsLinearizable"),
       Map.entry("mutant-apply-uncommitted", "AppliedIndexInCommit"),
       Map.entry("mutant-transfer-vote-ignores-log", "LeaderCompleteness"),
-      Map.entry("mutant-timeout-now-keeps-term", "ElectionSafety")));
+      Map.entry("mutant-timeout-now-keeps-term", "ElectionSafety"),
+      Map.entry("mutant-stale-snapshot", "CommittedEntriesNeverChange")));
 
   private static final Pattern OK =
       Pattern.compile("^model-check: OK, (\\d+) distinct states, depth (\\d+), ([\\d.]+) s$");
