@@ -70,7 +70,7 @@ class ModelCheckTest {
   /** The configurations CI checks; asserted against the cfg files on disk below. */
   static List<String> ciConfigs() {
     return List.of("quick", "quick-client", "quick-durable", "quick-prevote", "quick-read",
-        "quick-transfer");
+        "quick-snapshot", "quick-transfer");
   }
 
   @Test
