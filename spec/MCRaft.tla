@@ -75,6 +75,9 @@ MCRestart ==
 \* indexes i may compact up to. A cfg may narrow them (ApplyTargets <- ApplyAllTargets,
 \* SnapshotTargets <- SnapshotAllTargets, below).
 ApplyTargets(i) == appliedIndex[i] + 1 .. Len(log[i])
+\* How many entries an AppendEntries may carry (SendAppendEntries' guard narrows them further). A cfg
+\* may narrow them (AppendSizes <- AllOrNoEntries, below).
+AppendSizes(i, j) == 0 .. MaxEntriesPerMessage
 SnapshotTargets(i) == snapshotIndex[i] + 1 .. appliedIndex[i]
 
 \* Reads, only with MaxReads > 0: at most MaxReads read rounds per leadership (readSeq is reset
@@ -130,7 +133,7 @@ MCNext ==
     \/ \E i \in Server : AdvanceCommitIndex(i)
     \/ \E i \in Server : StepDown(i)
     \/ \E i, j \in Server : MCSendHeartbeat(i, j)
-    \/ \E i, j \in Server, k \in 0 .. MaxEntriesPerMessage : MCSendAppendEntries(i, j, k)
+    \/ \E i, j \in Server : \E k \in AppendSizes(i, j) : MCSendAppendEntries(i, j, k)
     \/ AnyHandleRequestVoteRequest
     \/ AnyHandleRequestVoteResponse
     \/ AnyHandleAppendEntriesRequest
@@ -192,6 +195,10 @@ FirstTerm == 1
 \* a snapshot compacts everything applied (as the core's does), never a shorter prefix.
 ApplyAllTargets(i) == {ApplyBound(i)} \cap (appliedIndex[i] + 1 .. Len(log[i]))
 SnapshotAllTargets(i) == {appliedIndex[i]} \cap (snapshotIndex[i] + 1 .. appliedIndex[i])
+\* AppendSizes <- AllOrNoEntries: an AppendEntries carries no entry (a probe) or every entry from
+\* nextIndex on, up to MaxEntriesPerMessage, as the core's does (it sends all it has, up to a byte
+\* budget), never fewer.
+AllOrNoEntries(i, j) == {0, Max(0, Min(MaxEntriesPerMessage, Len(log[i]) - nextIndex[i][j] + 1))}
 \* ApplyTargets <- LeaderApplyTargets, SnapshotTargets <- LeaderSnapshotTargets: only a leader
 \* applies and compacts (as above, everything at once); a follower's state machine and snapshot
 \* move only by an install.
