@@ -16,9 +16,12 @@ CONSTANTS
     MaxEntriesPerMessage,   \* entries in one AppendEntriesRequest
     Values,                 \* client command values (>= 1)
     MaxReads,               \* read rounds a leader begins while it leads; 0: no reads, no apply
-    Transfers               \* BOOLEAN: leadership transfers (SendTimeoutNow, HandleTimeoutNow)
+    Transfers,              \* BOOLEAN: leadership transfers (SendTimeoutNow, HandleTimeoutNow)
+    Snapshots,              \* BOOLEAN: log compaction and InstallSnapshot (and Apply, which they need)
+    SnapshotChunks          \* BOOLEAN: a snapshot may be sent in several chunks (done FALSE, then TRUE)
 
 ASSUME Values \subseteq Nat \ {0} /\ MaxReads \in Nat /\ Transfers \in BOOLEAN
+ASSUME Snapshots \in BOOLEAN /\ SnapshotChunks \in BOOLEAN
 
 \* Copies in flight, all messages together. messages is a bag in the sense of the standard Bags
 \* module, whose BagCardinality TLC evaluates in Java (the recursive sum it replaces was the most
@@ -59,21 +62,31 @@ MCPersistLog ==
 \* Only the restarts that lose or recover something: one that keeps the whole log, all of it
 \* already durable, and the commit index, with no reply held and nothing applied, only resets
 \* volatile state, the change StepDown makes (or none, on a follower), as without AsyncPersist.
-\* With reads (MaxReads > 0) a restart also loses the applied state (the state machine is rebuilt
-\* from the log), which nothing else does, so those restarts are kept without AsyncPersist too.
+\* With reads (MaxReads > 0) or snapshots a restart also loses the applied state past the snapshot
+\* (the state machine is restored from the snapshot, or rebuilt from the log without one), which
+\* nothing else does, so those restarts are kept without AsyncPersist too.
 MCRestart ==
-    /\ AsyncPersist \/ MaxReads > 0
+    /\ AsyncPersist \/ MaxReads > 0 \/ Snapshots
     /\ \E i \in Server : \E n \in durableLength[i] .. Len(log[i]), c \in 0 .. commitIndex[i] :
           /\ \/ n < Len(log[i]) \/ durableLength[i] < n \/ c < commitIndex[i]
-             \/ pendingAcks[i] /= {} \/ appliedIndex[i] > 0
+             \/ pendingAcks[i] /= {} \/ appliedIndex[i] > snapshotIndex[i]
           /\ Restart(i, n, c)
+\* The indexes i's state machine may apply up to (Apply's guard narrows them further), and the
+\* indexes i may compact up to. A cfg may narrow them (ApplyTargets <- ApplyAllTargets,
+\* SnapshotTargets <- SnapshotAllTargets, below).
+ApplyTargets(i) == appliedIndex[i] + 1 .. Len(log[i])
+\* How many entries an AppendEntries may carry (SendAppendEntries' guard narrows them further). A cfg
+\* may narrow them (AppendSizes <- AllOrNoEntries, below).
+AppendSizes(i, j) == 0 .. MaxEntriesPerMessage
+SnapshotTargets(i) == snapshotIndex[i] + 1 .. appliedIndex[i]
+
 \* Reads, only with MaxReads > 0: at most MaxReads read rounds per leadership (readSeq is reset
 \* when a leader steps down), the state machine's applies and the reads served.
 MCReadIndex(i) == readSeq[i] < MaxReads /\ ReadIndex(i)
 MCServeRead == MaxReads > 0 /\ \E i \in Server : \E r \in pendingReads[i] : ServeRead(i, r)
 MCApply ==
-    /\ MaxReads > 0
-    /\ \E i \in Server : \E n \in appliedIndex[i] + 1 .. Len(log[i]) : Apply(i, n)
+    /\ MaxReads > 0 \/ Snapshots
+    /\ \E i \in Server : \E n \in ApplyTargets(i) : Apply(i, n)
 \* Leadership transfers, only with Transfers. HandleTimeoutNow consumes the TimeoutNow and
 \* broadcasts vote requests: TransferBroadcastCopies - 1 more copies in flight, and a term that
 \* must stay within MaxTerm.
@@ -84,6 +97,17 @@ MCHandleTimeoutNow ==
     /\ \E m \in DOMAIN messages :
           /\ currentTerm[m.to] < MaxTerm
           /\ HandleTimeoutNow(m.to, m.from, m)
+\* Snapshots, only with Snapshots (and Apply with them, for a snapshot holds only applied entries).
+\* A snapshot is sent as one chunk (done) unless SnapshotChunks, when a chunk may also be one that
+\* is not the last (done FALSE: its answer changes nothing, the core then sends the next chunk).
+ChunkDone == IF SnapshotChunks THEN BOOLEAN ELSE {TRUE}
+MCTakeSnapshot ==
+    /\ Snapshots
+    /\ \E i \in Server : \E n \in SnapshotTargets(i) : TakeSnapshot(i, n)
+MCSendInstallSnapshot(i, j) ==
+    Snapshots /\ CanSend(1) /\ \E d \in ChunkDone : SendInstallSnapshotChunk(i, j, d)
+MCHandleInstallSnapshotRequest == Snapshots /\ AnyHandleInstallSnapshotRequest
+MCHandleInstallSnapshotResponse == Snapshots /\ AnyHandleInstallSnapshotResponse
 
 \* Every step of Next, with client values from Values and at most MaxEntriesPerMessage entries per
 \* AppendEntriesRequest. Without AsyncPersist it leaves out PersistLog, never enabled then, and
@@ -96,7 +120,11 @@ MCHandleTimeoutNow ==
 \* with MaxReads > 0: with MaxReads = 0 the read variables keep their initial values and every
 \* message carries readId 0, so the other configurations' state spaces are unchanged. Leadership
 \* transfers only with Transfers: with Transfers = FALSE no TimeoutNow is ever sent and every vote
-\* request carries transfer = FALSE, so the state spaces are again unchanged.
+\* request carries transfer = FALSE, so the state spaces are again unchanged. Snapshots (TakeSnapshot,
+\* the InstallSnapshot steps, and Apply and the restarts that lose applied entries, which they
+\* need) only with Snapshots: without it snapshotIndex stays 0 and no InstallSnapshot message is
+\* ever sent, so the guards it adds to Raft.tla's actions always hold and the state spaces are
+\* again unchanged.
 MCNext ==
     \/ \E i \in Server : MCTimeout(i)
     \/ \E i \in Server : MCBecomeCandidate(i)
@@ -105,7 +133,7 @@ MCNext ==
     \/ \E i \in Server : AdvanceCommitIndex(i)
     \/ \E i \in Server : StepDown(i)
     \/ \E i, j \in Server : MCSendHeartbeat(i, j)
-    \/ \E i, j \in Server, k \in 0 .. MaxEntriesPerMessage : MCSendAppendEntries(i, j, k)
+    \/ \E i, j \in Server : \E k \in AppendSizes(i, j) : MCSendAppendEntries(i, j, k)
     \/ AnyHandleRequestVoteRequest
     \/ AnyHandleRequestVoteResponse
     \/ AnyHandleAppendEntriesRequest
@@ -119,6 +147,10 @@ MCNext ==
     \/ MCApply
     \/ \E i, j \in Server : MCSendTimeoutNow(i, j)
     \/ MCHandleTimeoutNow
+    \/ MCTakeSnapshot
+    \/ \E i, j \in Server : MCSendInstallSnapshot(i, j)
+    \/ MCHandleInstallSnapshotRequest
+    \/ MCHandleInstallSnapshotResponse
 
 \* The bounds, as a state constraint too: TLC neither explores nor counts a state outside them.
 \* (The guards above already keep almost every step inside; a repeated send of a message still in
@@ -158,7 +190,23 @@ ConsumeAndSendToOnePeer(m, i, F(_)) ==
 \* reached only by a leadership transfer (HandleTimeoutNow) or by adopting a term seen in a message.
 FirstTerm == 1
 
-\* An action substituted by Off1/Off2/Off3 (by arity) never happens.
+\* ApplyTargets <- ApplyAllTargets: a state machine applies everything it may at once (no step
+\* applies only part of the committed, durable entries). SnapshotTargets <- SnapshotAllTargets:
+\* a snapshot compacts everything applied (as the core's does), never a shorter prefix.
+ApplyAllTargets(i) == {ApplyBound(i)} \cap (appliedIndex[i] + 1 .. Len(log[i]))
+SnapshotAllTargets(i) == {appliedIndex[i]} \cap (snapshotIndex[i] + 1 .. appliedIndex[i])
+\* AppendSizes <- AllOrNoEntries: an AppendEntries carries no entry (a probe) or every entry from
+\* nextIndex on, up to MaxEntriesPerMessage, as the core's does (it sends all it has, up to a byte
+\* budget), never fewer.
+AllOrNoEntries(i, j) == {0, Max(0, Min(MaxEntriesPerMessage, Len(log[i]) - nextIndex[i][j] + 1))}
+\* ApplyTargets <- LeaderApplyTargets, SnapshotTargets <- LeaderSnapshotTargets: only a leader
+\* applies and compacts (as above, everything at once); a follower's state machine and snapshot
+\* move only by an install.
+LeaderApplyTargets(i) == IF role[i] = "Leader" THEN ApplyAllTargets(i) ELSE {}
+LeaderSnapshotTargets(i) == IF role[i] = "Leader" THEN SnapshotAllTargets(i) ELSE {}
+
+\* An action substituted by Off0/Off1/Off2/Off3 (by arity) never happens.
+Off0 == FALSE
 Off1(i) == FALSE
 Off2(i, j) == FALSE
 Off3(i, j, k) == FALSE
@@ -272,6 +320,9 @@ TransferTargetLeads ==
         /\ m.type = "RequestVoteRequest" /\ m.transfer
         /\ role[m.from] = "Leader" /\ currentTerm[m.from] = m.term
 
+\* A server has compacted its log.
+SnapshotTaken == \E i \in Server : snapshotIndex[i] > 0
+
 \* By name, so that only the scenarios a worker has not reported yet are evaluated.
 \* (ScenarioNames orders the announcement; ScenarioSet, a constant, is computed once.)
 ScenarioNames ==
@@ -279,7 +330,7 @@ ScenarioNames ==
       "FollowerCommitted", "Pipelined", "TwoLeaders", "SplitVote", "PreVoteQuorum",
       "StaleAppendEntries", "DuplicateInFlight", "LeaderCommitsBeforeOwnWrite", "AckHeldForWrite",
       "RestartLosesTail", "ReadServed", "ReadServedAfterLeaderChange", "ReadConfirmedByPeer",
-      "ReadWaitsForApply", "TransferElection", "TransferTargetLeads">>
+      "ReadWaitsForApply", "TransferElection", "TransferTargetLeads", "SnapshotTaken">>
 ScenarioSet == {ScenarioNames[k] : k \in 1 .. Len(ScenarioNames)}
 ScenarioHolds(s) ==
     CASE s = "LeaderHoldsEarlierCommit" -> LeaderHoldsEarlierCommit
@@ -302,12 +353,84 @@ ScenarioHolds(s) ==
       [] s = "ReadWaitsForApply" -> ReadWaitsForApply
       [] s = "TransferElection" -> TransferElection
       [] s = "TransferTargetLeads" -> TransferTargetLeads
+      [] s = "SnapshotTaken" -> SnapshotTaken
 
-\* Init, announcing every scenario and clearing each worker's register 1 (the names it reported).
+(* Step scenarios: what a single step does, which no state shows (an install that *)
+(* kept entries looks like any log with a snapshot). With the action constraint   *)
+(* ReportSteps (the snapshot configurations), TLC prints "reached <name>" the     *)
+(* first time one of its workers generates such a step (register 2 holds the     *)
+(* names the worker reported). Reported like the state scenarios.                *)
+
+\* The step installs a snapshot at a server: its snapshot index and commit index rise together
+\* (TakeSnapshot leaves the commit index alone; AppendEntries leaves the snapshot index alone).
+InstallsAt(i) == snapshotIndex'[i] > snapshotIndex[i] /\ commitIndex'[i] > commitIndex[i]
+
+\* A follower installed a snapshot.
+InstallSnapshotDelivered == \E i \in Server : InstallsAt(i)
+
+\* An install kept the follower's entries after the snapshot's index (the follower held the
+\* snapshot's last entry, durably, with its term).
+SnapshotSuffixKept == \E i \in Server : InstallsAt(i) /\ Len(log'[i]) > snapshotIndex'[i]
+
+\* The number of copies of m in the bag b (Bags' CopiesIn needs m in the bag).
+CountIn(b, m) == IF m \in DOMAIN b THEN b[m] ELSE 0
+
+\* A done chunk at or below its receiver's commit index, of a term the receiver accepts, was
+\* handled (consumed and answered done): it installed nothing.
+StaleSnapshotIgnored ==
+    \E m \in DOMAIN messages :
+        /\ m.type = "InstallSnapshotRequest" /\ m.done
+        /\ m.term >= currentTerm[m.to] /\ m.snapshotIndex <= commitIndex[m.to]
+        /\ CountIn(messages', m) < messages[m]
+        /\ LET r == InstallSnapshotResponse(m.term, m.to, m.from, m.snapshotIndex, TRUE)
+           IN CountIn(messages', r) > CountIn(messages, r)
+
+\* A leader's commit index rises to an entry it appended after it compacted its log, and the quorum
+\* that holds that entry needs a follower whose own log is compacted: the follower went on
+\* replicating after its snapshot (in quick-snapshot, where followers are the ones that install,
+\* typically one that installed the leader's; a state cannot tell an installed snapshot from one the
+\* follower took itself, see spec/README.md).
+LeaderCommitsAfterInstall ==
+    \E l, j \in Server :
+        /\ l /= j /\ role[l] = "Leader" /\ role'[l] = "Leader"
+        /\ commitIndex'[l] > commitIndex[l]
+        /\ commitIndex'[l] > snapshotIndex[l] /\ snapshotIndex[l] > 0
+        /\ snapshotIndex[j] > 0
+        /\ matchIndex[l][j] >= commitIndex'[l]
+        /\ ~IsQuorum(Agree(l, commitIndex'[l]) \ {j})
+
+StepScenarioNames ==
+    <<"InstallSnapshotDelivered", "SnapshotSuffixKept", "StaleSnapshotIgnored",
+      "LeaderCommitsAfterInstall">>
+StepScenarioSet == {StepScenarioNames[k] : k \in 1 .. Len(StepScenarioNames)}
+
+\* Init, announcing every scenario and clearing each worker's registers 1 and 2 (the names it
+\* reported).
 MCInit ==
     /\ Init
     /\ \A k \in 1 .. Len(ScenarioNames) : PrintT("scenario " \o ScenarioNames[k])
+    /\ \A k \in 1 .. Len(StepScenarioNames) : PrintT("scenario " \o StepScenarioNames[k])
     /\ TLCSet(1, {})
+    /\ TLCSet(2, {})
+
+\* Reports the step scenario name if this step meets it (holds) and this worker has not yet.
+ReportStep(name, holds) ==
+    \/ name \in TLCGet(2)
+    \/ ~holds
+    \/ /\ TLCSet(2, TLCGet(2) \cup {name})
+       /\ PrintT("reached " \o name)
+
+\* An action constraint that always holds: reports the step scenarios this step meets that this
+\* worker has not reported yet. Cheap once all are reported. Steps into states outside the bounds
+\* are not counted. (Each scenario spelt out: TLC did not evaluate the primed variables of a
+\* scenario chosen by name inside a set comprehension.)
+ReportSteps ==
+    \/ TLCGet(2) = StepScenarioSet
+    \/ ~(StateConstraint')
+    \/ /\ ReportStep("InstallSnapshotDelivered", InstallSnapshotDelivered)
+       /\ ReportStep("SnapshotSuffixKept", SnapshotSuffixKept)
+       /\ ReportStep("StaleSnapshotIgnored", StaleSnapshotIgnored)
+       /\ ReportStep("LeaderCommitsAfterInstall", LeaderCommitsAfterInstall)
 
 \* An invariant that always holds: reports the scenarios that hold in this state and that this
 \* worker has not reported yet. (As an invariant it runs once per new state; as a constraint it
@@ -320,5 +443,6 @@ ReportScenarios ==
        IN \/ new = {}
           \/ /\ TLCSet(1, TLCGet(1) \cup new)
              /\ \A s \in new : PrintT("reached " \o s)
+
 
 =============================================================================

@@ -31,6 +31,18 @@
 (* the leader's term, campaigns at once in the next term (no pre-vote),    *)
 (* with vote requests marked transfer. Voters apply the usual rules.       *)
 (*                                                                         *)
+(* Snapshots (log compaction, thesis 5.1; InstallSnapshot, 5.3): a server *)
+(* may compact its applied prefix into a snapshot (TakeSnapshot: only      *)
+(* snapshotIndex moves). log[i] keeps the whole sequence as a ghost: its   *)
+(* entries 1..snapshotIndex[i] are the snapshot's content (the state       *)
+(* machine is a function of that committed prefix). No action reads an    *)
+(* entry below snapshotIndex[i] except as that content (InstallSnapshot-   *)
+(* Request carries it in its ghost field log); the term AT snapshotIndex   *)
+(* stays readable (the core keeps it, as etcd does), and the scans for     *)
+(* conflict hints look only above it. A leader whose next entry for a peer *)
+(* is compacted sends the snapshot instead (SendInstallSnapshot), in       *)
+(* chunks of which only the last (done) changes the follower's state.      *)
+(*                                                                         *)
 (* Every action is an operator with explicit parameters, named as in the   *)
 (* table of spec/README.md: the Java core emits one event per action, and  *)
 (* TraceRaft.tla replays those events by conjoining the named action.      *)
@@ -65,17 +77,20 @@ VARIABLES
     readSeq,        \* [Server -> Nat]: id of the leader's latest read round (0 when not leading)
     pendingReads,   \* [Server -> set of read rounds [id, index, acks, start]] awaiting
                     \* confirmation by a quorum and the apply of their index
-    lastRead        \* ghost: the last read served, [index, start, term] (see ServeRead)
+    lastRead,       \* ghost: the last read served, [index, start, term] (see ServeRead)
+    snapshotIndex   \* [Server -> Nat], durable: log[i][1..snapshotIndex[i]] is compacted into a
+                    \* snapshot (0: none); see "Snapshots" below
 
 serverVars == <<currentTerm, votedFor, role>>
-logVars == <<log, commitIndex>>
+logVars == <<log, commitIndex, snapshotIndex>>  \* the snapshot is part of the durable log
 candidateVars == <<votesGranted>>
 leaderVars == <<nextIndex, matchIndex>>
 persistVars == <<durableLength, pendingAcks>>
 readVars == <<readSeq, pendingReads>>          \* a leader's read rounds, reset with leaderVars
 applyVars == <<appliedIndex, lastRead>>        \* the state machine and the ghost of reads
 vars == <<currentTerm, votedFor, role, log, commitIndex, votesGranted, nextIndex, matchIndex,
-          messages, durableLength, pendingAcks, appliedIndex, readSeq, pendingReads, lastRead>>
+          messages, durableLength, pendingAcks, appliedIndex, readSeq, pendingReads, lastRead,
+          snapshotIndex>>
 
 Roles == {"Follower", "PreCandidate", "Candidate", "Leader"}
 
@@ -92,9 +107,12 @@ IsQuorum(S) == Cardinality(S) * 2 > Cardinality(Server)
 
 LastTerm(lg) == IF Len(lg) = 0 THEN 0 ELSE lg[Len(lg)].term
 TermAt(lg, n) == IF n = 0 THEN 0 ELSE lg[n].term
-FirstIndexOfTerm(lg, t) == MinOf({n \in 1..Len(lg) : lg[n].term = t})
-LastIndexOfTerm(lg, t) == MaxOf({n \in 1..Len(lg) : lg[n].term = t})
-HasTerm(lg, t) == \E n \in 1..Len(lg) : lg[n].term = t
+\* The scans of the log for conflict hints look only at indexes above the snapshot index s, as the
+\* core's RaftLog does (firstIndexOfTermAt stops at snapshotIndex + 1, lastIndexOfTerm finds
+\* nothing below it): the compacted entries are not there to read.
+FirstIndexOfTerm(lg, s, t) == MinOf({n \in s + 1 .. Len(lg) : lg[n].term = t})
+LastIndexOfTerm(lg, s, t) == MaxOf({n \in s + 1 .. Len(lg) : lg[n].term = t})
+HasTerm(lg, s, t) == \E n \in s + 1 .. Len(lg) : lg[n].term = t
 
 \* The network. A bag holds only positive counts: a message whose last copy is removed leaves
 \* the domain, so equal networks are equal values.
@@ -146,6 +164,18 @@ AppendEntriesResponse(term, from, to, success, match, conflictTerm, conflictInde
 \* The leader of term `term` asks `to` to campaign at once (leadership transfer, thesis 3.10).
 TimeoutNow(term, from, to) == [type |-> "TimeoutNow", term |-> term, from |-> from, to |-> to]
 
+\* One chunk of the leader's snapshot (thesis 5.3 / Figure 5.3). done: the last chunk, the only one
+\* that changes the receiver's state (byte offsets and data are invisible to the spec). log is a
+\* ghost: the snapshot's content, the sender's entries 1..snapshotIndex (traces do not carry it).
+InstallSnapshotRequest(term, from, to, idx, idxTerm, done, lg) ==
+    [type |-> "InstallSnapshotRequest", term |-> term, from |-> from, to |-> to,
+     snapshotIndex |-> idx, snapshotTerm |-> idxTerm, done |-> done, log |-> lg]
+
+\* done: the answer to a done chunk (the receiver holds every entry up to snapshotIndex, committed).
+InstallSnapshotResponse(term, from, to, idx, done) ==
+    [type |-> "InstallSnapshotResponse", term |-> term, from |-> from, to |-> to,
+     snapshotIndex |-> idx, done |-> done]
+
 \* m is in flight from j to i and has the given type.
 Receivable(i, j, m, type) ==
     /\ m \in DOMAIN messages
@@ -180,10 +210,13 @@ LeaderSelfMatch(i) == durableLength[i]
 \* The log after accepting entries that follow prevLogIndex (consistency check passed).
 \* Entries already present with the same term are kept; the log is truncated only at the first
 \* entry whose term differs, so a stale or duplicated request never removes anything (5.3).
-AppendNewEntries(lg, prevLogIndex, entries) ==
+\* Entries at or below the snapshot index s are skipped (compacted, hence committed, hence equal
+\* to the leader's), as the core's mergeFromLeader does: they are not read.
+AppendNewEntries(lg, s, prevLogIndex, entries) ==
     LET conflicts == {k \in 1..Len(entries) :
-                        \/ prevLogIndex + k > Len(lg)
-                        \/ lg[prevLogIndex + k].term /= entries[k].term}
+                        /\ prevLogIndex + k > s
+                        /\ \/ prevLogIndex + k > Len(lg)
+                           \/ lg[prevLogIndex + k].term /= entries[k].term}
     IN IF conflicts = {} THEN lg
        ELSE LET c == MinOf(conflicts)
             IN SubSeq(lg, 1, prevLogIndex + c - 1) \o SubSeq(entries, c, Len(entries))
@@ -209,6 +242,11 @@ TransferTargetCaughtUp(i, j) == matchIndex[i][j] = Len(log[i])
 
 \* The term of the election a TimeoutNow starts: the next one, as any election's.
 TransferTerm(i) == currentTerm[i] + 1
+
+\* Whether the last chunk m of a snapshot is newer than what i has committed, so that i installs it.
+\* A snapshot at or below i's commit index (stale, reordered or duplicated) holds nothing i lacks:
+\* installing it would move the commit index and the state machine back.
+SnapshotIsNew(i, m) == m.snapshotIndex > commitIndex[i]
 
 -----------------------------------------------------------------------------
 (* State changes shared by several actions. *)
@@ -262,6 +300,7 @@ Init ==
     /\ readSeq = [i \in Server |-> 0]
     /\ pendingReads = [i \in Server |-> {}]
     /\ lastRead = [index |-> 0, start |-> 0, term |-> 0]
+    /\ snapshotIndex = [i \in Server |-> 0]
 
 -----------------------------------------------------------------------------
 (* Elections *)
@@ -329,7 +368,8 @@ BecomeLeader(i) ==
     /\ matchIndex' = [matchIndex EXCEPT ![i] = [j \in Server |-> 0]]
     /\ AppendToLog(i, [term |-> currentTerm[i], value |-> 0])
     /\ votesGranted' = [votesGranted EXCEPT ![i] = {}]
-    /\ UNCHANGED <<currentTerm, votedFor, commitIndex, messages, pendingAcks, readVars, applyVars>>
+    /\ UNCHANGED <<currentTerm, votedFor, commitIndex, snapshotIndex, messages, pendingAcks, readVars,
+                   applyVars>>
 
 \* Grant rule of a real vote, for m.term >= currentTerm[i].
 VoteGrantable(i, m) ==
@@ -394,14 +434,16 @@ StepDown(i) ==
 ClientRequest(i, v) ==
     /\ role[i] = "Leader"
     /\ AppendToLog(i, [term |-> currentTerm[i], value |-> v])
-    /\ UNCHANGED <<serverVars, commitIndex, candidateVars, leaderVars, readVars, applyVars,
-                   messages, pendingAcks>>
+    /\ UNCHANGED <<serverVars, commitIndex, snapshotIndex, candidateVars, leaderVars, readVars,
+                   applyVars, messages, pendingAcks>>
 
 \* The leader sends j the k >= 0 entries from nextIndex[i][j] and, pipelining, advances
-\* nextIndex past them without waiting for the answer.
+\* nextIndex past them without waiting for the answer. Only if it knows the term at prevLogIndex:
+\* if that entry is compacted (below the snapshot index) j needs the snapshot (SendInstallSnapshot).
 SendAppendEntries(i, j, k) ==
     /\ role[i] = "Leader"
     /\ i /= j
+    /\ nextIndex[i][j] - 1 >= snapshotIndex[i]
     /\ LET prev == nextIndex[i][j] - 1
            last == prev + k
        IN /\ last <= Len(log[i])
@@ -412,19 +454,24 @@ SendAppendEntries(i, j, k) ==
     /\ UNCHANGED <<serverVars, logVars, candidateVars, matchIndex, persistVars, readVars,
                    applyVars>>
 
-\* An empty AppendEntries at what the leader knows j holds; nextIndex unchanged.
+\* An empty AppendEntries at what the leader knows j holds; nextIndex unchanged. Not when that
+\* index is compacted (0 < matchIndex < snapshotIndex): its term is unknown. (An IF, not a
+\* disjunction: TLC would generate the step once for each true disjunct.)
 SendHeartbeat(i, j) ==
     /\ role[i] = "Leader"
     /\ i /= j
+    /\ IF matchIndex[i][j] = 0 THEN TRUE ELSE matchIndex[i][j] >= snapshotIndex[i]
     /\ Send(AppendEntriesRequest(currentTerm[i], i, j, matchIndex[i][j],
                                  TermAt(log[i], matchIndex[i][j]), << >>,
                                  Min(commitIndex[i], matchIndex[i][j]), readSeq[i]))
     /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, readVars, applyVars,
                    persistVars>>
 
-\* The consistency check (5.3).
+\* The consistency check (5.3). An index below i's snapshot index agrees without being read (as in
+\* the core's RaftLog.matches): it is committed, and every leader holds every committed entry.
 AppendEntriesLogOk(i, m) ==
     \/ m.prevLogIndex = 0
+    \/ m.prevLogIndex < snapshotIndex[i]
     \/ /\ m.prevLogIndex <= Len(log[i])
        /\ log[i][m.prevLogIndex].term = m.prevLogTerm
 
@@ -442,7 +489,7 @@ AppendEntriesReply(i, m) ==
                                m.readId)
     ELSE LET t == log[i][m.prevLogIndex].term
          IN AppendEntriesResponse(m.term, i, m.from, FALSE, m.prevLogIndex, t,
-                                  FirstIndexOfTerm(log[i], t), m.readId)
+                                  FirstIndexOfTerm(log[i], snapshotIndex[i], t), m.readId)
 
 \* How many leading entries the log new, the result of AppendNewEntries(old, prevLogIndex, entries),
 \* shares with old: only the entries after prevLogIndex that the request carries can differ, and
@@ -466,10 +513,11 @@ HandleAppendEntriesRequest(i, j, m) ==
             /\ votedFor' = [votedFor EXCEPT ![i] = IF m.term > currentTerm[i] THEN Nil ELSE @]
             /\ FollowerVolatile(i)
             /\ IF AppendEntriesLogOk(i, m)
-               THEN LET newLog == AppendNewEntries(log[i], m.prevLogIndex, m.entries)
+               THEN LET newLog == AppendNewEntries(log[i], snapshotIndex[i], m.prevLogIndex, m.entries)
                         reply == AppendEntriesReply(i, m)
                         acks == AcksAfterTerm(i, m.term)
                     IN /\ SetLog(i, newLog, KeptLength(log[i], newLog, m.prevLogIndex, m.entries))
+                       /\ UNCHANGED snapshotIndex
                        /\ commitIndex' = [commitIndex EXCEPT ![i] =
                              Max(@, Min(m.commitIndex, m.prevLogIndex + Len(m.entries)))]
                        /\ IF AckSendable(reply.matchIndex, durableLength'[i])
@@ -485,8 +533,8 @@ HandleAppendEntriesRequest(i, j, m) ==
 \* Where the leader retries after a rejection: past its last entry of the follower's
 \* conflicting term if it has that term, else the follower's hint.
 ConflictHint(i, m) ==
-    IF m.conflictTerm /= 0 /\ HasTerm(log[i], m.conflictTerm)
-    THEN LastIndexOfTerm(log[i], m.conflictTerm) + 1
+    IF m.conflictTerm /= 0 /\ HasTerm(log[i], snapshotIndex[i], m.conflictTerm)
+    THEN LastIndexOfTerm(log[i], snapshotIndex[i], m.conflictTerm) + 1
     ELSE m.conflictIndex
 
 \* A higher term makes i follow. The leader of the response's term records a success, or backs
@@ -527,8 +575,91 @@ AdvanceCommitIndex(i) ==
                              IsQuorum(Agree(i, n)) /\ CommitByCounting(i, n)}
        IN /\ committable /= {}
           /\ commitIndex' = [commitIndex EXCEPT ![i] = MaxOf(committable)]
-    /\ UNCHANGED <<serverVars, log, candidateVars, leaderVars, readVars, applyVars, messages,
+    /\ UNCHANGED <<serverVars, log, snapshotIndex, candidateVars, leaderVars, readVars, applyVars,
+                   messages, persistVars>>
+
+-----------------------------------------------------------------------------
+(* Snapshots (log compaction, thesis 5.1; InstallSnapshot, thesis 5.3) *)
+
+\* i compacts its log up to n into a snapshot: only entries its state machine has applied (so
+\* committed and durable on i). Nothing else changes: log[i] keeps the compacted entries as the
+\* snapshot's (ghost) content.
+TakeSnapshot(i, n) ==
+    /\ snapshotIndex[i] < n
+    /\ n <= appliedIndex[i]
+    /\ snapshotIndex' = [snapshotIndex EXCEPT ![i] = n]
+    /\ UNCHANGED <<serverVars, log, commitIndex, candidateVars, leaderVars, messages, persistVars,
+                   readVars, applyVars>>
+
+\* One chunk of leader i's snapshot to j, whose next entry i has compacted; done says whether it is
+\* the last. The core splits a snapshot into chunks by bytes; the spec sees only done, and only the
+\* done chunk changes the follower. nextIndex and matchIndex do not change (the response moves them).
+SendInstallSnapshotChunk(i, j, done) ==
+    /\ role[i] = "Leader"
+    /\ j /= i
+    /\ nextIndex[i][j] <= snapshotIndex[i]
+    /\ Send(InstallSnapshotRequest(currentTerm[i], i, j, snapshotIndex[i],
+                                   TermAt(log[i], snapshotIndex[i]), done,
+                                   SubSeq(log[i], 1, snapshotIndex[i])))
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, readVars, applyVars,
                    persistVars>>
+
+SendInstallSnapshot(i, j) == \E done \in BOOLEAN : SendInstallSnapshotChunk(i, j, done)
+
+\* i receives a chunk of j's snapshot. A stale term is answered with i's term (done FALSE). Otherwise
+\* i treats it as an AppendEntries request of that term (adopts the term, follows, forgets held
+\* replies of an older term) and answers in m.term. A chunk that is not the last changes nothing
+\* else. The last one is stale if m.snapshotIndex <= commitIndex[i]: i holds every entry up to it,
+\* committed, so nothing is installed (answered done all the same). Otherwise i installs it: if its
+\* log holds, durably, the entry at m.snapshotIndex with the snapshot's term, the entries after it
+\* are kept (the entries up to it are the snapshot's: equal, by Log Matching); else the log becomes
+\* the snapshot's content, written synchronously, and the replies held for entries now gone are
+\* dropped. The commit index and the state machine (restored from the snapshot) move to it.
+HandleInstallSnapshotRequest(i, j, m) ==
+    /\ Receivable(i, j, m, "InstallSnapshotRequest")
+    /\ IF m.term < currentTerm[i]
+       THEN /\ Reply(InstallSnapshotResponse(currentTerm[i], i, j, m.snapshotIndex, FALSE), m)
+            /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, readVars, persistVars,
+                           applyVars>>
+       ELSE /\ currentTerm' = [currentTerm EXCEPT ![i] = m.term]
+            /\ votedFor' = [votedFor EXCEPT ![i] = IF m.term > currentTerm[i] THEN Nil ELSE @]
+            /\ FollowerVolatile(i)
+            /\ Reply(InstallSnapshotResponse(m.term, i, j, m.snapshotIndex, m.done), m)
+            /\ IF m.done /\ SnapshotIsNew(i, m)
+               THEN LET idx == m.snapshotIndex
+                        keep == /\ Len(log[i]) >= idx
+                                /\ log[i][idx].term = m.snapshotTerm
+                                /\ durableLength[i] >= idx
+                    IN /\ log' = [log EXCEPT ![i] = IF keep THEN @ ELSE m.log]
+                       /\ durableLength' = [durableLength EXCEPT ![i] = IF keep THEN @ ELSE idx]
+                       /\ pendingAcks' = [pendingAcks EXCEPT ![i] =
+                             IF keep THEN AcksAfterTerm(i, m.term) ELSE {}]
+                       /\ snapshotIndex' = [snapshotIndex EXCEPT ![i] = idx]
+                       /\ commitIndex' = [commitIndex EXCEPT ![i] = idx]
+                       /\ appliedIndex' = [appliedIndex EXCEPT ![i] = idx]
+                       /\ UNCHANGED lastRead
+               ELSE /\ pendingAcks' = [pendingAcks EXCEPT ![i] = AcksAfterTerm(i, m.term)]
+                    /\ UNCHANGED <<logVars, durableLength, applyVars>>
+
+\* A higher term makes i follow. The leader of the response's term learns from the answer to a done
+\* chunk that j holds its log up to m.snapshotIndex; the answer to another chunk changes nothing
+\* (the core sends the next chunk, a SendInstallSnapshot of its own). (Anything else, e.g. a
+\* response of an older term, is a DropMessage.)
+HandleInstallSnapshotResponse(i, j, m) ==
+    /\ Receivable(i, j, m, "InstallSnapshotResponse")
+    /\ \/ /\ m.term > currentTerm[i]
+          /\ AdoptHigherTerm(i, m.term)
+          /\ UNCHANGED <<logVars, durableLength>>
+       \/ /\ m.term = currentTerm[i]
+          /\ role[i] = "Leader"
+          /\ IF m.done
+             THEN LET match == Max(matchIndex[i][j], m.snapshotIndex)
+                  IN /\ matchIndex' = [matchIndex EXCEPT ![i][j] = match]
+                     /\ nextIndex' = [nextIndex EXCEPT ![i][j] = Max(@, match + 1)]
+             ELSE UNCHANGED leaderVars
+          /\ UNCHANGED <<serverVars, logVars, candidateVars, persistVars, readVars>>
+    /\ Discard(m)
+    /\ UNCHANGED applyVars
 
 -----------------------------------------------------------------------------
 (* Reads and the state machine *)
@@ -590,21 +721,24 @@ PersistLog(i, n) ==
 \* its first n entries, at least what was known durable (with AsyncPersist, writes in progress
 \* may or may not have completed; without it n = Len(log)); the recovered commit index c is at
 \* most the last one and, with AsyncPersist (commit is written asynchronously too), may be any
-\* smaller value that fits the recovered log. Messages in flight stay in flight. The state machine
-\* is rebuilt from the log: nothing is applied.
+\* smaller value that fits the recovered log. Messages in flight stay in flight. The snapshot is
+\* durable: the recovered log and commit index reach at least its index, and the state machine is
+\* restored from it (nothing after it is applied).
 Restart(i, n, c) ==
     /\ durableLength[i] <= n
     /\ n <= Len(log[i])
     /\ c <= commitIndex[i]
     /\ c <= n
+    /\ snapshotIndex[i] <= n
+    /\ snapshotIndex[i] <= c
     /\ AsyncPersist \/ c = commitIndex[i]
     /\ log' = [log EXCEPT ![i] = SubSeq(@, 1, n)]
     /\ durableLength' = [durableLength EXCEPT ![i] = n]
     /\ commitIndex' = [commitIndex EXCEPT ![i] = c]
     /\ pendingAcks' = [pendingAcks EXCEPT ![i] = {}]
     /\ FollowerVolatile(i)
-    /\ appliedIndex' = [appliedIndex EXCEPT ![i] = 0]
-    /\ UNCHANGED <<currentTerm, votedFor, messages, lastRead>>
+    /\ appliedIndex' = [appliedIndex EXCEPT ![i] = snapshotIndex[i]]
+    /\ UNCHANGED <<currentTerm, votedFor, messages, lastRead, snapshotIndex>>
 
 \* The network loses m, or i ignores it (stale, unwanted, leader stickiness, i is down).
 DropMessage(m) ==
@@ -631,6 +765,10 @@ AnyHandleAppendEntriesRequest == \E m \in DOMAIN messages : HandleAppendEntriesR
 AnyHandleAppendEntriesResponse ==
     \E m \in DOMAIN messages : HandleAppendEntriesResponse(m.to, m.from, m)
 AnyHandleTimeoutNow == \E m \in DOMAIN messages : HandleTimeoutNow(m.to, m.from, m)
+AnyHandleInstallSnapshotRequest ==
+    \E m \in DOMAIN messages : HandleInstallSnapshotRequest(m.to, m.from, m)
+AnyHandleInstallSnapshotResponse ==
+    \E m \in DOMAIN messages : HandleInstallSnapshotResponse(m.to, m.from, m)
 AnyDropMessage == \E m \in DOMAIN messages : DropMessage(m)
 AnyDuplicateMessage == \E m \in DOMAIN messages : DuplicateMessage(m)
 
@@ -652,6 +790,10 @@ Next ==
     \/ \E i \in Server : \E n \in appliedIndex[i] + 1 .. Len(log[i]) : Apply(i, n)
     \/ \E i, j \in Server : SendTimeoutNow(i, j)
     \/ AnyHandleTimeoutNow
+    \/ \E i \in Server : \E n \in snapshotIndex[i] + 1 .. appliedIndex[i] : TakeSnapshot(i, n)
+    \/ \E i, j \in Server : SendInstallSnapshot(i, j)
+    \/ AnyHandleInstallSnapshotRequest
+    \/ AnyHandleInstallSnapshotResponse
     \/ AnyHandleRequestVoteRequest
     \/ AnyHandleRequestVoteResponse
     \/ AnyHandleAppendEntriesRequest
@@ -678,11 +820,20 @@ TypeOK ==
     /\ \A m \in DOMAIN messages :
           /\ messages[m] \in Nat \ {0}
           /\ m.type \in {"RequestVoteRequest", "RequestVoteResponse",
-                         "AppendEntriesRequest", "AppendEntriesResponse", "TimeoutNow"}
+                         "AppendEntriesRequest", "AppendEntriesResponse", "TimeoutNow",
+                         "InstallSnapshotRequest", "InstallSnapshotResponse"}
           /\ m.from \in Server /\ m.to \in Server /\ m.term \in Nat
           /\ m.type = "RequestVoteRequest" => m.transfer \in BOOLEAN
           /\ m.type = "TimeoutNow" => DOMAIN m = {"type", "term", "from", "to"}
           /\ m.type \in {"AppendEntriesRequest", "AppendEntriesResponse"} => m.readId \in Nat
+          /\ m.type = "InstallSnapshotRequest" =>
+                /\ DOMAIN m = {"type", "term", "from", "to", "snapshotIndex", "snapshotTerm",
+                               "done", "log"}
+                /\ m.snapshotIndex \in Nat \ {0} /\ m.snapshotTerm \in Nat /\ m.done \in BOOLEAN
+                /\ m.log \in Seq(Entry) /\ Len(m.log) = m.snapshotIndex
+          /\ m.type = "InstallSnapshotResponse" =>
+                /\ DOMAIN m = {"type", "term", "from", "to", "snapshotIndex", "done"}
+                /\ m.snapshotIndex \in Nat /\ m.done \in BOOLEAN
     /\ durableLength \in [Server -> Nat]
     /\ DOMAIN pendingAcks = Server
     /\ \A i \in Server : \A a \in pendingAcks[i] :
@@ -697,6 +848,7 @@ TypeOK ==
           /\ r.id \in 1 .. readSeq[i] /\ r.index \in Nat /\ r.acks \subseteq Server
           /\ i \in r.acks /\ r.start \in Nat
     /\ lastRead \in [index : Nat, start : Nat, term : Nat]
+    /\ snapshotIndex \in [Server -> Nat]
 
 \* At most one leader per term.
 ElectionSafety ==
@@ -764,6 +916,13 @@ ReadsLinearizable == lastRead.index >= lastRead.start
 
 \* The state machine is handed only committed entries.
 AppliedIndexInCommit == \A i \in Server : appliedIndex[i] <= commitIndex[i]
+
+\* A snapshot holds only what the state machine has applied (so, by AppliedIndexInCommit, only
+\* committed entries), and a restart restores the state machine from it.
+SnapshotInApplied == \A i \in Server : snapshotIndex[i] <= appliedIndex[i]
+
+\* A snapshot is on disk, and so is the log up to its index (a restart recovers at least that).
+SnapshotDurable == \A i \in Server : snapshotIndex[i] <= durableLength[i]
 
 (* Action properties *)
 

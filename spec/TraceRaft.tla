@@ -16,6 +16,11 @@
 (* logged message must carry exactly the spec's fields (AppendEntries      *)
 (* messages their readId too, RequestVoteRequests their transfer flag).    *)
 (*                                                                         *)
+(* InstallSnapshot messages are logged without the spec's ghost field log *)
+(* (the snapshot's content) and with fields the spec does not have (offset,*)
+(* bytes, nextOffset): they are matched by the spec's other fields, the    *)
+(* ghost computed from the sender's log (see TraceSpecMsgs).               *)
+(*                                                                         *)
 (* Nothing happens between two lines: the implementation logs every send, *)
 (* receive, drop and duplication, and a message the network loses without *)
 (* a line simply stays in the bag, which the spec allows.  A reply the     *)
@@ -44,8 +49,10 @@ TraceCount(bag, msg) == IF msg \in DOMAIN bag THEN bag[msg] ELSE 0
 TraceSent(msg) == TraceCount(messages', msg) > TraceCount(messages, msg)
 
 \* The node's durable state after the step is the one logged, and so is how much of its log it
-\* knows to be on disk.
+\* knows to be on disk. The snapshot index is durable too (a state logged without it, by a core
+\* that has no snapshots, means none).
 TraceDurablePostState(node, s) ==
+    /\ snapshotIndex'[node] = (IF "snapshotIndex" \in DOMAIN s THEN s.snapshotIndex ELSE 0)
     /\ currentTerm'[node] = s.currentTerm
     /\ votedFor'[node] = s.votedFor
     /\ commitIndex'[node] = s.commitIndex
@@ -64,6 +71,26 @@ TracePostState(e) ==
     /\ \/ e.event \in {"DropMessage", "DuplicateMessage"}
        \/ /\ role'[e.node] = e.state.role
           /\ appliedIndex'[e.node] = e.state.appliedIndex
+
+\* The spec's InstallSnapshotResponse a logged one stands for (without nextOffset).
+TraceSnapshotResponse(lm) == InstallSnapshotResponse(lm.term, lm.from, lm.to, lm.snapshotIndex, lm.done)
+
+\* Whether the spec's InstallSnapshotRequest x is the logged lm: every field but the ghost log
+\* (lm has none; offset and bytes are not the spec's).
+TraceSnapshotRequestIs(x, lm) ==
+    /\ x.type = "InstallSnapshotRequest"
+    /\ x.term = lm.term /\ x.from = lm.from /\ x.to = lm.to
+    /\ x.snapshotIndex = lm.snapshotIndex /\ x.snapshotTerm = lm.snapshotTerm /\ x.done = lm.done
+
+\* The spec messages in flight that a logged message lm may be: itself, for every type whose fields
+\* are the spec's; for an InstallSnapshotRequest those in flight with its spec fields (their ghost
+\* logs, the snapshot's content, all equal the committed prefix); for an InstallSnapshotResponse
+\* the record without nextOffset.
+TraceSpecMsgs(lm) ==
+    CASE lm.type = "InstallSnapshotRequest" ->
+             {x \in DOMAIN messages : TraceSnapshotRequestIs(x, lm)}
+      [] lm.type = "InstallSnapshotResponse" -> {TraceSnapshotResponse(lm)}
+      [] OTHER -> {lm}
 
 \* The spec action a line names, with its parameters fixed by the logged fields: always one
 \* of the disjuncts of Raft's Next, with parameters in the ranges Next gives them.
@@ -101,8 +128,22 @@ TraceAction(e) ==
       [] e.event = "SendTimeoutNow"              -> /\ SendTimeoutNow(e.node, e.msg.to)
                                                     /\ TraceSent(e.msg)
       [] e.event = "HandleTimeoutNow"            -> HandleTimeoutNow(e.node, e.msg.from, e.msg)
-      [] e.event = "DropMessage"                 -> DropMessage(e.msg)
-      [] e.event = "DuplicateMessage"            -> DuplicateMessage(e.msg)
+      [] e.event = "TakeSnapshot"                -> TakeSnapshot(e.node, e.state.snapshotIndex)
+      \* The chunk sent: the spec's message with the logged spec fields and, as the ghost content,
+      \* the sender's entries up to the snapshot index (the send changes no log).
+      [] e.event = "SendInstallSnapshot"         -> /\ SendInstallSnapshot(e.node, e.msg.to)
+                                                    /\ TraceSent(InstallSnapshotRequest(
+                                                          e.msg.term, e.msg.from, e.msg.to,
+                                                          e.msg.snapshotIndex, e.msg.snapshotTerm,
+                                                          e.msg.done,
+                                                          SubSeq(log[e.node], 1, e.msg.snapshotIndex)))
+      [] e.event = "HandleInstallSnapshotRequest" -> /\ \E x \in TraceSpecMsgs(e.msg) :
+                                                          HandleInstallSnapshotRequest(e.node, e.msg.from, x)
+                                                     /\ TraceSent(TraceSnapshotResponse(e.reply))
+      [] e.event = "HandleInstallSnapshotResponse" -> HandleInstallSnapshotResponse(e.node, e.msg.from,
+                                                                                   TraceSnapshotResponse(e.msg))
+      [] e.event = "DropMessage"                 -> \E x \in TraceSpecMsgs(e.msg) : DropMessage(x)
+      [] e.event = "DuplicateMessage"            -> \E x \in TraceSpecMsgs(e.msg) : DuplicateMessage(x)
 
 TraceInit ==
     /\ Init
@@ -153,21 +194,21 @@ TraceAccepted ==
 (* and what the spec could do instead.  After the failed line taken        *)
 (* without its post-state: the state the spec gives the node.              *)
 (***************************************************************************)
-TraceStateOf(term, vote, r, commit, xlog, durable, acks, applied, rseq, reads) ==
+TraceStateOf(term, vote, r, commit, xlog, durable, acks, applied, rseq, reads, snap) ==
     [currentTerm |-> term, votedFor |-> vote, role |-> r, commitIndex |-> commit,
      logLength |-> Len(xlog), lastLogTerm |-> IF xlog = <<>> THEN 0 ELSE xlog[Len(xlog)].term,
      durableLength |-> durable, pendingAcks |-> acks, appliedIndex |-> applied,
-     readSeq |-> rseq, pendingReads |-> reads]
+     readSeq |-> rseq, pendingReads |-> reads, snapshotIndex |-> snap]
 
 TraceNodeState(node) ==
     TraceStateOf(currentTerm[node], votedFor[node], role[node], commitIndex[node], log[node],
                  durableLength[node], pendingAcks[node], appliedIndex[node], readSeq[node],
-                 pendingReads[node])
+                 pendingReads[node], snapshotIndex[node])
 
 TraceNodeStateAfter(node) ==
     TraceStateOf(currentTerm'[node], votedFor'[node], role'[node], commitIndex'[node], log'[node],
                  durableLength'[node], pendingAcks'[node], appliedIndex'[node], readSeq'[node],
-                 pendingReads'[node])
+                 pendingReads'[node], snapshotIndex'[node])
 
 TraceInFlight == {msg \in DOMAIN messages : messages[msg] > 0}
 
@@ -200,6 +241,12 @@ TraceEnabledActions(node) ==
                   x \in {y \in peers : ENABLED SendHeartbeat(node, y)}}
         \cup {"SendTimeoutNow(" \o n \o ", " \o ToString(x) \o ")" :
                   x \in {y \in peers : ENABLED SendTimeoutNow(node, y)}}
+        \* TakeSnapshot takes any n in a range: shown as the range.
+        \cup TraceIf(snapshotIndex[node] < appliedIndex[node],
+                     "TakeSnapshot(" \o n \o ", n) for n in " \o ToString(snapshotIndex[node] + 1)
+                        \o ".." \o ToString(appliedIndex[node]))
+        \cup {"SendInstallSnapshot(" \o n \o ", " \o ToString(x) \o ")" :
+                  x \in {y \in peers : ENABLED SendInstallSnapshot(node, y)}}
         \cup {"SendAppendEntries(" \o n \o ", " \o ToString(p[1]) \o ", " \o ToString(p[2]) \o ")" :
                   p \in {q \in peers \X (0..Len(log[node])) : ENABLED SendAppendEntries(node, q[1], q[2])}}
         \cup {"receive " \o ToString(msg) : msg \in {x \in TraceInFlight :
@@ -208,7 +255,9 @@ TraceEnabledActions(node) ==
                      \/ ENABLED HandleAppendEntriesResponse(node, x.from, x)
                      \/ ENABLED HandleRequestVoteRequest(node, x.from, x)
                      \/ ENABLED HandleRequestVoteResponse(node, x.from, x)
-                     \/ ENABLED HandleTimeoutNow(node, x.from, x)}}
+                     \/ ENABLED HandleTimeoutNow(node, x.from, x)
+                     \/ ENABLED HandleInstallSnapshotRequest(node, x.from, x)
+                     \/ ENABLED HandleInstallSnapshotResponse(node, x.from, x)}}
 
 \* Invariant of a diagnosis run: prints the last matched state and what was possible there.
 TraceDiagnosis ==
@@ -217,8 +266,9 @@ TraceDiagnosis ==
         /\ \A x \in Server :
               PrintT("TRACECHECK diag-state " \o ToString(x) \o ": " \o ToString(TraceNodeState(x)))
         /\ PrintT("TRACECHECK diag-action-enabled " \o ToString(ENABLED TraceAction(e)))
-        /\ ("msg" \in DOMAIN e /\ e.event \notin {"SendAppendEntries", "SendHeartbeat", "SendTimeoutNow"}) =>
-              /\ PrintT("TRACECHECK diag-msg-in-flight " \o ToString(e.msg \in TraceInFlight))
+        /\ ("msg" \in DOMAIN e /\ e.event \notin {"SendAppendEntries", "SendHeartbeat", "SendTimeoutNow",
+                                                  "SendInstallSnapshot"}) =>
+              /\ PrintT("TRACECHECK diag-msg-in-flight " \o ToString(TraceSpecMsgs(e.msg) \cap TraceInFlight /= {}))
               /\ PrintT("TRACECHECK diag-similar-in-flight " \o ToString(
                      {x \in TraceInFlight : x.type = e.msg.type /\ x.from = e.msg.from /\ x.to = e.msg.to}))
         /\ PrintT("TRACECHECK diag-enabled " \o ToString(TraceEnabledActions(e.node)))

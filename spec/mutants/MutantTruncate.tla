@@ -6,7 +6,8 @@
 (* AppendNewEntries <- TruncatingAppendNewEntries.                            *)
 EXTENDS MCRaft
 
-\* Raft.tla: keeps matching entries, truncates only at the first conflict.
-TruncatingAppendNewEntries(lg, prevLogIndex, entries) == SubSeq(lg, 1, prevLogIndex) \o entries
+\* Raft.tla: keeps matching entries, truncates only at the first conflict (s, the snapshot index,
+\* is 0 in this mutant's configuration, which has no snapshots).
+TruncatingAppendNewEntries(lg, s, prevLogIndex, entries) == SubSeq(lg, 1, prevLogIndex) \o entries
 
 =============================================================================

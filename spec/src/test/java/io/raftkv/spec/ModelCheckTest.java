@@ -43,7 +43,8 @@ class ModelCheckTest {
       Map.entry("mutant-serve-before-apply", "ReadsLinearizable"),
       Map.entry("mutant-apply-uncommitted", "AppliedIndexInCommit"),
       Map.entry("mutant-transfer-vote-ignores-log", "LeaderCompleteness"),
-      Map.entry("mutant-timeout-now-keeps-term", "ElectionSafety")));
+      Map.entry("mutant-timeout-now-keeps-term", "ElectionSafety"),
+      Map.entry("mutant-stale-snapshot", "CommittedEntriesNeverChange")));
 
   private static final Pattern OK =
       Pattern.compile("^model-check: OK, (\\d+) distinct states, depth (\\d+), ([\\d.]+) s$");
@@ -69,7 +70,7 @@ class ModelCheckTest {
   /** The configurations CI checks; asserted against the cfg files on disk below. */
   static List<String> ciConfigs() {
     return List.of("quick", "quick-client", "quick-durable", "quick-prevote", "quick-read",
-        "quick-transfer");
+        "quick-snapshot", "quick-transfer");
   }
 
   @Test

@@ -52,6 +52,11 @@ final class ClusterStart implements Callable<Integer> {
     @Option(names = "--election-timeout-ms", defaultValue = "300", description = "Default ${DEFAULT-VALUE}.")
     int electionTimeoutMillis;
 
+    @Option(names = "--snapshot-entries", defaultValue = "10000", paramLabel = "N", description = "Each server"
+            + " snapshots its state and compacts its log every N applied entries; 0 never (default"
+            + " ${DEFAULT-VALUE}; passed to every server as --snapshot-entries).")
+    long snapshotEntries;
+
     @Option(names = "--jvm-arg", paramLabel = "ARG", description = "Passed to every server's JVM (repeat; e.g."
             + " --jvm-arg=-Xmx1g).")
     List<String> jvmArgs = new ArrayList<>();
@@ -101,7 +106,8 @@ final class ClusterStart implements Callable<Integer> {
             members.add(new ClusterFile.Node(id, "127.0.0." + id + ":" + peerPort, "127.0.0." + id + ":" + clientPort,
                     0, ""));
         }
-        List<String> args = new ArrayList<>(List.of("--election-timeout-ms", Integer.toString(electionTimeoutMillis)));
+        List<String> args = new ArrayList<>(List.of("--election-timeout-ms", Integer.toString(electionTimeoutMillis),
+                "--snapshot-entries", Long.toString(snapshotEntries)));
         args.addAll(serverArgs);
         return new ClusterFile(clusterId, members, jvmArgs, args, trace);
     }

@@ -2,7 +2,9 @@ package io.raftkv.server;
 
 import io.raftkv.core.Entry;
 import io.raftkv.core.EntryType;
+import io.raftkv.core.Snapshot;
 import io.raftkv.kv.Bytes;
+import io.raftkv.kv.InvalidSnapshotException;
 import io.raftkv.kv.KvStateMachine;
 import io.raftkv.kv.Versioned;
 import io.raftkv.node.StateMachine;
@@ -12,6 +14,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node's {@link StateMachine}: applies committed entries to the {@link KvStateMachine} and hands
@@ -22,7 +26,13 @@ import java.util.concurrent.CompletableFuture;
  * {@link Completion.Overwritten} if it does not: another leader's entry replaced the command, which
  * was therefore never committed (Raft's Log Matching property, paper §5.3).
  *
- * <p>Threads: {@link #apply} runs on the node's runner thread; {@link #await} and
+ * <p>Snapshots are the {@link KvStateMachine}'s own (its data, revision, log time and client
+ * sessions, so exactly-once survives a restore). A restore that fails stops the node: a snapshot
+ * that is damaged or does not end where the node loop says cannot be served from. Waiters on
+ * entries the restored snapshot covers are told {@link Completion.Forgotten} (their outcome is in
+ * the snapshot, not known here; a client retries with its session, which answers it exactly once).
+ *
+ * <p>Threads: {@link #apply}, {@link #snapshot} and {@link #restore} run on the node's runner thread; {@link #await} and
  * {@link #readLocal} on client-serving threads. The monitor guards the state machine and the
  * waiters; futures are completed outside it.
  *
@@ -32,6 +42,7 @@ import java.util.concurrent.CompletableFuture;
  * its result, and one later than that gets {@link Completion.Forgotten} (unknown outcome).
  */
 final class KvApplier implements StateMachine {
+    private static final Logger log = LoggerFactory.getLogger(KvApplier.class);
     static final int RECENT_RESULTS_MAX = 1024;
     static final long RECENT_BYTES_MAX = 8L << 20;
 
@@ -76,6 +87,40 @@ final class KvApplier implements StateMachine {
         if (waiter != null) {
             waiter.future().complete(completion(entry.index(), waiter.term(), entry.term(), result));
         }
+    }
+
+    @Override
+    public synchronized byte[] snapshot() {
+        return machine.snapshot();
+    }
+
+    /**
+     * Replaces the state with {@code snapshot}'s (KvStateMachine's format).
+     *
+     * @throws IllegalStateException if the snapshot cannot be restored or does not end at its index;
+     *                               the node loop stops the node (fail-stop)
+     */
+    @Override
+    public void restore(Snapshot snapshot) {
+        TreeMap<Long, Waiter> covered;
+        synchronized (this) {
+            try {
+                machine.restore(snapshot.data());
+            } catch (InvalidSnapshotException invalid) {
+                throw new IllegalStateException("cannot restore the key-value state from " + snapshot + ": "
+                        + invalid.getMessage() + "; the node stops rather than serve a state it cannot trust",
+                        invalid);
+            }
+            if (machine.appliedIndex() != snapshot.index()) {
+                throw new IllegalStateException("the key-value state in " + snapshot + " was taken at index "
+                        + machine.appliedIndex() + ", not at the snapshot's index; the node stops");
+            }
+            covered = new TreeMap<>(waiters.headMap(snapshot.index(), true));
+            waiters.headMap(snapshot.index(), true).clear();
+        }
+        log.info("key-value state restored from the snapshot at index {} (term {}, {} bytes)", snapshot.index(),
+                snapshot.term(), snapshot.data().length);
+        covered.forEach((index, waiter) -> waiter.future().complete(new Completion.Forgotten(index)));
     }
 
     /**

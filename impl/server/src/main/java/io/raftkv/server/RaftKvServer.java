@@ -153,7 +153,7 @@ public final class RaftKvServer implements AutoCloseable {
         RaftObserver observer = writer == null ? RaftObserver.NONE : writer;
         Runnable beforeInput = writer == null ? () -> {} : writer::nextInput;
         NodeRunner.Options options = new NodeRunner.Options(Duration.ofMillis(config.tickMillis()),
-                INPUT_QUEUE_CAPACITY);
+                INPUT_QUEUE_CAPACITY, config.snapshotEntries());
         try {
             NodeRunner started = NodeRunner.start(config.id(), config.raftConfig(), config.seed(), store, links,
                     applier, observer, options, beforeInput);

@@ -87,6 +87,11 @@ public final class ServerCommand implements CliCommand {
             + " write-ahead log segment and start the next at this size (default ${DEFAULT-VALUE}, 64 MiB).")
     long walSegmentBytes;
 
+    @Option(names = "--snapshot-entries", defaultValue = "10000", paramLabel = "N", description = "Snapshot the"
+            + " state machine and compact the log once N entries were applied since the last snapshot; 0 never"
+            + " (default ${DEFAULT-VALUE}).")
+    long snapshotEntries;
+
     @Option(names = "--seed", description = "Seeds the election timeouts (default: random, logged).")
     Long seed;
 
@@ -126,6 +131,7 @@ public final class ServerCommand implements CliCommand {
     ServerConfig config() {
         return new ServerConfig(id, ServerConfig.parsePeers(peers), data, clientPort, clusterId, trace, tickMillis,
                 electionTimeoutMillis, heartbeatMillis, maxBodyBytes, requestTimeoutMillis, httpThreads, maxConnections,
-                maxPendingRequests, seed != null ? seed : ThreadLocalRandom.current().nextLong(), walSegmentBytes);
+                maxPendingRequests, seed != null ? seed : ThreadLocalRandom.current().nextLong(), walSegmentBytes,
+                snapshotEntries);
     }
 }

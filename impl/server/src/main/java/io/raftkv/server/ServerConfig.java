@@ -31,11 +31,13 @@ import java.util.TreeMap;
  * @param seed                  seeds the core's election timeouts
  * @param walSegmentBytes       a write-ahead log segment is sealed and the next one started at this
  *                              size (small segments make tests seal and recover several)
+ * @param snapshotEntries       the node snapshots the key-value state and compacts its log once this
+ *                              many entries were applied since its last snapshot; 0 never
  */
 public record ServerConfig(int id, SortedMap<Integer, InetSocketAddress> peers, Path dataDirectory, int clientPort,
         String clusterId, Path traceFile, int tickMillis, int electionTimeoutMillis, int heartbeatMillis,
         int maxBodyBytes, int requestTimeoutMillis, int httpThreads, int maxConnections, int maxPendingRequests,
-        long seed, long walSegmentBytes) {
+        long seed, long walSegmentBytes, long snapshotEntries) {
 
     public static final int DEFAULT_CLIENT_PORT = 8001;
     public static final String DEFAULT_CLUSTER_ID = "raftkv";
@@ -57,6 +59,7 @@ public record ServerConfig(int id, SortedMap<Integer, InetSocketAddress> peers, 
         require(walSegmentBytes >= WalOptions.SEGMENT_BYTES_MIN && walSegmentBytes <= WalOptions.SEGMENT_BYTES_LIMIT,
                 "--wal-segment-bytes must be in " + WalOptions.SEGMENT_BYTES_MIN + ".." + WalOptions.SEGMENT_BYTES_LIMIT
                         + ", got " + walSegmentBytes);
+        require(snapshotEntries >= 0, "--snapshot-entries must be >= 0 (0: never), got " + snapshotEntries);
         for (InetSocketAddress address : peers.values()) {
             require(!address.isUnresolved(), "cannot resolve the peer address " + address);
         }

@@ -3,8 +3,11 @@ package io.raftkv.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raftkv.core.Entry;
+import io.raftkv.core.Snapshot;
 import io.raftkv.kv.Bytes;
 import io.raftkv.kv.KvCommand;
 import io.raftkv.kv.KvResult;
@@ -18,7 +21,10 @@ import org.junit.jupiter.api.Test;
  * "applied", "overwritten" (unknown outcome) or "forgotten" (unknown outcome) truthfully: a waiter
  * on (index, term) gets the result when that entry is applied in that term; an entry of another
  * term at the index means the command was replaced by a newer leader's entry; a waiter that
- * arrives after its entry was applied still gets the result while it is kept.
+ * arrives after its entry was applied still gets the result while it is kept. Snapshots: a node
+ * restored from another's snapshot holds the same state, sessions included (a retried request is
+ * answered from its session, not applied again), waiters the snapshot covers are told their outcome
+ * is unknown, and a snapshot that cannot be restored stops the node with the reason.
  */
 class KvApplierTest {
     private final KvApplier applier = new KvApplier(new KvStateMachine());
@@ -77,5 +83,53 @@ class KvApplierTest {
         assertFalse(waiting.isDone());
         assertEquals("v", applier.readLocal(Bytes.utf8("k")).orElseThrow().value().toUtf8());
         assertEquals(2, applier.appliedIndex());
+    }
+
+    private static Entry put(long index, long sequence, String key, String value) {
+        return Entry.command(index, 1, new KvCommand.Request(5, 1, sequence, 0,
+                new KvCommand.Put(Bytes.utf8(key), Bytes.utf8(value))).encode());
+    }
+
+    @Test
+    void aRestoredSnapshotHoldsTheSameStateAndSessions() {
+        applier.apply(register(1, 1));
+        applier.apply(put(2, 1, "k", "first"));
+        applier.apply(put(3, 2, "k", "second"));
+        applier.apply(Entry.noop(4, 1));
+        byte[] firstResult = ((Completion.Applied) applier.await(2, 1).join()).result();
+        Snapshot snapshot = new Snapshot(4, 1, applier.snapshot());
+
+        KvApplier restored = new KvApplier(new KvStateMachine());
+        CompletableFuture<Completion> covered = restored.await(3, 1);
+        CompletableFuture<Completion> after = restored.await(5, 1);
+        restored.restore(snapshot);
+        assertEquals(4, restored.appliedIndex());
+        assertEquals("second", restored.readLocal(Bytes.utf8("k")).orElseThrow().value().toUtf8());
+        assertEquals(applier.snapshot().length, restored.snapshot().length);
+        assertTrue(java.util.Arrays.equals(applier.snapshot(), restored.snapshot()), "byte-identical state");
+        assertEquals(new Completion.Forgotten(3), covered.join(), "its outcome is in the snapshot, not known here");
+        assertFalse(after.isDone());
+
+        restored.apply(put(5, 1, "k", "first")); // a client retries request 1 after the restore
+        Completion retried = after.join();
+        assertTrue(java.util.Arrays.equals(firstResult, ((Completion.Applied) retried).result()),
+                "the session answers the retry with the first result");
+        assertEquals("second", restored.readLocal(Bytes.utf8("k")).orElseThrow().value().toUtf8(),
+                "the retried put is not applied again");
+    }
+
+    @Test
+    void aSnapshotThatCannotBeRestoredStopsTheNodeWithTheReason() {
+        applier.apply(register(1, 1));
+        byte[] bytes = applier.snapshot();
+        bytes[bytes.length / 2] ^= 0x40;
+        IllegalStateException damaged = assertThrows(IllegalStateException.class,
+                () -> new KvApplier(new KvStateMachine()).restore(new Snapshot(1, 1, bytes)));
+        assertTrue(damaged.getMessage().contains("cannot restore the key-value state")
+                && damaged.getMessage().contains("checksum"), damaged.getMessage());
+
+        IllegalStateException misplaced = assertThrows(IllegalStateException.class,
+                () -> new KvApplier(new KvStateMachine()).restore(new Snapshot(7, 1, applier.snapshot())));
+        assertTrue(misplaced.getMessage().contains("taken at index 1"), misplaced.getMessage());
     }
 }

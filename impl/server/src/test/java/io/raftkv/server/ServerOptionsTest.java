@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The server's write-ahead log options as parsed from its command line, and a bad one refused by name. */
+/** The server's storage options (log segments, snapshots) as parsed from its command line, bad ones refused by name. */
 class ServerOptionsTest {
 
     private static ServerConfig parse(String... more) {
@@ -33,5 +33,15 @@ class ServerOptionsTest {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                 () -> parse("--wal-segment-bytes", "100"));
         assertTrue(refused.getMessage().startsWith("--wal-segment-bytes must be in 256.."), refused.getMessage());
+    }
+
+    @Test
+    void snapshotsEvery10000EntriesByDefaultAndTheThresholdCanBeSetOrTurnedOff() {
+        assertEquals(10_000, parse().snapshotEntries());
+        assertEquals(200, parse("--snapshot-entries", "200").snapshotEntries());
+        assertEquals(0, parse("--snapshot-entries=0").snapshotEntries());
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> parse("--snapshot-entries", "-1"));
+        assertTrue(refused.getMessage().startsWith("--snapshot-entries must be >= 0"), refused.getMessage());
     }
 }

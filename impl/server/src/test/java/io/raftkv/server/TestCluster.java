@@ -54,6 +54,14 @@ final class TestCluster implements AutoCloseable {
 
     /** As {@link #start(Path, int, String...)}; with {@code trace} every node writes its trace into DIR/traces. */
     static TestCluster start(Path dir, int nodes, boolean trace, String... serverArgs) {
+        return start(dir, nodes, trace, List.of(), serverArgs);
+    }
+
+    /**
+     * As {@link #start(Path, int, boolean, String...)}, with {@code startArgs} for {@code raftkv cluster
+     * start} itself (say {@code --snapshot-entries=50}, which it passes to every server).
+     */
+    static TestCluster start(Path dir, int nodes, boolean trace, List<String> startArgs, String... serverArgs) {
         int[] ports = freePorts(nodes);
         TestCluster cluster = new TestCluster(dir, nodes, ports[0], ports[1]);
         List<String> args = new ArrayList<>(List.of("cluster", "start", "--nodes", Integer.toString(nodes), "--dir",
@@ -61,6 +69,7 @@ final class TestCluster implements AutoCloseable {
                 "--wait-seconds", Long.toString(DEADLINE.toSeconds()),
                 // C1 only: a server JVM starts in about two thirds of the time on a busy 2-core machine.
                 "--jvm-arg=-XX:TieredStopAtLevel=1"));
+        args.addAll(startArgs);
         for (String arg : serverArgs) {
             args.add("--server-arg=" + arg);
         }

@@ -62,11 +62,13 @@ final class Segment {
         }
         Assert.check(index == liveFirst + liveCount(), "entry %d does not follow %s's live entries", index, name);
         if (end == offsets.length) {
-            offsets = start > offsets.length / 2
-                    ? Arrays.copyOfRange(offsets, start, start + offsets.length)
-                    : Arrays.copyOf(offsets, offsets.length * 2);
-            end -= start;
+            // The live offsets move to the front (a compaction may have dropped a prefix), into an
+            // array twice as large unless that prefix freed half of it.
+            int live = end - start;
+            int capacity = start > offsets.length / 2 ? offsets.length : offsets.length * 2;
+            offsets = Arrays.copyOfRange(offsets, start, start + capacity);
             start = 0;
+            end = live;
         }
         offsets[end++] = (int) offset;
     }

@@ -181,13 +181,25 @@ public final class WriteAheadLog implements LogStorage, Closeable {
      * only committed entries).
      */
     public void compact(long snapshotIndex, long snapshotTerm) throws IOException {
+        compact(snapshotIndex, snapshotTerm, false);
+    }
+
+    /**
+     * As {@link #compact(long, long)}; with {@code discardLog} every entry after the snapshot is
+     * dropped too, even where the log has entry {@code snapshotIndex} of that term (a leader's
+     * snapshot the core installed without keeping the log: it holds exactly the snapshot after it).
+     */
+    public void compact(long snapshotIndex, long snapshotTerm, boolean discardLog) throws IOException {
         checkWritable();
+        Assert.check(!discardLog || hardState.commitIndex() <= snapshotIndex,
+                "discarding the log after %d would drop the committed entries up to %d", snapshotIndex,
+                hardState.commitIndex());
         Assert.check(snapshotIndex >= index.snapshotIndex() && snapshotTerm >= 1,
                 "snapshot (%d, %d) is behind the log's snapshot (%d, %d)", snapshotIndex, snapshotTerm,
                 index.snapshotIndex(), index.snapshotTerm());
         try {
             if (snapshotIndex > index.snapshotIndex()) {
-                writeSnapshotMarker(snapshotIndex, snapshotTerm);
+                writeSnapshotMarker(snapshotIndex, snapshotTerm, discardLog);
                 sync();
             }
             removeObsoleteSegments();
@@ -197,12 +209,13 @@ public final class WriteAheadLog implements LogStorage, Closeable {
         }
     }
 
-    private void writeSnapshotMarker(long snapshotIndex, long snapshotTerm) throws IOException {
+    private void writeSnapshotMarker(long snapshotIndex, long snapshotTerm, boolean discardLog) throws IOException {
         if (hardState.commitIndex() < snapshotIndex) {
             HardState raised = new HardState(hardState.currentTerm(), hardState.votedFor(), snapshotIndex);
             writeRecord(new HardStateRecord(raised));
         }
-        boolean matches = snapshotIndex < index.lastIndex() && index.term(snapshotIndex) == snapshotTerm;
+        boolean matches = !discardLog && snapshotIndex < index.lastIndex()
+                && index.term(snapshotIndex) == snapshotTerm;
         writeRecord(new SnapshotMarker(snapshotIndex, snapshotTerm, !matches));
         flush();
     }

@@ -234,6 +234,22 @@ class WriteAheadLogTest {
     }
 
     @Test
+    void entriesAppendedToASegmentAfterItsPrefixWasCompactedAreReadFromTheirOwnRecords() throws IOException {
+        WalOptions oneSegmentNoCache = new WalOptions(1 << 20, 0);
+        WriteAheadLog log = WriteAheadLog.open(disk, oneSegmentNoCache);
+        log.append(new HardState(1, 1, 10), entries(1, 10, 1));
+        log.compact(3, 1); // the segment's index now starts after a dropped prefix
+        log.append(null, entries(11, 100, 1)); // enough to grow the segment's index of offsets
+        assertEquals(entries(4, 100, 1), readAll(log));
+        log.sync();
+        log = reopen(log, oneSegmentNoCache);
+        assertEquals(entries(4, 100, 1), readAll(log));
+        log.append(null, entries(101, 200, 1)); // recovery's index grows after its prefix was dropped too
+        assertEquals(entries(4, 200, 1), readAll(log));
+        log.close();
+    }
+
+    @Test
     void snapshotThatDoesNotMatchTheLogReplacesIt() throws IOException {
         WriteAheadLog log = WriteAheadLog.open(disk, SMALL);
         log.append(new HardState(3, 1, 10), entries(1, 30, 1));

@@ -310,10 +310,20 @@ public final class JepsenRun {
   /** Segments a run fills and seals (so a bit flip can hit a sealed one), unless the options set the size. */
   static final String SEGMENT_BYTES = "--wal-segment-bytes=65536";
 
+  /**
+   * Snapshots every 200 applied entries, unless the options set it: a run compacts its logs every few
+   * seconds, so a node that was killed, paused or cut off for a fault's duration comes back behind the
+   * leader's compacted log and catches up through InstallSnapshot, and restarts recover from a
+   * snapshot and the log after it.
+   */
+  static final String SNAPSHOT_ENTRIES = "--snapshot-entries=200";
+
   static List<String> serverArgs(RunOptions options) {
-    boolean sizeGiven = options.serverArgs().stream().anyMatch(arg -> arg.startsWith("--wal-segment-bytes"));
     List<String> args = new ArrayList<>(options.serverArgs());
-    if (!sizeGiven) {
+    if (args.stream().noneMatch(arg -> arg.startsWith("--snapshot-entries"))) {
+      args.add(0, SNAPSHOT_ENTRIES);
+    }
+    if (args.stream().noneMatch(arg -> arg.startsWith("--wal-segment-bytes"))) {
       args.add(0, SEGMENT_BYTES);
     }
     return args;

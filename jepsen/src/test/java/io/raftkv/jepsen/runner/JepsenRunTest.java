@@ -64,4 +64,20 @@ class JepsenRunTest {
     assertEquals(run.toRealPath(), store.resolve("latest").toRealPath());
     assertFalse(Files.exists(run.resolve("nodes/node-1")), "data directories are wiped after a valid run");
   }
+
+  @Test
+  void serversSealSmallSegmentsAndSnapshotOftenUnlessTheOptionsSayOtherwise() {
+    assertEquals(List.of(JepsenRun.SEGMENT_BYTES, JepsenRun.SNAPSHOT_ENTRIES, "--tick-ms=5"),
+        JepsenRun.serverArgs(options(List.of("--tick-ms=5"))));
+    assertEquals(List.of(JepsenRun.SEGMENT_BYTES, "--snapshot-entries=0"),
+        JepsenRun.serverArgs(options(List.of("--snapshot-entries=0"))));
+    assertEquals(List.of(JepsenRun.SNAPSHOT_ENTRIES, "--wal-segment-bytes=1024"),
+        JepsenRun.serverArgs(options(List.of("--wal-segment-bytes=1024"))));
+  }
+
+  private static RunOptions options(List<String> serverArgs) {
+    return new RunOptions("register", "kill", Duration.ofSeconds(12), Duration.ofSeconds(3), Duration.ofSeconds(2),
+        Duration.ofSeconds(3), 6, 50, 3, 7, ReadConsistency.LINEARIZABLE, Path.of("store"), 60,
+        Duration.ofSeconds(2), List.of(), serverArgs, true);
+  }
 }

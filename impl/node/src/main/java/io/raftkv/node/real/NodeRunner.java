@@ -9,6 +9,7 @@ import io.raftkv.core.RaftObserver;
 import io.raftkv.core.ReadResult;
 import io.raftkv.core.TransferResult;
 import io.raftkv.core.Entry;
+import io.raftkv.core.Snapshot;
 import io.raftkv.node.NodeLoop;
 import io.raftkv.node.StateMachine;
 import io.raftkv.node.StorageException;
@@ -52,8 +53,12 @@ public final class NodeRunner implements AutoCloseable {
     /**
      * @param tickInterval       wall time per logical tick (election timeouts are counted in ticks)
      * @param inputQueueCapacity inputs waiting for the runner thread, at most
+     * @param snapshotEvery      the node snapshots its state machine and compacts its log once this
+     *                           many entries were applied since its last snapshot; 0 never (see
+     *                           {@link NodeLoop#snapshotEvery}; a recovered or installed snapshot is
+     *                           restored either way)
      */
-    public record Options(Duration tickInterval, int inputQueueCapacity) {
+    public record Options(Duration tickInterval, int inputQueueCapacity, long snapshotEvery) {
         public Options {
             if (tickInterval == null || tickInterval.toMillis() < 1) {
                 throw new IllegalArgumentException("tickInterval must be at least 1 ms, got " + tickInterval);
@@ -61,10 +66,22 @@ public final class NodeRunner implements AutoCloseable {
             if (inputQueueCapacity < 16) {
                 throw new IllegalArgumentException("inputQueueCapacity must be >= 16, got " + inputQueueCapacity);
             }
+            if (snapshotEvery < 0) {
+                throw new IllegalArgumentException("snapshotEvery must be >= 0, got " + snapshotEvery);
+            }
+        }
+
+        /** Without snapshots. */
+        public Options(Duration tickInterval, int inputQueueCapacity) {
+            this(tickInterval, inputQueueCapacity, 0);
         }
 
         public static Options defaults() {
             return new Options(Duration.ofMillis(10), 4096);
+        }
+
+        public Options withSnapshotEvery(long entries) {
+            return new Options(tickInterval, inputQueueCapacity, entries);
         }
     }
 
@@ -174,6 +191,7 @@ public final class NodeRunner implements AutoCloseable {
         // the runner thread exists (Thread.start orders it before everything the runner does).
         try {
             this.loop = new NodeLoop(raft, store, transport, answering(machine));
+            loop.snapshotEvery(options.snapshotEvery());
         } catch (RuntimeException | Error failure) {
             try {
                 store.close();
@@ -202,6 +220,16 @@ public final class NodeRunner implements AutoCloseable {
             public void readAborted(long ctx) {
                 completeReads(ctx, new ReadOutcome.Aborted("node " + id + " stopped leading before it could"
                         + " confirm the read"));
+            }
+
+            @Override
+            public byte[] snapshot() {
+                return machine.snapshot();
+            }
+
+            @Override
+            public void restore(Snapshot snapshot) {
+                machine.restore(snapshot);
             }
         };
     }

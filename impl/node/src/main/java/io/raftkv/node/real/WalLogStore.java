@@ -1,11 +1,15 @@
 package io.raftkv.node.real;
 
+import io.raftkv.core.Assert;
 import io.raftkv.core.Entry;
 import io.raftkv.core.HardState;
 import io.raftkv.core.LogStorage;
+import io.raftkv.core.Snapshot;
 import io.raftkv.node.LogStore;
 import io.raftkv.node.StorageException;
 import io.raftkv.node.WriteBatch;
+import io.raftkv.storage.SnapshotRecovery;
+import io.raftkv.storage.SnapshotStore;
 import io.raftkv.storage.TornTail;
 import io.raftkv.storage.WalOptions;
 import io.raftkv.storage.WriteAheadLog;
@@ -35,11 +39,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * no further batch is written, waiters and later calls get the cause, and the listener is told once.
  * A failed fsync cannot be retried safely (the kernel may have dropped the dirty pages).
  *
- * <p>Threads: the node's thread calls submit, writeSync and the read side; the writer thread calls
- * the WAL's append and sync. The WAL is not thread-safe, so reads and appends hold {@link #walLock}
- * (see {@link #writeGroup} for why sync does not). The reads the core makes are of entries it knows
- * durable, which no queued batch can change: a batch that overwrites them is a sync batch, and the
- * node's thread is blocked in writeSync until it is done.
+ * <p>Snapshots ({@link SnapshotStore} files in the same directory): {@link #saveSnapshot} queues the
+ * save and waits until the file is durable; {@link #compact} queues a compaction of the log, which
+ * the writer carries out after every batch queued before it (then removes older snapshot files);
+ * a batch with a leader's snapshot saves it, compacts the log to it (dropping every entry after it
+ * unless the batch keeps them) and then writes the batch's hard state and entries. At open the
+ * newest snapshot and the log are reconciled ({@link SnapshotRecovery}); {@link #recoveredSnapshot}
+ * hands the snapshot to the node loop, and the latest saved one, which a leader sends, is held in
+ * memory ({@link LogStorage#snapshot()} of {@link #log()}).
+ *
+ * <p>Threads: the node's thread calls submit, writeSync, saveSnapshot, compact and the read side; the
+ * writer thread does every write to the directory. The WAL is not thread-safe, so reads and every
+ * write but the group's final sync hold {@link #walLock} (see {@link #writeGroup} for why that sync
+ * does not). The reads the core makes are of entries it knows durable and above its snapshot, which
+ * no queued work can change: a batch that overwrites them is a sync batch, and the node's thread is
+ * blocked in writeSync until it is done; a compaction is queued only after the core stopped reading
+ * the entries it drops.
  */
 public final class WalLogStore implements LogStore, AutoCloseable {
 
@@ -52,23 +67,30 @@ public final class WalLogStore implements LogStore, AutoCloseable {
         void failed(StorageException cause);
     }
 
-    /** Default bound on queued batches; submit blocks (backpressure) beyond it. */
+    /** Default bound on queued batches (and snapshot work); submit blocks (backpressure) beyond it. */
     public static final int DEFAULT_MAX_QUEUED_BATCHES = 4096;
 
     /** Names the log in messages: its directory. */
     private final String name;
     private final WriteAheadLog wal;
+    private final SnapshotStore snapshots;
     private final HardState recoveredHardState;
+    private final Snapshot recoveredSnapshot;
     private final int maxQueuedBatches;
     private final ReentrantLock walLock = new ReentrantLock();
     private final LogStorage lockedLog;
+    /** The newest snapshot saved (or recovered), null if none. Guarded by walLock. */
+    private Snapshot latestSnapshot;
 
     /** Guards every field below. */
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final ArrayDeque<WriteBatch> queue = new ArrayDeque<>();
+    private final ArrayDeque<Task> queue = new ArrayDeque<>();
     private long queuedSequence;
     private long durableSequence;
+    /** Snapshot saves queued so far, and saved so far (each save waits for its ticket). */
+    private long saveTickets;
+    private long savedTickets;
     private StorageException failure;
     private boolean closing;
     private Listener listener;
@@ -76,10 +98,26 @@ public final class WalLogStore implements LogStore, AutoCloseable {
     /** The data directory's lock when opened over a real directory, else null; released at close. */
     private DirectoryLock directoryLock;
 
-    private WalLogStore(String name, WriteAheadLog wal, int maxQueuedBatches) {
+    /** What the writer thread does, in queue order. */
+    private sealed interface Task {}
+
+    /** A batch of the node loop. */
+    private record Write(WriteBatch batch) implements Task {}
+
+    /** A snapshot to save durably; {@code ticket} tells its waiter when it is. */
+    private record Save(long ticket, Snapshot snapshot) implements Task {}
+
+    /** The log up to {@code index} (term {@code term}) to drop, a saved snapshot covering it. */
+    private record Compact(long index, long term) implements Task {}
+
+    private WalLogStore(String name, WriteAheadLog wal, SnapshotStore snapshots, Snapshot recovered,
+            int maxQueuedBatches) {
         this.name = name;
         this.wal = wal;
+        this.snapshots = snapshots;
         this.recoveredHardState = wal.hardState();
+        this.recoveredSnapshot = recovered;
+        this.latestSnapshot = recovered;
         this.maxQueuedBatches = maxQueuedBatches;
         this.lockedLog = new LockedLogStorage();
     }
@@ -115,9 +153,12 @@ public final class WalLogStore implements LogStore, AutoCloseable {
     }
 
     /**
-     * Opens (recovering) the log in {@code fileSystem}. The file system is used by two threads,
-     * the writer (append, sync) and the node's (reads), never at once except that a sync may
-     * overlap a read of another position: {@link NioFileSystem} allows that.
+     * Opens (recovering) the log and the snapshots in {@code fileSystem}, reconciled (see
+     * {@link SnapshotRecovery}: a crash between a snapshot's save and the log's compaction is
+     * finished here; a log compacted beyond every snapshot file, or a damaged newest snapshot, is
+     * refused). The file system is used by two threads, the writer (every write, sync) and the
+     * node's (reads), never at once except that a sync may overlap a read of another position:
+     * {@link NioFileSystem} allows that.
      *
      * @param name             names the log in messages (its directory)
      * @param maxQueuedBatches submit blocks while this many batches wait for the writer
@@ -127,9 +168,20 @@ public final class WalLogStore implements LogStore, AutoCloseable {
         if (maxQueuedBatches < 1) {
             throw new IllegalArgumentException("maxQueuedBatches must be >= 1, got " + maxQueuedBatches);
         }
+        WriteAheadLog wal = null;
         try {
-            return new WalLogStore(name, WriteAheadLog.open(fileSystem, options), maxQueuedBatches);
+            wal = WriteAheadLog.open(fileSystem, options);
+            SnapshotStore snapshots = SnapshotStore.open(fileSystem);
+            Snapshot recovered = SnapshotRecovery.reconcile(wal, snapshots).orElse(null);
+            return new WalLogStore(name, wal, snapshots, recovered, maxQueuedBatches);
         } catch (IOException | RuntimeException failure) {
+            if (wal != null) {
+                try {
+                    wal.close();
+                } catch (IOException alsoFailed) {
+                    failure.addSuppressed(alsoFailed);
+                }
+            }
             throw new StorageException("cannot open the log in " + name + ": " + failure.getMessage(), failure);
         }
     }
@@ -158,6 +210,53 @@ public final class WalLogStore implements LogStore, AutoCloseable {
     @Override
     public LogStorage log() {
         return lockedLog;
+    }
+
+    @Override
+    public Snapshot recoveredSnapshot() {
+        return recoveredSnapshot;
+    }
+
+    /** Queues the save behind everything queued and waits until the snapshot file is durable. */
+    @Override
+    public void saveSnapshot(Snapshot snapshot) throws StorageException {
+        lock.lock();
+        try {
+            long ticket = ++saveTickets;
+            addTask(new Save(ticket, snapshot));
+            while (savedTickets < ticket && failure == null) {
+                changed.await();
+            }
+            if (savedTickets < ticket) {
+                throw failure;
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted while saving " + snapshot + " in " + name, interrupted);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Queues the compaction of the log to {@code index}: the writer drops the entries up to it after
+     * every batch queued before, then the snapshot files below it; a failure is reported to the
+     * listener like a write's. Throws (as submit does) if writing failed already.
+     */
+    @Override
+    public void compact(long index, long term) {
+        lock.lock();
+        try {
+            addTask(new Compact(index, term));
+        } catch (StorageException failed) {
+            throw new IllegalStateException(failed.getMessage(), failed);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while queueing the compaction to " + index + " in " + name,
+                    interrupted);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Queues the batch; blocks only while maxQueuedBatches are queued. Throws if writing failed. */
@@ -253,22 +352,12 @@ public final class WalLogStore implements LogStore, AutoCloseable {
     private void enqueue(WriteBatch batch) throws StorageException {
         lock.lock();
         try {
-            if (writer == null || closing) {
-                throw new IllegalStateException("the store for " + name + " is not running");
-            }
             if (batch.sequence() != queuedSequence + 1) {
                 throw new IllegalArgumentException("batch " + batch.sequence() + " queued after " + queuedSequence
                         + ": the node loop numbers batches without gaps");
             }
-            while (queue.size() >= maxQueuedBatches && failure == null) {
-                changed.await();
-            }
-            if (failure != null) {
-                throw failure;
-            }
-            queue.addLast(batch);
+            addTask(new Write(batch));
             queuedSequence = batch.sequence();
-            changed.signalAll();
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw new StorageException("interrupted while queueing batch " + batch.sequence(), interrupted);
@@ -277,40 +366,87 @@ public final class WalLogStore implements LogStore, AutoCloseable {
         }
     }
 
+    /**
+     * Queues {@code task} behind everything queued, blocking while maxQueuedBatches wait. The caller
+     * holds {@link #lock}.
+     */
+    private void addTask(Task task) throws StorageException, InterruptedException {
+        if (writer == null || closing) {
+            throw new IllegalStateException("the store for " + name + " is not running");
+        }
+        while (queue.size() >= maxQueuedBatches && failure == null) {
+            changed.await();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        queue.addLast(task);
+        changed.signalAll();
+    }
+
     /** The writer: one group per round, one sync per group. */
     private void runWriter() {
         while (true) {
-            List<WriteBatch> group = takeGroup();
+            List<Task> group = takeGroup();
             if (group.isEmpty()) {
                 return; // closing, and everything queued is written
             }
-            long last = group.get(group.size() - 1).sequence();
             try {
                 writeGroup(group);
             } catch (IOException | RuntimeException failed) {
-                fail(new StorageException("writing batches " + group.get(0).sequence() + ".." + last + " to "
-                        + name + " failed: " + failed.getMessage(), failed));
+                fail(new StorageException(describe(group) + " in " + name + " failed: " + failed.getMessage(), failed));
                 return;
             }
-            lock.lock();
-            try {
-                durableSequence = last;
-                changed.signalAll();
-            } finally {
-                lock.unlock();
+            long last = lastSequence(group);
+            if (last > 0) {
+                lock.lock();
+                try {
+                    durableSequence = last;
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+                listener.durable(last);
             }
-            listener.durable(last);
         }
     }
 
+    /** The sequence of the group's last batch, 0 if it has none. */
+    private static long lastSequence(List<Task> group) {
+        long last = 0;
+        for (Task task : group) {
+            if (task instanceof Write write) {
+                last = write.batch().sequence();
+            }
+        }
+        return last;
+    }
+
+    /** What a group was doing, for the failure's message. */
+    private static String describe(List<Task> group) {
+        List<String> parts = new ArrayList<>();
+        long first = 0;
+        for (Task task : group) {
+            switch (task) {
+                case Write write -> first = first == 0 ? write.batch().sequence() : first;
+                case Save save -> parts.add("saving " + save.snapshot());
+                case Compact compact -> parts.add("compacting the log to " + compact.index());
+            }
+        }
+        if (first > 0) {
+            parts.add(0, "writing batches " + first + ".." + lastSequence(group));
+        }
+        return String.join(", ", parts);
+    }
+
     /** Everything queued, waiting while the queue is empty; empty only once closing. */
-    private List<WriteBatch> takeGroup() {
+    private List<Task> takeGroup() {
         lock.lock();
         try {
             while (queue.isEmpty() && !closing) {
                 changed.awaitUninterruptibly();
             }
-            List<WriteBatch> group = new ArrayList<>(queue);
+            List<Task> group = new ArrayList<>(queue);
             queue.clear();
             changed.signalAll(); // room for blocked submitters
             return group;
@@ -320,23 +456,97 @@ public final class WalLogStore implements LogStore, AutoCloseable {
     }
 
     /**
-     * Appends under the WAL lock (append changes the WAL's index and cache, which reads use), then
-     * syncs outside it, so the node's thread is not held up by an fsync when the core reads its log:
-     * that is what lets the leader go on while its own write is in flight (thesis §10.2.1). This
-     * relies on WriteAheadLog.sync touching only the newest segment's file (a thread-safe force)
-     * and its own unsynced/failure flags, none of which the read side uses; only this thread ever
-     * appends or syncs.
+     * Carries out the group in order, each task under the WAL lock (append and compact change the
+     * WAL's index and cache, which reads use; a save changes the latest snapshot), then syncs outside
+     * it, so the node's thread is not held up by an fsync when the core reads its log: that is what
+     * lets the leader go on while its own write is in flight (thesis §10.2.1). This relies on
+     * WriteAheadLog.sync touching only the newest segment's file (a thread-safe force) and its own
+     * unsynced/failure flags, none of which the read side uses; only this thread ever writes or
+     * syncs. (Snapshot saves and compactions sync inside the lock; they are rare, and a save or an
+     * install keeps the node's thread waiting anyway.)
      */
-    private void writeGroup(List<WriteBatch> group) throws IOException {
-        walLock.lock();
-        try {
-            for (WriteBatch batch : group) {
-                wal.append(batch.hardState(), batch.entries());
+    private void writeGroup(List<Task> group) throws IOException {
+        for (Task task : group) {
+            walLock.lock();
+            try {
+                switch (task) {
+                    case Write write -> write(write.batch());
+                    case Save save -> saveLatest(save.snapshot());
+                    case Compact compact -> compactTo(compact.index(), compact.term());
+                }
+            } finally {
+                walLock.unlock();
             }
-        } finally {
-            walLock.unlock();
+            if (task instanceof Save save) {
+                saved(save.ticket());
+            }
         }
         wal.sync();
+    }
+
+    /** A batch; one with a leader's snapshot installs it first (saved, then the log compacted to it). */
+    private void write(WriteBatch batch) throws IOException {
+        Snapshot snapshot = batch.snapshot();
+        if (snapshot != null) {
+            persistTermFirst(batch.hardState());
+            saveLatest(snapshot);
+            wal.compact(snapshot.index(), snapshot.term(), !batch.snapshotKeepsLog());
+            snapshots.removeBelow(snapshot.index());
+        }
+        wal.append(batch.hardState(), batch.entries());
+    }
+
+    /**
+     * Before a leader's snapshot is saved, the term (and vote) the node adopted from that leader is made
+     * durable: otherwise a crash right after the save would leave a snapshot whose last entry has a
+     * term beyond the node's stored one, and the log it restarts with would break currentTerm >= the
+     * last log term. The commit index stays the stored one (the batch's commits the snapshot, which is
+     * not written yet, and the entries the log holds up to it may be the ones it replaces).
+     */
+    private void persistTermFirst(HardState next) throws IOException {
+        HardState stored = wal.hardState();
+        if (next == null || (next.currentTerm() == stored.currentTerm() && next.votedFor() == stored.votedFor())) {
+            return;
+        }
+        wal.append(new HardState(next.currentTerm(), next.votedFor(), stored.commitIndex()), List.of());
+        wal.sync();
+    }
+
+    /** Saves {@code snapshot} durably; it becomes the one a leader sends unless a newer one is saved. */
+    private void saveLatest(Snapshot snapshot) throws IOException {
+        snapshots.save(snapshot);
+        if (latestSnapshot == null || snapshot.index() > latestSnapshot.index()) {
+            latestSnapshot = snapshot;
+        }
+    }
+
+    /**
+     * Compacts the log to (index, term), which a saved snapshot must cover, and removes the older
+     * snapshot files. An index the log is compacted to already (a leader's snapshot was installed
+     * since) changes nothing.
+     */
+    private void compactTo(long index, long term) throws IOException {
+        if (index <= wal.snapshotIndex()) {
+            return;
+        }
+        Assert.check(latestSnapshot != null && latestSnapshot.index() >= index,
+                "compaction of %s to %d, which no saved snapshot covers (latest %s)", name, index, latestSnapshot);
+        Assert.check(index <= wal.lastIndex() && wal.term(index) == term,
+                "compaction of %s to (%d, %d), which is not an entry of the log (last index %d)", name, index, term,
+                wal.lastIndex());
+        wal.compact(index, term, false);
+        snapshots.removeBelow(index);
+    }
+
+    /** Tells the saver of ticket {@code ticket} that its snapshot is durable. */
+    private void saved(long ticket) {
+        lock.lock();
+        try {
+            savedTickets = Math.max(savedTickets, ticket);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void fail(StorageException cause) {
@@ -397,6 +607,16 @@ public final class WalLogStore implements LogStore, AutoCloseable {
             walLock.lock();
             try {
                 return wal.entries(from, to, maxBytes);
+            } finally {
+                walLock.unlock();
+            }
+        }
+
+        @Override
+        public Snapshot snapshot() {
+            walLock.lock();
+            try {
+                return latestSnapshot;
             } finally {
                 walLock.unlock();
             }

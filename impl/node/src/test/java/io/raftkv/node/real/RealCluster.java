@@ -9,6 +9,7 @@ import io.raftkv.core.ProposeResult;
 import io.raftkv.core.RaftObserver;
 import io.raftkv.core.Role;
 import io.raftkv.node.StorageException;
+import io.raftkv.storage.WalOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,20 +37,35 @@ final class RealCluster implements AutoCloseable {
     final TreeMap<Integer, NodeRunner> runners = new TreeMap<>();
     final TreeMap<Integer, RecordingStateMachine> machines = new TreeMap<>();
     private final Path root;
+    private final NodeRunner.Options options;
+    private final WalOptions walOptions;
 
     RealCluster(Path root) {
+        this(root, OPTIONS, WalOptions.DEFAULT);
+    }
+
+    /** Nodes run with {@code options} (say, a snapshot threshold) over logs with {@code walOptions}. */
+    RealCluster(Path root, NodeRunner.Options options, WalOptions walOptions) {
         this.root = root;
+        this.options = options;
+        this.walOptions = walOptions;
     }
 
     /** Starts (or restarts, over what its directory holds) node {@code id}. */
     void start(int id) throws StorageException {
-        WalLogStore store = WalLogStore.open(directory(id));
+        WalLogStore store = WalLogStore.open(directory(id), walOptions);
         RecordingStateMachine machine = new RecordingStateMachine();
         NodeRunner runner = NodeRunner.start(id, CONFIG, 7919L * id, store, network.transport(id), machine,
-                RaftObserver.NONE, OPTIONS);
+                RaftObserver.NONE, options);
         machines.put(id, machine);
         runners.put(id, runner);
         network.register(id, runner::deliver);
+    }
+
+    /** Stops node {@code id} cleanly (its store writes what was queued); messages to it are lost. */
+    void stop(int id) throws StorageException {
+        network.unregister(id);
+        runners.remove(id).close();
     }
 
     void startAll() throws StorageException {
