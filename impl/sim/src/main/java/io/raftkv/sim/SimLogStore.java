@@ -7,6 +7,7 @@ import io.raftkv.core.Snapshot;
 import io.raftkv.node.LogStore;
 import io.raftkv.node.StorageException;
 import io.raftkv.node.WriteBatch;
+import io.raftkv.storage.SnapshotRecovery;
 import io.raftkv.storage.SnapshotStore;
 import io.raftkv.storage.WalOptions;
 import io.raftkv.storage.WriteAheadLog;
@@ -35,8 +36,9 @@ import java.util.SplittableRandom;
  *       event, queued behind the fsyncs already scheduled (a stall holds it too), so a crash can
  *       come between the two: {@link #open} then finds a snapshot newer than the log's compaction
  *       point and compacts the log to it. A batch with a leader's snapshot (always a sync write)
- *       saves it, compacts the log through it (discarding every entry after it unless the batch
- *       keeps the log), then writes its hard state and entries.
+ *       stores the term and vote it adopts from that leader, saves the snapshot, compacts the log
+ *       through it (discarding every entry after it unless the batch keeps the log), then writes
+ *       its hard state and entries, as the real store ({@code WalLogStore}) does.
  * </ul>
  */
 final class SimLogStore implements LogStore {
@@ -137,26 +139,19 @@ final class SimLogStore implements LogStore {
   }
 
   /**
-   * Opens (recovers) the node's WAL and its latest snapshot, compacting the log to that snapshot if
-   * a crash came between saving it and compacting; fails if recovery has to write and the disk is
-   * full, or if the log is compacted beyond every snapshot (one was lost).
+   * Opens (recovers) the node's WAL and its latest snapshot ({@link SnapshotRecovery}), compacting
+   * the log to that snapshot if a crash came between saving it and compacting; fails if recovery has
+   * to write and the disk is full, or if the log and the snapshot files contradict each other (the
+   * log compacted beyond every snapshot, a snapshot of a term beyond the stored one, ...).
    */
   static SimLogStore open(SimNode node, Host host) throws IOException {
     WriteAheadLog wal = WriteAheadLog.open(node.fs, WAL_OPTIONS);
     try {
       SnapshotStore snapshots = SnapshotStore.open(node.fs);
-      Snapshot latest = snapshots.loadLatest().orElse(null);
-      if (latest != null && latest.index() > wal.snapshotIndex()) {
+      long marker = wal.snapshotIndex();
+      Snapshot latest = SnapshotRecovery.reconcile(wal, snapshots).orElse(null);
+      if (wal.snapshotIndex() > marker) {
         host.count("snapshot:log compacted at open (crash between save and compaction)");
-        wal.compact(latest.index(), latest.term());
-        snapshots.removeBelow(latest.index());
-      }
-      long index = latest == null ? 0 : latest.index();
-      long term = latest == null ? 0 : latest.term();
-      if (wal.snapshotIndex() != index || wal.snapshotTerm() != term) {
-        throw new IOException("node " + node.id + ": the log is compacted through ("
-            + wal.snapshotIndex() + ", " + wal.snapshotTerm() + ") but the latest snapshot is ("
-            + index + ", " + term + ")");
       }
       return new SimLogStore(node, host, wal, snapshots, latest);
     } catch (IOException | RuntimeException e) {
@@ -258,7 +253,7 @@ final class SimLogStore implements LogStore {
   @Override
   public void writeSync(WriteBatch batch) throws StorageException {
     if (batch.snapshot() != null) {
-      install(batch.snapshot(), batch.snapshotKeepsLog());
+      install(batch);
     }
     if (!installFailed) {
       host.handedOver(node, batch); // a failed install leaves the log as it was: nothing follows
@@ -314,20 +309,26 @@ final class SimLogStore implements LogStore {
     host.scheduleDisk(time, new DiskEvent(this, event.sequence(), true));
   }
 
-  /** A leader's snapshot: saved, then the log compacted through it (see the class comment). */
-  private void install(Snapshot snapshot, boolean keepsLog) {
+  /**
+   * A leader's snapshot: the term and vote adopted from that leader stored first (see {@link
+   * #persistTermFirst}), the snapshot saved, then the log compacted through it.
+   */
+  private void install(WriteBatch batch) {
+    Snapshot snapshot = batch.snapshot();
+    boolean keepsLog = batch.snapshotKeepsLog();
     if (failure != null) {
       installFailed = true; // an earlier write failed: nothing more reaches the disk
       host.count("disk-full:snapshot install failed");
       return;
     }
     try {
+      persistTermFirst(batch.hardState());
       snapshots.save(snapshot);
       latestSnapshot = snapshot;
-      if (!keepsLog) {
-        discardAfter(snapshot.index(), snapshot.term());
+      if (!keepsLog && holdsAfter(snapshot.index(), snapshot.term())) {
+        host.count("snapshot:install discarded a log that holds its last entry");
       }
-      wal.compact(snapshot.index(), snapshot.term());
+      wal.compact(snapshot.index(), snapshot.term(), !keepsLog);
       syncedHardState = appendedHardState; // compact synced everything appended
       snapshots.removeBelow(snapshot.index());
     } catch (IOException e) {
@@ -348,19 +349,32 @@ final class SimLogStore implements LogStore {
   }
 
   /**
-   * Makes {@code WriteAheadLog.compact} discard every entry after {@code index}: it keeps the
-   * entries after a snapshot whenever the log holds the snapshot's last entry with its term,
-   * whatever the batch says; and the core discards them when that entry is not durable yet. The
-   * entry at {@code index} is written again (a truncation record voids everything after it), so
-   * the snapshot marker then finds nothing after it to keep.
+   * Stores the term and vote of a leader's batch, synced, before its snapshot is saved, as the real
+   * store does: recovery refuses a snapshot whose last term is beyond the stored term (a crash after
+   * the save would otherwise restart the node with a last log term above its current term; here a
+   * write failing between the save and the batch's hard state would). The commit index stays the
+   * stored one: the entries up to the batch's may be the ones the snapshot replaces.
    */
-  private void discardAfter(long index, long term) throws IOException {
-    if (wal.lastIndex() <= index || index <= wal.snapshotIndex() || wal.term(index) != term) {
-      return; // compact discards the rest by itself
+  private void persistTermFirst(HardState next) throws IOException {
+    HardState stored = wal.hardState();
+    if (next == null
+        || next.currentTerm() == stored.currentTerm() && next.votedFor() == stored.votedFor()) {
+      return;
     }
-    host.count("snapshot:install discarded a log that holds its last entry");
-    List<Entry> last = wal.entries(index, index, Long.MAX_VALUE);
-    wal.append(null, last);
+    HardState first = new HardState(next.currentTerm(), next.votedFor(), stored.commitIndex());
+    wal.append(first, List.of());
+    wal.sync();
+    appendedHardState = first;
+    syncedHardState = first;
+  }
+
+  /**
+   * Whether the log holds entry {@code index} with {@code term} and entries after it: a leader's
+   * snapshot there that the core installs without keeping the log (that entry was not durable yet)
+   * discards entries a plain compaction would keep.
+   */
+  private boolean holdsAfter(long index, long term) {
+    return wal.lastIndex() > index && index > wal.snapshotIndex() && wal.term(index) == term;
   }
 
   /** The compaction {@link #compact} scheduled, unless a leader's snapshot went further since. */
