@@ -106,7 +106,11 @@ MCTakeSnapshot ==
     /\ \E i \in Server : \E n \in SnapshotTargets(i) : TakeSnapshot(i, n)
 MCSendInstallSnapshot(i, j) ==
     Snapshots /\ CanSend(1) /\ \E d \in ChunkDone : SendInstallSnapshotChunk(i, j, d)
-MCHandleInstallSnapshotRequest == Snapshots /\ AnyHandleInstallSnapshotRequest
+\* Without chunks every last chunk arrives with all before it (there are none): complete.
+MCHandleInstallSnapshotRequest ==
+    /\ Snapshots
+    /\ \E m \in DOMAIN messages : \E c \in (IF SnapshotChunks THEN BOOLEAN ELSE {TRUE}) :
+          HandleInstallSnapshotChunk(m.to, m.from, m, c)
 MCHandleInstallSnapshotResponse == Snapshots /\ AnyHandleInstallSnapshotResponse
 
 \* Every step of Next, with client values from Values and at most MaxEntriesPerMessage entries per

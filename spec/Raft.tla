@@ -615,7 +615,11 @@ SendInstallSnapshot(i, j) == \E done \in BOOLEAN : SendInstallSnapshotChunk(i, j
 \* are kept (the entries up to it are the snapshot's: equal, by Log Matching); else the log becomes
 \* the snapshot's content, written synchronously, and the replies held for entries now gone are
 \* dropped. The commit index and the state machine (restored from the snapshot) move to it.
-HandleInstallSnapshotRequest(i, j, m) ==
+\* complete: whether i holds the chunks before m, which the spec cannot see (byte offsets). The last
+\* chunk of a new snapshot whose earlier chunks i lacks (lost, or gone with a restart) installs
+\* nothing and is answered not done, as any other chunk; the leader then sends from the offset i
+\* holds. With complete FALSE only such a chunk has a different outcome.
+HandleInstallSnapshotChunk(i, j, m, complete) ==
     /\ Receivable(i, j, m, "InstallSnapshotRequest")
     /\ IF m.term < currentTerm[i]
        THEN /\ Reply(InstallSnapshotResponse(currentTerm[i], i, j, m.snapshotIndex, FALSE), m)
@@ -624,8 +628,9 @@ HandleInstallSnapshotRequest(i, j, m) ==
        ELSE /\ currentTerm' = [currentTerm EXCEPT ![i] = m.term]
             /\ votedFor' = [votedFor EXCEPT ![i] = IF m.term > currentTerm[i] THEN Nil ELSE @]
             /\ FollowerVolatile(i)
-            /\ Reply(InstallSnapshotResponse(m.term, i, j, m.snapshotIndex, m.done), m)
-            /\ IF m.done /\ SnapshotIsNew(i, m)
+            /\ Reply(InstallSnapshotResponse(m.term, i, j, m.snapshotIndex,
+                                              m.done /\ (complete \/ ~SnapshotIsNew(i, m))), m)
+            /\ IF m.done /\ SnapshotIsNew(i, m) /\ complete
                THEN LET idx == m.snapshotIndex
                         keep == /\ Len(log[i]) >= idx
                                 /\ log[i][idx].term = m.snapshotTerm
@@ -640,6 +645,8 @@ HandleInstallSnapshotRequest(i, j, m) ==
                        /\ UNCHANGED lastRead
                ELSE /\ pendingAcks' = [pendingAcks EXCEPT ![i] = AcksAfterTerm(i, m.term)]
                     /\ UNCHANGED <<logVars, durableLength, applyVars>>
+
+HandleInstallSnapshotRequest(i, j, m) == \E complete \in BOOLEAN : HandleInstallSnapshotChunk(i, j, m, complete)
 
 \* A higher term makes i follow. The leader of the response's term learns from the answer to a done
 \* chunk that j holds its log up to m.snapshotIndex; the answer to another chunk changes nothing
