@@ -60,7 +60,7 @@ public record Trace(Path file, int servers, boolean preVote, List<ObjectNode> ev
 
   private static final List<String> STATE_FIELDS =
       List.of("currentTerm", "votedFor", "role", "commitIndex", "logLength", "lastLogTerm", "durableLength",
-          "appliedIndex", "snapshotIndex");
+          "appliedIndex");
 
   public int size() {
     return events.size();
@@ -165,6 +165,9 @@ public record Trace(Path file, int servers, boolean preVote, List<ObjectNode> ev
       if (!state.has(field)) {
         throw new TraceFormatException(file, lineNumber, "state lacks \"" + field + "\"");
       }
+    }
+    if (!state.has("snapshotIndex")) {
+      ((ObjectNode) state).put("snapshotIndex", 0); // written before snapshots existed: none taken
     }
     for (String field : fields) {
       JsonNode value = event.get(field);

@@ -119,7 +119,7 @@ class NdjsonTraceWriterTest {
     ObjectNode timeout = trace.events().get(0);
     assertEquals(List.of("event", "node", "state"), names(timeout));
     assertEquals(List.of("currentTerm", "votedFor", "role", "commitIndex", "logLength", "lastLogTerm", "durableLength",
-        "appliedIndex"), names(timeout.get("state")));
+        "appliedIndex", "snapshotIndex"), names(timeout.get("state")));
     assertEquals("PreCandidate", timeout.at("/state/role").asText());
 
     JsonNode msg = trace.events().get(1).get("msg");
