@@ -34,6 +34,22 @@ final class HandTraces {
               readId |-> 0]
       AR1 == [type |-> "AppendEntriesResponse", term |-> 1, from |-> 2, to |-> 1, success |-> TRUE,
               matchIndex |-> 1, conflictTerm |-> 0, conflictIndex |-> 0, readId |-> 0]
+      \\* Lines 1-9 of every hand trace: 1 leads term 1, 2 holds its no-op and 1 knows it.
+      Elected == <<
+        [event |-> "BecomeCandidate", node |-> 1, state |-> St(1, 1, "Candidate", 0, 0, 0, 0, 0)],
+        [event |-> "HandleRequestVoteRequest", node |-> 2, msg |-> RVq(2), reply |-> RVp,
+         state |-> St(1, 1, "Follower", 0, 0, 0, 0, 0)],
+        [event |-> "HandleRequestVoteResponse", node |-> 1, msg |-> RVp,
+         state |-> St(1, 1, "Candidate", 0, 0, 0, 0, 0)],
+        [event |-> "BecomeLeader", node |-> 1, state |-> St(1, 1, "Leader", 0, 1, 1, 0, 0)],
+        [event |-> "PersistLog", node |-> 1, state |-> St(1, 1, "Leader", 0, 1, 1, 1, 0)],
+        [event |-> "SendAppendEntries", node |-> 1, msg |-> AE1,
+         state |-> St(1, 1, "Leader", 0, 1, 1, 1, 0)],
+        [event |-> "HandleAppendEntriesRequest", node |-> 2, msg |-> AE1,
+         state |-> St(1, 1, "Follower", 0, 1, 1, 0, 0)],
+        [event |-> "PersistLog", node |-> 2, state |-> St(1, 1, "Follower", 0, 1, 1, 1, 0)],
+        [event |-> "HandleAppendEntriesResponse", node |-> 1, msg |-> AR1,
+         state |-> St(1, 1, "Leader", 0, 1, 1, 1, 0)] >>
       """;
 
   static void replay(Path dir, String module, String trace, int failedLine) throws Exception {

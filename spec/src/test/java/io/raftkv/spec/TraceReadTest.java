@@ -19,21 +19,7 @@ class TraceReadTest {
       HB == [type |-> "AppendEntriesRequest", term |-> 1, from |-> 1, to |-> 2, prevLogIndex |-> 1,
              prevLogTerm |-> 1, entries |-> << >>, commitIndex |-> 1, readId |-> 1]
       AR2 == [AR1 EXCEPT !.readId = 1]
-      Opening == <<
-        [event |-> "BecomeCandidate", node |-> 1, state |-> St(1, 1, "Candidate", 0, 0, 0, 0, 0)],
-        [event |-> "HandleRequestVoteRequest", node |-> 2, msg |-> RVq(2), reply |-> RVp,
-         state |-> St(1, 1, "Follower", 0, 0, 0, 0, 0)],
-        [event |-> "HandleRequestVoteResponse", node |-> 1, msg |-> RVp,
-         state |-> St(1, 1, "Candidate", 0, 0, 0, 0, 0)],
-        [event |-> "BecomeLeader", node |-> 1, state |-> St(1, 1, "Leader", 0, 1, 1, 0, 0)],
-        [event |-> "PersistLog", node |-> 1, state |-> St(1, 1, "Leader", 0, 1, 1, 1, 0)],
-        [event |-> "SendAppendEntries", node |-> 1, msg |-> AE1,
-         state |-> St(1, 1, "Leader", 0, 1, 1, 1, 0)],
-        [event |-> "HandleAppendEntriesRequest", node |-> 2, msg |-> AE1,
-         state |-> St(1, 1, "Follower", 0, 1, 1, 0, 0)],
-        [event |-> "PersistLog", node |-> 2, state |-> St(1, 1, "Follower", 0, 1, 1, 1, 0)],
-        [event |-> "HandleAppendEntriesResponse", node |-> 1, msg |-> AR1,
-         state |-> St(1, 1, "Leader", 0, 1, 1, 1, 0)],
+      Opening == Elected \\o <<
         [event |-> "AdvanceCommitIndex", node |-> 1, state |-> St(1, 1, "Leader", 1, 1, 1, 1, 0)],
         [event |-> "ReadIndex", node |-> 1, readId |-> 1, index |-> 1,
          state |-> St(1, 1, "Leader", 1, 1, 1, 1, 0)],

@@ -25,21 +25,7 @@ class TraceTransferTest {
       RVp2 == [type |-> "RequestVoteResponse", term |-> 2, from |-> 3, to |-> 2, prevote |-> FALSE,
                voteGranted |-> TRUE]
       \\* Lines 1-9: 1 leads term 1 and knows that 2 holds its no-op (matchIndex 1 = its log).
-      Opening == <<
-        [event |-> "BecomeCandidate", node |-> 1, state |-> St(1, 1, "Candidate", 0, 0, 0, 0, 0)],
-        [event |-> "HandleRequestVoteRequest", node |-> 2, msg |-> RVq(2), reply |-> RVp,
-         state |-> St(1, 1, "Follower", 0, 0, 0, 0, 0)],
-        [event |-> "HandleRequestVoteResponse", node |-> 1, msg |-> RVp,
-         state |-> St(1, 1, "Candidate", 0, 0, 0, 0, 0)],
-        [event |-> "BecomeLeader", node |-> 1, state |-> St(1, 1, "Leader", 0, 1, 1, 0, 0)],
-        [event |-> "PersistLog", node |-> 1, state |-> St(1, 1, "Leader", 0, 1, 1, 1, 0)],
-        [event |-> "SendAppendEntries", node |-> 1, msg |-> AE1,
-         state |-> St(1, 1, "Leader", 0, 1, 1, 1, 0)],
-        [event |-> "HandleAppendEntriesRequest", node |-> 2, msg |-> AE1,
-         state |-> St(1, 1, "Follower", 0, 1, 1, 0, 0)],
-        [event |-> "PersistLog", node |-> 2, state |-> St(1, 1, "Follower", 0, 1, 1, 1, 0)],
-        [event |-> "HandleAppendEntriesResponse", node |-> 1, msg |-> AR1,
-         state |-> St(1, 1, "Leader", 0, 1, 1, 1, 0)] >>
+      Opening == Elected
       SendToTarget ==
         [event |-> "SendTimeoutNow", node |-> 1, msg |-> TN(2), state |-> St(1, 1, "Leader", 0, 1, 1, 1, 0)]
       \\* Line 10 on: TimeoutNow to 2, which campaigns in term 2, 3 grants the transfer vote, 2 leads.
