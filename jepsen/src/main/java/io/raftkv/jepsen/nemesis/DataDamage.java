@@ -26,7 +26,10 @@ import java.util.stream.Stream;
  *       refuse to start, naming the file and offset. A run's servers seal segments at 64 KiB
  *       (JepsenRun.SEGMENT_BYTES); if none is sealed yet, the bit goes into a record of the newest
  *       segment that other records follow, which recovery must refuse the same way (damage a crash
- *       cannot explain).
+ *       cannot explain). When the node has a snapshot file ({@code snapshot-<index>-<term>}), half
+ *       of the bit flips go into it instead (anywhere: header, state or checksum): a snapshot is
+ *       written whole and synced before the log is compacted behind it, so no crash can explain a
+ *       damaged one, and the node must refuse to start naming the file.
  * </ul>
  */
 public final class DataDamage {
@@ -63,6 +66,10 @@ public final class DataDamage {
   }
 
   public static Optional<Done> flipBit(Path dataDir, SplittableRandom random) throws IOException {
+    List<Path> snapshots = snapshots(dataDir);
+    if (!snapshots.isEmpty() && random.nextBoolean()) {
+      return Optional.of(flipBitInSnapshot(snapshots.get(snapshots.size() - 1), random));
+    }
     List<Path> segments = segments(dataDir);
     if (segments.isEmpty()) {
       return Optional.empty();
@@ -78,6 +85,22 @@ public final class DataDamage {
     long[] record = records.get(1 + random.nextInt(candidates - 1));
     long offset = record[0] + random.nextLong(record[1]);
     int bit = random.nextInt(8);
+    flip(file, offset, bit);
+    return Optional.of(new Done(file, offset, "flipped bit " + bit + " at offset " + offset + " of "
+        + (sealed ? "sealed" : "the newest (the only one left)") + " segment " + file.getFileName()
+        + " (record at offset " + record[0] + ")"));
+  }
+
+  /** One bit anywhere in {@code file}, a snapshot file. */
+  static Done flipBitInSnapshot(Path file, SplittableRandom random) throws IOException {
+    long offset = random.nextLong(Files.size(file));
+    int bit = random.nextInt(8);
+    flip(file, offset, bit);
+    return new Done(file, offset, "flipped bit " + bit + " at offset " + offset + " of snapshot file "
+        + file.getFileName());
+  }
+
+  private static void flip(Path file, long offset, int bit) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       ByteBuffer one = ByteBuffer.allocate(1);
       channel.read(one, offset);
@@ -86,9 +109,17 @@ public final class DataDamage {
       channel.write(one, offset);
       channel.force(true);
     }
-    return Optional.of(new Done(file, offset, "flipped bit " + bit + " at offset " + offset + " of "
-        + (sealed ? "sealed" : "the newest (no segment sealed yet)") + " segment " + file.getFileName()
-        + " (record at offset " + record[0] + ")"));
+  }
+
+  /** The snapshot files, oldest first (the names sort by index: zero-padded). */
+  static List<Path> snapshots(Path dataDir) throws IOException {
+    if (!Files.isDirectory(dataDir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dataDir)) {
+      return files.filter(p -> p.getFileName().toString().matches("snapshot-\\d{20}-\\d{20}"))
+          .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+    }
   }
 
   /** The WAL segments in replay order. */

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.raftkv.core.Entry;
 import io.raftkv.core.EntryType;
 import io.raftkv.core.HardState;
+import io.raftkv.core.Snapshot;
 import io.raftkv.storage.CorruptStorageException;
 import io.raftkv.storage.WalOptions;
+import io.raftkv.storage.SnapshotStore;
 import io.raftkv.storage.WriteAheadLog;
 import io.raftkv.storage.fs.NioFileSystem;
 import java.nio.file.Path;
@@ -39,6 +41,22 @@ class DataDamageTest {
     try (WriteAheadLog log = WriteAheadLog.open(new NioFileSystem(dir))) {
       assertTrue(log.tornTail().isPresent(), "the cut record is reported as a torn tail: " + done.what());
       assertEquals(39, log.lastIndex(), "only the last record is lost");
+    }
+  }
+
+  @Test
+  void flippedBitInASnapshotFileIsRefusedNamingTheFile(@TempDir Path dir) throws Exception {
+    byte[] state = new byte[300];
+    new SplittableRandom(7).nextBytes(state);
+    SnapshotStore.open(new NioFileSystem(dir)).save(new Snapshot(40, 3, state));
+    for (long seed = 0; seed < 20; seed++) {
+      Path copy = dir.resolveSibling(dir.getFileName() + "-snap-" + seed);
+      DataDamage.copy(dir, copy);
+      Path file = DataDamage.snapshots(copy).get(0);
+      DataDamage.Done done = DataDamage.flipBitInSnapshot(file, new SplittableRandom(seed));
+      CorruptStorageException refused = assertThrows(CorruptStorageException.class,
+          () -> SnapshotStore.open(new NioFileSystem(copy)).load(40, 3), done.what());
+      assertTrue(refused.getMessage().contains(file.getFileName().toString()), refused.getMessage());
     }
   }
 
