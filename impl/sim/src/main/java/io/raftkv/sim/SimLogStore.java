@@ -9,6 +9,7 @@ import io.raftkv.node.StorageException;
 import io.raftkv.node.WriteBatch;
 import io.raftkv.storage.SnapshotRecovery;
 import io.raftkv.storage.SnapshotStore;
+import io.raftkv.storage.SnapshotWrites;
 import io.raftkv.storage.WalOptions;
 import io.raftkv.storage.WriteAheadLog;
 import java.io.IOException;
@@ -310,8 +311,8 @@ final class SimLogStore implements LogStore {
   }
 
   /**
-   * A leader's snapshot: the term and vote adopted from that leader stored first (see {@link
-   * #persistTermFirst}), the snapshot saved, then the log compacted through it.
+   * A leader's snapshot: the term and vote adopted from that leader stored first, the snapshot
+   * saved, then the log compacted through it ({@link SnapshotWrites#installLeaderSnapshot}).
    */
   private void install(WriteBatch batch) {
     Snapshot snapshot = batch.snapshot();
@@ -322,15 +323,13 @@ final class SimLogStore implements LogStore {
       return;
     }
     try {
-      persistTermFirst(batch.hardState());
-      snapshots.save(snapshot);
-      latestSnapshot = snapshot;
       if (!keepsLog && holdsAfter(snapshot.index(), snapshot.term())) {
         host.count("snapshot:install discarded a log that holds its last entry");
       }
-      wal.compact(snapshot.index(), snapshot.term(), !keepsLog);
+      SnapshotWrites.installLeaderSnapshot(wal, snapshots, batch.hardState(), snapshot, keepsLog);
+      latestSnapshot = snapshot;
+      appendedHardState = wal.hardState(); // the leader's term, stored first, if it changed
       syncedHardState = appendedHardState; // compact synced everything appended
-      snapshots.removeBelow(snapshot.index());
     } catch (IOException e) {
       failure = e;
       installFailed = true;
@@ -349,26 +348,6 @@ final class SimLogStore implements LogStore {
   }
 
   /**
-   * Stores the term and vote of a leader's batch, synced, before its snapshot is saved, as the real
-   * store does: recovery refuses a snapshot whose last term is beyond the stored term (a crash after
-   * the save would otherwise restart the node with a last log term above its current term; here a
-   * write failing between the save and the batch's hard state would). The commit index stays the
-   * stored one: the entries up to the batch's may be the ones the snapshot replaces.
-   */
-  private void persistTermFirst(HardState next) throws IOException {
-    HardState stored = wal.hardState();
-    if (next == null
-        || next.currentTerm() == stored.currentTerm() && next.votedFor() == stored.votedFor()) {
-      return;
-    }
-    HardState first = new HardState(next.currentTerm(), next.votedFor(), stored.commitIndex());
-    wal.append(first, List.of());
-    wal.sync();
-    appendedHardState = first;
-    syncedHardState = first;
-  }
-
-  /**
    * Whether the log holds entry {@code index} with {@code term} and entries after it: a leader's
    * snapshot there that the core installs without keeping the log (that entry was not durable yet)
    * discards entries a plain compaction would keep.
@@ -382,14 +361,12 @@ final class SimLogStore implements LogStore {
     if (failure != null) {
       return; // reported by the write that failed
     }
-    if (index <= wal.snapshotIndex()) {
-      host.count("snapshot:compaction overtaken by an install");
-      return;
-    }
     try {
-      wal.compact(index, term);
+      if (!SnapshotWrites.compactBehind(wal, snapshots, index, term)) {
+        host.count("snapshot:compaction overtaken by an install");
+        return;
+      }
       syncedHardState = appendedHardState;
-      snapshots.removeBelow(index);
       host.count("snapshot:log compacted");
     } catch (IOException e) {
       failure = e;

@@ -10,6 +10,7 @@ import io.raftkv.node.StorageException;
 import io.raftkv.node.WriteBatch;
 import io.raftkv.storage.SnapshotRecovery;
 import io.raftkv.storage.SnapshotStore;
+import io.raftkv.storage.SnapshotWrites;
 import io.raftkv.storage.TornTail;
 import io.raftkv.storage.WalOptions;
 import io.raftkv.storage.WriteAheadLog;
@@ -488,33 +489,20 @@ public final class WalLogStore implements LogStore, AutoCloseable {
     private void write(WriteBatch batch) throws IOException {
         Snapshot snapshot = batch.snapshot();
         if (snapshot != null) {
-            persistTermFirst(batch.hardState());
-            saveLatest(snapshot);
-            wal.compact(snapshot.index(), snapshot.term(), !batch.snapshotKeepsLog());
-            snapshots.removeBelow(snapshot.index());
+            SnapshotWrites.installLeaderSnapshot(wal, snapshots, batch.hardState(), snapshot,
+                    batch.snapshotKeepsLog());
+            becomeLatest(snapshot);
         }
         wal.append(batch.hardState(), batch.entries());
-    }
-
-    /**
-     * Before a leader's snapshot is saved, the term (and vote) the node adopted from that leader is made
-     * durable: otherwise a crash right after the save would leave a snapshot whose last entry has a
-     * term beyond the node's stored one, and the log it restarts with would break currentTerm >= the
-     * last log term. The commit index stays the stored one (the batch's commits the snapshot, which is
-     * not written yet, and the entries the log holds up to it may be the ones it replaces).
-     */
-    private void persistTermFirst(HardState next) throws IOException {
-        HardState stored = wal.hardState();
-        if (next == null || (next.currentTerm() == stored.currentTerm() && next.votedFor() == stored.votedFor())) {
-            return;
-        }
-        wal.append(new HardState(next.currentTerm(), next.votedFor(), stored.commitIndex()), List.of());
-        wal.sync();
     }
 
     /** Saves {@code snapshot} durably; it becomes the one a leader sends unless a newer one is saved. */
     private void saveLatest(Snapshot snapshot) throws IOException {
         snapshots.save(snapshot);
+        becomeLatest(snapshot);
+    }
+
+    private void becomeLatest(Snapshot snapshot) {
         if (latestSnapshot == null || snapshot.index() > latestSnapshot.index()) {
             latestSnapshot = snapshot;
         }
@@ -527,15 +515,14 @@ public final class WalLogStore implements LogStore, AutoCloseable {
      */
     private void compactTo(long index, long term) throws IOException {
         if (index <= wal.snapshotIndex()) {
-            return;
+            return; // checked before the checks: a leader's snapshot may have gone further since
         }
         Assert.check(latestSnapshot != null && latestSnapshot.index() >= index,
                 "compaction of %s to %d, which no saved snapshot covers (latest %s)", name, index, latestSnapshot);
         Assert.check(index <= wal.lastIndex() && wal.term(index) == term,
                 "compaction of %s to (%d, %d), which is not an entry of the log (last index %d)", name, index, term,
                 wal.lastIndex());
-        wal.compact(index, term, false);
-        snapshots.removeBelow(index);
+        SnapshotWrites.compactBehind(wal, snapshots, index, term);
     }
 
     /** Tells the saver of ticket {@code ticket} that its snapshot is durable. */
