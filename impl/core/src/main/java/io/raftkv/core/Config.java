@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * Every limit and switch of a Raft node, validated once here so the core can rely on it.
  *
- * @param members                    the voting members' ids, ascending, each >= 1 (spec servers 1..N)
+ * @param members                    the initial voters' ids, ascending, each >= 1 (spec InitVoters): the
+ *                                   configuration until a CONFIG entry or a snapshot says otherwise
  * @param electionTimeoutTicksMin    lower bound (inclusive) of the randomized election timeout; also
  *                                   the CheckQuorum period and the leader-stickiness window
  * @param electionTimeoutTicksMax    upper bound (exclusive) of the randomized election timeout; the
@@ -24,6 +25,9 @@ import java.util.List;
  * @param maxCommittedBytesPerReady  soft bound on the committed entries one Ready hands out for
  *                                   applying (at least one entry), so a node that restarts or catches
  *                                   up applies its backlog in bounded batches
+ * @param promoteLagEntries          a learner is promoted to voter only while its log is at most this
+ *                                   many entries behind the leader's (so a new voter does not stall
+ *                                   commits while it catches up, thesis §4.2.1)
  */
 public record Config(
         List<Integer> members,
@@ -35,7 +39,8 @@ public record Config(
         int maxInflightMessages,
         long maxMessageBytes,
         long maxUncommittedBytes,
-        long maxCommittedBytesPerReady) {
+        long maxCommittedBytesPerReady,
+        long promoteLagEntries) {
 
     public Config {
         if (members == null || members.isEmpty()) {
@@ -71,6 +76,9 @@ public record Config(
         if (maxUncommittedBytes < 1) {
             throw new IllegalArgumentException("maxUncommittedBytes must be >= 1, got " + maxUncommittedBytes);
         }
+        if (promoteLagEntries < 0) {
+            throw new IllegalArgumentException("promoteLagEntries must be >= 0, got " + promoteLagEntries);
+        }
         if (maxCommittedBytesPerReady < 1) {
             throw new IllegalArgumentException("maxCommittedBytesPerReady must be >= 1, got "
                     + maxCommittedBytesPerReady);
@@ -79,7 +87,7 @@ public record Config(
 
     /** Defaults: timeout [10, 20) ticks, heartbeat every 2 ticks, PreVote and CheckQuorum on. */
     public static Config defaults(List<Integer> members) {
-        return new Config(members, 10, 20, 2, true, true, 256, 1L << 20, 64L << 20, 4L << 20);
+        return new Config(members, 10, 20, 2, true, true, 256, 1L << 20, 64L << 20, 4L << 20, 1000);
     }
 
     /** Members 1..n with {@link #defaults}. */
@@ -96,44 +104,51 @@ public record Config(
 
     public Config withElectionTimeoutTicks(int min, int max) {
         return new Config(members, min, max, heartbeatIntervalTicks, preVote, checkQuorum,
-                maxInflightMessages, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady);
+                maxInflightMessages, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady, promoteLagEntries);
     }
 
     public Config withHeartbeatIntervalTicks(int ticks) {
         return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, ticks, preVote, checkQuorum,
-                maxInflightMessages, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady);
+                maxInflightMessages, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady, promoteLagEntries);
     }
 
     public Config withPreVote(boolean enabled) {
         return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, heartbeatIntervalTicks, enabled,
-                checkQuorum, maxInflightMessages, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady);
+                checkQuorum, maxInflightMessages, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady, promoteLagEntries);
     }
 
     public Config withCheckQuorum(boolean enabled) {
         return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, heartbeatIntervalTicks, preVote,
-                enabled, maxInflightMessages, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady);
+                enabled, maxInflightMessages, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady, promoteLagEntries);
     }
 
     public Config withMaxInflightMessages(int count) {
         return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, heartbeatIntervalTicks, preVote,
-                checkQuorum, count, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady);
+                checkQuorum, count, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady, promoteLagEntries);
     }
 
     public Config withMaxMessageBytes(long bytes) {
         return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, heartbeatIntervalTicks, preVote,
-                checkQuorum, maxInflightMessages, bytes, maxUncommittedBytes, maxCommittedBytesPerReady);
+                checkQuorum, maxInflightMessages, bytes, maxUncommittedBytes, maxCommittedBytesPerReady, promoteLagEntries);
     }
 
     public Config withMaxUncommittedBytes(long bytes) {
         return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, heartbeatIntervalTicks, preVote,
-                checkQuorum, maxInflightMessages, maxMessageBytes, bytes, maxCommittedBytesPerReady);
+                checkQuorum, maxInflightMessages, maxMessageBytes, bytes, maxCommittedBytesPerReady, promoteLagEntries);
     }
 
     public Config withMaxCommittedBytesPerReady(long bytes) {
         return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, heartbeatIntervalTicks, preVote,
-                checkQuorum, maxInflightMessages, maxMessageBytes, maxUncommittedBytes, bytes);
+                checkQuorum, maxInflightMessages, maxMessageBytes, maxUncommittedBytes, bytes, promoteLagEntries);
     }
 
+    public Config withPromoteLagEntries(long entries) {
+        return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, heartbeatIntervalTicks, preVote,
+                checkQuorum, maxInflightMessages, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady,
+                entries);
+    }
+
+    /** Whether {@code id} is one of the initial voters. */
     public boolean isMember(int id) {
         return members.contains(id);
     }

@@ -28,7 +28,11 @@ final class Elections {
     void tickElection() {
         node.electionElapsed++;
         if (node.electionElapsed >= node.randomizedElectionTimeout) {
-            startElection();
+            if (node.isVoter()) {
+                startElection();
+            } else {
+                node.resetElectionTimer(); // a learner or a removed server never campaigns
+            }
         }
     }
 
@@ -47,7 +51,7 @@ final class Elections {
         node.resetVotes();
         node.tracker.clear();
         node.resetElectionTimer();
-        for (int peer : node.peers) {
+        for (int peer : node.voterPeers) {
             node.outbox.add(new RequestVoteRequest(node.id, peer, node.currentTerm + 1, true, node.log.lastIndex(),
                     node.log.lastTerm()));
         }
@@ -64,6 +68,10 @@ final class Elections {
      * (another term, not a follower) is stale.
      */
     void handleTimeoutNow(TimeoutNow request) {
+        if (!node.isVoter()) {
+            node.drop(request, "TimeoutNow to a server that is no voter of " + node.membership);
+            return;
+        }
         if (request.term() != node.currentTerm || node.role != Role.FOLLOWER) {
             node.drop(request, "TimeoutNow of term " + request.term() + " at a " + node.role + " of term "
                     + node.currentTerm);
@@ -86,7 +94,7 @@ final class Elections {
         node.resetVotes();
         node.tracker.clear();
         node.resetElectionTimer();
-        for (int peer : node.peers) {
+        for (int peer : node.voterPeers) {
             node.outbox.add(new RequestVoteRequest(node.id, peer, node.currentTerm, false, node.log.lastIndex(),
                     node.log.lastTerm(), transfer != null));
         }

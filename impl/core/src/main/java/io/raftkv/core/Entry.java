@@ -68,6 +68,13 @@ public record Entry(long index, long term, EntryType type, byte[] data) {
         if (type == EntryType.NOOP) {
             return "noop";
         }
+        if (type == EntryType.CONFIG) {
+            try {
+                return "config(" + Membership.decode(data) + ")";
+            } catch (IllegalArgumentException notOne) {
+                return "config(" + data.length + "B)";
+            }
+        }
         StringBuilder text = new StringBuilder(data.length);
         boolean printable = true;
         for (byte b : data) {

@@ -47,6 +47,7 @@ final class FollowerReplication {
     private AppendEntriesResponse acceptEntries(AppendEntriesRequest request) {
         long lastNew = request.prevLogIndex() + request.entries().size();
         long truncatedAt = node.log.mergeFromLeader(request.entries());
+        node.refreshMembership();
         Assert.check(truncatedAt == 0 || truncatedAt > node.commitIndex,
                 "node %d would remove committed entry %d (commitIndex %d)", node.id, truncatedAt, node.commitIndex);
         // Only what this request proves we hold may be committed here (the spec's formula).
@@ -121,6 +122,7 @@ final class FollowerReplication {
     private void install(Snapshot snapshot) {
         boolean keep = node.log.keepsAfterSnapshot(snapshot.index(), snapshot.term());
         node.log.installSnapshot(snapshot, keep);
+        node.refreshMembership();
         if (!keep) {
             node.pendingAcks.discard(); // they vouched for entries this log no longer holds
         }

@@ -53,6 +53,94 @@ final class LeaderReplication {
         return new ProposeResult.Accepted(entry.index(), entry.term());
     }
 
+    // ------------------------------------------------------------------------------------------
+    // Configuration changes (thesis §4.3: joint consensus; §4.2.1: learners)
+
+    /** Spec ProposeConfig for a change asked by the driver; refusals are return values. */
+    ProposeResult changeMembership(MembershipChange change) {
+        if (node.role != Role.LEADER) {
+            return new ProposeResult.NotLeader(node.leaderId);
+        }
+        if (node.leadTransferee != 0) {
+            return new ProposeResult.Dropped("leadership is being transferred to " + node.leadTransferee);
+        }
+        if (node.log.lastConfigIndex() > node.commitIndex) {
+            return new ProposeResult.Dropped("the configuration change at index " + node.log.lastConfigIndex()
+                    + " is not committed yet");
+        }
+        if (node.membership.isJoint()) {
+            return new ProposeResult.Dropped("the joint configuration (" + node.membership + ") is being left");
+        }
+        Object next = nextMembership(node.membership, change);
+        if (next instanceof String refusal) {
+            return new ProposeResult.Dropped(refusal);
+        }
+        Entry entry = appendConfig((Membership) next);
+        return new ProposeResult.Accepted(entry.index(), entry.term());
+    }
+
+    /** The configuration {@code change} leads to from the non-joint {@code now}, or why it is refused. */
+    private Object nextMembership(Membership now, MembershipChange change) {
+        int id = change.id();
+        return switch (change) {
+            case MembershipChange.AddLearner add -> now.isMember(id) ? "server " + id + " is already a member (" + now
+                    + ")" : now.withLearner(id);
+            case MembershipChange.Promote promote -> {
+                if (!now.isLearner(id)) {
+                    yield "server " + id + " is no learner (" + now + ")";
+                }
+                long match = node.tracker.get(id).matchIndex();
+                long lag = node.log.lastIndex() - match;
+                yield lag > node.config.promoteLagEntries() ? "learner " + id + " is not caught up: it holds the log"
+                        + " up to " + match + " of " + node.log.lastIndex() + " (at most " + node.config.promoteLagEntries()
+                        + " behind)" : now.enterJoint(plus(now.voters(), id));
+            }
+            case MembershipChange.Remove remove -> {
+                if (now.isLearner(id)) {
+                    yield now.withoutLearner(id);
+                }
+                if (!now.isVoter(id)) {
+                    yield "server " + id + " is no member (" + now + ")";
+                }
+                yield now.voters().size() == 1 ? "the last voter cannot be removed"
+                        : now.enterJoint(now.voters().stream().filter(v -> v != id).toList());
+            }
+        };
+    }
+
+    private static List<Integer> plus(List<Integer> ids, int id) {
+        List<Integer> more = new java.util.ArrayList<>(ids);
+        more.add(id);
+        return more;
+    }
+
+    /**
+     * After every input: once the last configuration change is committed, a joint configuration is
+     * left (C_new, proposed by the leader itself) and a leader that is no voter of a non-joint
+     * configuration steps down (thesis §4.2.2).
+     */
+    void reconfigure() {
+        if (node.log.lastConfigIndex() > node.commitIndex) {
+            return;
+        }
+        if (node.membership.isJoint()) {
+            appendConfig(node.membership.leaveJoint());
+        } else if (!node.isVoter()) {
+            node.stepDown("removed from the configuration (" + node.membership + ")");
+        }
+    }
+
+    /** Spec ProposeConfig: the CONFIG entry is appended and in force at once. */
+    private Entry appendConfig(Membership next) {
+        Entry entry = new Entry(node.log.lastIndex() + 1, node.currentTerm, EntryType.CONFIG, next.encode());
+        node.log.append(entry);
+        node.uncommittedBytes += entry.sizeBytes();
+        node.refreshMembership();
+        node.emit(new RaftEvent.ProposeConfig(node.id, node.nodeState(), next));
+        broadcastAppend(false);
+        return entry;
+    }
+
     /**
      * Heartbeats every heartbeatIntervalTicks (paper §5.2) and, once per minimum election timeout,
      * CheckQuorum: a leader that has not heard from a quorum steps down, so a partitioned leader stops
@@ -185,8 +273,8 @@ final class LeaderReplication {
         if (node.role != Role.LEADER) {
             return new TransferResult.NotLeader(node.leaderId);
         }
-        if (!node.peers.contains(target)) {
-            return new TransferResult.Refused("node " + target + " is not another member of " + node.config.members());
+        if (target == node.id || !node.membership.isVoter(target)) {
+            return new TransferResult.Refused("node " + target + " is not another voter of " + node.membership);
         }
         if (node.leadTransferee != 0 && node.leadTransferee != target) {
             return new TransferResult.Refused("leadership is already being transferred to " + node.leadTransferee);
@@ -333,7 +421,7 @@ final class LeaderReplication {
         int from = Math.toIntExact(Math.min(progress.snapshotOffset(), data.length));
         int to = Math.toIntExact(Math.min(data.length, from + node.config.maxMessageBytes()));
         InstallSnapshotRequest chunk = new InstallSnapshotRequest(node.id, peer, node.currentTerm, snapshot.index(),
-                snapshot.term(), from, Arrays.copyOfRange(data, from, to), to == data.length);
+                snapshot.term(), from, Arrays.copyOfRange(data, from, to), to == data.length, snapshot.membership());
         progress.chunkSent();
         node.outbox.add(chunk);
         node.emit(new SendInstallSnapshot(node.id, node.nodeState(), chunk));

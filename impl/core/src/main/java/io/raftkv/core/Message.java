@@ -87,9 +87,16 @@ public sealed interface Message {
      * leader sends the next one when the follower's answer says it holds everything before it. Only
      * the last chunk changes the follower's spec-visible state; offset and data are invisible to the
      * spec (the spec's message carries the snapshot's content as a ghost field instead).
+     * {@code membership} is the snapshot's configuration (null: the initial one), in every chunk.
      */
     record InstallSnapshotRequest(int from, int to, long term, long snapshotIndex, long snapshotTerm, long offset,
-            byte[] data, boolean done) implements Message {
+            byte[] data, boolean done, Membership membership) implements Message {
+        /** A chunk of a snapshot taken before any configuration change. */
+        public InstallSnapshotRequest(int from, int to, long term, long snapshotIndex, long snapshotTerm, long offset,
+                byte[] data, boolean done) {
+            this(from, to, term, snapshotIndex, snapshotTerm, offset, data, done, null);
+        }
+
         public InstallSnapshotRequest {
             Objects.requireNonNull(data, "data");
             if (snapshotIndex < 1 || snapshotTerm < 1 || offset < 0) {
@@ -102,19 +109,21 @@ public sealed interface Message {
         public boolean equals(Object other) {
             return other instanceof InstallSnapshotRequest that && from == that.from && to == that.to
                     && term == that.term && snapshotIndex == that.snapshotIndex && snapshotTerm == that.snapshotTerm
-                    && offset == that.offset && done == that.done && Arrays.equals(data, that.data);
+                    && offset == that.offset && done == that.done && Arrays.equals(data, that.data)
+                    && Objects.equals(membership, that.membership);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(from, to, term, snapshotIndex, snapshotTerm, offset, done, Arrays.hashCode(data));
+            return Objects.hash(from, to, term, snapshotIndex, snapshotTerm, offset, done, Arrays.hashCode(data),
+                    membership);
         }
 
         @Override
         public String toString() {
             return "InstallSnapshotRequest[from=" + from + ", to=" + to + ", term=" + term + ", snapshotIndex="
                     + snapshotIndex + ", snapshotTerm=" + snapshotTerm + ", offset=" + offset + ", data="
-                    + data.length + " bytes, done=" + done + "]";
+                    + data.length + " bytes, done=" + done + (membership == null ? "" : ", " + membership) + "]";
         }
     }
 

@@ -13,9 +13,18 @@ package io.raftkv.core;
  * @param durableLength spec durableLength[i]: the log is known durable up to this index
  * @param appliedIndex  spec appliedIndex[i]: committed entries handed to the state machine up to here
  * @param snapshotIndex spec snapshotIndex[i]: the log is compacted up to here (0: no snapshot)
+ * @param config        the node's configuration (spec ConfigOf(i)), null where it is not known
+ *                      (a state built outside the core, e.g. {@link #of}): not logged then
  */
 public record NodeState(long currentTerm, int votedFor, Role role, long commitIndex, long logLength,
-        long lastLogTerm, long durableLength, long appliedIndex, long snapshotIndex) {
+        long lastLogTerm, long durableLength, long appliedIndex, long snapshotIndex, Membership config) {
+
+    /** A state without a known configuration. */
+    public NodeState(long currentTerm, int votedFor, Role role, long commitIndex, long logLength, long lastLogTerm,
+            long durableLength, long appliedIndex, long snapshotIndex) {
+        this(currentTerm, votedFor, role, commitIndex, logLength, lastLogTerm, durableLength, appliedIndex,
+                snapshotIndex, null);
+    }
 
     /** A state without a snapshot. */
     public NodeState(long currentTerm, int votedFor, Role role, long commitIndex, long logLength, long lastLogTerm,

@@ -22,6 +22,22 @@ final class ProgressTracker {
         }
     }
 
+    /**
+     * The configuration changed: progress for exactly {@code peers}, the new ones probing from
+     * {@code nextIndex} (the CONFIG entry that added them), the departed ones forgotten.
+     */
+    void retainOnly(Collection<Integer> peers, long nextIndex, int maxInflightMessages) {
+        progress.keySet().retainAll(new TreeSet<>(peers));
+        for (int peer : peers) {
+            progress.computeIfAbsent(peer, p -> new Progress(nextIndex, maxInflightMessages));
+        }
+    }
+
+    /** Whether {@code peer} has progress here (a member other than the leader). */
+    boolean tracks(int peer) {
+        return progress.containsKey(peer);
+    }
+
     void clear() {
         progress.clear();
     }

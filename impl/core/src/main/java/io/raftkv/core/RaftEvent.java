@@ -36,6 +36,13 @@ public sealed interface RaftEvent {
     /** The leader appended a client command; the spec's {@code value} is {@code entry}'s payload. */
     record ClientRequest(int node, NodeState state, Entry entry) implements RaftEvent {}
 
+    /**
+     * The leader appended a CONFIG entry carrying {@code config}, in force from now on (thesis §4.1):
+     * a learner added or removed, C_old,new entered (a promotion or a removal of a voter), or the
+     * joint configuration left once its entry was committed.
+     */
+    record ProposeConfig(int node, NodeState state, Membership config) implements RaftEvent {}
+
     /** AppendEntries from nextIndex (possibly with no entries); nextIndex advanced past them. */
     record SendAppendEntries(int node, NodeState state, AppendEntriesRequest msg) implements RaftEvent {}
 

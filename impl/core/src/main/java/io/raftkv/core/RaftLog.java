@@ -2,6 +2,8 @@ package io.raftkv.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The log of one node, addressed from a snapshot: it holds entries {@code snapshotIndex+1 ..
@@ -52,6 +54,10 @@ final class RaftLog {
     /** Entries durableIndex+1 .. lastIndex, from position {@code head} on (so stabilizing is O(1)). */
     private final ArrayList<Entry> unstable = new ArrayList<>();
     private int head;
+    /** The configuration at snapshotIndex (null: the initial one, no CONFIG entry up to there). */
+    private Membership snapshotMembership;
+    /** The CONFIG entries of the log after the snapshot, by index (thesis §4.1: in force from append). */
+    private final TreeMap<Long, Membership> configs = new TreeMap<>();
 
     /** A log over {@code storage}: everything stored is durable (a restart, thesis §3.8). */
     RaftLog(LogStorage storage) {
@@ -69,6 +75,39 @@ final class RaftLog {
         this.writtenIndex = durableIndex;
         Assert.check(snapshotIndex >= 0 && durableIndex >= snapshotIndex, "storage holds (%d, %d]", snapshotIndex,
                 durableIndex);
+        Snapshot stored = snapshotIndex == 0 ? null : storage.snapshot();
+        this.snapshotMembership = stored != null && stored.index() == snapshotIndex ? stored.membership() : null;
+        for (long from = snapshotIndex + 1; from <= durableIndex; ) {
+            List<Entry> batch = storage.entries(from, durableIndex, 4L << 20);
+            batch.forEach(this::noteConfig);
+            from += batch.size();
+        }
+    }
+
+    private void noteConfig(Entry entry) {
+        if (entry.type() == EntryType.CONFIG) {
+            configs.put(entry.index(), Membership.decode(entry.data()));
+        }
+    }
+
+    /**
+     * The configuration of the last CONFIG entry, committed or not, else the snapshot's; null when
+     * neither has one (the initial configuration is in force).
+     */
+    Membership membership() {
+        return configs.isEmpty() ? snapshotMembership : configs.lastEntry().getValue();
+    }
+
+    /** The configuration in force at {@code index} (>= snapshotIndex), null for the initial one. */
+    Membership membershipAt(long index) {
+        Assert.check(index >= snapshotIndex, "configuration at %d inside the snapshot at %d", index, snapshotIndex);
+        Map.Entry<Long, Membership> at = configs.floorEntry(index);
+        return at == null ? snapshotMembership : at.getValue();
+    }
+
+    /** Index of the last CONFIG entry after the snapshot, 0 if none (a snapshot's is committed). */
+    long lastConfigIndex() {
+        return configs.isEmpty() ? 0 : configs.lastKey();
     }
 
     /** An empty log whose durable entries the core keeps itself, in a {@link MemoryLogStorage}. */
@@ -169,11 +208,16 @@ final class RaftLog {
                 "compaction to %d outside (%d, %d]", index, snapshotIndex, durableIndex);
         Assert.check(termOrUnknown(index) == snapshot.term(), "snapshot (%d, %d) but the log has term %d there",
                 index, snapshot.term(), termOrUnknown(index));
+        Assert.check(java.util.Objects.equals(membershipAt(index), snapshot.membership()),
+                "snapshot at %d with configuration %s, but the log's there is %s", index, snapshot.membership(),
+                membershipAt(index));
         if (ownStorage != null) {
             ownStorage.saveSnapshot(snapshot, false);
         }
         snapshotTerm = snapshot.term();
         snapshotIndex = index;
+        snapshotMembership = snapshot.membership();
+        configs.headMap(index, true).clear();
     }
 
     /**
@@ -197,7 +241,10 @@ final class RaftLog {
         if (ownStorage != null) {
             ownStorage.saveSnapshot(snapshot, !keep);
         }
+        configs.headMap(index, true).clear();
+        snapshotMembership = snapshot.membership();
         if (!keep) {
+            configs.clear();
             unstable.clear();
             head = 0;
             durableIndex = index;
@@ -228,6 +275,7 @@ final class RaftLog {
         Assert.check(entry.index() == lastIndex() + 1, "append of %s after last index %d", entry, lastIndex());
         Assert.check(entry.term() >= lastTerm(), "append of %s would decrease the term after %d", entry, lastTerm());
         unstable.add(entry);
+        noteConfig(entry);
     }
 
     /**
@@ -263,6 +311,7 @@ final class RaftLog {
     private void truncateFrom(long index) {
         Assert.check(index > snapshotIndex && index <= lastIndex(), "truncate at %d outside (%d, %d]", index,
                 snapshotIndex, lastIndex());
+        configs.tailMap(index, true).clear();
         if (index > durableIndex) {
             unstable.subList(head + Math.toIntExact(index - durableIndex - 1), unstable.size()).clear();
         } else {

@@ -38,11 +38,11 @@ public final class RaftNode {
         if (config == null || hard == null || observer == null) {
             throw new IllegalArgumentException("config, hard state and observer are required");
         }
-        if (!config.isMember(id)) {
-            throw new IllegalArgumentException("node " + id + " is not one of the members " + config.members());
+        if (id < 1) {
+            throw new IllegalArgumentException("node ids are >= 1, got " + id);
         }
-        if (hard.votedFor() != 0 && !config.isMember(hard.votedFor())) {
-            throw new IllegalArgumentException("votedFor " + hard.votedFor() + " is not a member");
+        if (hard.votedFor() < 0) {
+            throw new IllegalArgumentException("votedFor " + hard.votedFor() + " is no node id");
         }
         if (log.lastTerm() > hard.currentTerm()) {
             throw new IllegalArgumentException("the log holds term " + log.lastTerm() + " beyond currentTerm "
@@ -122,16 +122,16 @@ public final class RaftNode {
         } else {
             elections.tickElection();
         }
-        checkInvariants();
+        settle();
     }
 
     /** Start an election now, as if the election timeout had elapsed (ignored by a leader). */
     public void campaign() {
         requireNoSyncOutstanding();
-        if (node.role != Role.LEADER) {
+        if (node.role != Role.LEADER && node.isVoter()) {
             elections.startElection();
         }
-        checkInvariants();
+        settle();
     }
 
     /** Hands a message from a peer to the node. Messages addressed elsewhere are a caller bug. */
@@ -141,8 +141,8 @@ public final class RaftNode {
                     + message);
         }
         requireNoSyncOutstanding();
-        if (!node.peers.contains(message.from())) {
-            node.drop(message, "sender " + message.from() + " is not a peer");
+        if (message.from() == node.id || message.from() < 1) {
+            node.drop(message, "sender " + message.from() + " is no other node");
         } else {
             switch (message) {
                 case AppendEntriesRequest request -> follower.handleAppendEntriesRequest(request);
@@ -154,7 +154,7 @@ public final class RaftNode {
                 case RequestVoteResponse response -> routeResponse(response);
             }
         }
-        checkInvariants();
+        settle();
     }
 
     /**
@@ -167,8 +167,40 @@ public final class RaftNode {
         }
         requireNoSyncOutstanding();
         ProposeResult result = leader.propose(command);
-        checkInvariants();
+        settle();
         return result;
+    }
+
+    /**
+     * Changes the cluster's configuration if this node is the leader (thesis §4.3, spec
+     * ProposeConfig): a learner is added or removed at once; a promotion or a voter's removal enters
+     * the joint configuration C_old,new, which the leader leaves by itself once it is committed. One
+     * change at a time: refused while the last one is not committed or the configuration is joint.
+     * A learner is promoted only once its log is within {@link Config#promoteLagEntries()} of the
+     * leader's.
+     */
+    public ProposeResult changeMembership(MembershipChange change) {
+        if (change == null) {
+            throw new IllegalArgumentException("change must not be null");
+        }
+        requireNoSyncOutstanding();
+        ProposeResult result = leader.changeMembership(change);
+        settle();
+        return result;
+    }
+
+    /** The node's configuration (spec ConfigOf): in force from the append of its entry. */
+    public Membership membership() {
+        return node.membership;
+    }
+
+    /** The configuration at {@code index} (>= firstIndex - 1), null for the initial one: a snapshot's. */
+    public Membership membershipAt(long index) {
+        if (index < node.log.snapshotIndex() || index > node.log.lastIndex()) {
+            throw new IllegalArgumentException("node " + node.id + " cannot tell the configuration at " + index
+                    + " (log holds [" + node.log.firstIndex() + ", " + node.log.lastIndex() + "])");
+        }
+        return node.log.membershipAt(index);
     }
 
     /**
@@ -181,7 +213,7 @@ public final class RaftNode {
     public ReadResult readIndex(long ctx) {
         requireNoSyncOutstanding();
         ReadResult result = leader.readIndex(ctx);
-        checkInvariants();
+        settle();
         return result;
     }
 
@@ -193,7 +225,7 @@ public final class RaftNode {
     public TransferResult transferLeadership(int target) {
         requireNoSyncOutstanding();
         TransferResult result = leader.transferLeadership(target);
-        checkInvariants();
+        settle();
         return result;
     }
 
@@ -222,8 +254,20 @@ public final class RaftNode {
         }
         node.log.compact(snapshot);
         node.emit(new RaftEvent.TakeSnapshot(node.id, node.nodeState()));
-        checkInvariants();
+        settle();
         return true;
+    }
+
+    /**
+     * The end of every input: a leader whose last configuration change is committed leaves a joint
+     * configuration (thesis §4.3), or steps down if that configuration has no place for it; then
+     * every invariant is checked.
+     */
+    private void settle() {
+        if (node.role == Role.LEADER && !readies.syncOutstanding()) {
+            leader.reconfigure();
+        }
+        checkInvariants();
     }
 
     /** A sync Ready promises that nothing else happens until it is durable (see {@link Ready}). */
@@ -254,7 +298,7 @@ public final class RaftNode {
      */
     public void advance(Ready ready) {
         readies.advance(ready);
-        checkInvariants();
+        settle();
     }
 
     /**
@@ -270,7 +314,7 @@ public final class RaftNode {
             throw new IllegalArgumentException("index and term must be >= 0, got " + index + ", " + term);
         }
         readies.persisted(index, term);
-        checkInvariants();
+        settle();
     }
 
     // ------------------------------------------------------------------------------------------
@@ -303,6 +347,10 @@ public final class RaftNode {
     }
 
     private void stepLeader(Message response) {
+        if (!node.tracker.tracks(response.from())) {
+            node.drop(response, "answer from " + response.from() + ", no member of " + node.membership);
+            return;
+        }
         switch (response) {
             case AppendEntriesResponse append -> leader.handleAppendEntriesResponse(append);
             case InstallSnapshotResponse snapshot -> leader.handleInstallSnapshotResponse(snapshot);

@@ -18,9 +18,14 @@ final class RaftState {
     final int id;
     final RaftObserver observer;
     final SplittableRandom random;
-    final Quorum quorum;
-    /** The other members, ascending. */
-    final List<Integer> peers;
+    /** Spec ConfigOf(i): the configuration of the last CONFIG entry, else the snapshot's, else the initial one. */
+    Membership membership;
+    /** The quorum rule of {@link #membership}. */
+    Quorum quorum;
+    /** The other members (voters and learners), ascending: a leader replicates to them. */
+    List<Integer> peers;
+    /** The other voters of both halves, ascending: a candidate asks them for votes. */
+    List<Integer> voterPeers;
 
     // Spec state. currentTerm and votedFor are durable (paper Figure 2); commitIndex is durable too.
     long currentTerm;
@@ -68,8 +73,6 @@ final class RaftState {
         this.id = id;
         this.observer = observer;
         this.random = new SplittableRandom(seed);
-        this.quorum = new MajorityQuorum(config.members());
-        this.peers = config.members().stream().filter(member -> member != id).toList();
         this.currentTerm = hard.currentTerm();
         this.votedFor = hard.votedFor();
         this.log = log;
@@ -78,13 +81,41 @@ final class RaftState {
         this.commitIndex = Math.max(log.snapshotIndex(), Math.min(hard.commitIndex(), log.lastIndex()));
         // Entries in the snapshot are applied; the rest of the committed prefix is handed out again.
         this.appliedIndex = log.snapshotIndex();
+        refreshMembership();
         resetElectionTimer();
+    }
+
+    /**
+     * Takes the configuration of the log (thesis §4.1: in force from append, so a cut or an installed
+     * snapshot can change it too). A leader starts probing each new member from the CONFIG entry that
+     * added it, and forgets the progress of members that left.
+     */
+    void refreshMembership() {
+        Membership now = log.membership();
+        if (now == null) {
+            now = Membership.initial(config.members());
+        }
+        if (now.equals(membership)) {
+            return;
+        }
+        membership = now;
+        quorum = now.quorum();
+        peers = now.members().stream().filter(member -> member != id).toList();
+        voterPeers = now.allVoters().stream().filter(member -> member != id).toList();
+        if (role == Role.LEADER) {
+            tracker.retainOnly(peers, Math.max(1, log.lastConfigIndex()), config.maxInflightMessages());
+        }
+    }
+
+    /** Whether this node is a voter of its configuration, so it may campaign. */
+    boolean isVoter() {
+        return membership.isVoter(id);
     }
 
     /** The spec-visible state (what events carry). */
     NodeState nodeState() {
         return new NodeState(currentTerm, votedFor, role, commitIndex, log.lastIndex(), log.lastTerm(),
-                log.durableIndex(), appliedIndex, log.snapshotIndex());
+                log.durableIndex(), appliedIndex, log.snapshotIndex(), membership);
     }
 
     HardState hardState() {
@@ -164,7 +195,9 @@ final class RaftState {
                 "node %d: commitIndex %d outside [%d, %d]", id, commitIndex, log.snapshotIndex(), log.lastIndex());
         Assert.check(log.lastTerm() <= currentTerm, "node %d: log term %d beyond currentTerm %d", id, log.lastTerm(),
                 currentTerm);
-        Assert.check(votedFor == 0 || config.isMember(votedFor), "node %d: votedFor %d is no member", id, votedFor);
+        Assert.check(votedFor >= 0, "node %d: votedFor %d", id, votedFor);
+        Assert.check(membership.equals(log.membership() == null ? Membership.initial(config.members())
+                : log.membership()), "node %d: configuration %s is not the log's", id, membership);
         pendingAcks.checkInvariants(id, currentTerm, log.durableIndex(), log.lastIndex());
         Assert.check(role == Role.LEADER || reads.isIdle(), "node %d: %s keeps ReadIndex rounds", id, role);
         Assert.check(role == Role.LEADER || leadTransferee == 0, "node %d: %s transfers leadership", id, role);

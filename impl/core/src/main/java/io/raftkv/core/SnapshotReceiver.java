@@ -15,6 +15,7 @@ final class SnapshotReceiver {
     private long term;
     private byte[] bytes = new byte[0];
     private int length;
+    private Membership membership;
 
     /**
      * Takes {@code chunk} if it continues the snapshot held (or starts one).
@@ -26,6 +27,7 @@ final class SnapshotReceiver {
             index = chunk.snapshotIndex();
             term = chunk.snapshotTerm();
             length = 0;
+            membership = chunk.membership();
         } else if (!holds(chunk.snapshotIndex(), chunk.snapshotTerm()) || chunk.offset() != length) {
             return false;
         }
@@ -49,7 +51,7 @@ final class SnapshotReceiver {
 
     /** The complete snapshot (after {@link #accept} returned true); what was held is let go. */
     Snapshot take() {
-        Snapshot snapshot = new Snapshot(index, term, Arrays.copyOf(bytes, length));
+        Snapshot snapshot = new Snapshot(index, term, Arrays.copyOf(bytes, length), membership);
         clear();
         return snapshot;
     }
@@ -59,5 +61,6 @@ final class SnapshotReceiver {
         term = 0;
         bytes = new byte[0];
         length = 0;
+        membership = null;
     }
 }

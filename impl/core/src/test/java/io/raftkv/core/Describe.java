@@ -70,6 +70,7 @@ final class Describe {
             case RaftEvent.StepDown e -> " (" + e.reason() + ")";
             case RaftEvent.DropMessage e -> " " + message(e.msg()) + " (" + e.reason() + ")";
             case RaftEvent.DuplicateMessage e -> " " + message(e.msg());
+            case RaftEvent.ProposeConfig e -> " " + e.config();
             case RaftEvent.ReadIndex e -> " read=" + e.readId() + " index=" + e.index();
             case RaftEvent.SendTimeoutNow e -> " " + message(e.msg());
             case RaftEvent.HandleTimeoutNow e -> " " + message(e.msg());

@@ -270,7 +270,7 @@ class DurabilityTest {
         MemoryLogStorage disk = new MemoryLogStorage();
         disk.write(entries(1, 3, 1));
         RaftNode node = RaftNode.restart(THREE, 2, 7, new HardState(2, 3, 5), disk, events::add);
-        assertEquals(new RaftEvent.Restart(2, new NodeState(2, 3, Role.FOLLOWER, 3, 3, 1, 3)),
+        assertEquals(new RaftEvent.Restart(2, new NodeState(2, 3, Role.FOLLOWER, 3, 3, 1, 3, 0, 0, Membership.initial(List.of(1, 2, 3)))),
                 events.get(events.size() - 1), "commit 5 was written, but only 3 entries survived");
         Ready first = node.ready();
         assertNull(first.hardState(), "the clipped commit index need not be written back");

@@ -38,7 +38,8 @@ class RaftNodeTest {
         assertMessage(() -> THREE.withHeartbeatIntervalTicks(10), "heartbeatIntervalTicks must be in [1, electionTimeoutTicksMin=10)");
         assertMessage(() -> THREE.withMaxInflightMessages(0), "maxInflightMessages must be >= 1");
         assertMessage(() -> THREE.withMaxMessageBytes(0), "maxMessageBytes must be >= 1");
-        assertMessage(() -> RaftNode.create(THREE, 4, 1, RaftObserver.NONE), "not one of the members");
+        assertMessage(() -> RaftNode.create(THREE, 0, 1, RaftObserver.NONE), "node ids are >= 1");
+        assertMessage(() -> THREE.withPromoteLagEntries(-1), "promoteLagEntries must be >= 0");
         assertMessage(() -> new DurableState(new HardState(1, 0, 3), 0, 0, List.of(Entry.noop(1, 1))),
                 "beyond the last stored index");
         assertMessage(() -> new DurableState(new HardState(1, 0, 0), 0, 0, List.of(Entry.noop(2, 1))),
@@ -87,7 +88,7 @@ class RaftNodeTest {
         assertFalse(node.hasReady());
         RaftEvent.HandleRequestVoteRequest event = assertInstanceOf(RaftEvent.HandleRequestVoteRequest.class,
                 events.get(events.size() - 1));
-        assertEquals(new NodeState(1, 1, Role.FOLLOWER, 0, 0, 0, 0), event.state(), "events carry the post-state");
+        assertEquals(new NodeState(1, 1, Role.FOLLOWER, 0, 0, 0, 0, 0, 0, Membership.initial(List.of(1, 2, 3))), event.state(), "events carry the post-state");
     }
 
     @Test
@@ -106,7 +107,7 @@ class RaftNodeTest {
         node.advance(ready);
         assertFalse(node.hasReady());
         node.persisted(2, 1);
-        assertEquals(new NodeState(1, 0, Role.FOLLOWER, 1, 2, 1, 2), events.get(events.size() - 1).state());
+        assertEquals(new NodeState(1, 0, Role.FOLLOWER, 1, 2, 1, 2, 0, 0, Membership.initial(List.of(1, 2, 3))), events.get(events.size() - 1).state());
         assertEquals("PersistLog", events.get(events.size() - 1).name());
         Ready after = node.ready();
         assertEquals(List.of(new AppendEntriesResponse(2, 1, 1, true, 2, 0, 0)), after.messages());
@@ -156,7 +157,7 @@ class RaftNodeTest {
         DurableState durable = new DurableState(new HardState(5, 3, 1), 0, 0,
                 List.of(Entry.noop(1, 2), Entry.command(2, 5, new byte[] {9})));
         RaftNode node = RaftNode.restart(THREE, 1, 7, durable, events::add);
-        assertEquals(List.of(new RaftEvent.Restart(1, new NodeState(5, 3, Role.FOLLOWER, 1, 2, 5, 2))), events);
+        assertEquals(List.of(new RaftEvent.Restart(1, new NodeState(5, 3, Role.FOLLOWER, 1, 2, 5, 2, 0, 0, Membership.initial(List.of(1, 2, 3))))), events);
         assertEquals(durable.entries(), node.entries(1, 2));
         Ready ready = node.ready();
         assertNull(ready.hardState(), "nothing new to persist");

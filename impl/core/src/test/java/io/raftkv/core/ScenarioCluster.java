@@ -33,10 +33,20 @@ final class ScenarioCluster {
     boolean printEvents = true;
 
     ScenarioCluster(Config config, long seed, StringBuilder out) {
+        this(config, 0, seed, out);
+    }
+
+    /** The initial members and {@code spares} more nodes after them, which start as no member. */
+    ScenarioCluster(Config config, int spares, long seed, StringBuilder out) {
         this.config = config;
         this.seed = seed;
         this.out = out;
-        for (int id : config.members()) {
+        List<Integer> ids = new ArrayList<>(config.members());
+        int last = config.members().get(config.members().size() - 1);
+        for (int k = 1; k <= spares; k++) {
+            ids.add(last + k);
+        }
+        for (int id : ids) {
             disks.put(id, new ScenarioDisk());
             nodes.put(id, RaftNode.create(config, id, nodeSeed(id), this::record));
         }

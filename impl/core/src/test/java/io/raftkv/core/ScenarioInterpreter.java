@@ -68,6 +68,9 @@ final class ScenarioInterpreter {
             case "propose" -> propose(integer(args[0]), args[1]);
             case "read" -> read(integer(args[0]), Long.parseLong(args[1]));
             case "transfer" -> transfer(integer(args[0]), integer(args[1]));
+            case "add-learner" -> changeMembership(integer(args[0]), new MembershipChange.AddLearner(integer(args[1])));
+            case "promote" -> changeMembership(integer(args[0]), new MembershipChange.Promote(integer(args[1])));
+            case "remove" -> changeMembership(integer(args[0]), new MembershipChange.Remove(integer(args[1])));
             case "deliver" -> print("delivered " + cluster.deliver(selector(args)));
             case "stabilize" -> print("stabilized in " + cluster.stabilize() + " rounds");
             case "drop" -> print("dropped " + cluster.drop(selector(args)));
@@ -111,6 +114,7 @@ final class ScenarioInterpreter {
         int size = integer(args[0]);
         Config config = Config.ofSize(size);
         long seed = 1;
+        int spares = 0;
         for (String option : Arrays.copyOfRange(args, 1, args.length)) {
             String[] pair = option.split("=", 2);
             switch (pair[0]) {
@@ -125,10 +129,12 @@ final class ScenarioInterpreter {
                 case "maxbytes" -> config = config.withMaxMessageBytes(Long.parseLong(pair[1]));
                 case "uncommitted" -> config = config.withMaxUncommittedBytes(Long.parseLong(pair[1]));
                 case "seed" -> seed = Long.parseLong(pair[1]);
+                case "spares" -> spares = integer(pair[1]);
+                case "promotelag" -> config = config.withPromoteLagEntries(Long.parseLong(pair[1]));
                 default -> throw new IllegalArgumentException("unknown cluster option " + option);
             }
         }
-        cluster = new ScenarioCluster(config, seed, out);
+        cluster = new ScenarioCluster(config, spares, seed, out);
         print("members " + config.members() + " timeout " + config.electionTimeoutTicksMin() + ".."
                 + config.electionTimeoutTicksMax() + " heartbeat " + config.heartbeatIntervalTicks() + " prevote "
                 + config.preVote() + " checkquorum " + config.checkQuorum());
@@ -182,6 +188,12 @@ final class ScenarioInterpreter {
         TransferResult[] result = new TransferResult[1];
         cluster.onNode(id, node -> result[0] = node.transferLeadership(target));
         print("transfer: " + result[0]);
+    }
+
+    private void changeMembership(int id, MembershipChange change) {
+        ProposeResult[] result = new ProposeResult[1];
+        cluster.onNode(id, node -> result[0] = node.changeMembership(change));
+        print(change + ": " + result[0]);
     }
 
     private void read(int id, long ctx) {
@@ -252,6 +264,7 @@ final class ScenarioInterpreter {
                 case "applied" -> Long.toString(node.appliedIndex());
                 case "snapshot" -> Long.toString(node.firstIndex() - 1);
                 case "leader" -> Integer.toString(node.leaderId());
+                case "config" -> node.membership().toString().replace(" ", "");
                 case "terms" -> node.entries(node.firstIndex(), node.lastIndex()).stream()
                         .map(entry -> Long.toString(entry.term())).collect(java.util.stream.Collectors.joining(","));
                 default -> throw new IllegalArgumentException("unknown expectation " + option);
