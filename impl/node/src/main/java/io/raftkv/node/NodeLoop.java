@@ -3,6 +3,7 @@ package io.raftkv.node;
 import io.raftkv.core.Assert;
 import io.raftkv.core.Entry;
 import io.raftkv.core.Message;
+import io.raftkv.core.MembershipChange;
 import io.raftkv.core.ProposeResult;
 import io.raftkv.core.RaftNode;
 import io.raftkv.core.ReadResult;
@@ -192,6 +193,15 @@ public final class NodeLoop {
      */
     public ReadResult readIndex(long ctx) {
         return input("readIndex", () -> raft.readIndex(ctx));
+    }
+
+    /**
+     * A configuration change (see {@link RaftNode#changeMembership}): accepted means the CONFIG entry
+     * is appended and in force; the change is done when the state machine sees its index (and, for a
+     * promotion or a voter's removal, the joint configuration is left by the leader after it).
+     */
+    public ProposeResult changeMembership(MembershipChange change) {
+        return input("changeMembership", () -> raft.changeMembership(change));
     }
 
     /** Hands leadership to {@code target} (see {@link RaftNode#transferLeadership}). */
@@ -441,7 +451,8 @@ public final class NodeLoop {
         if (snapshotEvery == 0 || stopCause != null || appliedIndex - snapshotIndex < snapshotEvery) {
             return;
         }
-        Snapshot snapshot = new Snapshot(appliedIndex, raft.termAt(appliedIndex), machine.snapshot());
+        Snapshot snapshot = new Snapshot(appliedIndex, raft.termAt(appliedIndex), machine.snapshot(),
+                raft.membershipAt(appliedIndex));
         try {
             store.saveSnapshot(snapshot);
         } catch (StorageException | RuntimeException failure) {

@@ -1,5 +1,6 @@
 package io.raftkv.storage;
 
+import io.raftkv.core.Membership;
 import io.raftkv.core.Snapshot;
 import io.raftkv.storage.fs.FileHandle;
 import io.raftkv.storage.fs.FileSystem;
@@ -29,7 +30,8 @@ import java.util.regex.Pattern;
  */
 public final class SnapshotStore {
     private static final int MAGIC = 0x524B_5653; // "RKVS"
-    private static final byte VERSION = 1;
+    /** 1: without the configuration (read as the initial one); 2: the configuration after the data. */
+    private static final byte VERSION = 2;
     private static final int HEADER_BYTES = 4 + 1 + 8 + 8 + 8;
     private static final Pattern NAME = Pattern.compile("snapshot-(\\d{20})-(\\d{20})");
     private static final String TEMPORARY_SUFFIX = ".tmp";
@@ -136,9 +138,10 @@ public final class SnapshotStore {
     }
 
     private static ByteBuffer encode(Snapshot snapshot) {
-        ByteBuffer buffer = ByteBuffer.allocate(HEADER_BYTES + snapshot.data().length + 4);
+        byte[] membership = snapshot.membership() == null ? new byte[0] : snapshot.membership().encode();
+        ByteBuffer buffer = ByteBuffer.allocate(HEADER_BYTES + snapshot.data().length + 4 + membership.length + 4);
         buffer.putInt(MAGIC).put(VERSION).putLong(snapshot.index()).putLong(snapshot.term())
-                .putLong(snapshot.data().length).put(snapshot.data());
+                .putLong(snapshot.data().length).put(snapshot.data()).putInt(membership.length).put(membership);
         buffer.putInt(RecordCodec.checksum(buffer.array(), 0, buffer.position()));
         return buffer.flip();
     }
@@ -149,18 +152,42 @@ public final class SnapshotStore {
         if (buffer.getInt(checksumAt) != RecordCodec.checksum(bytes, 0, checksumAt)) {
             throw new CorruptStorageException(name, checksumAt, "snapshot checksum mismatch");
         }
-        if (buffer.getInt() != MAGIC || buffer.get() != VERSION) {
+        byte version = buffer.getInt() == MAGIC ? buffer.get() : 0;
+        if (version != 1 && version != VERSION) {
             throw new CorruptStorageException(name, 0, "not a snapshot file of a known version");
         }
         long storedIndex = buffer.getLong();
         long storedTerm = buffer.getLong();
         long length = buffer.getLong();
-        if (storedIndex != index || storedTerm != term || length != checksumAt - HEADER_BYTES) {
+        long room = checksumAt - HEADER_BYTES - (version == 1 ? 0 : 4);
+        if (storedIndex != index || storedTerm != term || length < 0 || length > room
+                || (version == 1 && length != room)) {
             throw new CorruptStorageException(name, 5, "the header (" + storedIndex + ", " + storedTerm + ", "
                     + length + " bytes) does not match the file name and size");
         }
         byte[] data = new byte[(int) length];
         buffer.get(data);
-        return new Snapshot(index, term, data);
+        return new Snapshot(index, term, data, version == 1 ? null : membership(name, buffer, checksumAt));
+    }
+
+    /** The configuration after the data: its length (0: the initial one), then its bytes. */
+    private static Membership membership(String name, ByteBuffer buffer, int checksumAt)
+            throws CorruptStorageException {
+        int at = buffer.position();
+        int length = buffer.getInt();
+        if (length != checksumAt - at - 4) {
+            throw new CorruptStorageException(name, at, "a configuration of " + length + " bytes where "
+                    + (checksumAt - at - 4) + " are left");
+        }
+        if (length == 0) {
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        buffer.get(bytes);
+        try {
+            return Membership.decode(bytes);
+        } catch (IllegalArgumentException bad) {
+            throw new CorruptStorageException(name, at, "the configuration does not decode: " + bad.getMessage());
+        }
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raftkv.core.Membership;
 import io.raftkv.core.Snapshot;
 import io.raftkv.storage.SnapshotStore.SnapshotId;
 import io.raftkv.storage.fs.FileHandle;
@@ -40,6 +41,20 @@ class SnapshotStoreTest {
         store.removeBelow(120);
         assertEquals(List.of(new SnapshotId(120, 3)), store.list());
         assertEquals(List.of(SnapshotStore.fileName(120, 3)), disk.list());
+    }
+
+    @Test
+    void aSnapshotKeepsItsConfiguration() throws IOException {
+        SnapshotStore store = SnapshotStore.open(disk);
+        Membership joint = new Membership(List.of(1, 2, 4), List.of(1, 2, 3), List.of(5));
+        Snapshot withConfig = new Snapshot(30, 4, "state at 30".getBytes(StandardCharsets.UTF_8), joint);
+        store.save(withConfig);
+        Snapshot loaded = SnapshotStore.open(disk).load(30, 4);
+        assertEquals(withConfig, loaded);
+        assertEquals(joint, loaded.membership());
+        store.save(snapshot(40, 4, "plain"));
+        assertEquals(null, SnapshotStore.open(disk).load(40, 4).membership(),
+                "a snapshot taken before any configuration change stays without one");
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.raftkv.core.EntryType;
 import io.raftkv.core.Message;
 import io.raftkv.core.Message.AppendEntriesRequest;
 import io.raftkv.core.Message.AppendEntriesResponse;
+import io.raftkv.core.Membership;
 import io.raftkv.core.Message.InstallSnapshotRequest;
 import io.raftkv.core.Message.InstallSnapshotResponse;
 import io.raftkv.core.Message.RequestVoteRequest;
@@ -106,7 +107,8 @@ final class MessageCodec {
             case AppendEntriesResponse m -> 1 + Varint.longBytes(m.matchIndex()) + Varint.longBytes(m.conflictTerm())
                     + Varint.longBytes(m.conflictIndex()) + Varint.longBytes(m.readId());
             case InstallSnapshotRequest m -> Varint.longBytes(m.snapshotIndex()) + Varint.longBytes(m.snapshotTerm())
-                    + Varint.longBytes(m.offset()) + 1 + Varint.intBytes(m.data().length) + m.data().length;
+                    + Varint.longBytes(m.offset()) + 1 + Varint.intBytes(m.data().length) + m.data().length
+                    + Varint.intBytes(membershipBytes(m).length) + membershipBytes(m).length;
             case InstallSnapshotResponse m -> Varint.longBytes(m.snapshotIndex()) + Varint.longBytes(m.nextOffset()) + 1;
         };
     }
@@ -151,6 +153,9 @@ final class MessageCodec {
                 out.writeBoolean(m.done());
                 Varint.writeInt(out, m.data().length);
                 out.writeBytes(m.data());
+                byte[] membership = membershipBytes(m);
+                Varint.writeInt(out, membership.length);
+                out.writeBytes(membership);
             }
             case InstallSnapshotResponse m -> {
                 Varint.writeLong(out, m.snapshotIndex());
@@ -249,11 +254,25 @@ final class MessageCodec {
         }
         byte[] data = new byte[length];
         in.readBytes(data);
+        int configLength = Varint.readInt(in, "configuration length");
+        if (Integer.toUnsignedLong(configLength) > in.readableBytes()) {
+            throw new ProtocolException("snapshot chunk claims %s configuration bytes, %d are left",
+                    Integer.toUnsignedString(configLength), in.readableBytes());
+        }
+        byte[] config = new byte[configLength];
+        in.readBytes(config);
         try {
-            return new InstallSnapshotRequest(from, to, term, snapshotIndex, snapshotTerm, offset, data, done);
+            Membership membership = configLength == 0 ? null : Membership.decode(config);
+            return new InstallSnapshotRequest(from, to, term, snapshotIndex, snapshotTerm, offset, data, done,
+                    membership);
         } catch (IllegalArgumentException e) {
             throw new ProtocolException("invalid snapshot chunk: %s", e.getMessage());
         }
+    }
+
+    /** The snapshot's configuration as sent: empty for none (the initial configuration). */
+    private static byte[] membershipBytes(InstallSnapshotRequest m) {
+        return m.membership() == null ? new byte[0] : m.membership().encode();
     }
 
     private static InstallSnapshotResponse readInstallSnapshotResponse(ByteBuf in) throws ProtocolException {

@@ -10,9 +10,10 @@ final class Protocol {
     /**
      * The protocol this code speaks; the first byte of every frame's payload. Version 2 added the
      * AppendEntries readId (ReadIndex rounds), the RequestVote transfer flag and TimeoutNow
-     * (leadership transfer).
+     * (leadership transfer). Version 3 added InstallSnapshot; version 4 the snapshot's configuration
+     * in every InstallSnapshotRequest (membership changes).
      */
-    static final int VERSION = 3;
+    static final int VERSION = 4;
 
     /** "RKVT": the first field of a HELLO, so that a stranger is told apart from a wrong version. */
     static final int MAGIC = 0x524B5654;

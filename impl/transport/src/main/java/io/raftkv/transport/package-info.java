@@ -46,7 +46,8 @@
  *                             readId
  * 0x14 TimeoutNow             from, to, term
  * 0x15 InstallSnapshotRequest from, to, term, snapshotIndex, snapshotTerm, offset, u8 done,
- *                             dataLength, data
+ *                             dataLength, data, configLength, config (0 bytes: the initial
+ *                             configuration; else a CONFIG entry's payload)
  * 0x16 InstallSnapshotResponse from, to, term, snapshotIndex, nextOffset, u8 done
  * (every field a varint unless marked u8; u8 booleans must be 0 or 1)
  * </pre>

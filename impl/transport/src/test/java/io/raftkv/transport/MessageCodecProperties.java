@@ -9,7 +9,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.raftkv.core.Entry;
 import io.raftkv.core.EntryType;
+import io.raftkv.core.Membership;
 import io.raftkv.core.Message;
+import io.raftkv.core.Message.InstallSnapshotRequest;
+import io.raftkv.core.Message.InstallSnapshotResponse;
 import io.raftkv.core.Message.AppendEntriesRequest;
 import io.raftkv.core.Message.AppendEntriesResponse;
 import io.raftkv.core.Message.RequestVoteRequest;
@@ -147,7 +150,26 @@ class MessageCodecProperties {
     @Provide
     Arbitrary<Message> messages() {
         return Arbitraries.oneOf(requestVoteRequests(), requestVoteResponses(), appendEntriesRequests(), timeoutNows(),
-                appendEntriesResponses());
+                appendEntriesResponses(), installSnapshotRequests(), installSnapshotResponses());
+    }
+
+    /** Chunks of snapshots with and without a configuration (joint, with learners, or the initial one). */
+    private Arbitrary<Message> installSnapshotRequests() {
+        Arbitrary<Membership> memberships = Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.just((Membership) null)),
+                Tuple.of(2, Arbitraries.just(new Membership(List.of(1, 2, 3), List.of(), List.of(4)))),
+                Tuple.of(2, Arbitraries.just(new Membership(List.of(2, 3, 4), List.of(1, 2, 3), List.of()))));
+        Arbitrary<byte[]> data = Arbitraries.bytes().array(byte[].class).ofMaxSize(500);
+        Arbitrary<Long> positive = Arbitraries.longs().between(1, Long.MAX_VALUE);
+        return Combinators.combine(ids(), ids(), numbers(), positive, positive, Arbitraries.longs().between(0, 1 << 30),
+                data, Arbitraries.of(true, false)).flatAs((from, to, term, index, snapshotTerm, offset, bytes, done) ->
+                        memberships.map(membership -> new InstallSnapshotRequest(from, to, term, index, snapshotTerm,
+                                offset, bytes, done, membership)));
+    }
+
+    private Arbitrary<Message> installSnapshotResponses() {
+        return Combinators.combine(ids(), ids(), numbers(), numbers(), numbers(), Arbitraries.of(true, false))
+                .as(InstallSnapshotResponse::new);
     }
 
     @Provide
