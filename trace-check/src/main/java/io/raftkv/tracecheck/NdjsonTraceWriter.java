@@ -193,6 +193,7 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
         out.writeNumberField("index", e.index());
       }
       case RaftEvent.TakeSnapshot e -> {}
+      case RaftEvent.ProposeConfig e -> {}
       case RaftEvent.SendInstallSnapshot e -> writeMessage("msg", e.msg());
       case RaftEvent.HandleInstallSnapshotRequest e -> {
         writeMessage("msg", e.msg());
