@@ -143,7 +143,7 @@ final class ClusterStart implements Callable<Integer> {
                 out.printf("  node %d  pid %-7d  client http://%s  peer %s  log %s%n", node.id(), node.pid(),
                         node.client(), node.peer(), NodeProcesses.logFile(dir, node.id()));
             } else {
-                out.printf("  node %d  (spare, not started: raftkv cluster add %d --dir %s)  client http://%s  peer %s%n",
+                out.printf("  node %d  (no member, not started: raftkv cluster add %d --dir %s)  client http://%s  peer %s%n",
                         node.id(), node.id(), dir, node.client(), node.peer());
             }
         }
