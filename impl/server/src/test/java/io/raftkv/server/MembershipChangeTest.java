@@ -11,6 +11,7 @@ import io.raftkv.client.Outcome;
 import io.raftkv.client.RaftKvClient;
 import io.raftkv.client.VersionedValue;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code add 4} (started, learner, caught up, promoted through the joint configuration),
  * {@code remove 1} while 1 leads (it leads the joint phase, steps down once C_new is committed, a
  * leader among {2, 3, 4} takes over, and 1's process is stopped), {@code add 5}, {@code remove 2}.
+ * Every node snapshots every 50 entries and compacts its log, so node 4 joins through the leader's
+ * snapshot (InstallSnapshot), which carries the configuration.
  * A writer puts keys the whole time through a client made from the cluster file before any change;
  * every put it saw acknowledged, before or during the changes, must read back, linearizably
  * through the final members and from each final member's own state machine, and the final
@@ -39,24 +42,28 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class MembershipChangeTest {
+    static final int SNAPSHOT_EVERY = 50;
+
     @TempDir
     Path dir;
 
     @Test
     void addRemoveTheLeaderAddRemoveKeepsEveryAcknowledgedWrite() throws Exception {
-        try (TestCluster cluster = TestCluster.start(dir, 3, 2, false, List.of());
+        try (TestCluster cluster = TestCluster.start(dir, 3, 2, false, List.of("--snapshot-entries=" + SNAPSHOT_EVERY),
+                "--wal-segment-bytes=4096");
                 Writer writer = new Writer(cluster.client())) {
             cluster.awaitLeader();
             assertEquals(List.of(1, 2, 3), cluster.file().currentMembers());
             assertTrue(NodeProcesses.alive(cluster.file().node(4)).isEmpty(), "a spare is not started");
             writer.start();
-            writer.awaitAcknowledged(20);
+            writer.awaitAcknowledged(3 * SNAPSHOT_EVERY); // the members' logs are compacted: joiners need a snapshot
             int before = writer.acknowledged.size();
 
             TestCluster.Run added4 = cluster.cluster("add", "4");
             assertSteps(added4, "started node 4", "node 4 added as a learner", "node 4 caught up",
                     "node 4 promoted: joint configuration entered", "node 4 is a voter: voters [1, 2, 3, 4]");
             assertEquals(List.of(1, 2, 3, 4), leaderView(cluster).voters());
+            assertTrue(restoredFromSnapshot(4), "node 4 started empty and installed the leader's snapshot");
 
             if (cluster.awaitLeader().id() != 1) {
                 cluster.cluster("transfer", "1");
@@ -89,6 +96,10 @@ class MembershipChangeTest {
                     + " during the changes, " + writer.unknown + " of unknown outcome); the commands said:\n"
                     + added4.out() + removed1.out());
         }
+    }
+
+    private boolean restoredFromSnapshot(int id) throws java.io.IOException {
+        return Files.readString(NodeProcesses.logFile(dir, id)).contains("key-value state restored from the snapshot");
     }
 
     private static void assertSteps(TestCluster.Run run, String... lines) {
