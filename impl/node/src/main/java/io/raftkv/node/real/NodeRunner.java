@@ -580,9 +580,14 @@ public final class NodeRunner implements AutoCloseable {
                 matchIndexes(raft), membershipCommitted(raft));
     }
 
-    /** Whether the configuration at the commit index is the one in force (null there: the initial one). */
+    /**
+     * Whether the configuration at the commit index is the one in force (null there: the initial
+     * one). The index is kept within what the log can answer for; a snapshot's configuration is
+     * committed, as everything a snapshot holds is.
+     */
     private static boolean membershipCommitted(RaftNode raft) {
-        Membership committed = raft.membershipAt(raft.commitIndex());
+        long index = Math.min(Math.max(raft.commitIndex(), raft.firstIndex() - 1), raft.lastIndex());
+        Membership committed = raft.membershipAt(index);
         return raft.membership().equals(committed != null ? committed
                 : Membership.initial(raft.config().members()));
     }
