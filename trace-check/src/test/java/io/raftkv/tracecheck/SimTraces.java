@@ -8,7 +8,9 @@ import io.raftkv.sim.Simulation;
 import io.raftkv.sim.SimulationOptions;
 import io.raftkv.sim.SimulationResult;
 import java.io.BufferedWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +21,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /** Simulator runs written as NDJSON traces, and what a trace contains, for the tests. */
 final class SimTraces {
@@ -59,13 +62,23 @@ final class SimTraces {
   /** A simulated seed and its trace. */
   record Run(long seed, SimulationResult result, Path file, Trace trace, Facts facts) {}
 
+  /**
+   * Runs {@code seed} and writes its trace, starting with the header that names the seed's cluster
+   * (servers, PreVote, initial voters), which the seed draws: known once the run is over, so the
+   * events are held in memory and written after the header.
+   */
   static Run run(long seed, SimulationOptions options, Path dir) {
     Path file = dir.resolve("seed" + seed + ".ndjson");
     try {
+      ByteArrayOutputStream events = new ByteArrayOutputStream();
       SimulationResult result;
-      try (NdjsonTraceWriter writer = NdjsonTraceWriter.open(file)) {
+      try (NdjsonTraceWriter writer = new NdjsonTraceWriter(events, (NdjsonTraceWriter.Header) null)) {
         result = Simulation.run(seed, options, writer);
       }
+      try (OutputStream out = Files.newOutputStream(file)) {
+        new NdjsonTraceWriter(out, header(result)).close(); // the header line alone
+      }
+      Files.write(file, events.toByteArray(), java.nio.file.StandardOpenOption.APPEND);
       Trace trace = Trace.read(file);
       return new Run(seed, result, file, trace, Facts.of(trace));
     } catch (IOException e) {
@@ -73,9 +86,31 @@ final class SimTraces {
     }
   }
 
-  /** Writes {@code events} as a trace file (the corrupted traces). */
-  static Path write(Path file, List<ObjectNode> events) throws IOException {
+  /** What the simulator drew for a seed: its servers, PreVote and initial voters. */
+  static NdjsonTraceWriter.Header header(SimulationResult result) {
+    return new NdjsonTraceWriter.Header(result.nodes(), result.parameters().contains("preVote true"),
+        IntStream.rangeClosed(1, result.nodes()).boxed().toList());
+  }
+
+  /** {@code run}'s trace read without its header: what the checker infers from the events alone. */
+  static Trace inferred(Run run, Path dir) throws IOException {
+    return Trace.read(write(dir.resolve("seed" + run.seed() + "-headerless.ndjson"), null, run.trace().events()));
+  }
+
+  /**
+   * Writes {@code events} as a trace file (the corrupted traces), after the header of
+   * {@code like} (the trace they were made from) unless it is null.
+   */
+  static Path write(Path file, Trace like, List<ObjectNode> events) throws IOException {
     try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      if (like != null) {
+        ObjectNode header = JSON.createObjectNode();
+        header.put(TraceFormat.SERVERS, like.servers());
+        header.put(TraceFormat.PRE_VOTE, like.preVote());
+        like.voters().forEach(header.putArray(TraceFormat.VOTERS)::add);
+        out.write(JSON.writeValueAsString(header));
+        out.write('\n');
+      }
       for (ObjectNode event : events) {
         out.write(JSON.writeValueAsString(event));
         out.write('\n');

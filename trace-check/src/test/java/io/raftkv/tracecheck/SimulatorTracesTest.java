@@ -36,9 +36,10 @@ class SimulatorTracesTest {
     List<SimTraces.Run> runs = new ArrayList<>();
     for (long seed = 1; seed <= MAX_SEED && runs.size() < TRACES; seed++) {
       SimTraces.Run run = SimTraces.run(seed, SimTraces.OPTIONS, dir);
-      assertEquals(run.result().nodes(), run.trace().servers(), "servers inferred from the trace of seed " + seed);
-      assertEquals(run.result().parameters().contains("preVote true"), run.trace().preVote(),
-          "PreVote inferred from the trace of seed " + seed);
+      Trace inferred = SimTraces.inferred(run, dir);
+      assertEquals(run.trace().servers(), inferred.servers(), "servers inferred from the trace of seed " + seed);
+      assertEquals(run.trace().preVote(), inferred.preVote(), "PreVote inferred from the trace of seed " + seed);
+      assertEquals(run.trace().voters(), inferred.voters(), "initial voters inferred from the trace of seed " + seed);
       // A seed the simulator fails (its short liveness phase here may end before every node caught
       // up) is still a valid trace, but the simulator's own report is the place to look at it.
       if (run.result().ok() && run.facts().hasEveryFault()
