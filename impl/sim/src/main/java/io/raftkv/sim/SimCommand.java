@@ -127,8 +127,17 @@ public final class SimCommand implements CliCommand {
     long started = System.nanoTime();
     Totals totals = new Totals();
     if (trace != null) {
-      try (TraceWriterFactory.TraceWriter writer = openTrace(trace)) {
-        report(Simulation.run(range.first(), options, writer), options, out, totals);
+      // The trace's header names the cluster the seed draws, known once a run has drawn it: a run
+      // without the trace draws the same (a seed replays exactly), so the traced one can start
+      // with it.
+      SimulationResult drawn = Simulation.run(range.first(), options, RaftObserver.NONE);
+      started = System.nanoTime(); // the figures are the traced run's
+      try (TraceWriterFactory.TraceWriter writer = openTrace(trace, drawn)) {
+        SimulationResult traced = Simulation.run(range.first(), options, writer);
+        if (traced.fingerprint() != drawn.fingerprint()) {
+          throw new IllegalStateException("seed " + range.first() + " did not replay: the trace's header may not fit");
+        }
+        report(traced, options, out, totals);
       }
     } else if (jobs == 1 || range.count() == 1) {
       for (long s = range.first(); s <= range.last() && !totals.stopped(stopOnFailure); s++) {
@@ -306,7 +315,7 @@ public final class SimCommand implements CliCommand {
     }
   }
 
-  private TraceWriterFactory.TraceWriter openTrace(Path file) throws IOException {
+  private TraceWriterFactory.TraceWriter openTrace(Path file, SimulationResult drawn) throws IOException {
     Iterator<TraceWriterFactory> factories = ServiceLoader.load(TraceWriterFactory.class).iterator();
     if (!factories.hasNext()) {
       throw new ParameterException(
@@ -314,7 +323,10 @@ public final class SimCommand implements CliCommand {
           "--trace needs a trace writer (io.raftkv.cli.TraceWriterFactory, from the trace-check"
               + " module) on the class path, and none was found");
     }
-    return factories.next().open(file);
+    // Every node of the simulator is an initial voter.
+    List<Integer> voters = java.util.stream.IntStream.rangeClosed(1, drawn.nodes()).boxed().toList();
+    return factories.next().open(file, new TraceWriterFactory.ClusterHeader(drawn.nodes(),
+        drawn.parameters().contains("preVote true"), voters));
   }
 
   /** Leader changes of the liveness phase by elections, leaders and timeouts (rounded up) taken. */
