@@ -124,10 +124,11 @@ final class SimTraces {
    * network, duplications, and reordering (a message handled after one sent later on the same
    * link; only messages whose send is logged, i.e. not the vote requests of a broadcast); and the
    * asynchronous persistence: acknowledgements held until their write completed, and restarts that
-   * came back with a shorter log than the node had (a crash lost writes not yet fsynced).
+   * came back with a shorter log than the node had (a crash lost writes not yet fsynced); and the
+   * configuration changes leaders proposed (ProposeConfig).
    */
   record Facts(int restarts, int partitionDrops, int losses, int duplicates, int reorderings, int heldAcks,
-      int lostTails) {
+      int lostTails, int configChanges) {
 
     boolean hasEveryFault() {
       return restarts > 0 && partitionDrops > 0 && losses > 0 && duplicates > 0 && reorderings > 0
@@ -145,6 +146,7 @@ final class SimTraces {
       long sequence = 0;
       int heldAcks = 0;
       int lostTails = 0;
+      int configChanges = 0;
       Map<Integer, Long> logLength = new HashMap<>();
       for (ObjectNode event : trace.events()) {
         String name = event.get("event").asText();
@@ -162,6 +164,7 @@ final class SimTraces {
         }
         switch (name) {
           case "Restart" -> restarts++;
+          case "ProposeConfig" -> configChanges++;
           case "DuplicateMessage" -> duplicates++;
           case "DropMessage" -> {
             String reason = event.path("reason").asText();
@@ -191,7 +194,7 @@ final class SimTraces {
           }
         }
       }
-      return new Facts(restarts, partitionDrops, losses, duplicates, reorderings, heldAcks, lostTails);
+      return new Facts(restarts, partitionDrops, losses, duplicates, reorderings, heldAcks, lostTails, configChanges);
     }
   }
 

@@ -65,8 +65,11 @@ class SimulatorTracesTest {
         failures.add("seed " + runs.get(k).seed() + ": " + verdict.summary() + "\n" + String.join("\n", verdict.diagnosis()));
       }
     }
-    System.out.printf("trace-check: %d simulator traces, %d events, %.1f s, %.0f events/s%n",
-        runs.size(), events, seconds, events / seconds);
+    long withConfigChanges = runs.stream().filter(run -> run.facts().configChanges() > 0).count();
+    int configChanges = runs.stream().mapToInt(run -> run.facts().configChanges()).sum();
+    System.out.printf("trace-check: %d simulator traces, %d events, %.1f s, %.0f events/s;"
+        + " %d traces with ProposeConfig (%d in all)%n",
+        runs.size(), events, seconds, events / seconds, withConfigChanges, configChanges);
     assertTrue(failures.isEmpty(), () -> String.join("\n\n", failures));
   }
 }
