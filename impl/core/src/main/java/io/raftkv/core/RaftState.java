@@ -104,6 +104,9 @@ final class RaftState {
         voterPeers = now.allVoters().stream().filter(member -> member != id).toList();
         if (role == Role.LEADER) {
             tracker.retainOnly(peers, Math.max(1, log.lastConfigIndex()), config.maxInflightMessages());
+            if (leadTransferee != 0 && !now.isVoter(leadTransferee)) {
+                leadTransferee = 0; // the target left the voters: serve again
+            }
         }
     }
 

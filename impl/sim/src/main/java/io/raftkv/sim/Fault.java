@@ -32,7 +32,13 @@ public enum Fault {
    * A node's disk fills: writes fail, and the node stops (fail-stop); later the disk is freed and
    * the node restarted.
    */
-  DISK_FULL;
+  DISK_FULL,
+  /**
+   * Membership churn: one or two spare servers, outside the initial configuration, are added as
+   * learners, learners promoted through the joint configuration, and voters (the leader too)
+   * removed, while everything else goes on.
+   */
+  MEMBERSHIP;
 
   public static EnumSet<Fault> all() {
     return EnumSet.allOf(Fault.class);

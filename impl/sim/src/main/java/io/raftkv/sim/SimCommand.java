@@ -162,11 +162,10 @@ public final class SimCommand implements CliCommand {
           "sim: %.0f events/s, %.0f observed events/s%n",
           totals.events / seconds, totals.raftEvents / seconds);
     }
-    // Configuration changes: 0 until membership changes exist.
     out.printf(
         "sim: %d seeds, %d violations, %d events, %.1f s, %d snapshots installed,"
             + " %d configuration changes, %d transfers, %d reads%n",
-        totals.seeds, totals.violations, totals.events, seconds, totals.snapshotsInstalled, 0,
+        totals.seeds, totals.violations, totals.events, seconds, totals.snapshotsInstalled, totals.configChanges,
         totals.transfers, totals.reads);
     out.flush();
     return totals.violations == 0 ? 0 : 1;
@@ -205,6 +204,7 @@ public final class SimCommand implements CliCommand {
     totals.reads += result.reads();
     totals.transfers += result.transfers();
     totals.snapshotsInstalled += result.snapshotsInstalled();
+    totals.configChanges += result.configChanges();
     result.occurrences().forEach((what, count) -> {
       totals.occurrences.merge(what, count, Long::sum);
       totals.seedsWith.merge(what, 1L, Long::sum);
@@ -353,6 +353,7 @@ public final class SimCommand implements CliCommand {
     long violations;
     long reads;
     long transfers;
+    long configChanges;
     long snapshotsInstalled;
     long events;
     long raftEvents;

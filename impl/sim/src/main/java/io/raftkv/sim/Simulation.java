@@ -3,7 +3,10 @@ package io.raftkv.sim;
 import io.raftkv.core.Assert;
 import io.raftkv.core.Config;
 import io.raftkv.core.Entry;
+import io.raftkv.core.EntryType;
 import io.raftkv.core.LogStorage;
+import io.raftkv.core.Membership;
+import io.raftkv.core.MembershipChange;
 import io.raftkv.core.Message;
 import io.raftkv.core.NodeState;
 import io.raftkv.core.ProposeResult;
@@ -117,6 +120,12 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
   static final int TRANSFER_PER_MILLE = 15;
 
   /**
+   * Of the client's steps in the safety phase, the share (per mille) that asks the node the client
+   * believes leads to change the configuration (with {@link Fault#MEMBERSHIP}).
+   */
+  static final int MEMBERSHIP_PER_MILLE = 25;
+
+  /**
    * The hash of a class's simple name, for the fingerprint: stable from run to run (an identity
    * hash is not), and computed once per class.
    */
@@ -132,8 +141,25 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
   private final SimulationOptions options;
   private final RaftObserver trace;
   private final SplittableRandom random;
+  /** Every server of the run: the initial voters 1..{@link #initialVoters}, then the spares. */
   private final int size;
+  private final int initialVoters;
   private final Config config;
+  /** Configuration entries committed (counted once, by index: committed entries never change). */
+  private long configChanges;
+  private long lastConfigCounted;
+  /**
+   * Servers removed from the configuration whose process was stopped, as an operator does after a
+   * removal: only in runs without PreVote, where a removed server that missed its removal would
+   * disrupt the cluster with elections it cannot win (thesis 4.2.3); with PreVote they run on.
+   */
+  private final boolean[] retired;
+  /**
+   * Servers to stop, or to start again, once the current input is done (a node cannot stop inside
+   * its own input).
+   */
+  private final List<Integer> toRetire = new ArrayList<>();
+  private final List<Integer> toStartAgain = new ArrayList<>();
   private final SimNode[] nodes;
   private final EventQueue queue = new EventQueue();
   private final Network network;
@@ -185,8 +211,10 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
     this.options = options;
     this.trace = trace;
     this.random = new SplittableRandom(seed);
-    this.size = options.nodes() != 0 ? options.nodes() : (random.nextBoolean() ? 3 : 5);
-    Config drawn = randomConfig(random.split(), size);
+    this.initialVoters = options.nodes() != 0 ? options.nodes() : (random.nextBoolean() ? 3 : 5);
+    this.size = initialVoters + (options.has(Fault.MEMBERSHIP) ? 1 + random.nextInt(2) : 0);
+    this.retired = new boolean[size + 1];
+    Config drawn = randomConfig(random.split(), initialVoters);
     checkOptions(options);
     this.config = drawn;
     SplittableRandom networkRandom = random.split();
@@ -215,7 +243,8 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
     this.leaderChanges = new LeaderChanges(config.electionTimeoutTicksMax());
     this.snapshotEvery = snapshotEvery(random.split(), options);
     this.parameters =
-        size + " nodes, timeout " + config.electionTimeoutTicksMin() + ".."
+        initialVoters + " voters, " + (size - initialVoters) + " spares, timeout "
+            + config.electionTimeoutTicksMin() + ".."
             + config.electionTimeoutTicksMax() + ", heartbeat " + config.heartbeatIntervalTicks()
             + ", preVote " + config.preVote() + ", checkQuorum " + config.checkQuorum()
             + ", inflight " + config.maxInflightMessages() + ", maxMessageBytes "
@@ -257,7 +286,7 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
       checker.violation("Liveness", livenessReport());
     }
     return new SimulationResult(seed, size, checker.violations(), events, raftEvents, fingerprint,
-        workload.proposed, workload.acknowledged, reads.served, transfers, snapshotsInstalled,
+        workload.proposed, workload.acknowledged, reads.served, transfers, snapshotsInstalled, configChanges,
         parameters, counts(), leaderChanges.settledChanges());
   }
 
@@ -285,6 +314,7 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
       events++;
       fingerprint = mix(fingerprint, now, current.kind().ordinal(), current.node());
       handle(current);
+      stopRetired();
       if (liveness && !checker.failed()) {
         livenessProgress();
         if (livenessDone) {
@@ -365,6 +395,9 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
     if (!liveness && random.nextInt(1000) < TRANSFER_PER_MILLE) {
       transfer(node);
     }
+    if (!liveness && size > initialVoters && random.nextInt(1000) < MEMBERSHIP_PER_MILLE) {
+      reconfigure(node);
+    }
     if (!workload.proposing()) {
       return;
     }
@@ -416,6 +449,88 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
       count("transfer:asked");
     }
     afterInput(node);
+  }
+
+  /**
+   * Asks {@code node}, if it leads, for a configuration change chosen at random among those its
+   * configuration allows: a server outside it added as a learner (a retired one is started again
+   * once that is committed), a learner promoted or removed, or, while there are more voters than at the start, a
+   * voter removed, the leader itself included. Refusals (a change in progress, a learner not caught
+   * up) are counted, not faults.
+   */
+  private void reconfigure(SimNode node) {
+    if (!node.isUp() || node.loop.raft().role() != Role.LEADER) {
+      return;
+    }
+    Membership now = node.loop.raft().membership();
+    List<MembershipChange> choices = new ArrayList<>();
+    for (int id = 1; id <= size; id++) {
+      if (!now.isMember(id)) {
+        choices.add(new MembershipChange.AddLearner(id));
+      }
+    }
+    for (int learner : now.learners()) {
+      choices.add(new MembershipChange.Promote(learner));
+      choices.add(new MembershipChange.Promote(learner));
+      choices.add(new MembershipChange.Remove(learner));
+    }
+    if (now.voters().size() > initialVoters) {
+      for (int voter : now.voters()) {
+        choices.add(new MembershipChange.Remove(voter));
+      }
+    }
+    if (choices.isEmpty()) {
+      return;
+    }
+    MembershipChange change = choices.get(random.nextInt(choices.size()));
+    ProposeResult result = node.loop.changeMembership(change);
+    boolean accepted = result instanceof ProposeResult.Accepted;
+    count("membership:" + change.getClass().getSimpleName() + (accepted ? " accepted" : " refused"));
+    afterInput(node);
+  }
+
+  /**
+   * A configuration entry was applied: counted once (by index), and in runs without PreVote the
+   * servers a committed non-joint configuration leaves out are stopped (see {@link #retired}), and a
+   * stopped server is started again once a committed configuration adds it back.
+   */
+  private void configurationApplied(Entry entry) {
+    if (entry.index() <= lastConfigCounted) {
+      return;
+    }
+    lastConfigCounted = entry.index();
+    configChanges++;
+    Membership committed = Membership.decode(entry.data());
+    if (config.preVote()) {
+      return;
+    }
+    for (int id = 1; id <= size; id++) {
+      if (committed.isMember(id) && retired[id]) {
+        retired[id] = false;
+        toStartAgain.add(id);
+      } else if (!committed.isJoint() && !committed.isMember(id) && !retired[id]) {
+        retired[id] = true;
+        toRetire.add(id);
+      }
+    }
+  }
+
+  /** Stops, or starts again, the servers {@link #configurationApplied} retired or added back in the last input. */
+  private void stopRetired() {
+    for (int id : toRetire) {
+      count("membership:server outside the configuration stopped");
+      if (retired[id] && nodes[id].isUp()) {
+        nodes[id].goDown(false);
+        workload.crashed(id);
+        reads.crashed(id);
+      }
+    }
+    toRetire.clear();
+    for (int id : toStartAgain) {
+      count("membership:removed server started again");
+      restart(id);
+    }
+    toStartAgain.clear();
   }
 
   /**
@@ -524,6 +639,9 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
     }
     checker.onApply(node.id, entry);
     node.machine.apply(entry);
+    if (entry.type() == EntryType.CONFIG) {
+      configurationApplied(entry);
+    }
     long command = workload.applied(node.id, entry);
     if (command > 0) {
       checker.onAcknowledged(command, entry.index());
@@ -595,7 +713,10 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
     } else {
       checker.onState(event.node(), state);
     }
-    if (event instanceof RaftEvent.HandleTimeoutNow) {
+    if (event instanceof RaftEvent.StepDown down && down.reason().startsWith("removed from")) {
+      count("membership:leader stepped down, removed");
+    }
+        if (event instanceof RaftEvent.HandleTimeoutNow) {
       transferCandidacies.put(event.node(), state.currentTerm());
     }
     if (event instanceof RaftEvent.BecomeLeader) {
@@ -724,7 +845,7 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
     }
     workload.startLiveness();
     failoversPlanned =
-        options.livenessTicks() >= FAILOVER_LIVENESS_TICKS_MIN && size >= 3 ? FAILOVERS : 0;
+        options.livenessTicks() >= FAILOVER_LIVENESS_TICKS_MIN && initialVoters >= 3 ? FAILOVERS : 0;
     beginLeaderChange("after the heal", false);
   }
 
@@ -777,11 +898,13 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
     livenessDone = true;
   }
 
+  /** A new command acknowledged, and every member of the leader's configuration has applied it. */
   private boolean livenessGoalMet() {
-    if (!workload.livenessCommandAcknowledged) {
+    int leader = leader();
+    if (!workload.livenessCommandAcknowledged || leader == 0) {
       return false;
     }
-    for (int id = 1; id <= size; id++) {
+    for (int id : nodes[leader].loop.raft().membership().members()) {
       if (!nodes[id].isUp() || nodes[id].machine.applied < workload.maxAcknowledgedIndex) {
         return false;
       }
@@ -820,6 +943,9 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
           .append(raft.commitIndex())
           .append("/applied")
           .append(node.machine.applied);
+      if (size > initialVoters) {
+        text.append("/[").append(raft.membership()).append(']');
+      }
     }
     return text.toString();
   }
@@ -857,7 +983,7 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
   @Override
   public void restart(int id) {
     SimNode node = nodes[id];
-    if (node.isUp()) {
+    if (node.isUp() || retired[id]) {
       return;
     }
     SimLogStore store;

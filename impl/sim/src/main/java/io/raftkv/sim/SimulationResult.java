@@ -23,6 +23,8 @@ import java.util.TreeMap;
  * @param transfers leadership transfers that ended with the target leading
  * @param snapshotsInstalled snapshots a follower installed from a leader (a {@code
  *     HandleInstallSnapshotRequest} after which its snapshot index had risen)
+ * @param configChanges configuration entries committed (learners added or removed, joint
+ *     configurations entered and left)
  * @param parameters the per-seed fault rates and sizes, for the failure report
  * @param occurrences how often each fault, and each of its effects, happened, by name ({@code
  *     kind:what}, the kind being a {@link Fault#spelling()} or {@code liveness})
@@ -41,6 +43,7 @@ public record SimulationResult(
     long reads,
     long transfers,
     long snapshotsInstalled,
+    long configChanges,
     String parameters,
     Map<String, Long> occurrences,
     List<LeaderChange> leaderChanges) {

@@ -160,6 +160,14 @@ class SimulationTest {
     evidence.put(Fault.REORDER_COMPLETIONS, List.of("reorder-completions:completion overtaken"));
     evidence.put(
         Fault.DISK_FULL, List.of("disk-full:node stopped", "disk-full:restarted once freed"));
+    evidence.put(
+        Fault.MEMBERSHIP,
+        List.of(
+            "membership:AddLearner accepted",
+            "membership:Promote accepted",
+            "membership:Remove accepted",
+            "membership:Promote refused",
+            "membership:leader stepped down, removed"));
     assertEquals(Fault.all(), evidence.keySet(), "every fault kind needs its evidence here");
 
     TreeMap<String, Long> seen = seenUpTo(FAULT_SEEDS);
