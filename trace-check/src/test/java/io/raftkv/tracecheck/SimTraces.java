@@ -86,10 +86,17 @@ final class SimTraces {
     }
   }
 
-  /** What the simulator drew for a seed: its servers, PreVote and initial voters. */
+  /**
+   * What the simulator drew for a seed: its servers (spares included), PreVote and initial voters
+   * (1..V, the parameters' "V voters"; the spares come after them).
+   */
   static NdjsonTraceWriter.Header header(SimulationResult result) {
+    java.util.regex.Matcher voters = java.util.regex.Pattern.compile("^(\\d+) voters, ").matcher(result.parameters());
+    if (!voters.find()) {
+      throw new IllegalStateException("no initial voters in the simulator's parameters: " + result.parameters());
+    }
     return new NdjsonTraceWriter.Header(result.nodes(), result.parameters().contains("preVote true"),
-        IntStream.rangeClosed(1, result.nodes()).boxed().toList());
+        IntStream.rangeClosed(1, Integer.parseInt(voters.group(1))).boxed().toList());
   }
 
   /** {@code run}'s trace read without its header: what the checker infers from the events alone. */

@@ -323,10 +323,20 @@ public final class SimCommand implements CliCommand {
           "--trace needs a trace writer (io.raftkv.cli.TraceWriterFactory, from the trace-check"
               + " module) on the class path, and none was found");
     }
-    // Every node of the simulator is an initial voter.
-    List<Integer> voters = java.util.stream.IntStream.rangeClosed(1, drawn.nodes()).boxed().toList();
+    // The initial voters are 1..V, the spares V+1..nodes; the result says V and PreVote only in
+    // its parameters ("V voters, S spares, ..., preVote B, ...").
+    java.util.regex.Matcher drawnVoters =
+        java.util.regex.Pattern.compile("^(\\d+) voters, ").matcher(drawn.parameters());
+    java.util.regex.Matcher drawnPreVote =
+        java.util.regex.Pattern.compile("preVote (true|false)").matcher(drawn.parameters());
+    if (!drawnVoters.find() || !drawnPreVote.find()) {
+      throw new IllegalStateException("the trace header needs the seed's voters and PreVote, not found in: "
+          + drawn.parameters());
+    }
+    List<Integer> voters = java.util.stream.IntStream.rangeClosed(1, Integer.parseInt(drawnVoters.group(1)))
+        .boxed().toList();
     return factories.next().open(file, new TraceWriterFactory.ClusterHeader(drawn.nodes(),
-        drawn.parameters().contains("preVote true"), voters));
+        Boolean.parseBoolean(drawnPreVote.group(1)), voters));
   }
 
   /** Leader changes of the liveness phase by elections, leaders and timeouts (rounded up) taken. */
