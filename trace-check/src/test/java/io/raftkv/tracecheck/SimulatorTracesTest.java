@@ -19,8 +19,14 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Seeds are taken in order from 1, keeping those the simulator passes whose trace has every fault and at most
  * {@value #MAX_EVENTS} events (to bound the run time); the test fails if fewer than 50 of the
  * first {@value #MAX_SEED} seeds qualify, so a change to the simulator cannot quietly thin it out.
- * The servers and PreVote setting the checker infers from each trace are compared with the
- * simulator's own.
+ * The servers, PreVote setting and initial voters the checker infers from each trace without its
+ * header are compared with the simulator's own (the header, written from the simulator's
+ * parameters).
+ *
+ * <p>The simulator's membership churn puts configuration changes (ProposeConfig, CONFIG entries,
+ * snapshots of a changed configuration) in many of the traces: the test requires at least one,
+ * and reads one of those also through the generated module, the checker's other way to give TLC
+ * a trace, since both must turn a configuration's arrays into sets.
  */
 class SimulatorTracesTest {
 
@@ -73,5 +79,14 @@ class SimulatorTracesTest {
         + " %d traces with ProposeConfig (%d in all)%n",
         runs.size(), events, seconds, events / seconds, withConfigChanges, configChanges);
     assertTrue(failures.isEmpty(), () -> String.join("\n\n", failures));
+
+    // The configurations' sets also reach TLC through the generated module (TlaText), not only
+    // through the Java override (TlaValues) the run above used.
+    SimTraces.Run changing = runs.stream().filter(run -> run.facts().configChanges() > 0).findFirst().orElseThrow(
+        () -> new AssertionError("none of the " + TRACES + " traces has a configuration change"));
+    TraceValidator.Verdict module = new TraceValidator(TraceValidator.Options.defaults()
+        .withInput(TraceValidator.Input.MODULE)).validate(List.of(changing.file())).get(0);
+    assertTrue(module.ok(), () -> "seed " + changing.seed() + " read through the generated module: " + module.summary()
+        + "\n" + String.join("\n", module.diagnosis()));
   }
 }
