@@ -27,6 +27,12 @@ import java.util.Optional;
  * DELETE /v1/kv/{key}
  * POST   /v1/cas/{key}              body: {"expected": "old", "value": "new"} or
  *                                   {"expectedVersion": 3, "value": "new"} (0 = create if absent)
+ * POST   /v1/admin/transfer?to=N    the leader hands leadership to node N
+ * POST   /v1/admin/members?op=add-learner|promote|remove&amp;id=N
+ *                                   a configuration change (thesis §4.3), on the leader; 200 with
+ *                                   the CONFIG entry's index once appended, 409 membership_refused
+ *                                   with the leader's reason
+ * GET    /v1/admin/members          this node's configuration ({@link MembershipReport})
  * </pre>
  * Keys are percent-encoded in the path (every byte outside {@code A-Z a-z 0-9 - . _ ~} may be
  * written %XX; '/' may also appear as is and is part of the key). Values in JSON are a UTF-8
@@ -55,6 +61,14 @@ public final class Api {
     public static final String TRANSFER_PATH = "/v1/admin/transfer";
     public static final String TRANSFER_TARGET_PARAMETER = "to";
     public static final String TRANSFERRING_TO = "transferringTo";
+    /** POST {@code ?op=...&id=N}: a configuration change; GET: the node's configuration. */
+    public static final String MEMBERS_PATH = "/v1/admin/members";
+    public static final String MEMBERS_OP_PARAMETER = "op";
+    public static final String MEMBERS_ID_PARAMETER = "id";
+    public static final String OP_ADD_LEARNER = "add-learner";
+    public static final String OP_PROMOTE = "promote";
+    public static final String OP_REMOVE = "remove";
+    public static final String TERM = "term";
     public static final String CONSISTENCY_PARAMETER = "consistency";
     public static final String CONSISTENCY_LOCAL = "local";
     public static final String CONSISTENCY_LINEARIZABLE = "linearizable";
@@ -107,6 +121,10 @@ public final class Api {
     public static final String STALE_SEQUENCE = "stale_sequence";
     public static final String TOO_MANY_PENDING = "too_many_pending";
     public static final String INTERNAL = "internal";
+    /** The leader refused a configuration change (not caught up, a change in progress, ...). */
+    public static final String MEMBERSHIP_REFUSED = "membership_refused";
+    /** The node is not a member of the configuration it knows and knows no leader: ask another. */
+    public static final String NOT_MEMBER = "not_member";
 
     private static final String UNRESERVED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * {@code DIR/cluster.json}: what {@code raftkv cluster start} recorded about a local cluster, so
@@ -22,9 +23,16 @@ import java.util.List;
  * @param jvmArgs    options given to every server's JVM (after the defaults)
  * @param serverArgs options given to every {@code raftkv server} after the per-node ones
  * @param trace      whether nodes write NDJSON traces (into DIR/traces)
+ * @param voters     the initial voters (the core's {@code Config.members()}); null (files written
+ *                   before membership changes) means every node. The other nodes are spares: their
+ *                   addresses are known to every server, and they join by {@code raftkv cluster add}
+ * @param members    the servers of the configuration as the last {@code cluster start|add|remove}
+ *                   left it: the ones {@code cluster start} starts and clients try first; null
+ *                   means {@code voters}. The cluster itself is the authority (GET
+ *                   /v1/admin/members); this is the command line's record of it
  */
 public record ClusterFile(String clusterId, List<Node> nodes, List<String> jvmArgs, List<String> serverArgs,
-        boolean trace) {
+        boolean trace, List<Integer> voters, List<Integer> members) {
 
     public static final String FILE_NAME = "cluster.json";
 
@@ -52,6 +60,41 @@ public record ClusterFile(String clusterId, List<Node> nodes, List<String> jvmAr
         nodes = List.copyOf(nodes);
         jvmArgs = jvmArgs == null ? List.of() : List.copyOf(jvmArgs);
         serverArgs = serverArgs == null ? List.of() : List.copyOf(serverArgs);
+        voters = voters == null || voters.isEmpty() ? null : List.copyOf(new TreeSet<>(voters));
+        members = members == null ? null : List.copyOf(new TreeSet<>(members));
+        List<Integer> ids = nodes.stream().map(Node::id).toList();
+        for (List<Integer> listed : java.util.Arrays.asList(voters, members)) {
+            if (listed != null && !ids.containsAll(listed)) {
+                throw new IllegalArgumentException("the cluster file names servers " + listed + " but has addresses"
+                        + " only for " + ids);
+            }
+        }
+    }
+
+    /** Every node an initial voter (a file without spares). */
+    public ClusterFile(String clusterId, List<Node> nodes, List<String> jvmArgs, List<String> serverArgs,
+            boolean trace) {
+        this(clusterId, nodes, jvmArgs, serverArgs, trace, null, null);
+    }
+
+    /** The initial voters, ascending. */
+    public List<Integer> initialVoters() {
+        return voters != null ? voters : ids();
+    }
+
+    /** The configuration's members as last recorded, ascending (the initial voters until a change). */
+    public List<Integer> currentMembers() {
+        return members != null ? members : initialVoters();
+    }
+
+    /** Whether node {@code id} is an initial voter; the others start as no member. */
+    public boolean isInitialVoter(int id) {
+        return initialVoters().contains(id);
+    }
+
+    /** The same file recording {@code newMembers} as the configuration's members. */
+    public ClusterFile withMembers(List<Integer> newMembers) {
+        return new ClusterFile(clusterId, nodes, jvmArgs, serverArgs, trace, voters, newMembers);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -105,14 +148,23 @@ public record ClusterFile(String clusterId, List<Node> nodes, List<String> jvmAr
         for (Node node : nodes) {
             updated.add(node.id() == replacement.id() ? replacement : node);
         }
-        return new ClusterFile(clusterId, updated, jvmArgs, serverArgs, trace);
+        return new ClusterFile(clusterId, updated, jvmArgs, serverArgs, trace, voters, members);
     }
 
     public List<Integer> ids() {
         return nodes.stream().map(Node::id).toList();
     }
 
+    /**
+     * Every node's client address, the configuration's members first: a client tries them in this
+     * order while it knows no leader, and a spare or removed server (not running, or answering that
+     * it is no member) only costs it a refused connection or a redirect.
+     */
     public List<Endpoint> clientEndpoints() {
-        return nodes.stream().map(Node::clientEndpoint).toList();
+        List<Integer> first = currentMembers();
+        List<Endpoint> endpoints = new ArrayList<>();
+        nodes.stream().filter(node -> first.contains(node.id())).forEach(node -> endpoints.add(node.clientEndpoint()));
+        nodes.stream().filter(node -> !first.contains(node.id())).forEach(node -> endpoints.add(node.clientEndpoint()));
+        return endpoints;
     }
 }

@@ -19,15 +19,18 @@ import java.util.List;
  * @param stopCause             why it stopped, null while running
  * @param tickMillis            wall time per logical tick
  * @param electionTimeoutMillis the election timeout is drawn from [this, 2 x this)
- * @param members               every member, this node included, by id
+ * @param members               every server this node knows the address of (the cluster file's
+ *                              address book), this node included, by id; which of them are members of
+ *                              the configuration is {@code membership}
+ * @param membership            the node's configuration (null from a server that predates it)
  */
 public record NodeStatus(int id, String role, long term, int leader, String leaderUrl, long commitIndex,
         long appliedIndex, long lastIndex, long durableIndex, boolean running, String stopCause, int tickMillis,
-        int electionTimeoutMillis, List<Member> members) {
+        int electionTimeoutMillis, List<Member> members, MembershipReport membership) {
 
     public static final String LEADER = "LEADER";
 
-    /** A member as the node was configured with it. */
+    /** A server as the node was configured with its address. */
     public record Member(int id, String peerAddress, String clientUrl) {}
 
     /** Whether this node leads (not named isLeader: JSON would take that for the "leader" field). */

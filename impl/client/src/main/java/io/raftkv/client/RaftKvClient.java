@@ -168,6 +168,39 @@ public final class RaftKvClient implements AutoCloseable {
     }
 
     /**
+     * Asks the leader for a configuration change (thesis §4.3): {@code op} is
+     * {@link Api#OP_ADD_LEARNER}, {@link Api#OP_PROMOTE} or {@link Api#OP_REMOVE}. Ok with the index
+     * of the CONFIG entry once the leader appended it (not yet committed: watch
+     * {@link #membership}); Failed with the leader's reason ({@link Api#MEMBERSHIP_REFUSED}: not
+     * caught up, another change in progress, no such member, the last voter) or for a bad request.
+     * Not exactly-once: a retry after a lost answer may be refused as already done.
+     */
+    public synchronized Outcome<Long> changeMembership(String op, int id) {
+        Attempts attempts = new Attempts(System.nanoTime() + options.operationTimeout().toNanos());
+        Call<Long> call = new Call<>("POST", Api.MEMBERS_PATH + "?" + Api.MEMBERS_OP_PARAMETER + "=" + op + "&"
+                + Api.MEMBERS_ID_PARAMETER + "=" + id, new byte[0], false,
+                body -> new Outcome.Ok<>(body.path(Api.INDEX).asLong()));
+        return attemptUntilAnswered(call, Map.of(), attempts)
+                .orElseThrow(() -> new IllegalStateException("a request without a session lost its session"));
+    }
+
+    /** One node's configuration as it sees it, asked once (no retry, no redirect), within the attempt timeout. */
+    public synchronized Outcome<MembershipReport> membership(Endpoint endpoint) {
+        long deadline = System.nanoTime() + options.attemptTimeout().toNanos();
+        try {
+            HttpReply reply = connection(endpoint).exchange("GET", Api.MEMBERS_PATH, Map.of(), new byte[0], deadline);
+            if (reply.status() != 200) {
+                return new Outcome.Failed<>(Api.INTERNAL, endpoint + " answered HTTP " + reply.status());
+            }
+            return new Outcome.Ok<>(JSON.readValue(reply.body(), MembershipReport.class));
+        } catch (HttpConnection.NotSentException notSent) {
+            return new Outcome.Failed<>(Api.NODE_STOPPED, notSent.getMessage());
+        } catch (IOException failed) {
+            return new Outcome.Unknown<>("no answer from " + endpoint + ": " + failed.getMessage());
+        }
+    }
+
+    /**
      * A read of one node's own state machine (?consistency=local), asked once, within the attempt
      * timeout: not linearizable, since the node may lag the leader or be cut off from it.
      */
@@ -335,11 +368,12 @@ public final class RaftKvClient implements AutoCloseable {
         switch (error) {
             case Api.UNKNOWN_SESSION:
                 return new Step.SessionLost<>();
-            case Api.COMPARE_FAILED, Api.BAD_REQUEST, Api.PAYLOAD_TOO_LARGE, Api.NOT_FOUND, Api.METHOD_NOT_ALLOWED:
+            case Api.COMPARE_FAILED, Api.BAD_REQUEST, Api.PAYLOAD_TOO_LARGE, Api.NOT_FOUND, Api.METHOD_NOT_ALLOWED,
+                    Api.MEMBERSHIP_REFUSED:
                 return new Step.Done<>(new Outcome.Failed<>(error, message));
             case Api.STALE_SEQUENCE:
                 return new Step.Done<>(new Outcome.Unknown<>(message));
-            case Api.NO_LEADER, Api.NODE_STOPPED:
+            case Api.NO_LEADER, Api.NODE_STOPPED, Api.NOT_MEMBER:
                 unreachable(from);
                 break;
             default:

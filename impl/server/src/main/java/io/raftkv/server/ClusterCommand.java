@@ -8,9 +8,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code raftkv cluster ...}: a local cluster of real server processes, recorded in DIR/cluster.json. */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
-        description = "Starts, inspects, kills and restarts a local cluster of raftkv server processes.",
+        description = "Starts, inspects, kills and restarts a local cluster of raftkv server processes, and grows,"
+                + " shrinks and replaces its members.",
         subcommands = {ClusterStart.class, ClusterStatus.class, ClusterStop.class, ClusterKill.class, ClusterTransfer.class,
-            ClusterRestart.class, ClusterFailover.class})
+            ClusterRestart.class, ClusterFailover.class, ClusterAdd.class, ClusterRemove.class, ClusterPromote.class})
 public final class ClusterCommand implements CliCommand {
     @Spec
     CommandSpec spec;
@@ -18,6 +19,6 @@ public final class ClusterCommand implements CliCommand {
     @Override
     public Integer call() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "missing subcommand: start, status, stop, kill, restart or failover");
+                "missing subcommand: start, status, stop, kill, restart, transfer, failover, add, remove or promote");
     }
 }

@@ -106,8 +106,9 @@ final class ClusterFailover implements Callable<Integer> {
         try (RaftKvClient client = NodeProcesses.statusClient(cluster)) {
             return NodeProcesses.await(Duration.ofSeconds(waitSeconds), () -> {
                 var statuses = NodeProcesses.statuses(client, cluster);
+                statuses.keySet().retainAll(cluster.currentMembers()); // spares and removed servers do not count
                 Optional<NodeStatus> leader = NodeProcesses.leader(statuses);
-                boolean caughtUp = statuses.size() == cluster.nodes().size() && leader.isPresent()
+                boolean caughtUp = statuses.size() == cluster.currentMembers().size() && leader.isPresent()
                         && statuses.values().stream().allMatch(s -> s.running()
                         && s.appliedIndex() >= leader.get().commitIndex());
                 return caughtUp ? leader : Optional.empty();

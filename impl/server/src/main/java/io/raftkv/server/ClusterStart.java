@@ -31,8 +31,14 @@ final class ClusterStart implements Callable<Integer> {
     @Option(names = "--dir", required = true, description = "Where the cluster lives (created if missing).")
     Path dir;
 
-    @Option(names = "--nodes", defaultValue = "3", description = "Number of nodes (default ${DEFAULT-VALUE}).")
+    @Option(names = "--nodes", defaultValue = "3", description = "Number of nodes, the initial voters 1..N"
+            + " (default ${DEFAULT-VALUE}).")
     int nodes;
+
+    @Option(names = "--spares", defaultValue = "0", paramLabel = "K", description = "Servers N+1..N+K whose"
+            + " addresses every node knows but which are not started: raftkv cluster add joins one (default"
+            + " ${DEFAULT-VALUE}).")
+    int spares;
 
     @Option(names = "--trace", description = "Each node writes an NDJSON trace into DIR/traces.")
     boolean trace;
@@ -82,15 +88,17 @@ final class ClusterStart implements Callable<Integer> {
                 return 1;
             }
         }
-        for (ClusterFile.Node node : cluster.nodes()) {
-            cluster = cluster.withNode(NodeProcesses.spawn(dir, cluster, node.id()));
+        for (int id : cluster.currentMembers()) { // spares wait for cluster add, removed servers stay down
+            cluster = cluster.withNode(NodeProcesses.spawn(dir, cluster, id));
             cluster.write(dir); // recorded at once, so that stop finds every process that was started
         }
         Optional<NodeStatus> leader = NodeProcesses.awaitLeader(cluster, Duration.ofSeconds(waitSeconds));
         if (leader.isEmpty()) {
             err.println("raftkv cluster start: no leader within " + waitSeconds + " s; the nodes keep running (raftkv"
                     + " cluster stop --dir " + dir + ")");
-            cluster.nodes().forEach(node -> err.print(diagnose(node)));
+            for (int id : cluster.currentMembers()) {
+                err.print(diagnose(cluster.node(id)));
+            }
             return 1;
         }
         describe(out, cluster, leader.get());
@@ -101,15 +109,24 @@ final class ClusterStart implements Callable<Integer> {
         if (nodes < 1 || nodes > 254) {
             throw new IllegalArgumentException("--nodes must be in 1..254, got " + nodes);
         }
+        if (spares < 0 || nodes + spares > 254) {
+            throw new IllegalArgumentException("--spares must be >= 0 and --nodes + --spares at most 254, got "
+                    + spares);
+        }
         List<ClusterFile.Node> members = new ArrayList<>();
-        for (int id = 1; id <= nodes; id++) {
+        List<Integer> voters = new ArrayList<>();
+        for (int id = 1; id <= nodes + spares; id++) {
+            if (id <= nodes) {
+                voters.add(id);
+            }
             members.add(new ClusterFile.Node(id, "127.0.0." + id + ":" + peerPort, "127.0.0." + id + ":" + clientPort,
                     0, ""));
         }
         List<String> args = new ArrayList<>(List.of("--election-timeout-ms", Integer.toString(electionTimeoutMillis),
                 "--snapshot-entries", Long.toString(snapshotEntries)));
         args.addAll(serverArgs);
-        return new ClusterFile(clusterId, members, jvmArgs, args, trace);
+        return spares == 0 ? new ClusterFile(clusterId, members, jvmArgs, args, trace)
+                : new ClusterFile(clusterId, members, jvmArgs, args, trace, voters, voters);
     }
 
     private String diagnose(ClusterFile.Node node) {
@@ -119,13 +136,18 @@ final class ClusterStart implements Callable<Integer> {
     }
 
     private void describe(PrintWriter out, ClusterFile cluster, NodeStatus leader) {
-        out.println("cluster: " + cluster.nodes().size() + " nodes running in " + dir + "; leader: node "
+        out.println("cluster: " + cluster.currentMembers().size() + " nodes running in " + dir + "; leader: node "
                 + leader.id() + " (term " + leader.term() + ")");
         for (ClusterFile.Node node : cluster.nodes()) {
-            out.printf("  node %d  pid %-7d  client http://%s  peer %s  log %s%n", node.id(), node.pid(), node.client(),
-                    node.peer(), NodeProcesses.logFile(dir, node.id()));
+            if (cluster.currentMembers().contains(node.id())) {
+                out.printf("  node %d  pid %-7d  client http://%s  peer %s  log %s%n", node.id(), node.pid(),
+                        node.client(), node.peer(), NodeProcesses.logFile(dir, node.id()));
+            } else {
+                out.printf("  node %d  (no member, not started: raftkv cluster add %d --dir %s)  client http://%s  peer %s%n",
+                        node.id(), node.id(), dir, node.client(), node.peer());
+            }
         }
-        String any = cluster.nodes().get(0).client();
+        String any = cluster.node(cluster.currentMembers().get(0)).client();
         out.println("try:");
         out.println("  curl -L -X PUT --data-binary 'world' http://" + any + "/v1/kv/hello");
         out.println("  curl -L http://" + any + "/v1/kv/hello");

@@ -10,8 +10,12 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.raftkv.client.Api;
+import io.raftkv.client.MembershipReport;
 import io.raftkv.client.NodeStatus;
+import io.raftkv.core.Membership;
+import io.raftkv.core.MembershipChange;
 import io.raftkv.core.NodeState;
+import io.raftkv.core.ProposeResult;
 import io.raftkv.core.Role;
 import io.raftkv.core.TransferResult;
 import io.raftkv.kv.Bytes;
@@ -89,6 +93,9 @@ final class KvApi {
                     List.of("")).get(0), "the transfer target (" + Api.TRANSFER_TARGET_PARAMETER + "=N)");
             return guarded(request, executor, deadline -> transfer(target, request.uri()));
         }
+        if (path.equals(Api.MEMBERS_PATH)) {
+            return members(request, query, executor);
+        }
         if (path.startsWith(Api.KV_PREFIX)) {
             return key(request, query, RequestReader.key(path.substring(Api.KV_PREFIX.length())), executor);
         }
@@ -98,7 +105,7 @@ final class KvApi {
             return operation(RequestReader.compareAndSet(key, request), request, executor);
         }
         throw new ApiException(HttpResponseStatus.NOT_FOUND, Api.NOT_FOUND, "no such path: " + path + " (the API"
-                + " is under /v1/kv/, /v1/cas/, /v1/sessions, /v1/status and /v1/admin/transfer)");
+                + " is under /v1/kv/, /v1/cas/, /v1/sessions, /v1/status, /v1/admin/transfer and /v1/admin/members)");
     }
 
     private CompletableFuture<FullHttpResponse> key(FullHttpRequest request, QueryStringDecoder query, Bytes key,
@@ -172,6 +179,13 @@ final class KvApi {
         if (status.state().role() == Role.LEADER) {
             return Optional.empty();
         }
+        Membership membership = status.state().config();
+        if (status.leaderId() == 0 && membership != null && !membership.isMember(config.id())) {
+            // A spare not yet added, or a removed server: it will hear of no leader; send the client on.
+            return Optional.of(Replies.failed(HttpResponseStatus.SERVICE_UNAVAILABLE, Api.NOT_MEMBER, "node "
+                    + config.id() + " is not a member of the cluster's configuration as it knows it (" + membership
+                    + "); ask one of the members"));
+        }
         return Optional.of(ResultReplies.notLeader(status.leaderId(), config, uri));
     }
 
@@ -238,6 +252,52 @@ final class KvApi {
         return response;
     }
 
+    /**
+     * {@code GET}: this node's configuration, answered by any node. {@code POST ?op=..&id=N}: a
+     * configuration change, which followers send to the leader like every write.
+     */
+    private CompletableFuture<FullHttpResponse> members(FullHttpRequest request, QueryStringDecoder query,
+            EventExecutor executor) {
+        HttpMethod method = request.method();
+        if (method.equals(HttpMethod.GET)) {
+            return done(Replies.json(HttpResponseStatus.OK, membership(runner.status())));
+        }
+        allow(method, HttpMethod.POST);
+        MembershipChange change = RequestReader.membershipChange(query);
+        if (!config.peers().containsKey(change.id())) {
+            throw new ApiException(HttpResponseStatus.BAD_REQUEST, Api.BAD_REQUEST, "server " + change.id() + " is"
+                    + " not in this cluster's address book (servers " + config.peers().keySet() + "): its address is"
+                    + " unknown to the members, so it could never receive the log");
+        }
+        return guarded(request, executor, deadline -> changeMembership(change, request.uri()));
+    }
+
+    /** A configuration change: 200 with the CONFIG entry's index once appended, 409 with the refusal. */
+    private CompletableFuture<FullHttpResponse> changeMembership(MembershipChange change, String uri) {
+        return runner.changeMembership(change).handle((result, failure) -> {
+            if (failure != null) {
+                return Replies.failed(HttpResponseStatus.SERVICE_UNAVAILABLE, Api.NODE_STOPPED,
+                        "node " + config.id() + " is down: " + cause(failure).getMessage());
+            }
+            return switch (result) {
+                case ProposeResult.Accepted accepted -> Replies.json(HttpResponseStatus.OK, Replies.object()
+                        .put(Api.INDEX, accepted.index()).put(Api.TERM, accepted.term()));
+                case ProposeResult.NotLeader notLeader -> ResultReplies.notLeader(notLeader.leaderHint(), config, uri);
+                case ProposeResult.Dropped dropped -> Replies.failed(HttpResponseStatus.CONFLICT,
+                        Api.MEMBERSHIP_REFUSED, dropped.reason());
+            };
+        });
+    }
+
+    /** The node's configuration as {@link MembershipReport}. */
+    private static MembershipReport membership(NodeRunner.Status status) {
+        NodeState state = status.state();
+        Membership membership = state.config();
+        return new MembershipReport(status.id(), state.role().name(), state.currentTerm(), status.leaderId(),
+                membership.voters(), membership.outgoing(), membership.learners(), status.membershipCommitted(),
+                state.commitIndex(), state.logLength(), status.matchIndex());
+    }
+
     /** Leadership transfer: 200 once the leader began handing over, 409 when it refused. */
     private CompletableFuture<FullHttpResponse> transfer(int target, String uri) {
         return runner.transferLeadership(target).handle((result, failure) -> {
@@ -277,7 +337,7 @@ final class KvApi {
                 leader == 0 ? null : config.clientUrl(leader), state.commitIndex(), status.appliedIndex(),
                 state.logLength(), state.durableLength(), status.running(),
                 status.stopCause() == null ? null : status.stopCause().toString(), config.tickMillis(),
-                config.electionTimeoutMillis(), members);
+                config.electionTimeoutMillis(), members, membership(status));
     }
 
     private static boolean isGet(KvCommand.Operation operation) {

@@ -74,6 +74,10 @@ public final class NodeProcesses {
         command.addAll(List.of("--id", Integer.toString(id), "--peers", peers(cluster), "--data",
                 dataDirectory(dir, id).toAbsolutePath().toString(), "--client-port",
                 Integer.toString(node.clientEndpoint().port()), "--cluster-id", cluster.clusterId()));
+        if (cluster.voters() != null) {
+            command.addAll(List.of("--voters", cluster.initialVoters().stream().map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(","))));
+        }
         if (cluster.trace()) {
             Path traces = Files.createDirectories(dir.resolve("traces"));
             command.addAll(List.of("--trace", traces.resolve("node-" + id + "-" + System.currentTimeMillis()

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.raftkv.client.Api;
+import io.raftkv.core.MembershipChange;
 import io.raftkv.kv.Bytes;
 import io.raftkv.kv.KvCodec;
 import io.raftkv.kv.KvCommand;
@@ -107,6 +108,23 @@ final class RequestReader {
                     + Api.CONSISTENCY_LINEARIZABLE + "', got " + values);
         }
         return values.get(0).equals(Api.CONSISTENCY_LOCAL);
+    }
+
+    /** {@code ?op=add-learner|promote|remove&id=N} as the core's change. */
+    static MembershipChange membershipChange(QueryStringDecoder query) {
+        String op = query.parameters().getOrDefault(Api.MEMBERS_OP_PARAMETER, List.of("")).get(0);
+        String idText = query.parameters().getOrDefault(Api.MEMBERS_ID_PARAMETER, List.of("")).get(0);
+        long id = positive(idText, "the server id (" + Api.MEMBERS_ID_PARAMETER + "=N)");
+        if (id > Integer.MAX_VALUE) {
+            throw badRequest("server id " + id + " is out of range");
+        }
+        return switch (op) {
+            case Api.OP_ADD_LEARNER -> new MembershipChange.AddLearner((int) id);
+            case Api.OP_PROMOTE -> new MembershipChange.Promote((int) id);
+            case Api.OP_REMOVE -> new MembershipChange.Remove((int) id);
+            default -> throw badRequest("expected " + Api.MEMBERS_OP_PARAMETER + "=" + Api.OP_ADD_LEARNER + "|"
+                    + Api.OP_PROMOTE + "|" + Api.OP_REMOVE + ", got '" + op + "'");
+        };
     }
 
     static long positive(String text, String name) {

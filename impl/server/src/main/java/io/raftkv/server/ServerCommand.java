@@ -37,6 +37,11 @@ public final class ServerCommand implements CliCommand {
             description = "Every member's peer address, this node's included; node N listens on its own.")
     String peers;
 
+    @Option(names = "--voters", paramLabel = "ID,...", description = "The initial voters (default: every"
+            + " peer). A node not among them starts as no member of the configuration, with an empty --data, and"
+            + " waits for the leader's log: it joins by a configuration change (raftkv cluster add).")
+    String voters;
+
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "The node's data directory"
             + " (created if missing; recovered if not empty).")
     Path data;
@@ -132,6 +137,6 @@ public final class ServerCommand implements CliCommand {
         return new ServerConfig(id, ServerConfig.parsePeers(peers), data, clientPort, clusterId, trace, tickMillis,
                 electionTimeoutMillis, heartbeatMillis, maxBodyBytes, requestTimeoutMillis, httpThreads, maxConnections,
                 maxPendingRequests, seed != null ? seed : ThreadLocalRandom.current().nextLong(), walSegmentBytes,
-                snapshotEntries);
+                snapshotEntries, voters == null ? null : ServerConfig.parseVoters(voters));
     }
 }

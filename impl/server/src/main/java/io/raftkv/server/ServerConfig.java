@@ -6,8 +6,10 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Everything a server process is started with, validated once here (STYLE.md habit 4).
@@ -33,17 +35,24 @@ import java.util.TreeMap;
  *                              size (small segments make tests seal and recover several)
  * @param snapshotEntries       the node snapshots the key-value state and compacts its log once this
  *                              many entries were applied since its last snapshot; 0 never
+ * @param voters                the initial voters (the core's {@link Config#members()}), ascending, a
+ *                              nonempty subset of {@code peers}' ids; the other peers are servers that
+ *                              may join later by a configuration change. A node not among them starts
+ *                              as no member: it never campaigns and waits for a leader's log
  */
 public record ServerConfig(int id, SortedMap<Integer, InetSocketAddress> peers, Path dataDirectory, int clientPort,
         String clusterId, Path traceFile, int tickMillis, int electionTimeoutMillis, int heartbeatMillis,
         int maxBodyBytes, int requestTimeoutMillis, int httpThreads, int maxConnections, int maxPendingRequests,
-        long seed, long walSegmentBytes, long snapshotEntries) {
+        long seed, long walSegmentBytes, long snapshotEntries, List<Integer> voters) {
 
     public static final int DEFAULT_CLIENT_PORT = 8001;
     public static final String DEFAULT_CLUSTER_ID = "raftkv";
 
     public ServerConfig {
         peers = Collections.unmodifiableSortedMap(new TreeMap<>(peers));
+        voters = voters == null || voters.isEmpty() ? List.copyOf(peers.keySet()) : List.copyOf(new TreeSet<>(voters));
+        require(peers.keySet().containsAll(voters), "--voters " + voters + " must be among the --peers "
+                + peers.keySet());
         require(peers.containsKey(id), "--id " + id + " is not among the --peers " + peers.keySet());
         require(dataDirectory != null, "a data directory is required");
         require(clientPort >= 1 && clientPort <= 65535, "--client-port must be in 1..65535, got " + clientPort);
@@ -63,7 +72,24 @@ public record ServerConfig(int id, SortedMap<Integer, InetSocketAddress> peers, 
         for (InetSocketAddress address : peers.values()) {
             require(!address.isUnresolved(), "cannot resolve the peer address " + address);
         }
-        raftConfig(peers, tickMillis, electionTimeoutMillis, heartbeatMillis); // validates the core's limits
+        raftConfig(voters, tickMillis, electionTimeoutMillis, heartbeatMillis); // validates the core's limits
+    }
+
+    /**
+     * Parses {@code 1,2,3} (the --voters option).
+     *
+     * @throws IllegalArgumentException naming the part that is wrong
+     */
+    public static List<Integer> parseVoters(String text) {
+        List<Integer> voters = new ArrayList<>();
+        for (String part : text.split(",")) {
+            try {
+                voters.add(Integer.parseInt(part.trim()));
+            } catch (NumberFormatException notNumber) {
+                throw new IllegalArgumentException("expected node ids like 1,2,3 in --voters, got '" + part + "'");
+            }
+        }
+        return voters;
     }
 
     /**
@@ -99,14 +125,14 @@ public record ServerConfig(int id, SortedMap<Integer, InetSocketAddress> peers, 
 
     /** The core's configuration: ticks derived from the millisecond options. */
     public Config raftConfig() {
-        return raftConfig(peers, tickMillis, electionTimeoutMillis, heartbeatMillis);
+        return raftConfig(voters, tickMillis, electionTimeoutMillis, heartbeatMillis);
     }
 
-    private static Config raftConfig(SortedMap<Integer, InetSocketAddress> peers, int tickMillis,
-            int electionTimeoutMillis, int heartbeatMillis) {
+    private static Config raftConfig(List<Integer> voters, int tickMillis, int electionTimeoutMillis,
+            int heartbeatMillis) {
         int electionTicks = Math.max(2, electionTimeoutMillis / tickMillis);
         int heartbeatTicks = Math.max(1, Math.min(electionTicks - 1, heartbeatMillis / tickMillis));
-        return Config.defaults(new ArrayList<>(peers.keySet()))
+        return Config.defaults(voters)
                 .withElectionTimeoutTicks(electionTicks, 2 * electionTicks)
                 .withHeartbeatIntervalTicks(heartbeatTicks);
     }

@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raftkv.core.Entry;
+import io.raftkv.core.EntryType;
+import io.raftkv.core.Membership;
 import io.raftkv.core.Snapshot;
 import io.raftkv.kv.Bytes;
 import io.raftkv.kv.KvCommand;
 import io.raftkv.kv.KvResult;
 import io.raftkv.kv.KvStateMachine;
 import io.raftkv.server.KvApplier.Completion;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * arrives after its entry was applied still gets the result while it is kept. Snapshots: a node
  * restored from another's snapshot holds the same state, sessions included (a retried request is
  * answered from its session, not applied again), waiters the snapshot covers are told their outcome
- * is unknown, and a snapshot that cannot be restored stops the node with the reason.
+ * is unknown, and a snapshot that cannot be restored stops the node with the reason. A configuration
+ * entry changes no key and no session: it only takes its index, as a no-op does.
  */
 class KvApplierTest {
     private final KvApplier applier = new KvApplier(new KvStateMachine());
@@ -83,6 +87,20 @@ class KvApplierTest {
         assertFalse(waiting.isDone());
         assertEquals("v", applier.readLocal(Bytes.utf8("k")).orElseThrow().value().toUtf8());
         assertEquals(2, applier.appliedIndex());
+    }
+
+    @Test
+    void aConfigurationEntryIsAppliedLikeANoOp() {
+        applier.apply(register(1, 1));
+        applier.apply(put(2, 1, "k", "v"));
+        CompletableFuture<Completion> replaced = applier.await(3, 2); // a command some leader lost at index 3
+        applier.apply(new Entry(3, 3, EntryType.CONFIG, Membership.initial(List.of(1, 2, 3)).withLearner(4)
+                .encode()));
+        assertEquals(new Completion.Overwritten(3, 2, 3), replaced.join());
+        assertEquals(3, applier.appliedIndex(), "it takes its index");
+        assertEquals("v", applier.readLocal(Bytes.utf8("k")).orElseThrow().value().toUtf8());
+        applier.apply(put(4, 2, "k", "w")); // the session goes on: sequence 2 is applied, not refused
+        assertEquals("w", applier.readLocal(Bytes.utf8("k")).orElseThrow().value().toUtf8());
     }
 
     private static Entry put(long index, long sequence, String key, String value) {

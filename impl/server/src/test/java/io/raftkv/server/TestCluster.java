@@ -62,13 +62,25 @@ final class TestCluster implements AutoCloseable {
      * start} itself (say {@code --snapshot-entries=50}, which it passes to every server).
      */
     static TestCluster start(Path dir, int nodes, boolean trace, List<String> startArgs, String... serverArgs) {
-        int[] ports = freePorts(nodes);
+        return start(dir, nodes, 0, trace, startArgs, serverArgs);
+    }
+
+    /**
+     * As {@link #start(Path, int, boolean, List, String...)} with {@code spares} servers
+     * N+1..N+spares in the cluster file, not started ({@code raftkv cluster start --spares}).
+     */
+    static TestCluster start(Path dir, int nodes, int spares, boolean trace, List<String> startArgs,
+            String... serverArgs) {
+        int[] ports = freePorts(nodes + spares);
         TestCluster cluster = new TestCluster(dir, nodes, ports[0], ports[1]);
         List<String> args = new ArrayList<>(List.of("cluster", "start", "--nodes", Integer.toString(nodes), "--dir",
                 dir.toString(), "--peer-port", Integer.toString(ports[0]), "--client-port", Integer.toString(ports[1]),
                 "--wait-seconds", Long.toString(DEADLINE.toSeconds()),
                 // C1 only: a server JVM starts in about two thirds of the time on a busy 2-core machine.
                 "--jvm-arg=-XX:TieredStopAtLevel=1"));
+        if (spares > 0) {
+            args.addAll(List.of("--spares", Integer.toString(spares)));
+        }
         args.addAll(startArgs);
         for (String arg : serverArgs) {
             args.add("--server-arg=" + arg);

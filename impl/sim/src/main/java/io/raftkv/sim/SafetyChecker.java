@@ -323,6 +323,20 @@ final class SafetyChecker {
    * as its snapshot's content) it is the committed log's: that snapshot was checked to be the
    * committed prefix up to the base ({@link #checkSnapshot}), so its shorter prefixes are too.
    */
+  /**
+   * The last client command of the committed prefix 1..{@code upTo} whose id is {@code key} modulo
+   * {@code keys}, 0 if there is none: what a read of that key returns at that applied index.
+   */
+  long lastCommandOfKey(long upTo, long key, int keys) {
+    for (long index = Math.min(upTo, committed.size() - 1); index >= 1; index--) {
+      long command = Workload.commandOf(committed.get((int) index));
+      if (command > 0 && command % keys == key) {
+        return command;
+      }
+    }
+    return 0;
+  }
+
   long hashAt(LogMirror disk, long index) {
     if (index >= disk.base()) {
       return disk.prefixHash(index);

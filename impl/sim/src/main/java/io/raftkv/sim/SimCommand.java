@@ -2,6 +2,7 @@ package io.raftkv.sim;
 
 import io.raftkv.cli.CliCommand;
 import io.raftkv.core.Assert;
+import io.raftkv.cli.HistoryCheck;
 import io.raftkv.cli.TraceWriterFactory;
 import io.raftkv.core.RaftObserver;
 import java.io.IOException;
@@ -113,6 +114,14 @@ public final class SimCommand implements CliCommand {
       description = "Stop at the first failing seed (in seed order), e.g. to count seeds-to-catch.")
   boolean stopOnFailure;
 
+  @Option(
+      names = "--no-history-check",
+      description = "Do not check each seed's client history with the linearizability checker.")
+  boolean noHistoryCheck;
+
+  /** The linearizability checker seeds' histories go to, or null (none asked for or found). */
+  private HistoryCheck historyCheck;
+
   @Override
   public Integer call() throws Exception {
     SeedRange range = seedRange();
@@ -124,6 +133,7 @@ public final class SimCommand implements CliCommand {
       throw new ParameterException(spec.commandLine(), "--jobs must be >= 1");
     }
     PrintWriter out = spec.commandLine().getOut();
+    historyCheck = noHistoryCheck ? null : loadHistoryCheck();
     long started = System.nanoTime();
     Totals totals = new Totals();
     if (trace != null) {
@@ -133,7 +143,7 @@ public final class SimCommand implements CliCommand {
       SimulationResult drawn = Simulation.run(range.first(), options, RaftObserver.NONE);
       started = System.nanoTime(); // the figures are the traced run's
       try (TraceWriterFactory.TraceWriter writer = openTrace(trace, drawn)) {
-        SimulationResult traced = Simulation.run(range.first(), options, writer);
+        SimulationResult traced = Simulation.run(range.first(), options, writer, historyCheck);
         if (traced.fingerprint() != drawn.fingerprint()) {
           throw new IllegalStateException("seed " + range.first() + " did not replay: the trace's header may not fit");
         }
@@ -141,7 +151,7 @@ public final class SimCommand implements CliCommand {
       }
     } else if (jobs == 1 || range.count() == 1) {
       for (long s = range.first(); s <= range.last() && !totals.stopped(stopOnFailure); s++) {
-        report(Simulation.run(s, options, RaftObserver.NONE), options, out, totals);
+        report(Simulation.run(s, options, RaftObserver.NONE, historyCheck), options, out, totals);
       }
     } else {
       runParallel(range, options, out, totals);
@@ -181,7 +191,7 @@ public final class SimCommand implements CliCommand {
       while ((next <= range.last() || !window.isEmpty()) && !totals.stopped(stopOnFailure)) {
         while (next <= range.last() && window.size() < jobs * 8) {
           long s = next++;
-          window.add(pool.submit(() -> Simulation.run(s, options, RaftObserver.NONE)));
+          window.add(pool.submit(() -> Simulation.run(s, options, RaftObserver.NONE, historyCheck)));
         }
         Iterator<Future<SimulationResult>> it = window.iterator();
         Future<SimulationResult> head = it.next();
@@ -313,6 +323,16 @@ public final class SimCommand implements CliCommand {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+  }
+
+  private HistoryCheck loadHistoryCheck() {
+    Iterator<HistoryCheck> checks = ServiceLoader.load(HistoryCheck.class).iterator();
+    if (!checks.hasNext()) {
+      throw new ParameterException(spec.commandLine(), "checking client histories needs the"
+          + " linearizability checker (io.raftkv.cli.HistoryCheck, from the jepsen module) on the"
+          + " class path, and none was found; --no-history-check runs without it");
+    }
+    return checks.next();
   }
 
   private TraceWriterFactory.TraceWriter openTrace(Path file, SimulationResult drawn) throws IOException {

@@ -1,5 +1,6 @@
 package io.raftkv.sim;
 
+import io.raftkv.cli.HistoryCheck;
 import io.raftkv.core.Assert;
 import io.raftkv.core.Config;
 import io.raftkv.core.Entry;
@@ -23,6 +24,7 @@ import io.raftkv.node.StorageException;
 import io.raftkv.node.WriteBatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -166,6 +168,12 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
   private final Nemesis nemesis;
   private final Workload workload;
   private final ClientReads reads = new ClientReads();
+  /** The client's operations as a key-value history, for the linearizability checker. */
+  private final ClientHistory history = new ClientHistory();
+  /** The linearizability checker each seed's history goes to; null to skip that check. */
+  private final HistoryCheck historyCheck;
+  /** When each index was first committed anywhere (index 0 unused). */
+  private final List<Long> commitTimes = new ArrayList<>(List.of(0L));
   /** Nodes that campaigned on a TimeoutNow, with the term of that campaign. */
   private final Map<Integer, Long> transferCandidacies = new HashMap<>();
   /** Leadership transfers that ended with the target leading in the term it campaigned for. */
@@ -201,13 +209,14 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
 
   /** A run whose disks lie about fsync, for the test that shows the durability check has teeth. */
   static SimulationResult runWithLyingDisks(long seed, SimulationOptions options) {
-    Simulation simulation = new Simulation(seed, options, RaftObserver.NONE);
+    Simulation simulation = new Simulation(seed, options, RaftObserver.NONE, null);
     simulation.diskModel = simulation.diskModel.lying();
     return simulation.run();
   }
 
-  private Simulation(long seed, SimulationOptions options, RaftObserver trace) {
+  private Simulation(long seed, SimulationOptions options, RaftObserver trace, HistoryCheck historyCheck) {
     this.seed = seed;
+    this.historyCheck = historyCheck;
     this.options = options;
     this.trace = trace;
     this.random = new SplittableRandom(seed);
@@ -243,18 +252,23 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
     this.leaderChanges = new LeaderChanges(config.electionTimeoutTicksMax());
     this.snapshotEvery = snapshotEvery(random.split(), options);
     this.parameters =
-        initialVoters + " voters, " + (size - initialVoters) + " spares, timeout "
-            + config.electionTimeoutTicksMin() + ".."
-            + config.electionTimeoutTicksMax() + ", heartbeat " + config.heartbeatIntervalTicks()
-            + ", preVote " + config.preVote() + ", checkQuorum " + config.checkQuorum()
-            + ", inflight " + config.maxInflightMessages() + ", maxMessageBytes "
-            + config.maxMessageBytes() + ", maxUncommittedBytes " + config.maxUncommittedBytes()
+        describeCluster()
             + "; drop " + drop + ", duplicate " + duplicate + ", delay "
             + delayMin + ".." + delayMax + " units (tick " + TICK_UNITS + "); disk "
             + diskModel.describe() + "; " + nemesis.describe()
             + "; client every " + workload.intervalUnits + " units, bursts <=" + workload.burstMax
             + ", <=" + workload.concurrency + " outstanding; snapshot every "
             + (snapshotEvery == 0 ? "never" : snapshotEvery + " entries");
+  }
+
+  /** The run's servers and the core's settings, for the failure report. */
+  private String describeCluster() {
+    return initialVoters + " voters, " + (size - initialVoters) + " spares, timeout "
+        + config.electionTimeoutTicksMin() + ".."
+        + config.electionTimeoutTicksMax() + ", heartbeat " + config.heartbeatIntervalTicks()
+        + ", preVote " + config.preVote() + ", checkQuorum " + config.checkQuorum()
+        + ", inflight " + config.maxInflightMessages() + ", maxMessageBytes "
+        + config.maxMessageBytes() + ", maxUncommittedBytes " + config.maxUncommittedBytes();
   }
 
   /**
@@ -264,7 +278,17 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
    *     none
    */
   public static SimulationResult run(long seed, SimulationOptions options, RaftObserver trace) {
-    return new Simulation(seed, options, trace).run();
+    return run(seed, options, trace, null);
+  }
+
+  /**
+   * Runs one seed to completion, then checks its client history with {@code historyCheck} (the
+   * project's linearizability checker; null: not checked): a history the checker finds not
+   * linearizable is a violation, one it cannot decide in time is counted as unknown.
+   */
+  public static SimulationResult run(
+      long seed, SimulationOptions options, RaftObserver trace, HistoryCheck historyCheck) {
+    return new Simulation(seed, options, trace, historyCheck).run();
   }
 
   private SimulationResult run() {
@@ -285,9 +309,27 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
     if (!checker.failed() && !livenessDone) {
       checker.violation("Liveness", livenessReport());
     }
+    checkHistory();
     return new SimulationResult(seed, size, checker.violations(), events, raftEvents, fingerprint,
         workload.proposed, workload.acknowledged, reads.served, transfers, snapshotsInstalled, configChanges,
         parameters, counts(), leaderChanges.settledChanges());
+  }
+
+  /** The client's history against the linearizability checker, when there is one. */
+  private void checkHistory() {
+    if (historyCheck == null || checker.failed()) {
+      return;
+    }
+    ClientHistory.Outcome outcome = (command, index) -> index <= checker.committedIndex()
+        && Workload.commandOf(checker.committedEntry(index)) == command ? commitTimes.get((int) index) : -1;
+    HistoryCheck.Result result =
+        historyCheck.checkKeyValue(history.finish(now, outcome), Duration.ofSeconds(20));
+    switch (result.verdict()) {
+      case "valid" -> count("linearizability:history valid");
+      case "invalid" -> checker.violation("Linearizability", "the client's key-value history "
+          + result.detail());
+      default -> count("linearizability:history unknown (search out of time)");
+    }
   }
 
   /** The event loop: the safety phase, then the liveness phase, until its goal or the end. */
@@ -407,6 +449,7 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
       ProposeResult result = node.loop.propose(Workload.encode(command));
       if (result instanceof ProposeResult.Accepted accepted) {
         workload.accepted(node.id, command, accepted.index(), accepted.term(), now);
+        history.writeInvoked(command, accepted.index(), now);
         afterInput(node);
         nemesis.proposalAccepted(node.id);
         continue;
@@ -433,9 +476,11 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
     long ctx = reads.nextContext();
     // Registered first: a one-node cluster answers within the input itself.
     reads.taken(ctx, node.id, workload.maxAcknowledgedIndex, now);
+    history.readInvoked(ctx, now);
     ReadResult result = node.loop.readIndex(ctx);
     if (!(result instanceof ReadResult.Pending)) {
       reads.refused(ctx);
+      history.readFailed(ctx, now);
     }
     afterInput(node);
   }
@@ -564,6 +609,8 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
       @Override
       public void readReady(long ctx, long index) {
         String stale = reads.served(ctx, node.id, index, node.machine.applied);
+        history.readReturned(ctx, checker.lastCommandOfKey(node.machine.applied, ClientHistory.keyOf(ctx),
+            ClientHistory.KEYS), now);
         if (stale != null) {
           checker.violation("ReadLinearizability", stale);
         }
@@ -572,6 +619,7 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
       @Override
       public void readAborted(long ctx) {
         reads.aborted(ctx);
+        history.readFailed(ctx, now);
       }
     };
   }
@@ -621,6 +669,9 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
     long commitIndex = raft.commitIndex();
     if (commitIndex != node.checkedCommitIndex) {
       checker.onCommit(node.id, node.mirror, commitIndex, raft.currentTerm());
+      while (commitTimes.size() <= checker.committedIndex()) {
+        commitTimes.add(now);
+      }
       node.checkedCommitIndex = commitIndex;
     }
   }
@@ -645,6 +696,7 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
     long command = workload.applied(node.id, entry);
     if (command > 0) {
       checker.onAcknowledged(command, entry.index());
+      history.writeAcknowledged(command, now);
     }
   }
 

@@ -17,13 +17,17 @@
  *
  * The last line is always {@code sim: <N> seeds, <V> violations, <E> events, <S> s, <I> snapshots
  * installed, <C> configuration changes, <T> transfers, <R> reads} (I: snapshots followers installed
- * from a leader; C: 0, membership changes do not exist yet); the exit code is 0 only when V is 0. The lines before it count how often each fault and each of its effects
+ * from a leader; C: configuration entries committed); the exit code is 0 only when V is 0. Each
+ * seed's client history, as writes and reads over 8 keys, also
+ * goes to the project's linearizability checker (found on the class path, from the jepsen module);
+ * a history it finds not linearizable fails the seed. The lines before it count how often each fault and each of its effects
  * happened, and how the liveness phase's leader changes went against their bounds. From Java:
  * {@link io.raftkv.sim.Simulation#run}.
  *
  * <h2>What one seed does</h2>
  *
- * The seed picks the cluster size (3 or 5), the core's configuration (election timeout spread,
+ * The seed picks the cluster size (3 or 5 initial voters, and with the membership fault one or two
+ * spare servers the client's configuration changes add, promote and remove), the core's configuration (election timeout spread,
  * heartbeat interval, PreVote, CheckQuorum, inflight and message-size limits), the network's loss,
  * duplication and delay spread, the disks' fsync delays (slow ones too), the order of completion
  * notices, the nemesis's fault rates (partitions, crashes, stalled and full disks), the client's

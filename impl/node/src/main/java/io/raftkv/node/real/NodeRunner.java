@@ -1,11 +1,14 @@
 package io.raftkv.node.real;
 
 import io.raftkv.core.Config;
+import io.raftkv.core.Membership;
+import io.raftkv.core.MembershipChange;
 import io.raftkv.core.Message;
 import io.raftkv.core.NodeState;
 import io.raftkv.core.ProposeResult;
 import io.raftkv.core.RaftNode;
 import io.raftkv.core.RaftObserver;
+import io.raftkv.core.Role;
 import io.raftkv.core.ReadResult;
 import io.raftkv.core.TransferResult;
 import io.raftkv.core.Entry;
@@ -16,9 +19,12 @@ import io.raftkv.node.StorageException;
 import io.raftkv.node.Transport;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -92,9 +98,14 @@ public final class NodeRunner implements AutoCloseable {
      * @param durableSequence   last write batch the loop knows durable (equal: no write in flight)
      * @param running           false once the node stopped (fail-stop) or was closed
      * @param stopCause         why the loop stopped, null if it did not
+     * @param matchIndex        while leading: the spec's matchIndex of every other member of its
+     *                          configuration, by id (learners included); empty otherwise
+     * @param membershipCommitted whether the commit index covers the entry of the node's
+     *                          configuration ({@code state().config()}, in force from its append)
      */
     public record Status(int id, NodeState state, int leaderId, long appliedIndex, long submittedSequence,
-            long durableSequence, boolean running, Throwable stopCause) {}
+            long durableSequence, boolean running, Throwable stopCause, SortedMap<Integer, Long> matchIndex,
+            boolean membershipCommitted) {}
 
     /** Ticks applied in one input at most, so a runner that fell far behind does not burst. */
     static final int MAX_TICKS_PER_INPUT = 10;
@@ -114,6 +125,9 @@ public final class NodeRunner implements AutoCloseable {
     private record Read() implements Input {}
 
     private record Transfer(int target, CompletableFuture<TransferResult> result) implements Input {}
+
+    private record ChangeMembership(MembershipChange change, CompletableFuture<ProposeResult> result)
+            implements Input {}
 
     /** How a linearizable read ({@link #read()}) ended. */
     public sealed interface ReadOutcome {
@@ -322,6 +336,24 @@ public final class NodeRunner implements AutoCloseable {
     }
 
     /**
+     * Asks the node, if it leads, to change the configuration (see {@link RaftNode#changeMembership});
+     * the future completes with the core's answer (Accepted: the CONFIG entry is appended at its
+     * index, not yet committed), with Dropped if the queue is full, exceptionally if the node is down.
+     */
+    public CompletableFuture<ProposeResult> changeMembership(MembershipChange change) {
+        CompletableFuture<ProposeResult> result = new CompletableFuture<>();
+        if (terminated) {
+            result.completeExceptionally(downException());
+        } else if (!inputs.offer(new ChangeMembership(change, result))) {
+            droppedInputs.incrementAndGet();
+            result.complete(new ProposeResult.Dropped("the input queue of node " + id + " is full"));
+        } else if (terminated) {
+            failQueued();
+        }
+        return result;
+    }
+
+    /**
      * A linearizable read (ReadIndex). The future completes on the runner thread with Confirmed once
      * the state machine may answer it (read it then, or later: it only grows), with NotLeader or
      * Aborted, and exceptionally if the node is down. Reads that arrive while the runner is busy
@@ -448,6 +480,7 @@ public final class NodeRunner implements AutoCloseable {
             case Propose propose -> propose(propose);
             case Read read -> startReadRound();
             case Transfer transfer -> transfer(transfer);
+            case ChangeMembership change -> changeMembership(change);
             case Wake wake -> { }
             case Stop stop -> { }
         }
@@ -468,6 +501,16 @@ public final class NodeRunner implements AutoCloseable {
             transfer.result().complete(loop.transferLeadership(transfer.target()));
         } catch (RuntimeException | Error failure) {
             transfer.result().completeExceptionally(failure);
+            throw failure;
+        }
+    }
+
+    private void changeMembership(ChangeMembership change) {
+        try {
+            beforeInput.run();
+            change.result().complete(loop.changeMembership(change.change()));
+        } catch (RuntimeException | Error failure) {
+            change.result().completeExceptionally(failure);
             throw failure;
         }
     }
@@ -533,7 +576,34 @@ public final class NodeRunner implements AutoCloseable {
     private void publish() {
         RaftNode raft = loop.raft();
         status = new Status(id, raft.state(), raft.leaderId(), loop.appliedIndex(), loop.submittedSequence(),
-                loop.durableSequence(), !terminated && !closed.get() && !loop.stopped(), loop.stopCause());
+                loop.durableSequence(), !terminated && !closed.get() && !loop.stopped(), loop.stopCause(),
+                matchIndexes(raft), membershipCommitted(raft));
+    }
+
+    /**
+     * Whether the configuration at the commit index is the one in force (null there: the initial
+     * one). The index is kept within what the log can answer for; a snapshot's configuration is
+     * committed, as everything a snapshot holds is.
+     */
+    private static boolean membershipCommitted(RaftNode raft) {
+        long index = Math.min(Math.max(raft.commitIndex(), raft.firstIndex() - 1), raft.lastIndex());
+        Membership committed = raft.membershipAt(index);
+        return raft.membership().equals(committed != null ? committed
+                : Membership.initial(raft.config().members()));
+    }
+
+    /** A leader's matchIndex of every other member; empty unless {@code raft} leads. */
+    private static SortedMap<Integer, Long> matchIndexes(RaftNode raft) {
+        if (raft.role() != Role.LEADER) {
+            return Collections.emptySortedMap();
+        }
+        TreeMap<Integer, Long> matches = new TreeMap<>();
+        for (int member : raft.membership().members()) {
+            if (member != raft.id()) {
+                matches.put(member, raft.matchIndex(member));
+            }
+        }
+        return Collections.unmodifiableSortedMap(matches);
     }
 
     /** Fails the proposals and reads still queued once nothing will take them. */
@@ -544,6 +614,8 @@ public final class NodeRunner implements AutoCloseable {
                 propose.result().completeExceptionally(downException());
             } else if (input instanceof Transfer transfer) {
                 transfer.result().completeExceptionally(downException());
+            } else if (input instanceof ChangeMembership change) {
+                change.result().completeExceptionally(downException());
             }
         }
         CompletableFuture<ReadOutcome> waiting;
