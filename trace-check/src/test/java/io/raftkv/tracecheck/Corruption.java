@@ -477,6 +477,36 @@ enum Corruption {
     }
   },
 
+  /**
+   * A leader sends a snapshot whose configuration is not the one at the snapshot's index (a learner
+   * or an outgoing half dropped, or a voter): the follower that installs it would take that
+   * configuration as its own.
+   */
+  SNAPSHOT_WITH_ANOTHER_CONFIG {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        if (!is(event, "SendInstallSnapshot") || !event.get("msg").has("config")) {
+          continue;
+        }
+        ObjectNode edited = event.deepCopy();
+        ObjectNode config = (ObjectNode) edited.at("/msg/config");
+        if (!config.get("outgoing").isEmpty()) {
+          config.putArray("outgoing");
+        } else if (!config.get("learners").isEmpty()) {
+          config.putArray("learners");
+        } else if (config.get("voters").size() > 1) {
+          ((com.fasterxml.jackson.databind.node.ArrayNode) config.get("voters")).remove(0);
+        } else {
+          continue;
+        }
+        return Optional.of(replaced(events, k, edited));
+      }
+      return Optional.empty();
+    }
+  },
+
   /** A node reports durable more of its log than it holds. */
   PERSIST_BEYOND_LOG {
     @Override
