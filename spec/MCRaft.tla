@@ -18,22 +18,27 @@ CONSTANTS
     MaxReads,               \* read rounds a leader begins while it leads; 0: no reads, no apply
     Transfers,              \* BOOLEAN: leadership transfers (SendTimeoutNow, HandleTimeoutNow)
     Snapshots,              \* BOOLEAN: log compaction and InstallSnapshot (and Apply, which they need)
-    SnapshotChunks          \* BOOLEAN: a snapshot may be sent in several chunks (done FALSE, then TRUE)
+    SnapshotChunks,         \* BOOLEAN: a snapshot may be sent in several chunks (done FALSE, then TRUE)
+    MaxConfigChanges        \* config entries a log may hold (ProposeConfig); 0: no membership change
 
 ASSUME Values \subseteq Nat \ {0} /\ MaxReads \in Nat /\ Transfers \in BOOLEAN
-ASSUME Snapshots \in BOOLEAN /\ SnapshotChunks \in BOOLEAN
+ASSUME Snapshots \in BOOLEAN /\ SnapshotChunks \in BOOLEAN /\ MaxConfigChanges \in Nat
 
 \* Copies in flight, all messages together. messages is a bag in the sense of the standard Bags
 \* module, whose BagCardinality TLC evaluates in Java (the recursive sum it replaces was the most
 \* evaluated expression of the search).
 InFlight == BagCardinality(messages)
 
-\* Copies a broadcast adds (with Broadcast <- SendToOnePeer, a cfg also sets BroadcastCopies <- OneCopy).
+\* Copies a broadcast adds at most (with Broadcast <- SendToOnePeer, a cfg also sets BroadcastCopies
+\* <- OneCopy). A broadcast goes to the other voters of the sender's configuration, so i's adds
+\* BroadcastCopiesOf(i) (with every server a voter: BroadcastCopies).
 BroadcastCopies == Cardinality(Server) - 1
+BroadcastCopiesOf(i) == Min(BroadcastCopies, Cardinality(VoteTargets(i)))
 
 \* Copies the vote requests of a transfer election add (with ConsumeAndBroadcast <-
-\* ConsumeAndSendToOnePeer, a cfg also sets TransferBroadcastCopies <- OneCopy).
+\* ConsumeAndSendToOnePeer, a cfg also sets TransferBroadcastCopies <- OneCopy); of i's, as above.
 TransferBroadcastCopies == Cardinality(Server) - 1
+TransferBroadcastCopiesOf(i) == Min(TransferBroadcastCopies, Cardinality(VoteTargets(i)))
 
 \* Room in the network for n more copies.
 CanSend(n) == InFlight + n <= MaxMessages
@@ -44,11 +49,38 @@ CanSend(n) == InFlight + n <= MaxMessages
 \* Ordinary elections (Timeout, BecomeCandidate) stay below MaxElectionTerm: MaxTerm, unless a cfg
 \* narrows it (MaxElectionTerm <- FirstTerm, see below).
 MaxElectionTerm == MaxTerm
-MCTimeout(i) == currentTerm[i] < MaxElectionTerm /\ CanSend(BroadcastCopies) /\ Timeout(i)
+MCTimeout(i) == currentTerm[i] < MaxElectionTerm /\ CanSend(BroadcastCopiesOf(i)) /\ Timeout(i)
 MCBecomeCandidate(i) ==
-    currentTerm[i] < MaxElectionTerm /\ CanSend(BroadcastCopies) /\ BecomeCandidate(i)
+    currentTerm[i] < MaxElectionTerm /\ CanSend(BroadcastCopiesOf(i)) /\ BecomeCandidate(i)
 MCBecomeLeader(i) == Len(log[i]) < MaxLogLength /\ BecomeLeader(i)
 MCClientRequest(i, v) == Len(log[i]) < MaxLogLength /\ ClientRequest(i, v)
+\* Membership changes, only with MaxConfigChanges > 0: at most that many config entries in a log.
+ConfigEntryCount(lg) == Cardinality({n \in 1 .. Len(lg) : IsConfigEntry(lg[n])})
+\* The single-server changes the core makes from i's configuration. Not joint: add a learner,
+\* remove a learner, promote a learner to voter or remove a voter (entering the joint
+\* configuration); joint: leave it.
+SingleServerChanges(i) ==
+    LET cur == ConfigOf(i)
+    IN IF IsJoint(cur)
+       THEN {[voters |-> cur.voters, outgoing |-> {}, learners |-> cur.learners]}
+       ELSE {[voters |-> cur.voters, outgoing |-> {}, learners |-> cur.learners \cup {j}] :
+                j \in Server \ Members(cur)}
+            \cup {[voters |-> cur.voters, outgoing |-> {}, learners |-> cur.learners \ {j}] :
+                     j \in cur.learners}
+            \cup {[voters |-> cur.voters \cup {j}, outgoing |-> cur.voters,
+                    learners |-> cur.learners \ {j}] : j \in cur.learners}
+            \cup {[voters |-> cur.voters \ {j}, outgoing |-> cur.voters, learners |-> cur.learners] :
+                     j \in cur.voters}
+\* The configurations MCNext offers ProposeConfig, whose ConfigChangeAllowed decides. A mutant
+\* whose rule allows more offers more (ConfigCandidates <- ... in its cfg).
+ConfigCandidates(i) == SingleServerChanges(i)
+MCProposeConfig ==
+    /\ MaxConfigChanges > 0
+    /\ \E i \in Server :
+          /\ role[i] = "Leader"
+          /\ Len(log[i]) < MaxLogLength
+          /\ ConfigEntryCount(log[i]) < MaxConfigChanges
+          /\ \E c \in ConfigCandidates(i) : ProposeConfig(i, c)
 MCSendHeartbeat(i, j) == CanSend(1) /\ SendHeartbeat(i, j)
 MCSendAppendEntries(i, j, k) == CanSend(1) /\ SendAppendEntries(i, j, k)
 MCDuplicateMessage ==
@@ -93,8 +125,8 @@ MCApply ==
 MCSendTimeoutNow(i, j) == Transfers /\ CanSend(1) /\ SendTimeoutNow(i, j)
 MCHandleTimeoutNow ==
     /\ Transfers
-    /\ CanSend(TransferBroadcastCopies - 1)
     /\ \E m \in DOMAIN messages :
+          /\ CanSend(TransferBroadcastCopiesOf(m.to) - 1)
           /\ currentTerm[m.to] < MaxTerm
           /\ HandleTimeoutNow(m.to, m.from, m)
 \* Snapshots, only with Snapshots (and Apply with them, for a snapshot holds only applied entries).
@@ -134,6 +166,7 @@ MCNext ==
     \/ \E i \in Server : MCBecomeCandidate(i)
     \/ \E i \in Server : MCBecomeLeader(i)
     \/ \E i \in Server, v \in Values : MCClientRequest(i, v)
+    \/ MCProposeConfig
     \/ \E i \in Server : AdvanceCommitIndex(i)
     \/ \E i \in Server : StepDown(i)
     \/ \E i, j \in Server : MCSendHeartbeat(i, j)
@@ -184,11 +217,11 @@ FollowerVolatileIsReset ==
 
 \* Broadcast <- SendToOnePeer (and BroadcastCopies <- OneCopy): a broadcast of which all copies
 \* but one are lost at once.
-SendToOnePeer(i, F(_)) == \E j \in Server \ {i} : messages' = WithMessage(F(j), messages)
+SendToOnePeer(i, F(_)) == \E j \in VoteTargets(i) : messages' = WithMessage(F(j), messages)
 OneCopy == 1
 \* ConsumeAndBroadcast <- ConsumeAndSendToOnePeer: the same for the vote requests of a transfer.
 ConsumeAndSendToOnePeer(m, i, F(_)) ==
-    \E j \in Server \ {i} : messages' = WithMessage(F(j), WithoutMessage(m, messages))
+    \E j \in VoteTargets(i) : messages' = WithMessage(F(j), WithoutMessage(m, messages))
 
 \* MaxElectionTerm <- FirstTerm: only the election of term 1 is an ordinary one; later terms are
 \* reached only by a leadership transfer (HandleTimeoutNow) or by adopting a term seen in a message.
@@ -218,8 +251,10 @@ Off3(i, j, k) == FALSE
 \* CONSTRAINT OneActive: at most one server is not a follower at a time.
 OneActive == Cardinality({i \in Server : role[i] /= "Follower"}) <= 1
 
-\* Servers are interchangeable: nothing in Raft.tla depends on their identity.
-Symmetry == Permutations(Server)
+\* Servers are interchangeable except for InitVoters, the one constant that names some: nothing
+\* else in Raft.tla depends on a server's identity. So the permutations that map the initial voters
+\* to initial voters (and so the others to others); with InitVoters = Server, all of them.
+Symmetry == {p \in Permutations(Server) : \A s \in InitVoters : p[s] \in InitVoters}
 
 -----------------------------------------------------------------------------
 (* Scenarios. A bounded check shows something only if its bounds let the    *)
@@ -266,7 +301,8 @@ SplitVote ==
         /\ currentTerm[i] = currentTerm[j]
 
 \* A pre-candidate holds a quorum of pre-votes.
-PreVoteQuorum == \E i \in Server : role[i] = "PreCandidate" /\ IsQuorum(votesGranted[i])
+PreVoteQuorum ==
+    \E i \in Server : role[i] = "PreCandidate" /\ IsQuorumOf(ConfigOf(i), votesGranted[i])
 
 \* An AppendEntriesRequest of a deposed leader is in flight to a server of a later term.
 StaleAppendEntries ==
@@ -307,7 +343,7 @@ ReadConfirmedByPeer == \E i \in Server : \E r \in pendingReads[i] : r.acks /= {i
 \* has not applied the round's index.
 ReadWaitsForApply ==
     \E i \in Server : \E r \in pendingReads[i] :
-        role[i] = "Leader" /\ IsQuorum(r.acks) /\ appliedIndex[i] < r.index
+        role[i] = "Leader" /\ IsQuorumOf(ConfigOf(i), r.acks) /\ appliedIndex[i] < r.index
 
 \* A transfer election is under way while the leader that asked for it still leads: a vote request
 \* of a transfer is in flight, of the term after a leader's.
@@ -327,6 +363,29 @@ TransferTargetLeads ==
 \* A server has compacted its log.
 SnapshotTaken == \E i \in Server : snapshotIndex[i] > 0
 
+\* The configuration i's committed prefix puts in force, and whether it comes from a config entry.
+CommittedConfig(i) == ConfigOfLog(Prefix(i, commitIndex[i]))
+
+\* A learner was added and holds entries: a committed configuration of some server has a learner
+\* whose log is not empty (it caught up from the leader, counted in no quorum).
+LearnerAdded ==
+    \E i, j \in Server : j \in CommittedConfig(i).learners /\ Len(log[j]) > 0
+
+\* A joint configuration is committed (by a majority of both halves).
+JointCommitted ==
+    \E i \in Server : \E n \in 1 .. commitIndex[i] :
+        IsConfigEntry(log[i][n]) /\ IsJoint(log[i][n].config)
+
+\* A leader whose committed configuration, not joint and the result of a change, has removed it:
+\* C_new is committed while the leader of the joint phase, not in it, still leads (it may step
+\* down now, or go on until it does).
+LeaderRemoved ==
+    \E l \in Server :
+        /\ role[l] = "Leader"
+        /\ LastConfigIndex(Prefix(l, commitIndex[l])) > 0
+        /\ ~IsJoint(CommittedConfig(l))
+        /\ l \notin CommittedConfig(l).voters
+
 \* By name, so that only the scenarios a worker has not reported yet are evaluated.
 \* (ScenarioNames orders the announcement; ScenarioSet, a constant, is computed once.)
 ScenarioNames ==
@@ -334,7 +393,8 @@ ScenarioNames ==
       "FollowerCommitted", "Pipelined", "TwoLeaders", "SplitVote", "PreVoteQuorum",
       "StaleAppendEntries", "DuplicateInFlight", "LeaderCommitsBeforeOwnWrite", "AckHeldForWrite",
       "RestartLosesTail", "ReadServed", "ReadServedAfterLeaderChange", "ReadConfirmedByPeer",
-      "ReadWaitsForApply", "TransferElection", "TransferTargetLeads", "SnapshotTaken">>
+      "ReadWaitsForApply", "TransferElection", "TransferTargetLeads", "SnapshotTaken",
+      "LearnerAdded", "JointCommitted", "LeaderRemoved">>
 ScenarioSet == {ScenarioNames[k] : k \in 1 .. Len(ScenarioNames)}
 ScenarioHolds(s) ==
     CASE s = "LeaderHoldsEarlierCommit" -> LeaderHoldsEarlierCommit
@@ -358,6 +418,9 @@ ScenarioHolds(s) ==
       [] s = "TransferElection" -> TransferElection
       [] s = "TransferTargetLeads" -> TransferTargetLeads
       [] s = "SnapshotTaken" -> SnapshotTaken
+      [] s = "LearnerAdded" -> LearnerAdded
+      [] s = "JointCommitted" -> JointCommitted
+      [] s = "LeaderRemoved" -> LeaderRemoved
 
 (* Step scenarios: what a single step does, which no state shows (an install that *)
 (* kept entries looks like any log with a snapshot). With the action constraint   *)
@@ -401,11 +464,21 @@ LeaderCommitsAfterInstall ==
         /\ commitIndex'[l] > snapshotIndex[l] /\ snapshotIndex[l] > 0
         /\ snapshotIndex[j] > 0
         /\ matchIndex[l][j] >= commitIndex'[l]
-        /\ ~IsQuorum(Agree(l, commitIndex'[l]) \ {j})
+        /\ ~IsQuorumOf(ConfigOf(l), Agree(l, commitIndex'[l]) \ {j})
+
+\* A leader's commit index rises with a quorum that needs a server outside InitVoters: a learner
+\* promoted to voter (the only way such a server becomes one) is counted toward a commit.
+PromotedLearnerCounted ==
+    \E l, j \in Server :
+        /\ j \notin InitVoters
+        /\ role[l] = "Leader" /\ role'[l] = "Leader"
+        /\ commitIndex'[l] > commitIndex[l]
+        /\ matchIndex[l][j] >= commitIndex'[l]
+        /\ ~IsQuorumOf(ConfigOf(l), Agree(l, commitIndex'[l]) \ {j})
 
 StepScenarioNames ==
     <<"InstallSnapshotDelivered", "SnapshotSuffixKept", "StaleSnapshotIgnored",
-      "LeaderCommitsAfterInstall">>
+      "LeaderCommitsAfterInstall", "PromotedLearnerCounted">>
 StepScenarioSet == {StepScenarioNames[k] : k \in 1 .. Len(StepScenarioNames)}
 
 \* Init, announcing every scenario and clearing each worker's registers 1 and 2 (the names it
@@ -435,6 +508,7 @@ ReportSteps ==
        /\ ReportStep("SnapshotSuffixKept", SnapshotSuffixKept)
        /\ ReportStep("StaleSnapshotIgnored", StaleSnapshotIgnored)
        /\ ReportStep("LeaderCommitsAfterInstall", LeaderCommitsAfterInstall)
+       /\ ReportStep("PromotedLearnerCounted", PromotedLearnerCounted)
 
 \* An invariant that always holds: reports the scenarios that hold in this state and that this
 \* worker has not reported yet. (As an invariant it runs once per new state; as a constraint it

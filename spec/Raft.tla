@@ -43,6 +43,22 @@
 (* is compacted sends the snapshot instead (SendInstallSnapshot), in       *)
 (* chunks of which only the last (done) changes the follower's state.      *)
 (*                                                                         *)
+(* Membership (thesis 4.3, joint consensus, with learners as etcd's        *)
+(* ConfState): a configuration is [voters, outgoing, learners]; outgoing   *)
+(* /= {} makes it joint (C_old,new: voters = C_new, outgoing = C_old), and *)
+(* then every decision needs a majority of both halves (IsQuorumOf).       *)
+(* Learners receive the log but are counted in no quorum and never         *)
+(* campaign. Configurations are log entries [term, value = 0, config], in  *)
+(* force from the moment they are appended, committed or not (thesis 4.1): *)
+(* a server's configuration is that of the last config entry of its whole  *)
+(* (ghost) log, else the initial one, whose voters are InitVoters; a cut   *)
+(* that removes a config entry reverts it. A leader appends one            *)
+(* (ProposeConfig) only when its last one is committed: add or remove a    *)
+(* learner, enter a joint configuration (new voters only from the voters   *)
+(* and learners), or leave the joint one. A leader removed by a change     *)
+(* keeps leading through the joint phase, not counting itself for the half *)
+(* it is not in; stepping down afterwards is StepDown.                     *)
+(*                                                                         *)
 (* Every action is an operator with explicit parameters, named as in the   *)
 (* table of spec/README.md: the Java core emits one event per action, and  *)
 (* TraceRaft.tla replays those events by conjoining the named action.      *)
@@ -55,9 +71,11 @@ CONSTANTS
     Server,     \* the servers: model values for model checking, 1..N in traces
     Nil,        \* "no vote": a model value, 0 in traces
     PreVote,    \* BOOLEAN: elections start with a pre-vote round (thesis 9.6)
-    AsyncPersist \* BOOLEAN: log writes complete after the step that makes them (see above)
+    AsyncPersist, \* BOOLEAN: log writes complete after the step that makes them (see above)
+    InitVoters  \* the voters of the initial configuration (see "Membership" above)
 
 ASSUME Nil \notin Server /\ PreVote \in BOOLEAN /\ AsyncPersist \in BOOLEAN
+ASSUME InitVoters \subseteq Server /\ InitVoters /= {}
 
 VARIABLES
     currentTerm,    \* [Server -> Nat], durable
@@ -102,8 +120,39 @@ Max(a, b) == IF a >= b THEN a ELSE b
 MaxOf(S) == CHOOSE x \in S : \A y \in S : x >= y
 MinOf(S) == CHOOSE x \in S : \A y \in S : x <= y
 
-\* A majority of Server.
-IsQuorum(S) == Cardinality(S) * 2 > Cardinality(Server)
+\* Configurations (thesis 4.3; etcd's ConfState). [voters, outgoing, learners]: not joint when
+\* outgoing = {}; joint (C_old,new) when outgoing = C_old's voters and voters = C_new's.
+Config == [voters : SUBSET Server, outgoing : SUBSET Server, learners : SUBSET Server]
+InitConfig == [voters |-> InitVoters, outgoing |-> {}, learners |-> {}]
+IsJoint(c) == c.outgoing /= {}
+\* The servers whose votes and replicas count (in one half or the other).
+Voters(c) == c.voters \cup c.outgoing
+\* The servers the leader replicates to.
+Members(c) == Voters(c) \cup c.learners
+
+\* S holds a majority of the voter set V. (With V = Server this is the majority of Server that
+\* decided everything before configurations.)
+IsMajorityOf(V, S) == Cardinality(S \cap V) * 2 > Cardinality(V)
+
+\* S decides in configuration c: a majority of its voters and, if c is joint, of its outgoing
+\* voters too. A server outside a half (a learner, a removed voter, a leader removed by the
+\* change) counts nothing toward that half.
+IsQuorumOf(c, S) ==
+    /\ IsMajorityOf(c.voters, S)
+    /\ IF IsJoint(c) THEN IsMajorityOf(c.outgoing, S) ELSE TRUE
+
+\* A config entry carries a configuration; every other entry is [term, value].
+IsConfigEntry(e) == "config" \in DOMAIN e
+\* The index of the last config entry of a log (0: none).
+LastConfigIndex(lg) ==
+    LET idx == {n \in 1 .. Len(lg) : IsConfigEntry(lg[n])}
+    IN IF idx = {} THEN 0 ELSE CHOOSE n \in idx : \A k \in idx : n >= k
+\* The configuration a log puts in force: its last config entry's, committed or not (thesis 4.1),
+\* else the initial one. The whole ghost log counts, compacted entries included (a snapshot's
+\* configuration is the last one at or below its index).
+ConfigOfLog(lg) ==
+    IF LastConfigIndex(lg) = 0 THEN InitConfig ELSE lg[LastConfigIndex(lg)].config
+ConfigOf(i) == ConfigOfLog(log[i])
 
 LastTerm(lg) == IF Len(lg) = 0 THEN 0 ELSE lg[Len(lg)].term
 TermAt(lg, n) == IF n = 0 THEN 0 ELSE lg[n].term
@@ -130,11 +179,13 @@ Send(m) == messages' = WithMessage(m, messages)
 Discard(m) == messages' = WithoutMessage(m, messages)
 \* Consumes the request and sends the response, in one step.
 Reply(response, request) == messages' = WithMessage(response, WithoutMessage(request, messages))
-\* Sends one message built by F to every other server (they differ in `to`).
-Broadcast(i, F(_)) == messages' = WithMessages({F(j) : j \in Server \ {i}}, messages)
+\* Where i's vote requests go: the other voters of its configuration (both halves when joint).
+VoteTargets(i) == Voters(ConfigOf(i)) \ {i}
+\* Sends one message built by F to every other voter of i's configuration (they differ in `to`).
+Broadcast(i, F(_)) == messages' = WithMessages({F(j) : j \in VoteTargets(i)}, messages)
 \* Consumes the request m and, in the same step, broadcasts as Broadcast does.
 ConsumeAndBroadcast(m, i, F(_)) ==
-    messages' = WithMessages({F(j) : j \in Server \ {i}}, WithoutMessage(m, messages))
+    messages' = WithMessages({F(j) : j \in VoteTargets(i)}, WithoutMessage(m, messages))
 
 -----------------------------------------------------------------------------
 (* Messages: one constructor per type; field names = trace fields. *)
@@ -227,7 +278,7 @@ ReadIndexAllowed(i) == TermAt(log[i], commitIndex[i]) = currentTerm[i]
 
 \* Whether read round r of leader i is confirmed: a quorum (i included) answered, in i's term,
 \* AppendEntries requests sent after r began, so no other leader had been elected before it.
-ReadConfirmed(i, r) == IsQuorum(r.acks)
+ReadConfirmed(i, r) == IsQuorumOf(ConfigOf(i), r.acks)
 
 \* Whether i's state machine has applied the entries read round r must see.
 ReadApplied(i, r) == appliedIndex[i] >= r.index
@@ -247,6 +298,36 @@ TransferTerm(i) == currentTerm[i] + 1
 \* A snapshot at or below i's commit index (stale, reordered or duplicated) holds nothing i lacks:
 \* installing it would move the commit index and the state machine back.
 SnapshotIsNew(i, m) == m.snapshotIndex > commitIndex[i]
+
+\* The configurations that may follow cur (thesis 4.3), exactly one of:
+\*  - a learner change (counted in no quorum, so no joint phase): cur not joint, the same voters,
+\*    one learner added (a server outside cur) or removed;
+\*  - enter joint: cur not joint, c = C_old,new with C_old = cur's voters, C_new nonempty and
+\*    different, drawn from cur's voters and learners (a server becomes a voter only from learner),
+\*    the promoted ones no longer learners (a removed voter is in outgoing only);
+\*  - leave joint: cur joint, c = its C_new with the same learners.
+\* Any two quorums of cur and c intersect (a joint c contains cur's quorums; leaving, the joint
+\* cur contains c's), which is what a change without the joint phase would lose.
+ConfigSuccessor(cur, c) ==
+    \/ /\ ~IsJoint(cur)
+       /\ c.outgoing = {}
+       /\ c.voters = cur.voters
+       /\ \/ \E j \in Server \ Members(cur) : c.learners = cur.learners \cup {j}
+          \/ \E j \in cur.learners : c.learners = cur.learners \ {j}
+    \/ /\ ~IsJoint(cur)
+       /\ c.outgoing = cur.voters
+       /\ c.voters /= cur.voters
+       /\ c.voters /= {}
+       /\ c.voters \subseteq cur.voters \cup cur.learners
+       /\ c.learners = cur.learners \ c.voters
+    \/ /\ IsJoint(cur)
+       /\ c = [voters |-> cur.voters, outgoing |-> {}, learners |-> cur.learners]
+
+\* Whether leader i may append configuration c: one change at a time (i's last config entry is
+\* committed), and c follows i's configuration.
+ConfigChangeAllowed(i, c) ==
+    /\ LastConfigIndex(log[i]) <= commitIndex[i]
+    /\ ConfigSuccessor(ConfigOf(i), c)
 
 -----------------------------------------------------------------------------
 (* State changes shared by several actions. *)
@@ -310,6 +391,7 @@ Init ==
 Timeout(i) ==
     /\ PreVote
     /\ role[i] /= "Leader"
+    /\ i \in Voters(ConfigOf(i))
     /\ role' = [role EXCEPT ![i] = "PreCandidate"]
     /\ votesGranted' = [votesGranted EXCEPT ![i] = {i}]
     /\ Broadcast(i, LAMBDA j : RequestVoteRequest(currentTerm[i] + 1, i, j, TRUE,
@@ -317,10 +399,12 @@ Timeout(i) ==
     /\ UNCHANGED <<currentTerm, votedFor, logVars, leaderVars, readVars, applyVars, persistVars>>
 
 \* A PreCandidate with a quorum of pre-votes (without PreVote: any non-leader on timeout)
-\* starts a real election in the next term, voting for itself.
+\* starts a real election in the next term, voting for itself. Only a voter of its own
+\* configuration campaigns (a learner or a removed server never does).
 BecomeCandidate(i) ==
-    /\ IF PreVote THEN role[i] = "PreCandidate" /\ IsQuorum(votesGranted[i])
+    /\ IF PreVote THEN role[i] = "PreCandidate" /\ IsQuorumOf(ConfigOf(i), votesGranted[i])
                   ELSE role[i] /= "Leader"
+    /\ i \in Voters(ConfigOf(i))
     /\ currentTerm' = [currentTerm EXCEPT ![i] = @ + 1]
     /\ role' = [role EXCEPT ![i] = "Candidate"]
     /\ votedFor' = [votedFor EXCEPT ![i] = i]
@@ -336,6 +420,7 @@ BecomeCandidate(i) ==
 SendTimeoutNow(i, j) ==
     /\ role[i] = "Leader"
     /\ j /= i
+    /\ j \in Voters(ConfigOf(i))
     /\ TransferTargetCaughtUp(i, j)
     /\ Send(TimeoutNow(currentTerm[i], i, j))
     /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, readVars, applyVars,
@@ -349,6 +434,7 @@ HandleTimeoutNow(i, j, m) ==
     /\ Receivable(i, j, m, "TimeoutNow")
     /\ m.term = currentTerm[i]
     /\ role[i] = "Follower"
+    /\ i \in Voters(ConfigOf(i))
     /\ currentTerm' = [currentTerm EXCEPT ![i] = TransferTerm(i)]
     /\ role' = [role EXCEPT ![i] = "Candidate"]
     /\ votedFor' = [votedFor EXCEPT ![i] = i]
@@ -362,7 +448,7 @@ HandleTimeoutNow(i, j, m) ==
 \* that entries of earlier terms get committed as soon as the no-op is.
 BecomeLeader(i) ==
     /\ role[i] = "Candidate"
-    /\ IsQuorum(votesGranted[i])
+    /\ IsQuorumOf(ConfigOf(i), votesGranted[i])
     /\ role' = [role EXCEPT ![i] = "Leader"]
     /\ nextIndex' = [nextIndex EXCEPT ![i] = [j \in Server |-> Len(log[i]) + 1]]
     /\ matchIndex' = [matchIndex EXCEPT ![i] = [j \in Server |-> 0]]
@@ -437,12 +523,28 @@ ClientRequest(i, v) ==
     /\ UNCHANGED <<serverVars, commitIndex, snapshotIndex, candidateVars, leaderVars, readVars,
                    applyVars, messages, pendingAcks>>
 
+\* The leader appends configuration c, in force at once (thesis 4.1). A server that c makes a
+\* member is new to the leader: it probes from the new entry (nextIndex = its index) and knows
+\* nothing replicated (matchIndex = 0).
+ProposeConfig(i, c) ==
+    /\ role[i] = "Leader"
+    /\ ConfigChangeAllowed(i, c)
+    /\ AppendToLog(i, [term |-> currentTerm[i], value |-> 0, config |-> c])
+    /\ LET new == (Members(c) \ Members(ConfigOf(i))) \ {i}
+       IN /\ nextIndex' = [nextIndex EXCEPT ![i] =
+                [j \in Server |-> IF j \in new THEN Len(log[i]) + 1 ELSE nextIndex[i][j]]]
+          /\ matchIndex' = [matchIndex EXCEPT ![i] =
+                [j \in Server |-> IF j \in new THEN 0 ELSE matchIndex[i][j]]]
+    /\ UNCHANGED <<serverVars, commitIndex, snapshotIndex, candidateVars, readVars,
+                   applyVars, messages, pendingAcks>>
+
 \* The leader sends j the k >= 0 entries from nextIndex[i][j] and, pipelining, advances
 \* nextIndex past them without waiting for the answer. Only if it knows the term at prevLogIndex:
 \* if that entry is compacted (below the snapshot index) j needs the snapshot (SendInstallSnapshot).
 SendAppendEntries(i, j, k) ==
     /\ role[i] = "Leader"
     /\ i /= j
+    /\ j \in Members(ConfigOf(i))
     /\ nextIndex[i][j] - 1 >= snapshotIndex[i]
     /\ LET prev == nextIndex[i][j] - 1
            last == prev + k
@@ -460,6 +562,7 @@ SendAppendEntries(i, j, k) ==
 SendHeartbeat(i, j) ==
     /\ role[i] = "Leader"
     /\ i /= j
+    /\ j \in Members(ConfigOf(i))
     /\ IF matchIndex[i][j] = 0 THEN TRUE ELSE matchIndex[i][j] >= snapshotIndex[i]
     /\ Send(AppendEntriesRequest(currentTerm[i], i, j, matchIndex[i][j],
                                  TermAt(log[i], matchIndex[i][j]), << >>,
@@ -568,11 +671,12 @@ HandleAppendEntriesResponse(i, j, m) ==
 Agree(i, n) ==
     (IF LeaderSelfMatch(i) >= n THEN {i} ELSE {}) \cup {k \in Server \ {i} : matchIndex[i][k] >= n}
 
-\* The leader commits the largest entry of its term held by a quorum (and so all before it).
+\* The leader commits the largest entry of its term held by a quorum of its configuration (both
+\* halves when joint; the leader counts only toward a half it is a voter of), and so all before it.
 AdvanceCommitIndex(i) ==
     /\ role[i] = "Leader"
     /\ LET committable == {n \in commitIndex[i] + 1 .. Len(log[i]) :
-                             IsQuorum(Agree(i, n)) /\ CommitByCounting(i, n)}
+                             IsQuorumOf(ConfigOf(i), Agree(i, n)) /\ CommitByCounting(i, n)}
        IN /\ committable /= {}
           /\ commitIndex' = [commitIndex EXCEPT ![i] = MaxOf(committable)]
     /\ UNCHANGED <<serverVars, log, snapshotIndex, candidateVars, leaderVars, readVars, applyVars,
@@ -597,6 +701,7 @@ TakeSnapshot(i, n) ==
 SendInstallSnapshotChunk(i, j, done) ==
     /\ role[i] = "Leader"
     /\ j /= i
+    /\ j \in Members(ConfigOf(i))
     /\ nextIndex[i][j] <= snapshotIndex[i]
     /\ Send(InstallSnapshotRequest(currentTerm[i], i, j, snapshotIndex[i],
                                    TermAt(log[i], snapshotIndex[i]), done,
@@ -785,6 +890,7 @@ Next ==
     \/ \E i \in Server : BecomeCandidate(i)
     \/ \E i \in Server : BecomeLeader(i)
     \/ \E i \in Server, v \in Nat \ {0} : ClientRequest(i, v)
+    \/ \E i \in Server, c \in Config : ProposeConfig(i, c)
     \/ \E i \in Server : AdvanceCommitIndex(i)
     \/ \E i \in Server : StepDown(i)
     \/ \E i \in Server : \E n \in durableLength[i] + 1 .. Len(log[i]) : PersistLog(i, n)
@@ -813,7 +919,7 @@ Spec == Init /\ [][Next]_vars
 -----------------------------------------------------------------------------
 (* Invariants *)
 
-Entry == [term : Nat, value : Nat]
+Entry == [term : Nat, value : Nat] \cup [term : Nat, value : {0}, config : Config]
 
 TypeOK ==
     /\ currentTerm \in [Server -> Nat]
@@ -912,10 +1018,43 @@ StateMachineSafety ==
 \* what was not written (AsyncPersist). It fails at the commit itself when a copy counted was not
 \* durable, where LeaderCompleteness needs the crashes and the election that lose the entry, and
 \* only while some server still knows of the commit.
+\* The quorum is one of the configuration of the committed prefix (its last config entry's), and
+\* when that one is joint, a majority of its new voters only: a leader that has appended the
+\* leave-joint entry counts by it at once, so it may commit the entries between the joint entry and
+\* the leave-joint entry with the new voters alone, before the leave-joint entry is committed.
+\* A non-joint configuration's quorum is exactly that majority, so with one configuration
+\* throughout (InitVoters = Server) this is the majority of Server it always was.
 CommittedDurableOnQuorum ==
     \A i \in Server :
-        IsQuorum({k \in Server : durableLength[k] >= commitIndex[i]
-                                /\ Prefix(k, commitIndex[i]) = Prefix(i, commitIndex[i])})
+        IsMajorityOf(ConfigOfLog(Prefix(i, commitIndex[i])).voters,
+                     {k \in Server : durableLength[k] >= commitIndex[i]
+                                     /\ Prefix(k, commitIndex[i]) = Prefix(i, commitIndex[i])})
+
+\* Every configuration in a log is well formed: some voter, and no learner is a voter of either half.
+ConfigsWellFormed ==
+    \A i \in Server : \A n \in 1 .. Len(log[i]) :
+        IsConfigEntry(log[i][n]) =>
+            LET c == log[i][n].config
+            IN c.voters /= {} /\ c.learners \cap c.voters = {} /\ c.learners \cap c.outgoing = {}
+
+\* In every log each configuration follows the one before it (or the initial one) by one allowed
+\* step: a log never holds a change that skips the joint phase, whatever cuts and merges made it.
+ConfigChainValid ==
+    \A i \in Server : \A n \in 1 .. Len(log[i]) :
+        IsConfigEntry(log[i][n]) =>
+            ConfigSuccessor(ConfigOfLog(SubSeq(log[i], 1, n - 1)), log[i][n].config)
+
+\* One change at a time: the configuration entry a config entry follows (the last one before it,
+\* if any) was committed before it was appended, so every leader of its term or a later one holds
+\* it. (Two changes in flight could each win a quorum their predecessor never agreed to.)
+ConfigPredecessorCommitted ==
+    \A i \in Server : \A n \in 1 .. Len(log[i]) :
+        IsConfigEntry(log[i][n]) =>
+            LET p == LastConfigIndex(SubSeq(log[i], 1, n - 1))
+            IN \A l \in Server :
+                  (role[l] = "Leader" /\ currentTerm[l] >= log[i][n].term) =>
+                      /\ Len(log[l]) >= p
+                      /\ SubSeq(log[l], 1, p) = SubSeq(log[i], 1, p)
 
 \* A read returns at least everything committed anywhere before it began (linearizability of
 \* reads against writes: a write acknowledged before the read began is visible to it).

@@ -19,7 +19,15 @@
 (* InstallSnapshot messages are logged without the spec's ghost field log *)
 (* (the snapshot's content) and with fields the spec does not have (offset,*)
 (* bytes, nextOffset): they are matched by the spec's other fields, the    *)
-(* ghost computed from the sender's log (see TraceSpecMsgs).               *)
+(* ghost computed from the sender's log (see TraceSpecMsgs).  Their       *)
+(* logged non-spec field config, when present, must be the configuration   *)
+(* of the sender's log up to the snapshot index.                           *)
+(*                                                                         *)
+(* Membership: a ProposeConfig line carries the configuration (field       *)
+(* config, a record of three sets), a config entry in a message is         *)
+(* [term, value, config], and a state that has config must be the node's   *)
+(* configuration (ConfigOf) after the step.  InitVoters is a constant of   *)
+(* the generated cfg (the trace header's voters; every server without).    *)
 (*                                                                         *)
 (* Nothing happens between two lines: the implementation logs every send, *)
 (* receive, drop and duplication, and a message the network loses without *)
@@ -59,6 +67,8 @@ TraceDurablePostState(node, s) ==
     /\ Len(log'[node]) = s.logLength
     /\ (IF log'[node] = <<>> THEN 0 ELSE log'[node][Len(log'[node])].term) = s.lastLogTerm
     /\ durableLength'[node] = s.durableLength
+    \* A function of the log (so durable too); states written before membership lack it.
+    /\ "config" \in DOMAIN s => ConfigOfLog(log'[node]) = s.config
 
 \* The node's state after the step is the one logged.  A drop or duplication is the network's
 \* step, logged with its destination's state; for a crashed destination (the crash itself is no
@@ -75,12 +85,17 @@ TracePostState(e) ==
 \* The spec's InstallSnapshotResponse a logged one stands for (without nextOffset).
 TraceSnapshotResponse(lm) == InstallSnapshotResponse(lm.term, lm.from, lm.to, lm.snapshotIndex, lm.done)
 
+\* A logged InstallSnapshotRequest's configuration (not a spec field; absent in traces written
+\* before membership) is the snapshot's: that of its content, the entries up to its index.
+TraceSnapshotConfigOk(lm, content) == "config" \in DOMAIN lm => lm.config = ConfigOfLog(content)
+
 \* Whether the spec's InstallSnapshotRequest x is the logged lm: every field but the ghost log
 \* (lm has none; offset and bytes are not the spec's).
 TraceSnapshotRequestIs(x, lm) ==
     /\ x.type = "InstallSnapshotRequest"
     /\ x.term = lm.term /\ x.from = lm.from /\ x.to = lm.to
     /\ x.snapshotIndex = lm.snapshotIndex /\ x.snapshotTerm = lm.snapshotTerm /\ x.done = lm.done
+    /\ TraceSnapshotConfigOk(lm, x.log)
 
 \* The spec messages in flight that a logged message lm may be: itself, for every type whose fields
 \* are the spec's; for an InstallSnapshotRequest those in flight with its spec fields (their ghost
@@ -100,6 +115,8 @@ TraceAction(e) ==
       [] e.event = "BecomeLeader"                -> BecomeLeader(e.node)
       [] e.event = "ClientRequest"               -> /\ e.value \in Nat \ {0}   \* as in Next
                                                     /\ ClientRequest(e.node, e.value)
+      [] e.event = "ProposeConfig"               -> /\ e.config \in Config    \* as in Next
+                                                    /\ ProposeConfig(e.node, e.config)
       [] e.event = "SendAppendEntries"           -> /\ SendAppendEntries(e.node, e.msg.to, Len(e.msg.entries))
                                                     /\ TraceSent(e.msg)
       [] e.event = "SendHeartbeat"               -> /\ SendHeartbeat(e.node, e.msg.to)
@@ -132,6 +149,8 @@ TraceAction(e) ==
       \* The chunk sent: the spec's message with the logged spec fields and, as the ghost content,
       \* the sender's entries up to the snapshot index (the send changes no log).
       [] e.event = "SendInstallSnapshot"         -> /\ SendInstallSnapshot(e.node, e.msg.to)
+                                                    /\ TraceSnapshotConfigOk(e.msg,
+                                                          SubSeq(log[e.node], 1, e.msg.snapshotIndex))
                                                     /\ TraceSent(InstallSnapshotRequest(
                                                           e.msg.term, e.msg.from, e.msg.to,
                                                           e.msg.snapshotIndex, e.msg.snapshotTerm,
@@ -198,7 +217,7 @@ TraceStateOf(term, vote, r, commit, xlog, durable, acks, applied, rseq, reads, s
     [currentTerm |-> term, votedFor |-> vote, role |-> r, commitIndex |-> commit,
      logLength |-> Len(xlog), lastLogTerm |-> IF xlog = <<>> THEN 0 ELSE xlog[Len(xlog)].term,
      durableLength |-> durable, pendingAcks |-> acks, appliedIndex |-> applied,
-     readSeq |-> rseq, pendingReads |-> reads, snapshotIndex |-> snap]
+     readSeq |-> rseq, pendingReads |-> reads, snapshotIndex |-> snap, config |-> ConfigOfLog(xlog)]
 
 TraceNodeState(node) ==
     TraceStateOf(currentTerm[node], votedFor[node], role[node], commitIndex[node], log[node],
@@ -223,6 +242,9 @@ TraceEnabledActions(node) ==
         \cup TraceIf(ENABLED AdvanceCommitIndex(node), "AdvanceCommitIndex(" \o n \o ")")
         \cup TraceIf(ENABLED StepDown(node), "StepDown(" \o n \o ")")
         \cup TraceIf(ENABLED ReadIndex(node), "ReadIndex(" \o n \o ")")
+        \* ProposeConfig takes any allowed c: shown as the configuration it would follow.
+        \cup TraceIf(role[node] = "Leader" /\ LastConfigIndex(log[node]) <= commitIndex[node],
+                     "ProposeConfig(" \o n \o ", c) for c following " \o ToString(ConfigOf(node)))
         \cup {"ServeRead(" \o n \o ", " \o ToString(r) \o ")" :
                   r \in {x \in pendingReads[node] : ENABLED ServeRead(node, x)}}
         \* Apply takes any n in a range: shown as the range.

@@ -53,10 +53,21 @@ final class HandTraces {
       """;
 
   static void replay(Path dir, String module, String trace, int failedLine) throws Exception {
+    replay(dir, module, trace, failedLine, "{1, 2, 3}", "{1, 2, 3}");
+  }
+
+  /**
+   * As {@link #replay(Path, String, String, int)} with the servers and the initial voters given
+   * (TLA+ sets of server ids), as trace-check takes them from a trace header's {@code servers} and
+   * {@code voters}; without membership every server is an initial voter.
+   */
+  static void replay(Path dir, String module, String trace, int failedLine, String servers,
+      String initVoters) throws Exception {
     SpecFiles.stageDirectory(Path.of(""), dir);
     Files.writeString(dir.resolve("TraceHand.cfg"), """
         CONSTANTS
-          Server = {1, 2, 3}
+          Server = %s
+          InitVoters = %s
           Nil = 0
           StopAt = 0
           Traces <- RunTraces
@@ -72,7 +83,7 @@ final class HandTraces {
         INVARIANT AppliedIndexInCommit
         INVARIANT ReadsLinearizable
         CHECK_DEADLOCK FALSE
-        """);
+        """.formatted(servers, initVoters));
     Files.writeString(dir.resolve("TraceHand.tla"),
         module.replace("====", "RunTraces == << " + trace + " >>\n===="));
     TlcResult result = TlcRunner.builder(dir, "TraceHand").config("TraceHand.cfg").workers(1).run();
