@@ -356,6 +356,11 @@ public final class TraceValidator {
       cfg.append("INVARIANT DurableLengthInLog\nINVARIANT PendingAcksInLog\n");
       cfg.append("INVARIANT AppliedIndexInCommit\nINVARIANT ReadsLinearizable\n");
       cfg.append("INVARIANT SnapshotInApplied\nINVARIANT SnapshotDurable\n");
+      // Linear in the logs, as TraceRaft's own ConfigOfLog comparison at every step already is: no
+      // slower measured (two churned 18,400-event traces, 52 s without, 46 s with). Not
+      // ConfigChainValid (the configuration before each config entry: 3.3 times slower) nor
+      // ConfigPredecessorCommitted (every leader's log against every config entry: 1.5 times).
+      cfg.append("INVARIANT ConfigsWellFormed\n");
     }
     // The last state of a trace has no successor; that is the end, not a deadlock.
     cfg.append("CHECK_DEADLOCK FALSE\n");
