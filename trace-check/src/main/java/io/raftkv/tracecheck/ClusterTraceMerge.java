@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * simulator's (trace-check/README.md, "Traces of a real cluster", has the rule and why it is sound).
  *
  * <p>Each file is one incarnation of one node (TraceWriterFactory.openNode): a header with node,
- * servers, preVote and startedMicros; event lines with the node's Lamport clock and input number;
+ * servers, the initial voters, preVote and startedMicros; event lines with the node's Lamport clock and input number;
  * {@code {"closed":true}} at the end after a clean stop ({@code {"failStop":...}} after the node
  * stopped on its own, which counts as a kill). The merge orders all events by
  * (lamport, node); gives every payload digest one number, by first appearance in that order; and
@@ -38,7 +38,7 @@ public final class ClusterTraceMerge {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One node trace file, read and checked. */
-  record Incarnation(Path file, int node, int servers, boolean preVote, long startedMicros,
+  record Incarnation(Path file, int node, int servers, List<Integer> voters, boolean preVote, long startedMicros,
       List<ObjectNode> events, List<String> sources, boolean closed, boolean torn) {
 
     long firstLamport() {
@@ -136,7 +136,7 @@ public final class ClusterTraceMerge {
     List<ObjectNode> merged = order(incarnations);
     numberValues(merged);
     Incarnation any = incarnations.get(0);
-    write(out, any.servers(), any.preVote(), merged);
+    write(out, any.servers(), any.voters(), any.preVote(), merged);
     int torn = (int) incarnations.stream().filter(Incarnation::torn).count();
     return new Result(out, files.size(), byNode.size(), merged.size(), optional, killed, torn);
   }
@@ -158,6 +158,7 @@ public final class ClusterTraceMerge {
     if (preVote == null || !preVote.isBoolean() || started == null || !started.canConvertToLong()) {
       throw new TraceFormatException(file, 1, "a node trace's header needs preVote (true/false) and startedMicros");
     }
+    List<Integer> voters = voters(file, header, servers);
     List<ObjectNode> events = new ArrayList<>();
     List<String> sources = new ArrayList<>();
     boolean closed = false;
@@ -182,8 +183,33 @@ public final class ClusterTraceMerge {
       events.add(line);
       sources.add(file.getFileName() + ":" + (k + 1));
     }
-    return new Incarnation(file, node, servers, preVote.asBoolean(), started.asLong(), events, sources, closed,
-        torn);
+    return new Incarnation(file, node, servers, voters, preVote.asBoolean(), started.asLong(), events, sources,
+        closed, torn);
+  }
+
+  /**
+   * A node trace header's initial voters: ascending distinct ids among 1..servers; absent (a trace
+   * written before membership changes) means every server.
+   */
+  private static List<Integer> voters(Path file, JsonNode header, int servers) {
+    JsonNode array = header.get(TraceFormat.VOTERS);
+    if (array == null) {
+      return java.util.stream.IntStream.rangeClosed(1, servers).boxed().toList();
+    }
+    List<Integer> voters = new ArrayList<>();
+    for (JsonNode id : array.isArray() ? array : JSON.createArrayNode()) {
+      if (!id.canConvertToInt() || id.asInt() < 1 || id.asInt() > servers
+          || (!voters.isEmpty() && voters.get(voters.size() - 1) >= id.asInt())) {
+        voters.clear();
+        break;
+      }
+      voters.add(id.asInt());
+    }
+    if (voters.isEmpty()) {
+      throw new TraceFormatException(file, 1, "\"" + TraceFormat.VOTERS + "\" must be ascending server ids among 1.."
+          + servers + ", got " + array);
+    }
+    return List.copyOf(voters);
   }
 
   private static boolean endsWithNewline(Path file) throws IOException {
@@ -239,10 +265,11 @@ public final class ClusterTraceMerge {
   private static void checkSameCluster(List<Incarnation> incarnations) {
     Incarnation first = incarnations.get(0);
     for (Incarnation other : incarnations) {
-      if (other.servers() != first.servers() || other.preVote() != first.preVote()) {
-        throw new IllegalArgumentException(other.file() + " says " + other.servers() + " servers, preVote "
-            + other.preVote() + "; " + first.file() + " says " + first.servers() + ", " + first.preVote()
-            + ": not traces of one cluster");
+      if (other.servers() != first.servers() || other.preVote() != first.preVote()
+          || !other.voters().equals(first.voters())) {
+        throw new IllegalArgumentException(other.file() + " says " + other.servers() + " servers, voters "
+            + other.voters() + ", preVote " + other.preVote() + "; " + first.file() + " says " + first.servers()
+            + ", " + first.voters() + ", " + first.preVote() + ": not traces of one cluster");
       }
       if (other.node() > first.servers()) {
         throw new IllegalArgumentException(other.file() + " is node " + other.node() + " of a cluster of "
@@ -357,11 +384,13 @@ public final class ClusterTraceMerge {
     holder.put(field, numbers.computeIfAbsent(digest, d -> TraceFormat.MAX_COMMAND_ID + 1 + numbers.size()));
   }
 
-  private static void write(Path out, int servers, boolean preVote, List<ObjectNode> events) throws IOException {
+  private static void write(Path out, int servers, List<Integer> voters, boolean preVote, List<ObjectNode> events)
+      throws IOException {
     try (BufferedWriter writer = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
       ObjectNode header = JSON.createObjectNode();
       header.put(TraceFormat.SERVERS, servers);
       header.put(TraceFormat.PRE_VOTE, preVote);
+      voters.forEach(header.putArray(TraceFormat.VOTERS)::add);
       writer.write(JSON.writeValueAsString(header));
       writer.newLine();
       for (ObjectNode event : events) {

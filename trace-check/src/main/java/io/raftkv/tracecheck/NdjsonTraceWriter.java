@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import io.raftkv.cli.TraceWriterFactory.NodeTrace;
 import io.raftkv.cli.TraceWriterFactory.NodeTraceWriter;
 import io.raftkv.core.Entry;
+import io.raftkv.core.EntryType;
+import io.raftkv.core.Membership;
 import io.raftkv.core.Message;
 import io.raftkv.core.Message.AppendEntriesRequest;
 import io.raftkv.core.Message.AppendEntriesResponse;
@@ -20,6 +22,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A {@link io.raftkv.core.RaftObserver} that writes each event as one NDJSON line in the
@@ -46,14 +49,26 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
   private String failStop;
 
   /**
-   * The optional first line: the cluster's size and whether PreVote is on. Without it the checker
-   * infers both from the events (see {@link Trace}).
+   * The optional first line: the cluster's size (ids 1..servers, spares included), whether PreVote
+   * is on, and the initial voters (the spec's InitVoters; null writes none, which means every
+   * server). Without it the checker infers them from the events (see {@link Trace}).
    */
-  public record Header(int servers, boolean preVote) {
+  public record Header(int servers, boolean preVote, List<Integer> voters) {
     public Header {
       if (servers < 1) {
         throw new IllegalArgumentException("servers must be >= 1, got " + servers);
       }
+      if (voters != null) {
+        voters = Membership.initial(voters).voters(); // ascending, distinct, >= 1, nonempty
+        if (voters.get(voters.size() - 1) > servers) {
+          throw new IllegalArgumentException("voters " + voters + " are not among servers 1.." + servers);
+        }
+      }
+    }
+
+    /** A header of a cluster whose every server is an initial voter (no voters field). */
+    public Header(int servers, boolean preVote) {
+      this(servers, preVote, null);
     }
   }
 
@@ -66,13 +81,16 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
       out.writeStartObject();
       out.writeNumberField(TraceFormat.SERVERS, header.servers());
       out.writeBooleanField(TraceFormat.PRE_VOTE, header.preVote());
+      if (header.voters() != null) {
+        writeIds(TraceFormat.VOTERS, header.voters());
+      }
       out.writeEndObject();
     }
   }
 
   /**
    * One node's trace of a real cluster (TraceWriterFactory.openNode): the header line names the
-   * node, the cluster's size, PreVote and the incarnation's start; each event line adds
+   * node, the cluster's size, PreVote, the initial voters and the incarnation's start; each event line adds
    * {@code lamport} (a tick of the process's Lamport clock) and {@code input}, and ends with its
    * newline; a payload that is not a command id is written as its digest
    * ({@link TraceFormat.EntryValues#nodeValueOf}). Every line is handed to the operating system as
@@ -90,6 +108,7 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
     out.writeStartObject();
     out.writeNumberField(TraceFormat.SERVERS, node.servers());
     out.writeBooleanField(TraceFormat.PRE_VOTE, node.preVote());
+    writeIds(TraceFormat.VOTERS, node.voters());
     out.writeNumberField(TraceFormat.NODE, node.node());
     out.writeNumberField(TraceFormat.STARTED_MICROS, node.startedMicros());
     out.writeEndObject();
@@ -157,6 +176,7 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
   private void writeDetails(RaftEvent event) throws IOException {
     switch (event) {
       case RaftEvent.ClientRequest e -> writeValue(e.entry());
+      case RaftEvent.ProposeConfig e -> writeConfig(e.config());
       case RaftEvent.SendAppendEntries e -> writeMessage("msg", e.msg());
       case RaftEvent.SendHeartbeat e -> writeMessage("msg", e.msg());
       case RaftEvent.HandleAppendEntriesRequest e -> {
@@ -193,7 +213,6 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
         out.writeNumberField("index", e.index());
       }
       case RaftEvent.TakeSnapshot e -> {}
-      case RaftEvent.ProposeConfig e -> {}
       case RaftEvent.SendInstallSnapshot e -> writeMessage("msg", e.msg());
       case RaftEvent.HandleInstallSnapshotRequest e -> {
         writeMessage("msg", e.msg());
@@ -214,7 +233,30 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
     out.writeNumberField("durableLength", state.durableLength());
     out.writeNumberField("appliedIndex", state.appliedIndex());
     out.writeNumberField("snapshotIndex", state.snapshotIndex());
+    if (state.config() != null) {
+      writeConfig(state.config());
+    }
     out.writeEndObject();
+  }
+
+  /**
+   * {@code "config": {"voters": [..], "outgoing": [..], "learners": [..]}}, ids ascending: the
+   * spec's configuration record, whose three arrays the reader turns into sets.
+   */
+  private void writeConfig(Membership config) throws IOException {
+    out.writeObjectFieldStart(TraceFormat.CONFIG);
+    writeIds(TraceFormat.VOTERS, config.voters());
+    writeIds(TraceFormat.OUTGOING, config.outgoing());
+    writeIds(TraceFormat.LEARNERS, config.learners());
+    out.writeEndObject();
+  }
+
+  private void writeIds(String field, List<Integer> ids) throws IOException {
+    out.writeArrayFieldStart(field);
+    for (int id : ids) {
+      out.writeNumber(id);
+    }
+    out.writeEndArray();
   }
 
   /** The spec's message record: type, term, from, to and the type's own fields, nothing else. */
@@ -250,6 +292,10 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
         out.writeNumberField("offset", m.offset());
         out.writeNumberField("bytes", m.data().length);
         out.writeBooleanField("done", m.done());
+        if (m.membership() != null) {
+          // Not a spec field: TraceRaft checks it is the configuration at the snapshot's index.
+          writeConfig(m.membership());
+        }
       }
       case Message.InstallSnapshotResponse m -> {
         out.writeNumberField("snapshotIndex", m.snapshotIndex());
@@ -268,6 +314,9 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
       out.writeStartObject();
       out.writeNumberField("term", entry.term());
       writeValue(entry);
+      if (entry.type() == EntryType.CONFIG) {
+        writeConfig(Membership.decode(entry.data())); // the spec's [term, value |-> 0, config]
+      }
       out.writeEndObject();
     }
     out.writeEndArray();

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
 import java.util.Map;
 
-/** Writes trace lines as TLA+ expressions, for traces given to TLC as a generated module. */
+/**
+ * Writes trace lines as TLA+ expressions, for traces given to TLC as a generated module: objects
+ * are records, arrays tuples, except the arrays under the keys of {@link TraceFormat#SET_KEYS} (a
+ * configuration's server sets), which are sets, as {@link TlaValues} builds them.
+ */
 final class TlaText {
 
   private TlaText() {}
@@ -22,7 +26,11 @@ final class TlaText {
           }
           first = false;
           out.append(identifier(field.getKey())).append(" |-> ");
-          append(out, field.getValue());
+          if (TraceFormat.SET_KEYS.contains(field.getKey())) {
+            appendSet(out, field.getValue());
+          } else {
+            append(out, field.getValue());
+          }
         }
         if (first) {
           throw new IllegalArgumentException("an empty JSON object has no TLA+ record counterpart");
@@ -49,6 +57,20 @@ final class TlaText {
       case STRING -> appendString(out, value.asText());
       default -> throw new IllegalArgumentException("no TLA+ counterpart for JSON " + value.getNodeType() + ": " + value);
     }
+  }
+
+  static void appendSet(StringBuilder out, JsonNode array) {
+    if (!array.isArray()) {
+      throw new IllegalArgumentException("a set must be a JSON array, got " + array);
+    }
+    out.append('{');
+    for (int k = 0; k < array.size(); k++) {
+      if (k > 0) {
+        out.append(", ");
+      }
+      append(out, array.get(k));
+    }
+    out.append('}');
   }
 
   private static String identifier(String name) {

@@ -7,12 +7,17 @@ import java.util.Map;
 import tlc2.value.impl.BoolValue;
 import tlc2.value.impl.IntValue;
 import tlc2.value.impl.RecordValue;
+import tlc2.value.impl.SetEnumValue;
 import tlc2.value.impl.StringValue;
 import tlc2.value.impl.TupleValue;
 import tlc2.value.impl.Value;
 import util.UniqueString;
 
-/** Builds TLC values from trace lines, for traces given to TLC through the Java override. */
+/**
+ * Builds TLC values from trace lines, for traces given to TLC through the Java override: objects
+ * are records, arrays tuples, except the arrays under the keys of {@link TraceFormat#SET_KEYS} (a
+ * configuration's server sets), which are sets. {@link TlaText} writes the same values as text.
+ */
 final class TlaValues {
 
   private TlaValues() {}
@@ -38,7 +43,7 @@ final class TlaValues {
         for (int k = 0; fields.hasNext(); k++) {
           Map.Entry<String, JsonNode> field = fields.next();
           names[k] = UniqueString.uniqueStringOf(field.getKey());
-          values[k] = of(field.getValue());
+          values[k] = TraceFormat.SET_KEYS.contains(field.getKey()) ? set(field.getValue()) : of(field.getValue());
         }
         yield new RecordValue(names, values, false);
       }
@@ -59,5 +64,17 @@ final class TlaValues {
       case STRING -> new StringValue(value.asText());
       default -> throw new IllegalArgumentException("no TLA+ counterpart for JSON " + value.getNodeType() + ": " + value);
     };
+  }
+
+  /** A JSON array as a TLA+ set (normalized: TLC compares sets by their sorted elements). */
+  static Value set(JsonNode array) {
+    if (!array.isArray()) {
+      throw new IllegalArgumentException("a set must be a JSON array, got " + array);
+    }
+    Value[] elements = new Value[array.size()];
+    for (int k = 0; k < elements.length; k++) {
+      elements[k] = of(array.get(k));
+    }
+    return new SetEnumValue(elements, false).normalize();
   }
 }

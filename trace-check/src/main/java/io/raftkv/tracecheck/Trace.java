@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 /**
  * A trace read from an NDJSON file and checked for shape (not for meaning: that is TLC's job).
@@ -22,11 +24,16 @@ import java.util.Map;
  *                header, else TRUE when the trace has a Timeout or a pre-vote message, FALSE when
  *                it has an election (BecomeCandidate, a vote request) without those, TRUE when it
  *                has no election at all (then PreVote makes no difference)
+ * @param voters  the initial voters (the spec's InitVoters), ascending: from the header, else the
+ *                voters of the first logged configuration of a node with an empty log and no
+ *                snapshot (whose configuration is the initial one), else every server (a trace
+ *                written before membership changes)
  * @param events  the event lines, parsed; event k (1-based) is {@code events.get(k - 1)}
  * @param lines   the event lines as logged, for messages
  * @param lineNumbers the file line of each event (1-based), for messages
  */
-public record Trace(Path file, int servers, boolean preVote, List<ObjectNode> events, List<String> lines, int[] lineNumbers) {
+public record Trace(Path file, int servers, boolean preVote, List<Integer> voters, List<ObjectNode> events,
+    List<String> lines, int[] lineNumbers) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -36,6 +43,7 @@ public record Trace(Path file, int servers, boolean preVote, List<ObjectNode> ev
       Map.entry("BecomeCandidate", List.of()),
       Map.entry("BecomeLeader", List.of()),
       Map.entry("ClientRequest", List.of("value")),
+      Map.entry("ProposeConfig", List.of(TraceFormat.CONFIG)),
       Map.entry("SendAppendEntries", List.of("msg")),
       Map.entry("SendHeartbeat", List.of("msg")),
       Map.entry("HandleAppendEntriesRequest", List.of("msg", "reply")),
@@ -78,6 +86,8 @@ public record Trace(Path file, int servers, boolean preVote, List<ObjectNode> ev
     List<Integer> numbers = new ArrayList<>();
     int headerServers = 0;
     Boolean headerPreVote = null;
+    List<Integer> headerVoters = null;
+    List<Integer> initialVoters = null;
     boolean preVoteSeen = false;
     boolean candidateSeen = false;
     int maxId = 0;
@@ -104,9 +114,13 @@ public record Trace(Path file, int servers, boolean preVote, List<ObjectNode> ev
           }
           headerServers = headerServers(file, lineNumber, object);
           headerPreVote = headerPreVote(file, lineNumber, object);
+          headerVoters = headerVoters(file, lineNumber, object, headerServers);
           continue;
         }
         maxId = Math.max(maxId, checkEvent(file, lineNumber, object));
+        if (initialVoters == null) {
+          initialVoters = initialVoters(object.get("state"));
+        }
         String name = object.get(TraceFormat.EVENT).asText();
         preVoteSeen |= name.equals("Timeout") || object.path("msg").path("prevote").asBoolean(false);
         candidateSeen |= name.equals("BecomeCandidate")
@@ -121,7 +135,10 @@ public record Trace(Path file, int servers, boolean preVote, List<ObjectNode> ev
     }
     int servers = headerServers != 0 ? headerServers : Math.max(maxId, 1);
     boolean preVote = headerPreVote != null ? headerPreVote : preVoteSeen || !candidateSeen;
-    return new Trace(file, servers, preVote, List.copyOf(events), List.copyOf(lines),
+    List<Integer> voters = headerVoters != null ? headerVoters
+        : initialVoters != null ? initialVoters
+        : IntStream.rangeClosed(1, servers).boxed().toList();
+    return new Trace(file, servers, preVote, voters, List.copyOf(events), List.copyOf(lines),
         numbers.stream().mapToInt(Integer::intValue).toArray());
   }
 
@@ -149,6 +166,71 @@ public record Trace(Path file, int servers, boolean preVote, List<ObjectNode> ev
     return preVote.asBoolean();
   }
 
+  /**
+   * The header's initial voters, or null when it does not say: a nonempty array of distinct ids
+   * among 1..servers, returned ascending.
+   */
+  private static List<Integer> headerVoters(Path file, int lineNumber, ObjectNode header, int servers) {
+    JsonNode voters = header.get(TraceFormat.VOTERS);
+    if (voters == null) {
+      return null;
+    }
+    List<Integer> ids = ids(file, lineNumber, voters, "header's \"" + TraceFormat.VOTERS + "\"");
+    if (ids.isEmpty() || ids.get(ids.size() - 1) > servers) {
+      throw new TraceFormatException(file, lineNumber, "header's \"" + TraceFormat.VOTERS
+          + "\" must name some of the servers 1.." + servers + ", got " + voters);
+    }
+    return ids;
+  }
+
+  /**
+   * The initial voters a state shows, or null if it cannot: a node whose log is empty and that has
+   * no snapshot is in the initial configuration (no CONFIG entry in force), so its logged
+   * configuration's voters are InitVoters.
+   */
+  private static List<Integer> initialVoters(JsonNode state) {
+    JsonNode config = state.get(TraceFormat.CONFIG);
+    if (config == null || state.path("logLength").asLong(-1) != 0 || state.path("snapshotIndex").asLong(-1) != 0) {
+      return null;
+    }
+    List<Integer> voters = new ArrayList<>();
+    config.get(TraceFormat.VOTERS).forEach(id -> voters.add(id.asInt()));
+    return List.copyOf(new TreeSet<>(voters));
+  }
+
+  /** Distinct server ids, ascending; a JSON array of anything else is malformed. */
+  private static List<Integer> ids(Path file, int lineNumber, JsonNode array, String what) {
+    if (array == null || !array.isArray()) {
+      throw new TraceFormatException(file, lineNumber, what + " must be an array of server ids");
+    }
+    TreeSet<Integer> ids = new TreeSet<>();
+    for (JsonNode id : array) {
+      if (!id.canConvertToInt() || id.isFloatingPointNumber() || id.asInt() < 1 || !ids.add(id.asInt())) {
+        throw new TraceFormatException(file, lineNumber, what + " must be distinct server ids >= 1, got " + array);
+      }
+    }
+    return List.copyOf(ids);
+  }
+
+  /**
+   * Checks a configuration's shape ({"voters": [..], "outgoing": [..], "learners": [..]}, each a
+   * set of distinct ids, nothing else: the reader makes the arrays sets, so a duplicate would
+   * otherwise vanish unseen); returns the largest id it names.
+   */
+  private static int checkConfig(Path file, int lineNumber, JsonNode config, String where) {
+    if (config == null || !config.isObject() || config.size() != 3) {
+      throw new TraceFormatException(file, lineNumber, where + " must be {\"voters\": [..], \"outgoing\": [..],"
+          + " \"learners\": [..]}");
+    }
+    int maxId = 0;
+    for (String key : List.of(TraceFormat.VOTERS, TraceFormat.OUTGOING, TraceFormat.LEARNERS)) {
+      for (int id : ids(file, lineNumber, config.get(key), where + "." + key)) {
+        maxId = Math.max(maxId, id);
+      }
+    }
+    return maxId;
+  }
+
   /** Checks one event's shape; returns the largest server id it names. */
   private static int checkEvent(Path file, int lineNumber, ObjectNode event) {
     String name = event.path(TraceFormat.EVENT).asText();
@@ -169,17 +251,37 @@ public record Trace(Path file, int servers, boolean preVote, List<ObjectNode> ev
     if (!state.has("snapshotIndex")) {
       ((ObjectNode) state).put("snapshotIndex", 0); // written before snapshots existed: none taken
     }
+    if (state.has(TraceFormat.CONFIG)) {
+      maxId = Math.max(maxId, checkConfig(file, lineNumber, state.get(TraceFormat.CONFIG), "state.config"));
+    }
     for (String field : fields) {
       JsonNode value = event.get(field);
       if (value == null) {
         throw new TraceFormatException(file, lineNumber, name + " lacks \"" + field + "\"");
       }
-      if (value.isObject()) {
+      if (field.equals(TraceFormat.CONFIG)) {
+        maxId = Math.max(maxId, checkConfig(file, lineNumber, value, field));
+      } else if (value.isObject()) {
         maxId = Math.max(maxId, positiveInt(file, lineNumber, value, "from"));
         maxId = Math.max(maxId, positiveInt(file, lineNumber, value, "to"));
         if (!value.path("type").isTextual()) {
           throw new TraceFormatException(file, lineNumber, field + " lacks \"type\"");
         }
+        maxId = Math.max(maxId, checkMessageConfigs(file, lineNumber, value, field));
+      }
+    }
+    return maxId;
+  }
+
+  /** The configurations a message carries: its CONFIG entries', an InstallSnapshotRequest's. */
+  private static int checkMessageConfigs(Path file, int lineNumber, JsonNode msg, String field) {
+    int maxId = 0;
+    if (msg.has(TraceFormat.CONFIG)) {
+      maxId = checkConfig(file, lineNumber, msg.get(TraceFormat.CONFIG), field + ".config");
+    }
+    for (JsonNode entry : msg.path("entries")) {
+      if (entry.has(TraceFormat.CONFIG)) {
+        maxId = Math.max(maxId, checkConfig(file, lineNumber, entry.get(TraceFormat.CONFIG), field + ".entries[].config"));
       }
     }
     return maxId;

@@ -9,15 +9,22 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The NDJSON trace format: one JSON object per line, in the vocabulary of spec/README.md.
  *
  * <p>An event line is {@code {"event": <spec action>, "node": i, "state": {...}, ...}} with
  * {@code msg}, {@code reply}, {@code value} and {@code reason} where the table lists them. A trace
- * may start with a header line {@code {"servers": N, "preVote": true}} (no {@code event} field)
- * naming the cluster size and, optionally, whether PreVote is on; without it the checker takes the
- * largest server id the trace mentions and infers PreVote from the events (see {@link Trace}).
+ * may start with a header line {@code {"servers": N, "preVote": true, "voters": [1, 2, 3]}} (no
+ * {@code event} field) naming the cluster size and, optionally, whether PreVote is on and the
+ * initial voters (the spec's InitVoters); without them the checker takes the largest server id the
+ * trace mentions, infers PreVote from the events and the initial voters from the states (see
+ * {@link Trace}).
+ *
+ * <p>A configuration (a state's {@code config}, a ProposeConfig's {@code config}, a CONFIG entry's
+ * {@code config}) is {@code {"voters": [..], "outgoing": [..], "learners": [..]}}. The arrays under
+ * the keys of {@link #SET_KEYS} are sets in TLA+; every other array is a tuple.
  *
  * <p>Numbers are TLC integers (32 bits): terms, indexes and values must stay below 2^31.
  */
@@ -31,6 +38,27 @@ public final class TraceFormat {
 
   /** The header's field giving the number of servers (ids 1..N). */
   public static final String SERVERS = "servers";
+
+  /**
+   * The header's field listing the initial voters (the spec's InitVoters), ascending; absent in
+   * traces written before membership changes, where every server is one.
+   */
+  public static final String VOTERS = "voters";
+
+  /** A configuration's outgoing voters (C_old's while joint, else empty). */
+  public static final String OUTGOING = "outgoing";
+
+  /** A configuration's learners. */
+  public static final String LEARNERS = "learners";
+
+  /** A state's, a ProposeConfig's and a CONFIG entry's configuration; an InstallSnapshotRequest's too. */
+  public static final String CONFIG = "config";
+
+  /**
+   * The keys whose JSON arrays are sets in TLA+ (a configuration's three server sets), wherever
+   * they occur in a line; every other array is a tuple (a message's entries, the trace itself).
+   */
+  public static final Set<String> SET_KEYS = Set.of(VOTERS, OUTGOING, LEARNERS);
 
   /** A node trace's header: which node wrote it. */
   public static final String NODE = "node";
@@ -81,19 +109,15 @@ public final class TraceFormat {
    * Maps entries to the spec's {@code value}: the no-op is 0; a command whose payload is an 8-byte
    * big-endian id in 1..{@link #MAX_COMMAND_ID} (what the simulator and the test clients propose)
    * is that id, so traces of different nodes agree; any other payload gets a number above the id
-   * range by first appearance in this trace. Configuration entries have no spec counterpart and map
-   * to -1, which is no client value (Raft's Next proposes only v >= 1), so a trace in which a leader
-   * appends one is rejected there.
+   * range by first appearance in this trace. A configuration entry is value 0 like the no-op: the
+   * spec's config entry is {@code [term, value |-> 0, config]}, and the writer adds the config.
    */
   public static final class EntryValues {
     private final Map<ByteBuffer, Long> numbers = new HashMap<>();
 
     public long valueOf(Entry entry) {
-      if (entry.type() == EntryType.NOOP) {
+      if (entry.type() == EntryType.NOOP || entry.type() == EntryType.CONFIG) {
         return 0;
-      }
-      if (entry.type() == EntryType.CONFIG) {
-        return -1;
       }
       byte[] data = entry.data();
       if (data.length == Long.BYTES) {

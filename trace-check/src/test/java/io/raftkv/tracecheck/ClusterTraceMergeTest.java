@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.raftkv.cli.TraceWriterFactory;
+import io.raftkv.core.NodeState;
+import io.raftkv.core.RaftEvent;
+import io.raftkv.core.Role;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,6 +106,45 @@ class ClusterTraceMergeTest {
     ClusterTraceMerge.Result closed = ClusterTraceMerge.merge(List.of(again, killed), dir.resolve("closed.ndjson"));
     assertEquals(0, closed.optional());
     assertEquals(3, validator.validate(List.of(closed.merged())).get(0).failedEvent());
+  }
+
+  /**
+   * A cluster with a spare: the node traces name 4 servers and the initial voters 1..3 (the writer
+   * puts NodeTrace's voters in the header); the merged trace's header carries both, and the checker
+   * reads them as Server = 1..4 and InitVoters = {1, 2, 3}. Node traces that disagree on the voters
+   * are not of one cluster; a node trace without voters (written before membership changes) means
+   * every server.
+   */
+  @Test
+  void theInitialVotersGoFromTheNodeTracesIntoTheMergedHeader() throws IOException {
+    long[] clock = {100};
+    Path one = dir.resolve("node-1-a.ndjson");
+    try (NdjsonTraceWriter writer = NdjsonTraceWriter.openNode(one,
+        new TraceWriterFactory.NodeTrace(1, 4, List.of(1, 2, 3), false, 100, () -> ++clock[0]))) {
+      writer.on(new RaftEvent.Restart(1, new NodeState(0, 0, Role.FOLLOWER, 0, 0, 0, 0)));
+    }
+    assertEquals("[1,2,3]", JSON.readTree(Files.readAllLines(one).get(0)).get("voters").toString());
+    Path four = file("node-4-a.ndjson", header(4, 100).replace("\"servers\":3", "\"servers\":4,\"voters\":[1,2,3]"),
+        restart(4, 150));
+    ClusterTraceMerge.Result result = ClusterTraceMerge.merge(List.of(one, four), dir.resolve("merged.ndjson"));
+    JsonNode header = JSON.readTree(Files.readAllLines(result.merged()).get(0));
+    assertEquals(4, header.get("servers").asInt());
+    assertEquals("[1,2,3]", header.get("voters").toString());
+    Trace merged = Trace.read(result.merged());
+    assertEquals(4, merged.servers());
+    assertEquals(List.of(1, 2, 3), merged.voters());
+
+    Path otherVoters = file("node-2-a.ndjson",
+        header(2, 100).replace("\"servers\":3", "\"servers\":4,\"voters\":[1,2]"), restart(2, 101));
+    assertRefused("not traces of one cluster", List.of(one, otherVoters));
+    Path badVoters = file("node-3-a.ndjson",
+        header(3, 100).replace("\"servers\":3", "\"servers\":4,\"voters\":[5]"), restart(3, 101));
+    assertRefused("must be ascending server ids among 1..4", List.of(badVoters));
+
+    Path old = file("node-1-b.ndjson", header(1, 100), restart(1, 101));
+    ClusterTraceMerge.Result before = ClusterTraceMerge.merge(List.of(old), dir.resolve("old.ndjson"));
+    assertEquals("[1,2,3]", JSON.readTree(Files.readAllLines(before.merged()).get(0)).get("voters").toString(),
+        "no voters in a node trace: every one of its 3 servers");
   }
 
   @Test

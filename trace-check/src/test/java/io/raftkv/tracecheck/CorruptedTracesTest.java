@@ -59,7 +59,8 @@ class CorruptedTracesTest {
     List<Path> files = new ArrayList<>();
     List<Corruption> order = new ArrayList<>();
     for (Map.Entry<Corruption, Corruption.Edited> edit : edits.entrySet()) {
-      files.add(SimTraces.write(dir.resolve(edit.getKey().name().toLowerCase() + ".ndjson"), edit.getValue().events()));
+      files.add(SimTraces.write(dir.resolve(edit.getKey().name().toLowerCase() + ".ndjson"),
+          bases.get(seeds.get(edit.getKey())).trace(), edit.getValue().events()));
       order.add(edit.getKey());
     }
     files.addAll(SimTraces.files(new ArrayList<>(bases.values())));
@@ -93,7 +94,7 @@ class CorruptedTracesTest {
     assertTrue(edited.isPresent());
     int index = edited.get().index();
     long logged = edited.get().events().get(index - 1).at("/state/commitIndex").asLong();
-    Path file = SimTraces.write(dir.resolve("commit.ndjson"), edited.get().events());
+    Path file = SimTraces.write(dir.resolve("commit.ndjson"), run.trace(), edited.get().events());
 
     TraceValidator.Verdict verdict = new TraceValidator(TraceValidator.Options.defaults()).validate(List.of(file)).get(0);
 

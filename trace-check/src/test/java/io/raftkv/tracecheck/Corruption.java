@@ -375,6 +375,138 @@ enum Corruption {
     }
   },
 
+  /**
+   * A leader promoting a learner j (entering C_old,new) instead replaces one of the other voters
+   * by j in one step, without the joint phase: two voters change at once, and a quorum of the old
+   * voters and one of the new need not intersect (thesis 4.3). Both the proposed configuration and
+   * the leader's own (in force from append) are edited.
+   */
+  PROPOSE_CONFIG_SKIPS_JOINT_PHASE {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        if (!is(event, "ProposeConfig") || event.at("/config/outgoing").isEmpty()) {
+          continue;
+        }
+        List<Integer> old = ids(event.at("/config/outgoing"));
+        List<Integer> promoted = ids(event.at("/config/voters"));
+        promoted.removeAll(old);
+        int leader = event.get("node").asInt();
+        Optional<Integer> replaced = old.stream().filter(id -> id != leader).findFirst();
+        if (promoted.size() != 1 || replaced.isEmpty()) {
+          continue; // a removal, or a cluster of the leader alone
+        }
+        List<Integer> voters = new ArrayList<>(old);
+        voters.remove(replaced.get());
+        voters.add(promoted.get(0));
+        voters.sort(null);
+        ObjectNode config = ((ObjectNode) event.get("config")).deepCopy();
+        config.set("voters", ids(voters));
+        config.putArray("outgoing");
+        ObjectNode edited = event.deepCopy();
+        edited.set("config", config);
+        ((ObjectNode) edited.get("state")).set("config", config.deepCopy());
+        return Optional.of(replaced(events, k, edited));
+      }
+      return Optional.empty();
+    }
+  },
+
+  /**
+   * A follower appends a CONFIG entry that changes its configuration, but its logged state keeps
+   * the configuration it had before: a configuration is in force from the moment its entry is in
+   * the log, committed or not (thesis 4.1), so the follower would count votes by the old one.
+   */
+  FOLLOWER_CONFIG_NOT_IN_FORCE_ON_APPEND {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      Map<Integer, JsonNode> configs = new HashMap<>();
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        JsonNode config = event.at("/state/config");
+        int node = event.get("node").asInt();
+        JsonNode before = configs.get(node);
+        if (is(event, "HandleAppendEntriesRequest") && event.at("/reply/success").asBoolean()
+            && before != null && !before.equals(config) && carries(event.at("/msg/entries"), config)) {
+          ObjectNode edited = event.deepCopy();
+          ((ObjectNode) edited.get("state")).set("config", before.deepCopy());
+          return Optional.of(replaced(events, k, edited));
+        }
+        if (!config.isMissingNode()) {
+          configs.put(node, config);
+        }
+      }
+      return Optional.empty();
+    }
+
+    private boolean carries(JsonNode entries, JsonNode config) {
+      for (JsonNode entry : entries) {
+        if (config.equals(entry.get("config"))) {
+          return true;
+        }
+      }
+      return false;
+    }
+  },
+
+  /**
+   * A leader that has just entered C_old,new proposes leaving it at once, while the joint entry is
+   * not committed: one change at a time, since two uncommitted changes could each be decided by a
+   * quorum the other never agreed to. (The core leaves the joint configuration by itself once the
+   * joint entry is committed; here the successor is the right one, only too early.)
+   */
+  PROPOSE_CONFIG_BEFORE_PREVIOUS_COMMITTED {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        if (!is(event, "ProposeConfig") || event.at("/config/outgoing").isEmpty()) {
+          continue;
+        }
+        ObjectNode leave = event.deepCopy();
+        ObjectNode config = (ObjectNode) leave.get("config");
+        config.putArray("outgoing");
+        ObjectNode state = (ObjectNode) leave.get("state");
+        state.put("logLength", state.get("logLength").asLong() + 1);
+        state.put("lastLogTerm", state.get("currentTerm").asLong());
+        state.set("config", config.deepCopy());
+        return Optional.of(inserted(events, k + 1, leave));
+      }
+      return Optional.empty();
+    }
+  },
+
+  /**
+   * A leader sends a snapshot whose configuration is not the one at the snapshot's index (a learner
+   * or an outgoing half dropped, or a voter): the follower that installs it would take that
+   * configuration as its own.
+   */
+  SNAPSHOT_WITH_ANOTHER_CONFIG {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        if (!is(event, "SendInstallSnapshot") || !event.get("msg").has("config")) {
+          continue;
+        }
+        ObjectNode edited = event.deepCopy();
+        ObjectNode config = (ObjectNode) edited.at("/msg/config");
+        if (!config.get("outgoing").isEmpty()) {
+          config.putArray("outgoing");
+        } else if (!config.get("learners").isEmpty()) {
+          config.putArray("learners");
+        } else if (config.get("voters").size() > 1) {
+          ((com.fasterxml.jackson.databind.node.ArrayNode) config.get("voters")).remove(0);
+        } else {
+          continue;
+        }
+        return Optional.of(replaced(events, k, edited));
+      }
+      return Optional.empty();
+    }
+  },
+
   /** A node reports durable more of its log than it holds. */
   PERSIST_BEYOND_LOG {
     @Override
@@ -409,6 +541,18 @@ enum Corruption {
       }
     }
     return count;
+  }
+
+  private static List<Integer> ids(JsonNode array) {
+    List<Integer> ids = new ArrayList<>();
+    array.forEach(id -> ids.add(id.asInt()));
+    return ids;
+  }
+
+  private static com.fasterxml.jackson.databind.node.ArrayNode ids(List<Integer> ids) {
+    com.fasterxml.jackson.databind.node.ArrayNode array = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+    ids.forEach(array::add);
+    return array;
   }
 
   private static int servers(List<ObjectNode> events) {

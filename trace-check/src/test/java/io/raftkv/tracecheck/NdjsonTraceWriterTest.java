@@ -10,6 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raftkv.cli.TraceWriterFactory;
 import io.raftkv.core.Entry;
+import io.raftkv.core.EntryType;
+import io.raftkv.core.Membership;
+import io.raftkv.core.Message.InstallSnapshotRequest;
 import io.raftkv.core.Message.AppendEntriesRequest;
 import io.raftkv.core.Message.AppendEntriesResponse;
 import io.raftkv.core.Message.RequestVoteRequest;
@@ -27,6 +30,12 @@ import java.util.Iterator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tlc2.value.impl.IntValue;
+import tlc2.value.impl.RecordValue;
+import tlc2.value.impl.SetEnumValue;
+import tlc2.value.impl.TupleValue;
+import tlc2.value.impl.Value;
+import tlc2.value.impl.StringValue;
 
 /**
  * The writer's lines are the contract of spec/README.md: the field names, the role strings, the
@@ -170,6 +179,140 @@ class NdjsonTraceWriterTest {
     assertRejected("{\"event\":\"Timeout\",\"node\":0," + state + "}", ":1: \"node\" must be a server id >= 1");
     assertRejected("{\"event\":\"Timeout\",", ":1: not JSON");
     assertRejected("{\"servers\":1}\n{\"event\":\"Timeout\",\"node\":2," + state + "}", "header says 1 servers");
+  }
+
+  /** C_old,new of {1,2,3} -> {1,2,3,4} with learner 5: the three sets all nonempty. */
+  private static final Membership JOINT = new Membership(List.of(4, 1, 2, 3), List.of(3, 2, 1), List.of(5));
+
+  /**
+   * Membership: a state carries the node's configuration when the core knows it (and nothing when
+   * it does not: traces of states built outside the core keep their old form); ProposeConfig
+   * carries the proposed one; a CONFIG entry in AppendEntries is [term, value 0, config] decoded
+   * from its payload, beside a command entry that keeps exactly [term, value]; an
+   * InstallSnapshotRequest carries its snapshot's configuration when it has one; the header lists
+   * the initial voters.
+   */
+  @Test
+  void writesConfigurationsWhereTheSpecHasThem() throws IOException {
+    Path file = dir.resolve("m.ndjson");
+    NodeState leader = new NodeState(3, 1, Role.LEADER, 2, 5, 3, 4, 2, 0, JOINT);
+    Entry config = new Entry(5, 3, EntryType.CONFIG, JOINT.encode());
+    AppendEntriesRequest request = new AppendEntriesRequest(1, 4, 3, 3, 3,
+        List.of(Entry.command(4, 3, id(9)), config), 2);
+    try (NdjsonTraceWriter writer = NdjsonTraceWriter.open(file, new NdjsonTraceWriter.Header(5, true, List.of(3, 1, 2)))) {
+      writer.on(new RaftEvent.ProposeConfig(1, leader, JOINT));
+      writer.on(new RaftEvent.SendAppendEntries(1, leader, request));
+      writer.on(new RaftEvent.SendInstallSnapshot(1, leader,
+          new InstallSnapshotRequest(1, 5, 3, 5, 3, 0, new byte[7], true, JOINT)));
+      writer.on(new RaftEvent.SendInstallSnapshot(1, leader, new InstallSnapshotRequest(1, 5, 3, 2, 1, 0, new byte[7], true)));
+      writer.on(new RaftEvent.Timeout(2, new NodeState(2, 0, Role.PRE_CANDIDATE, 0, 0, 0, 0)));
+    }
+    JsonNode header = JSON.readTree(Files.readAllLines(file).get(0));
+    assertEquals("[1,2,3]", header.get("voters").toString(), "the header's voters, ascending");
+    Trace trace = Trace.read(file);
+    assertEquals(List.of(1, 2, 3), trace.voters());
+    assertEquals(5, trace.servers());
+
+    String configJson = "{\"voters\":[1,2,3,4],\"outgoing\":[1,2,3],\"learners\":[5]}";
+    ObjectNode propose = trace.events().get(0);
+    assertEquals(List.of("event", "node", "state", "config"), names(propose));
+    assertEquals(configJson, propose.get("config").toString());
+    assertEquals(configJson, propose.at("/state/config").toString());
+
+    JsonNode entries = trace.events().get(1).at("/msg/entries");
+    assertEquals("{\"term\":3,\"value\":9}", entries.get(0).toString(), "a command entry keeps its form");
+    assertEquals("{\"term\":3,\"value\":0,\"config\":" + configJson + "}", entries.get(1).toString());
+
+    JsonNode snapshot = trace.events().get(2).get("msg");
+    assertEquals(List.of("type", "term", "from", "to", "snapshotIndex", "snapshotTerm", "offset", "bytes", "done", "config"),
+        names(snapshot));
+    assertEquals(configJson, snapshot.get("config").toString());
+    assertFalse(trace.events().get(3).get("msg").has("config"), "a snapshot of the initial configuration has none");
+    assertFalse(trace.events().get(4).get("state").has("config"), "a state without a known configuration has none");
+  }
+
+  /**
+   * The initial voters without a header: those of the first configuration logged for a node with
+   * an empty log and no snapshot (no CONFIG entry in force there, so it is the initial one); else
+   * every server, as in traces written before membership changes.
+   */
+  @Test
+  void withoutHeaderTheInitialVotersComeFromAnEmptyLogsConfiguration() throws IOException {
+    Path file = dir.resolve("v.ndjson");
+    Membership initial = Membership.initial(List.of(1, 2, 3));
+    try (NdjsonTraceWriter writer = NdjsonTraceWriter.open(file)) {
+      // A node with a log (its configuration may come from an entry) does not say: skipped.
+      writer.on(new RaftEvent.ClientRequest(1, new NodeState(1, 1, Role.LEADER, 0, 2, 1, 1, 0, 0,
+          Membership.initial(List.of(1, 2))), Entry.command(2, 1, id(3))));
+      writer.on(new RaftEvent.Timeout(2, new NodeState(1, 0, Role.PRE_CANDIDATE, 0, 0, 0, 0, 0, 0, initial)));
+      writer.on(new RaftEvent.Timeout(3, new NodeState(1, 0, Role.PRE_CANDIDATE, 0, 0, 0, 0, 0, 0,
+          initial.withLearner(5))));
+    }
+    Trace trace = Trace.read(file);
+    assertEquals(List.of(1, 2, 3), trace.voters());
+    assertEquals(5, trace.servers(), "a learner named only in a configuration counts as a server");
+
+    try (NdjsonTraceWriter writer = NdjsonTraceWriter.open(file)) {
+      writer.on(new RaftEvent.Timeout(4, new NodeState(1, 0, Role.PRE_CANDIDATE, 0, 0, 0, 0)));
+    }
+    assertEquals(List.of(1, 2, 3, 4), Trace.read(file).voters(), "no configuration logged: every server");
+  }
+
+  /**
+   * The arrays of a configuration are TLA+ sets, in both ways TLC can read a trace (the Java
+   * override's values and the generated module's text), whatever their order in the line; every
+   * other array stays a tuple.
+   */
+  @Test
+  void configurationArraysAreSetsAndOtherArraysTuples() throws IOException {
+    JsonNode line = JSON.readTree("{\"event\":\"SendAppendEntries\",\"config\":{\"voters\":[3,1,2],\"outgoing\":[],"
+        + "\"learners\":[5]},\"msg\":{\"entries\":[{\"term\":1,\"value\":0,\"config\":{\"voters\":[2,1],"
+        + "\"outgoing\":[1],\"learners\":[]}},{\"term\":1,\"value\":7}],\"ids\":[3,1]}}");
+
+    RecordValue value = (RecordValue) TlaValues.of(line);
+    RecordValue config = (RecordValue) field(value, "config");
+    assertEquals(set(1, 2, 3), field(config, "voters"));
+    assertEquals(set(), field(config, "outgoing"));
+    assertEquals(set(5), field(config, "learners"));
+    RecordValue msg = (RecordValue) field(value, "msg");
+    TupleValue entries = (TupleValue) field(msg, "entries");
+    assertEquals(2, entries.size(), "entries stay a tuple");
+    RecordValue entryConfig = (RecordValue) field(((RecordValue) entries.elems[0]), "config");
+    assertEquals(set(1, 2), field(entryConfig, "voters"), "sets nested in a tuple too");
+    assertTrue(field(msg, "ids") instanceof TupleValue, "another key's array is a tuple");
+    // TLC refuses to compare a set with a tuple: a config read as tuples would stop TLC, not match.
+    assertTrue(field(config, "voters") instanceof SetEnumValue);
+
+    StringBuilder text = new StringBuilder();
+    TlaText.append(text, line);
+    assertEquals("[event |-> \"SendAppendEntries\", config |-> [voters |-> {3, 1, 2}, outgoing |-> {}, learners |-> {5}],"
+        + " msg |-> [entries |-> <<[term |-> 1, value |-> 0, config |-> [voters |-> {2, 1}, outgoing |-> {1},"
+        + " learners |-> {}]], [term |-> 1, value |-> 7]>>, ids |-> <<3, 1>>]]", text.toString());
+  }
+
+  private static Value field(Value record, String name) {
+    return ((RecordValue) record).select(new StringValue(name));
+  }
+
+  private static Value set(int... ids) {
+    Value[] elements = new Value[ids.length];
+    for (int k = 0; k < ids.length; k++) {
+      elements[k] = IntValue.gen(ids[k]);
+    }
+    return new SetEnumValue(elements, false).normalize();
+  }
+
+  @Test
+  void malformedConfigurationsAreRejected() throws IOException {
+    String state = "\"state\":{\"currentTerm\":0,\"votedFor\":0,\"role\":\"Follower\",\"commitIndex\":0,\"logLength\":0,"
+        + "\"lastLogTerm\":0,\"durableLength\":0,\"appliedIndex\":0";
+    assertRejected("{\"event\":\"Timeout\",\"node\":1," + state
+        + ",\"config\":{\"voters\":[1,1],\"outgoing\":[],\"learners\":[]}}}", "state.config.voters must be distinct");
+    assertRejected("{\"event\":\"Timeout\",\"node\":1," + state + ",\"config\":{\"voters\":[1]}}}", "state.config must be");
+    assertRejected("{\"event\":\"ProposeConfig\",\"node\":1," + state + "}}", "ProposeConfig lacks \"config\"");
+    assertRejected("{\"servers\":3,\"voters\":[4]}", "header's \"voters\" must name some of the servers 1..3");
+    assertRejected("{\"servers\":3,\"voters\":[]}", "header's \"voters\" must name some");
+    assertRejected("{\"servers\":3,\"voters\":[1,\"2\"]}", "header's \"voters\" must be distinct server ids");
   }
 
   private void assertRejected(String content, String expected) throws IOException {

@@ -8,7 +8,9 @@ import io.raftkv.sim.Simulation;
 import io.raftkv.sim.SimulationOptions;
 import io.raftkv.sim.SimulationResult;
 import java.io.BufferedWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +21,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /** Simulator runs written as NDJSON traces, and what a trace contains, for the tests. */
 final class SimTraces {
@@ -59,13 +62,23 @@ final class SimTraces {
   /** A simulated seed and its trace. */
   record Run(long seed, SimulationResult result, Path file, Trace trace, Facts facts) {}
 
+  /**
+   * Runs {@code seed} and writes its trace, starting with the header that names the seed's cluster
+   * (servers, PreVote, initial voters), which the seed draws: known once the run is over, so the
+   * events are held in memory and written after the header.
+   */
   static Run run(long seed, SimulationOptions options, Path dir) {
     Path file = dir.resolve("seed" + seed + ".ndjson");
     try {
+      ByteArrayOutputStream events = new ByteArrayOutputStream();
       SimulationResult result;
-      try (NdjsonTraceWriter writer = NdjsonTraceWriter.open(file)) {
+      try (NdjsonTraceWriter writer = new NdjsonTraceWriter(events, (NdjsonTraceWriter.Header) null)) {
         result = Simulation.run(seed, options, writer);
       }
+      try (OutputStream out = Files.newOutputStream(file)) {
+        new NdjsonTraceWriter(out, header(result)).close(); // the header line alone
+      }
+      Files.write(file, events.toByteArray(), java.nio.file.StandardOpenOption.APPEND);
       Trace trace = Trace.read(file);
       return new Run(seed, result, file, trace, Facts.of(trace));
     } catch (IOException e) {
@@ -73,9 +86,38 @@ final class SimTraces {
     }
   }
 
-  /** Writes {@code events} as a trace file (the corrupted traces). */
-  static Path write(Path file, List<ObjectNode> events) throws IOException {
+  /**
+   * What the simulator drew for a seed: its servers (spares included), PreVote and initial voters
+   * (1..V, the parameters' "V voters"; the spares come after them).
+   */
+  static NdjsonTraceWriter.Header header(SimulationResult result) {
+    java.util.regex.Matcher voters = java.util.regex.Pattern.compile("^(\\d+) voters, ").matcher(result.parameters());
+    if (!voters.find()) {
+      throw new IllegalStateException("no initial voters in the simulator's parameters: " + result.parameters());
+    }
+    return new NdjsonTraceWriter.Header(result.nodes(), result.parameters().contains("preVote true"),
+        IntStream.rangeClosed(1, Integer.parseInt(voters.group(1))).boxed().toList());
+  }
+
+  /** {@code run}'s trace read without its header: what the checker infers from the events alone. */
+  static Trace inferred(Run run, Path dir) throws IOException {
+    return Trace.read(write(dir.resolve("seed" + run.seed() + "-headerless.ndjson"), null, run.trace().events()));
+  }
+
+  /**
+   * Writes {@code events} as a trace file (the corrupted traces), after the header of
+   * {@code like} (the trace they were made from) unless it is null.
+   */
+  static Path write(Path file, Trace like, List<ObjectNode> events) throws IOException {
     try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      if (like != null) {
+        ObjectNode header = JSON.createObjectNode();
+        header.put(TraceFormat.SERVERS, like.servers());
+        header.put(TraceFormat.PRE_VOTE, like.preVote());
+        like.voters().forEach(header.putArray(TraceFormat.VOTERS)::add);
+        out.write(JSON.writeValueAsString(header));
+        out.write('\n');
+      }
       for (ObjectNode event : events) {
         out.write(JSON.writeValueAsString(event));
         out.write('\n');
@@ -89,10 +131,11 @@ final class SimTraces {
    * network, duplications, and reordering (a message handled after one sent later on the same
    * link; only messages whose send is logged, i.e. not the vote requests of a broadcast); and the
    * asynchronous persistence: acknowledgements held until their write completed, and restarts that
-   * came back with a shorter log than the node had (a crash lost writes not yet fsynced).
+   * came back with a shorter log than the node had (a crash lost writes not yet fsynced); and the
+   * configuration changes leaders proposed (ProposeConfig).
    */
   record Facts(int restarts, int partitionDrops, int losses, int duplicates, int reorderings, int heldAcks,
-      int lostTails) {
+      int lostTails, int configChanges) {
 
     boolean hasEveryFault() {
       return restarts > 0 && partitionDrops > 0 && losses > 0 && duplicates > 0 && reorderings > 0
@@ -110,6 +153,7 @@ final class SimTraces {
       long sequence = 0;
       int heldAcks = 0;
       int lostTails = 0;
+      int configChanges = 0;
       Map<Integer, Long> logLength = new HashMap<>();
       for (ObjectNode event : trace.events()) {
         String name = event.get("event").asText();
@@ -127,6 +171,7 @@ final class SimTraces {
         }
         switch (name) {
           case "Restart" -> restarts++;
+          case "ProposeConfig" -> configChanges++;
           case "DuplicateMessage" -> duplicates++;
           case "DropMessage" -> {
             String reason = event.path("reason").asText();
@@ -156,7 +201,7 @@ final class SimTraces {
           }
         }
       }
-      return new Facts(restarts, partitionDrops, losses, duplicates, reorderings, heldAcks, lostTails);
+      return new Facts(restarts, partitionDrops, losses, duplicates, reorderings, heldAcks, lostTails, configChanges);
     }
   }
 

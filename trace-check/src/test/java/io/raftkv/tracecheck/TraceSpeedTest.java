@@ -47,10 +47,10 @@ class TraceSpeedTest {
     List<String> report = new ArrayList<>();
     for (TraceValidator.Input input : List.of(TraceValidator.Input.OVERRIDE, TraceValidator.Input.MODULE)) {
       TraceValidator validator = new TraceValidator(TraceValidator.Options.defaults().withInput(input).withDiagnose(false));
-      double fixed = time(validator, SimTraces.write(dir.resolve("fixed.ndjson"), events.subList(0, 1)));
+      double fixed = time(validator, SimTraces.write(dir.resolve("fixed.ndjson"), run.trace(), events.subList(0, 1)));
       report(report, String.format(Locale.ROOT, "speed: %-8s fixed cost (1 event) %.1f s", input, fixed));
       for (int size : sizes) {
-        Path file = SimTraces.write(dir.resolve(input + "-" + size + ".ndjson"), events.subList(0, size));
+        Path file = SimTraces.write(dir.resolve(input + "-" + size + ".ndjson"), run.trace(), events.subList(0, size));
         double seconds = time(validator, file);
         if (seconds < 0) {
           report(report, String.format(Locale.ROOT, "speed: %-8s %6d events: rejected or failed after %.1f s (see above)",

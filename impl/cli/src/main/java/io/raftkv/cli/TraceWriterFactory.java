@@ -4,7 +4,9 @@ import io.raftkv.core.RaftObserver;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.stream.IntStream;
 
 /**
  * Opens an NDJSON trace file as a {@link RaftObserver}.
@@ -24,6 +26,33 @@ public interface TraceWriterFactory {
   TraceWriter open(Path file) throws IOException;
 
   /**
+   * As {@link #open(Path)}, the file starting with a header that names the cluster: its servers,
+   * PreVote and initial voters (what {@code raftkv sim --trace} knows of the seed it traces).
+   */
+  TraceWriter open(Path file, ClusterHeader header) throws IOException;
+
+  /**
+   * What a trace's header says about the cluster.
+   *
+   * @param servers the number of servers (ids 1..servers), spares that may join later included
+   * @param preVote whether elections start with a pre-vote round
+   * @param voters  the initial voters (the spec's InitVoters), ascending ids among 1..servers
+   */
+  record ClusterHeader(int servers, boolean preVote, List<Integer> voters) {
+    public ClusterHeader {
+      voters = List.copyOf(voters);
+      if (servers < 1 || voters.isEmpty()) {
+        throw new IllegalArgumentException("a cluster of " + servers + " servers with initial voters " + voters);
+      }
+      for (int k = 0; k < voters.size(); k++) {
+        if (voters.get(k) < 1 || voters.get(k) > servers || (k > 0 && voters.get(k - 1) >= voters.get(k))) {
+          throw new IllegalArgumentException("voters must be ascending ids among 1.." + servers + ", got " + voters);
+        }
+      }
+    }
+  }
+
+  /**
    * Creates (or truncates) {@code file} for the trace of one incarnation (one process lifetime) of
    * one node of a real cluster: a header naming the node, the cluster and the incarnation, then one
    * line per event stamped with the node's Lamport clock and the number of the input it belongs
@@ -37,7 +66,9 @@ public interface TraceWriterFactory {
    * What a node's trace says about the node.
    *
    * @param node          the node's id
-   * @param servers       the cluster's size (ids 1..servers)
+   * @param servers       the cluster's size (ids 1..servers), spares that may join later included
+   * @param voters        the initial voters ({@code Config.members()}, the spec's InitVoters),
+   *                      ascending; the other servers start as no member
    * @param preVote       whether the node runs PreVote
    * @param startedMicros when this incarnation started (wall clock, microseconds since the epoch):
    *                      orders the incarnations of one node
@@ -45,7 +76,8 @@ public interface TraceWriterFactory {
    *                      the same clock stamps the messages the node sends and jumps past the
    *                      stamps of those it receives
    */
-  record NodeTrace(int node, int servers, boolean preVote, long startedMicros, LongSupplier lamport) {
+  record NodeTrace(int node, int servers, List<Integer> voters, boolean preVote, long startedMicros,
+      LongSupplier lamport) {
     public NodeTrace {
       if (node < 1 || servers < node) {
         throw new IllegalArgumentException("node " + node + " is not among servers 1.." + servers);
@@ -53,6 +85,20 @@ public interface TraceWriterFactory {
       if (lamport == null) {
         throw new IllegalArgumentException("a node trace needs the process's Lamport clock");
       }
+      voters = List.copyOf(voters);
+      if (voters.isEmpty()) {
+        throw new IllegalArgumentException("a cluster needs at least one initial voter");
+      }
+      for (int k = 0; k < voters.size(); k++) {
+        if (voters.get(k) < 1 || voters.get(k) > servers || (k > 0 && voters.get(k - 1) >= voters.get(k))) {
+          throw new IllegalArgumentException("voters must be ascending ids among 1.." + servers + ", got " + voters);
+        }
+      }
+    }
+
+    /** A node of a cluster whose servers are all initial voters. */
+    public NodeTrace(int node, int servers, boolean preVote, long startedMicros, LongSupplier lamport) {
+      this(node, servers, IntStream.rangeClosed(1, servers).boxed().toList(), preVote, startedMicros, lamport);
     }
   }
 

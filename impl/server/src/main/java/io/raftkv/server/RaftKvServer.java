@@ -129,14 +129,16 @@ public final class RaftKvServer implements AutoCloseable {
             throw new StartException("--trace needs a trace writer (io.raftkv.cli.TraceWriterFactory, from the"
                     + " trace-check module) on the class path; ./raftkv has it", null);
         }
-        List<Integer> members = config.raftConfig().members();
-        int servers = members.stream().mapToInt(Integer::intValue).max().orElse(0);
-        if (members.size() != servers) {
-            throw new StartException("--trace needs the members numbered 1.." + members.size() + " (the spec's"
-                    + " servers), but they are " + members, null);
+        // The spec's servers are every server the cluster may ever have (the peers, spares included),
+        // numbered 1..N; its InitVoters are the initial voters (the core's members).
+        List<Integer> servers = List.copyOf(config.peers().keySet());
+        if (servers.get(servers.size() - 1) != servers.size()) {
+            throw new StartException("--trace needs the servers numbered 1.." + servers.size() + " (the spec's"
+                    + " servers), but they are " + servers, null);
         }
-        TraceWriterFactory.NodeTrace node = new TraceWriterFactory.NodeTrace(config.id(), servers,
-                config.raftConfig().preVote(), startedMicros, lamport::incrementAndGet);
+        TraceWriterFactory.NodeTrace node = new TraceWriterFactory.NodeTrace(config.id(), servers.size(),
+                config.raftConfig().members(), config.raftConfig().preVote(), startedMicros,
+                lamport::incrementAndGet);
         try {
             TraceWriterFactory.NodeTraceWriter writer = factories.next().openNode(config.traceFile(), node);
             parts.push(writer);
