@@ -196,7 +196,7 @@ public final class JepsenRun {
     nemesis.stop();
     if (changes != null) {
       changes.stop();
-      join(List.of(changesThread), MEMBERSHIP_CHANGE_LIMIT.plusSeconds(30));
+      join(List.of(changesThread), MEMBERSHIP_CHANGE_LIMIT.plusSeconds(90)); // a start allowance, a change, a margin
     }
     join(List.of(nemesisThread), Duration.ofSeconds(180));
     healAll(db, partitions, log);
