@@ -34,8 +34,9 @@ public final class JepsenCommand implements CliCommand {
 
   @Option(names = "--nemesis", paramLabel = "LIST", description = "Comma-separated faults: partition (halves,"
       + " ring, bridge, leader, one), partition-halves, partition-ring, partition-bridge, partition-leader,"
-      + " partition-one, kill, pause, truncate, bitflip, damage (truncate+bitflip), all, none. Default: every"
-      + " fault this machine allows (the others are named with the reason).")
+      + " partition-one, kill, pause, transfer, membership (adds and removes of voters, 2 spare servers),"
+      + " truncate, bitflip, damage (truncate+bitflip), all, none. Default: every fault this machine allows"
+      + " except membership (the others are named with the reason).")
   String nemesis;
 
   @Option(names = "--time-limit", defaultValue = "60", paramLabel = "S", description = "Seconds of the fault"

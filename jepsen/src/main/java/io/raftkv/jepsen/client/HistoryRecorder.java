@@ -44,6 +44,13 @@ public final class HistoryRecorder {
     return op;
   }
 
+  /** Records the start of a nemesis action whose outcome is recorded later ({@link #complete}, as info). */
+  public synchronized Op nemesisInvoke(String f, Object value) {
+    Op op = new Op(ops.size(), now(), NEMESIS, OpType.INVOKE, f, value, null);
+    ops.add(op);
+    return op;
+  }
+
   /** Records what the nemesis did (or starts doing). */
   public synchronized Op nemesis(String f, Object value) {
     Op op = new Op(ops.size(), now(), NEMESIS, OpType.INFO, f, value, null);

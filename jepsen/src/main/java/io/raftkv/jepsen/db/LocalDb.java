@@ -1,7 +1,9 @@
 package io.raftkv.jepsen.db;
 
+import io.raftkv.client.Api;
 import io.raftkv.client.ClusterFile;
 import io.raftkv.client.Endpoint;
+import io.raftkv.client.MembershipReport;
 import io.raftkv.client.NodeStatus;
 import io.raftkv.client.Outcome;
 import io.raftkv.client.RaftKvClient;
@@ -15,7 +17,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -29,6 +33,13 @@ import java.util.stream.Stream;
  * <p>Processes are started directly as {@code java} (no wrapper script), so the pid this class
  * signals is the server's own: SIGKILL and SIGTERM through {@link ProcessHandle}, SIGSTOP and
  * SIGCONT through {@code kill}.
+ *
+ * <p>With spares (for the membership nemesis), servers N+1..N+K are in every server's address book
+ * ({@code --peers}) but not among the initial voters ({@code --voters 1..N}) and not started: the
+ * nemesis starts one when it adds it. The db keeps the configuration as last observed
+ * ({@link #observe}): {@link #members} are the servers the other faults, the heal and the final
+ * reads work on, {@link #voters} the ones clients are bound to. A node another fault is working on
+ * is {@link #hold held}, so the membership nemesis leaves it alone until the fault is healed.
  */
 public final class LocalDb implements AutoCloseable {
 
@@ -38,6 +49,9 @@ public final class LocalDb implements AutoCloseable {
   private final TreeMap<Integer, Process> processes = new TreeMap<>();
   private final TreeMap<Integer, Integer> incarnations = new TreeMap<>();
   private final TreeMap<Integer, Boolean> paused = new TreeMap<>();
+  private final TreeSet<Integer> held = new TreeSet<>();
+  private volatile List<Integer> voters;
+  private volatile List<Integer> members;
 
   /**
    * @param dir where the nodes' data directories, logs and outputs go
@@ -47,24 +61,80 @@ public final class LocalDb implements AutoCloseable {
    */
   public LocalDb(Path dir, Path traces, int nodes, int peerPort, int clientPort, List<String> serverArgs,
       List<String> jvmArgs) throws IOException {
-    if (nodes < 1 || nodes > 254) {
-      throw new IllegalArgumentException("--nodes must be in 1..254, got " + nodes);
+    this(dir, traces, nodes, 0, peerPort, clientPort, serverArgs, jvmArgs);
+  }
+
+  /**
+   * The same with {@code spares} servers N+1..N+spares known to every server, not started, not
+   * voters; {@code traces} null: the servers write no trace.
+   */
+  public LocalDb(Path dir, Path traces, int nodes, int spares, int peerPort, int clientPort, List<String> serverArgs,
+      List<String> jvmArgs) throws IOException {
+    if (nodes < 1 || spares < 0 || nodes + spares > 254) {
+      throw new IllegalArgumentException("--nodes must be in 1..254 (spares included), got " + nodes + " + "
+          + spares);
     }
     this.dir = Files.createDirectories(dir);
-    this.traces = Files.createDirectories(traces);
-    List<ClusterFile.Node> members = new ArrayList<>();
-    for (int id = 1; id <= nodes; id++) {
-      members.add(new ClusterFile.Node(id, address(id) + ":" + peerPort, address(id) + ":" + clientPort, 0, ""));
+    this.traces = traces == null ? null : Files.createDirectories(traces);
+    List<ClusterFile.Node> servers = new ArrayList<>();
+    List<Integer> initial = new ArrayList<>();
+    for (int id = 1; id <= nodes + spares; id++) {
+      servers.add(new ClusterFile.Node(id, address(id) + ":" + peerPort, address(id) + ":" + clientPort, 0, ""));
+      if (id <= nodes) {
+        initial.add(id);
+      }
     }
-    this.cluster = new ClusterFile("raftkv-jepsen", members, jvmArgs, serverArgs, false);
+    this.cluster = spares == 0 ? new ClusterFile("raftkv-jepsen", servers, jvmArgs, serverArgs, false)
+        : new ClusterFile("raftkv-jepsen", servers, jvmArgs, serverArgs, false, initial, initial);
+    this.voters = List.copyOf(initial);
+    this.members = List.copyOf(initial);
   }
 
   public static String address(int id) {
     return "127.0.0." + id;
   }
 
+  /** Every server of the address book: the initial voters and the spares. */
   public List<Integer> ids() {
     return cluster.ids();
+  }
+
+  /** The initial voters, 1..N. */
+  public List<Integer> initialVoters() {
+    return cluster.initialVoters();
+  }
+
+  /** The configuration's servers (voters, outgoing voters, learners) as last observed, ascending. */
+  public List<Integer> members() {
+    return members;
+  }
+
+  /** The configuration's voters (incoming and outgoing) as last observed, ascending. */
+  public List<Integer> voters() {
+    return voters;
+  }
+
+  /** Records the configuration a leader reported. */
+  public void observe(MembershipReport view) {
+    TreeSet<Integer> voting = new TreeSet<>(view.voters());
+    voting.addAll(view.outgoing());
+    TreeSet<Integer> all = new TreeSet<>(voting);
+    all.addAll(view.learners());
+    voters = List.copyOf(voting);
+    members = List.copyOf(all);
+  }
+
+  /** Marks {@code id} as worked on by a fault; false if something else holds it already. */
+  public synchronized boolean hold(int id) {
+    return held.add(id);
+  }
+
+  public synchronized void release(int id) {
+    held.remove(id);
+  }
+
+  public synchronized Set<Integer> held() {
+    return Set.copyOf(held);
   }
 
   public Endpoint clientEndpoint(int id) {
@@ -82,8 +152,10 @@ public final class LocalDb implements AutoCloseable {
     }
     int incarnation = incarnations.merge(id, 1, Integer::sum);
     List<String> command = new ArrayList<>(NodeProcesses.command(dir, cluster, id));
-    command.addAll(List.of("--trace", traces.resolve("node-" + id + "-" + incarnation + ".ndjson")
-        .toAbsolutePath().toString()));
+    if (traces != null) {
+      command.addAll(List.of("--trace", traces.resolve("node-" + id + "-" + incarnation + ".ndjson")
+          .toAbsolutePath().toString()));
+    }
     Process process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(NodeProcesses.outputFile(dir, id).toFile()))
@@ -167,7 +239,7 @@ public final class LocalDb implements AutoCloseable {
     try (RaftKvClient client = RaftKvClient.connect(RaftKvClient.Options.defaults(cluster.clientEndpoints())
         .withAttemptTimeout(Duration.ofMillis(300)))) {
       for (int id : ids()) {
-        if (!paused(id) && client.status(clientEndpoint(id)) instanceof Outcome.Ok<NodeStatus> ok) {
+        if (running(id) && !paused(id) && client.status(clientEndpoint(id)) instanceof Outcome.Ok<NodeStatus> ok) {
           statuses.put(id, ok.value());
         }
       }
@@ -195,6 +267,42 @@ public final class LocalDb implements AutoCloseable {
       return asked.isOk() ? "handover begun" : "refused: " + asked.describe();
     }
   }
+
+  /**
+   * The configuration as the node that leads in the highest term reports it (GET /v1/admin/members
+   * of every running server, each asked once), if one leads.
+   */
+  public Optional<MembershipReport> leaderView() {
+    List<MembershipReport> views = new ArrayList<>();
+    try (RaftKvClient client = RaftKvClient.connect(RaftKvClient.Options.defaults(cluster.clientEndpoints())
+        .withAttemptTimeout(Duration.ofMillis(300)))) {
+      for (int id : ids()) {
+        if (running(id) && !paused(id) && client.membership(clientEndpoint(id)) instanceof Outcome.Ok<MembershipReport> ok) {
+          views.add(ok.value());
+        }
+      }
+    }
+    long highest = views.stream().mapToLong(MembershipReport::term).max().orElse(0);
+    return views.stream().filter(view -> view.leading() && view.term() == highest).findFirst();
+  }
+
+  /**
+   * Asks the leader for one configuration change (POST /v1/admin/members?op=...&id=...), through the
+   * members' endpoints (a follower redirects to the leader): the CONFIG entry's index, or why not.
+   */
+  public Outcome<Long> changeMembership(String op, int id, Duration limit) {
+    List<Endpoint> endpoints = new ArrayList<>();
+    members().forEach(member -> endpoints.add(clientEndpoint(member)));
+    try (RaftKvClient client = RaftKvClient.connect(RaftKvClient.Options.defaults(endpoints)
+        .withOperationTimeout(limit).withAttemptTimeout(Duration.ofMillis(Math.min(1000, limit.toMillis()))))) {
+      return client.changeMembership(op, id);
+    }
+  }
+
+  /** The admin API's name of each change, for the nemesis. */
+  public static final String ADD_LEARNER = Api.OP_ADD_LEARNER;
+  public static final String PROMOTE = Api.OP_PROMOTE;
+  public static final String REMOVE = Api.OP_REMOVE;
 
   /** Waits (bounded) for a leader; empty at the deadline. */
   public Optional<Integer> awaitLeader(Duration limit) {

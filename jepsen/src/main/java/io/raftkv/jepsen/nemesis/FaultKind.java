@@ -17,8 +17,12 @@ public enum FaultKind {
   KILL("kill", false),
   PAUSE("pause", false),
   TRANSFER("transfer", false),
+  MEMBERSHIP("membership", false),
   TRUNCATE("truncate", false),
   BITFLIP("bitflip", false);
+
+  /** Spare servers a run with membership changes gets beyond its --nodes voters. */
+  public static final int MEMBERSHIP_SPARES = 2;
 
   private final String option;
   private final boolean partition;
@@ -37,8 +41,8 @@ public enum FaultKind {
   }
 
   /**
-   * partition, kill, pause, transfer or damage: the nemesis picks a family first, then a kind in
-   * it.
+   * partition, kill, pause, transfer, membership or damage: the nemesis picks a family first, then
+   * a kind in it (membership runs on a schedule of its own, {@link MembershipNemesis}).
    */
   public String family() {
     return partition ? "partition" : this == TRUNCATE || this == BITFLIP ? "damage" : option;
@@ -92,6 +96,10 @@ public enum FaultKind {
     }
     if (this == TRANSFER && nodes < 2) {
       return Optional.of("a leadership transfer needs another node (--nodes " + nodes + ")");
+    }
+    if (this == MEMBERSHIP && nodes + MEMBERSHIP_SPARES > 254) {
+      return Optional.of("membership needs " + MEMBERSHIP_SPARES + " spare servers beyond --nodes " + nodes
+          + " (at most 254 in all)");
     }
     if (this == PAUSE && !signalsAvailable) {
       return Optional.of("no kill command to send SIGSTOP/SIGCONT");

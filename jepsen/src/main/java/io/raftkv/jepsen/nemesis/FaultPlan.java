@@ -14,6 +14,15 @@ import java.util.Optional;
  * @param leftOut one line per fault left out: its name and why
  */
 public record FaultPlan(List<FaultKind> kinds, List<String> leftOut) {
+  /**
+   * Membership changes are not in the default set yet: a default run validates its traces, and a
+   * traced server must have its id among the trace's servers, which the servers on main take from
+   * the initial voters, so a spare refuses to start and no change could be made. Asked for by name
+   * ({@code --nemesis membership}, {@code all}) they run.
+   */
+  static final String NOT_BY_DEFAULT = "membership: not in the default set while a traced spare cannot start (the"
+      + " trace's servers are the initial voters); ask for it with --nemesis membership (and --no-trace-check)";
+
   public static FaultPlan resolve(String nemesis, int nodes, Optional<String> partitionsUnavailable,
       boolean signalsAvailable) {
     boolean byDefault = nemesis == null;
@@ -21,6 +30,10 @@ public record FaultPlan(List<FaultKind> kinds, List<String> leftOut) {
         : nemesis.strip().equalsIgnoreCase("none") ? List.of() : FaultKind.parse(nemesis);
     List<FaultKind> kinds = new ArrayList<>();
     List<String> leftOut = new ArrayList<>();
+    if (byDefault) {
+      requested = requested.stream().filter(kind -> kind != FaultKind.MEMBERSHIP).toList();
+      leftOut.add(NOT_BY_DEFAULT);
+    }
     for (FaultKind kind : requested) {
       Optional<String> reason = kind.unavailableReason(nodes, partitionsUnavailable, signalsAvailable);
       if (reason.isEmpty()) {

@@ -119,6 +119,7 @@ public final class Nemesis implements Runnable {
       case PAUSE -> pause(start);
       case TRANSFER -> transfer(start);
       case TRUNCATE, BITFLIP -> damage(kind, start);
+      case MEMBERSHIP -> throw new IllegalArgumentException("membership changes run on their own schedule");
     };
     recorder.nemesis("start-" + kind.option(), fault.description());
     log.accept("nemesis: " + kind.option() + ": " + fault.description());
@@ -140,7 +141,7 @@ public final class Nemesis implements Runnable {
   }
 
   private Fault partition(FaultKind kind, long start) throws IOException {
-    List<Integer> nodes = db.ids();
+    List<Integer> nodes = db.members();
     Grudge grudge = switch (kind) {
       case PARTITION_HALVES -> Grudge.halves(nodes, random);
       case PARTITION_RING -> Grudge.majoritiesRing(nodes, random);
@@ -159,25 +160,60 @@ public final class Nemesis implements Runnable {
     return nodes.get(random.nextInt(nodes.size()));
   }
 
-  /** The leader half the time (when one is known), else any node. */
-  private int target() {
+  /**
+   * The leader half the time (when one is known), else any member; held (so a membership change
+   * leaves it alone) until the fault is healed.
+   */
+  private int target() throws IOException {
     Optional<Integer> leader = random.nextBoolean() ? db.leader() : Optional.empty();
-    return leader.orElseGet(() -> pick(db.ids()));
+    if (leader.isPresent() && db.hold(leader.get())) {
+      return leader.get();
+    }
+    return holdAny();
   }
 
-  private Fault kill(long start) {
+  /** A member no other fault or membership change holds, now held. */
+  private int holdAny() throws IOException {
+    List<Integer> free = new ArrayList<>(db.members());
+    free.removeAll(db.held());
+    while (!free.isEmpty()) {
+      int node = free.remove(random.nextInt(free.size()));
+      if (db.hold(node)) {
+        return node;
+      }
+    }
+    throw new IOException("every member is held by a membership change");
+  }
+
+  private Fault kill(long start) throws IOException {
     int node = target();
     db.kill(node);
-    return new Fault(FaultKind.KILL, "node " + node + " killed (SIGKILL)", start, () -> restart(node));
+    return new Fault(FaultKind.KILL, "node " + node + " killed (SIGKILL)", start, released(node, () -> restart(node)));
+  }
+
+  /** The healing, then the node is free for membership changes again. */
+  private Healing released(int node, Healing healing) {
+    return () -> {
+      try {
+        return healing.heal();
+      } finally {
+        db.release(node);
+      }
+    };
   }
 
   private Fault pause(long start) throws IOException {
     int node = target();
-    db.pause(node);
-    return new Fault(FaultKind.PAUSE, "node " + node + " paused (SIGSTOP)", start, () -> {
+    try {
+      db.pause(node);
+    } catch (IOException | RuntimeException failed) {
+      db.release(node);
+      throw failed;
+    }
+    return new Fault(FaultKind.PAUSE, "node " + node + " paused (SIGSTOP)", start, released(node, () -> {
       db.resume(node);
       return "node " + node + " resumed (SIGCONT)";
-    });
+    }));
   }
 
   /**
@@ -186,7 +222,10 @@ public final class Nemesis implements Runnable {
    */
   private Fault transfer(long start) throws IOException {
     int leader = db.leader().orElseThrow(() -> new IOException("no leader to transfer from"));
-    List<Integer> others = db.ids().stream().filter(id -> id != leader).toList();
+    List<Integer> others = db.voters().stream().filter(id -> id != leader).toList();
+    if (others.isEmpty()) {
+      throw new IOException("no other voter to hand over to");
+    }
     int target = others.get(random.nextInt(others.size()));
     String asked = db.transferLeadership(leader, target);
     return new Fault(FaultKind.TRANSFER, "leader " + leader + " asked to hand over to node " + target + ": " + asked,
@@ -202,7 +241,16 @@ public final class Nemesis implements Runnable {
   }
 
   private Fault damage(FaultKind kind, long start) throws IOException {
-    int node = pick(db.ids());
+    int node = holdAny();
+    try {
+      return damage(kind, start, node);
+    } catch (IOException | RuntimeException failed) {
+      db.release(node);
+      throw failed;
+    }
+  }
+
+  private Fault damage(FaultKind kind, long start, int node) throws IOException {
     db.kill(node);
     Path data = db.dataDirectory(node);
     Path backup = data.resolveSibling(data.getFileName() + ".before-damage");
@@ -212,7 +260,7 @@ public final class Nemesis implements Runnable {
         : DataDamage.flipBit(data, random);
     String description = "node " + node + " killed; " + done.map(DataDamage.Done::what)
         .orElse("nothing to damage yet (too few records)");
-    return new Fault(kind, description, start, () -> restartDamaged(node, kind, done, data, backup));
+    return new Fault(kind, description, start, released(node, () -> restartDamaged(node, kind, done, data, backup)));
   }
 
   /** Restarts a damaged node: it must recover or refuse; a refusal is recorded and the copy put back. */

@@ -17,6 +17,8 @@ import io.raftkv.jepsen.history.Op;
 import io.raftkv.jepsen.history.OpType;
 import io.raftkv.jepsen.nemesis.FaultKind;
 import io.raftkv.jepsen.nemesis.FaultPlan;
+import io.raftkv.jepsen.client.MemberBoundClient;
+import io.raftkv.jepsen.nemesis.MembershipNemesis;
 import io.raftkv.jepsen.nemesis.Nemesis;
 import io.raftkv.jepsen.nemesis.Nftables;
 import io.raftkv.jepsen.report.FaultSpan;
@@ -53,6 +55,8 @@ public final class JepsenRun {
   public record Outcome(Validity valid, Path runDir, RunAnalysis analysis, boolean tableRemoved) {}
 
   private static final Duration LEADER_LIMIT = Duration.ofSeconds(60);
+  /** The longest one membership change (an add: learner, catch-up, promotion) may take before it is info. */
+  private static final Duration MEMBERSHIP_CHANGE_LIMIT = Duration.ofSeconds(15);
   private static final Duration FINAL_READS_LIMIT = Duration.ofSeconds(60);
   private static final Duration CHECK_LIMIT = Duration.ofSeconds(300);
   private static final long PROGRESS_NANOS = 5_000_000_000L;
@@ -97,21 +101,36 @@ public final class JepsenRun {
     if (partitions) {
       Nftables.heal(); // a crashed run's leftovers
     }
-    int peerPort = FreePorts.freeRun(2, options.nodes()); // the client port is the next one
-    LocalDb db = new LocalDb(runDir.resolve("nodes"), runDir.resolve("traces"), options.nodes(), peerPort, peerPort + 1,
-        serverArgs(options), options.jvmArgs());
+    boolean membership = plan.kinds().contains(FaultKind.MEMBERSHIP);
+    int spares = membership ? FaultKind.MEMBERSHIP_SPARES : 0;
+    int peerPort = FreePorts.freeRun(2, options.nodes() + spares); // the client port is the next one
+    LocalDb db = new LocalDb(runDir.resolve("nodes"), traced(membership) ? runDir.resolve("traces") : null,
+        options.nodes(), spares, peerPort, peerPort + 1, serverArgs(options), options.jvmArgs());
+    if (!traced(membership)) {
+      log.line("jepsen: the servers write no trace: a run with membership changes and --no-trace-check (a server"
+          + " started with --trace must have its id among the trace's servers, which until the trace layer counts"
+          + " the spares are the initial voters, so a spare would refuse to start)");
+    }
     Thread hook = new Thread(() -> cleanUp(db, partitions), "jepsen-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       startCluster(db, log);
       long start = recorder.now();
-      Nemesis nemesis = new Nemesis(db, new Nftables(peerPort), plan.kinds(), options.faultInterval(),
+      List<FaultKind> faults = plan.kinds().stream().filter(kind -> kind != FaultKind.MEMBERSHIP).toList();
+      Nemesis nemesis = new Nemesis(db, new Nftables(peerPort), faults, options.faultInterval(),
           options.faultDuration(), options.seed(), recorder, log::line, start + options.timeLimit().toNanos());
-      long nextProcess = runWorkload(db, nemesis, recorder, log, partitions, start);
+      MembershipNemesis changes = membership ? new MembershipNemesis(db, options.nodes(), options.faultInterval(),
+          MEMBERSHIP_CHANGE_LIMIT, options.seed(), recorder, log::line, start + options.timeLimit().toNanos()) : null;
+      long nextProcess = runWorkload(db, nemesis, changes, recorder, log, partitions, start);
       Map<String, Object> finalReads = finalReads(db, recorder, log, nextProcess);
       log.line("jepsen: stopping the cluster (SIGTERM: each node writes out its log and trace)");
       db.ids().forEach(db::stop);
-      return new Execution(db, finalReads, nemesis.windows(), nemesis.damages(), recorder.history("").invocationCount());
+      List<Nemesis.Window> windows = new ArrayList<>(nemesis.windows());
+      if (changes != null) {
+        windows.addAll(changes.windows());
+        windows.sort(java.util.Comparator.comparingLong(Nemesis.Window::startNanos));
+      }
+      return new Execution(db, finalReads, windows, nemesis.damages(), recorder.history("").invocationCount());
     } finally {
       cleanUp(db, partitions);
       try {
@@ -120,6 +139,15 @@ public final class JepsenRun {
         // The hook runs anyway.
       }
     }
+  }
+
+  /**
+   * Whether the servers write traces: always, except in a membership run whose traces are not checked.
+   * There a traced spare may be unable to start (its id outside the trace's servers, until the trace
+   * layer counts spares), which would leave the run without membership changes for nothing.
+   */
+  private boolean traced(boolean membership) {
+    return options.checkTraces() || !membership;
   }
 
   private static void cleanUp(LocalDb db, boolean partitions) {
@@ -135,7 +163,7 @@ public final class JepsenRun {
   }
 
   private void startCluster(LocalDb db, RunLog log) throws IOException {
-    for (int id : db.ids()) {
+    for (int id : db.initialVoters()) {
       db.start(id);
     }
     int leader = db.awaitLeader(LEADER_LIMIT).orElseThrow(() -> new IllegalStateException("no leader within "
@@ -144,15 +172,15 @@ public final class JepsenRun {
   }
 
   /** The fault phase and the quiet phase; returns the first process number no client used. */
-  private long runWorkload(LocalDb db, Nemesis nemesis, HistoryRecorder recorder, RunLog log, boolean partitions,
-      long start) {
+  private long runWorkload(LocalDb db, Nemesis nemesis, MembershipNemesis changes, HistoryRecorder recorder,
+      RunLog log, boolean partitions, long start) {
     OpGenerator generator = new OpGenerator(options.seed(), options.opsPerKey(), options.activeKeys(), 5,
         options.rate(), OpGenerator.Mix.standard());
     AtomicLong nextSequence = new AtomicLong();
     long faultEnd = recorder.now() + options.timeLimit().toNanos();
     long workEnd = faultEnd + options.quiet().toNanos();
-    IntFunction<KvClient> clients = thread -> new RaftKvNodeClient(db.clientEndpoint(thread % options.nodes() + 1),
-        options.readConsistency(), options.operationTimeout());
+    IntFunction<KvClient> clients = thread -> new MemberBoundClient(thread, db::voters,
+        node -> new RaftKvNodeClient(db.clientEndpoint(node), options.readConsistency(), options.operationTimeout()));
     List<ClientWorker> workers = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < options.concurrency(); t++) {
@@ -162,10 +190,21 @@ public final class JepsenRun {
       threads.add(Thread.ofPlatform().name("jepsen-client-" + t).daemon().start(worker));
     }
     Thread nemesisThread = Thread.ofPlatform().name("jepsen-nemesis").daemon().start(nemesis);
+    Thread changesThread = changes == null ? null
+        : Thread.ofPlatform().name("jepsen-nemesis-membership").daemon().start(changes);
     progressUntil(faultEnd, recorder, log);
     nemesis.stop();
+    if (changes != null) {
+      changes.stop();
+      join(List.of(changesThread), MEMBERSHIP_CHANGE_LIMIT.plusSeconds(90)); // a start allowance, a change, a margin
+    }
     join(List.of(nemesisThread), Duration.ofSeconds(180));
     healAll(db, partitions, log);
+    if (changes != null) {
+      log.line("jepsen: configuration after the fault phase: " + changes.settle(LEADER_LIMIT)
+          .map(view -> view.describe() + ", leader node " + view.id()).orElse("no leader reports a settled one")
+          + "; clients and final reads use its voters " + db.voters());
+    }
     progressUntil(workEnd, recorder, log);
     workers.forEach(ClientWorker::stop);
     join(threads, options.operationTimeout().plusSeconds(15));
@@ -179,6 +218,8 @@ public final class JepsenRun {
       }
       for (int id : db.ids()) {
         db.resume(id);
+      }
+      for (int id : db.members()) {
         if (!db.running(id)) {
           db.start(id);
         }
@@ -255,8 +296,10 @@ public final class JepsenRun {
     return finalReads;
   }
 
+  /** A client on the leader, else on a voter of the configuration as last observed (node 1 may have been removed). */
   private RaftKvNodeClient finalClient(LocalDb db) {
-    return new RaftKvNodeClient(db.clientEndpoint(1), ReadConsistency.LINEARIZABLE, options.operationTimeout());
+    int node = db.leader().filter(db.voters()::contains).orElse(db.voters().get(0));
+    return new RaftKvNodeClient(db.clientEndpoint(node), ReadConsistency.LINEARIZABLE, options.operationTimeout());
   }
 
   private Outcome finish(Execution execution, Path runDir, HistoryRecorder recorder, RunLog log,
@@ -300,8 +343,8 @@ public final class JepsenRun {
 
   private TraceCheckHook.Result validateTraces(Path traces, RunLog log) {
     if (!options.checkTraces()) {
-      return new TraceCheckHook.Result(false, -1, "not validated (--no-trace-check); later: ./raftkv trace-check"
-          + " --cluster " + traces);
+      return new TraceCheckHook.Result(false, -1, !Files.isDirectory(traces) ? "not written (--no-trace-check in a"
+          + " membership run)" : "not validated (--no-trace-check); later: ./raftkv trace-check --cluster " + traces);
     }
     log.line("jepsen: validating the nodes' traces");
     return TraceCheckHook.validateClusterTraces(traces);

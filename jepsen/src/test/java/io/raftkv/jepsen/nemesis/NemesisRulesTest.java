@@ -97,14 +97,18 @@ class NemesisRulesTest {
     FaultPlan plan = FaultPlan.resolve(null, 3, noNft, true);
     assertEquals(List.of(FaultKind.KILL, FaultKind.PAUSE, FaultKind.TRANSFER, FaultKind.TRUNCATE, FaultKind.BITFLIP),
         plan.kinds());
-    assertEquals(5, plan.leftOut().size());
-    assertTrue(plan.leftOut().get(0).contains("nft is not installed"), plan.leftOut().toString());
+    assertEquals(6, plan.leftOut().size());
+    assertTrue(plan.leftOut().get(0).startsWith("membership: not in the default set"), plan.leftOut().toString());
+    assertTrue(plan.leftOut().get(1).contains("nft is not installed"), plan.leftOut().toString());
+    assertEquals(List.of(FaultKind.MEMBERSHIP, FaultKind.KILL), FaultPlan.resolve("membership,kill", 3, noNft, true)
+        .kinds());
     IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
         () -> FaultPlan.resolve("kill,partition", 3, noNft, true));
     assertTrue(refused.getMessage().contains("nft is not installed"), refused.getMessage());
     FaultPlan threeNodes = FaultPlan.resolve("partition", 3, Optional.empty(), true);
     assertTrue(!threeNodes.kinds().contains(FaultKind.PARTITION_RING));
     assertTrue(threeNodes.leftOut().get(0).startsWith("partition-ring"), threeNodes.leftOut().toString());
+    assertEquals(1, threeNodes.leftOut().size(), "named faults leave out only what the machine rules out");
     assertThrows(IllegalArgumentException.class, () -> FaultPlan.resolve("partition-ring", 3, Optional.empty(),
         true));
     assertThrows(IllegalArgumentException.class, () -> FaultKind.parse("kil"));
