@@ -76,7 +76,7 @@ final class SimTraces {
         result = Simulation.run(seed, options, writer);
       }
       try (OutputStream out = Files.newOutputStream(file)) {
-        new NdjsonTraceWriter(out, header(result)).close(); // the header line alone
+        new NdjsonTraceWriter(out, header(seed, options)).close(); // the header line alone
       }
       Files.write(file, events.toByteArray(), java.nio.file.StandardOpenOption.APPEND);
       Trace trace = Trace.read(file);
@@ -86,17 +86,10 @@ final class SimTraces {
     }
   }
 
-  /**
-   * What the simulator drew for a seed: its servers (spares included), PreVote and initial voters
-   * (1..V, the parameters' "V voters"; the spares come after them).
-   */
-  static NdjsonTraceWriter.Header header(SimulationResult result) {
-    java.util.regex.Matcher voters = java.util.regex.Pattern.compile("^(\\d+) voters, ").matcher(result.parameters());
-    if (!voters.find()) {
-      throw new IllegalStateException("no initial voters in the simulator's parameters: " + result.parameters());
-    }
-    return new NdjsonTraceWriter.Header(result.nodes(), result.parameters().contains("preVote true"),
-        IntStream.rangeClosed(1, Integer.parseInt(voters.group(1))).boxed().toList());
+  /** What the simulator draws for a seed: its servers (spares included), PreVote and initial voters. */
+  static NdjsonTraceWriter.Header header(long seed, SimulationOptions options) {
+    Simulation.ClusterShape shape = Simulation.shape(seed, options);
+    return new NdjsonTraceWriter.Header(shape.servers(), shape.preVote(), shape.initialVoters());
   }
 
   /** {@code run}'s trace read without its header: what the checker infers from the events alone. */

@@ -137,17 +137,10 @@ public final class SimCommand implements CliCommand {
     long started = System.nanoTime();
     Totals totals = new Totals();
     if (trace != null) {
-      // The trace's header names the cluster the seed draws, known once a run has drawn it: a run
-      // without the trace draws the same (a seed replays exactly), so the traced one can start
-      // with it.
-      SimulationResult drawn = Simulation.run(range.first(), options, RaftObserver.NONE);
-      started = System.nanoTime(); // the figures are the traced run's
-      try (TraceWriterFactory.TraceWriter writer = openTrace(trace, drawn)) {
-        SimulationResult traced = Simulation.run(range.first(), options, writer, historyCheck);
-        if (traced.fingerprint() != drawn.fingerprint()) {
-          throw new IllegalStateException("seed " + range.first() + " did not replay: the trace's header may not fit");
-        }
-        report(traced, options, out, totals);
+      // The trace's header names the cluster the seed draws (before it runs).
+      try (TraceWriterFactory.TraceWriter writer =
+          openTrace(trace, Simulation.shape(range.first(), options))) {
+        report(Simulation.run(range.first(), options, writer, historyCheck), options, out, totals);
       }
     } else if (jobs == 1 || range.count() == 1) {
       for (long s = range.first(); s <= range.last() && !totals.stopped(stopOnFailure); s++) {
@@ -335,7 +328,7 @@ public final class SimCommand implements CliCommand {
     return checks.next();
   }
 
-  private TraceWriterFactory.TraceWriter openTrace(Path file, SimulationResult drawn) throws IOException {
+  private TraceWriterFactory.TraceWriter openTrace(Path file, Simulation.ClusterShape shape) throws IOException {
     Iterator<TraceWriterFactory> factories = ServiceLoader.load(TraceWriterFactory.class).iterator();
     if (!factories.hasNext()) {
       throw new ParameterException(
@@ -343,20 +336,8 @@ public final class SimCommand implements CliCommand {
           "--trace needs a trace writer (io.raftkv.cli.TraceWriterFactory, from the trace-check"
               + " module) on the class path, and none was found");
     }
-    // The initial voters are 1..V, the spares V+1..nodes; the result says V and PreVote only in
-    // its parameters ("V voters, S spares, ..., preVote B, ...").
-    java.util.regex.Matcher drawnVoters =
-        java.util.regex.Pattern.compile("^(\\d+) voters, ").matcher(drawn.parameters());
-    java.util.regex.Matcher drawnPreVote =
-        java.util.regex.Pattern.compile("preVote (true|false)").matcher(drawn.parameters());
-    if (!drawnVoters.find() || !drawnPreVote.find()) {
-      throw new IllegalStateException("the trace header needs the seed's voters and PreVote, not found in: "
-          + drawn.parameters());
-    }
-    List<Integer> voters = java.util.stream.IntStream.rangeClosed(1, Integer.parseInt(drawnVoters.group(1)))
-        .boxed().toList();
-    return factories.next().open(file, new TraceWriterFactory.ClusterHeader(drawn.nodes(),
-        Boolean.parseBoolean(drawnPreVote.group(1)), voters));
+    return factories.next().open(file, new TraceWriterFactory.ClusterHeader(shape.servers(),
+        shape.preVote(), shape.initialVoters()));
   }
 
   /** Leader changes of the liveness phase by elections, leaders and timeouts (rounded up) taken. */

@@ -207,6 +207,22 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
   private int failoverVictim;
   private boolean livenessDone;
 
+  /**
+   * The cluster a seed draws, as a trace header names it: every server (1..{@code servers}, the
+   * spares last), the initial voters and whether the nodes run PreVote.
+   */
+  public record ClusterShape(int servers, List<Integer> initialVoters, boolean preVote) {
+    public ClusterShape {
+      initialVoters = List.copyOf(initialVoters);
+    }
+  }
+
+  /** What {@code seed} draws with {@code options}, without running it (the draws come first). */
+  public static ClusterShape shape(long seed, SimulationOptions options) {
+    Simulation drawn = new Simulation(seed, options, RaftObserver.NONE, null);
+    return new ClusterShape(drawn.size, drawn.config.members(), drawn.config.preVote());
+  }
+
   /** A run whose disks lie about fsync, for the test that shows the durability check has teeth. */
   static SimulationResult runWithLyingDisks(long seed, SimulationOptions options) {
     Simulation simulation = new Simulation(seed, options, RaftObserver.NONE, null);
