@@ -52,8 +52,10 @@ class SnapshotClusterTest {
             putAll(client, acknowledged, 0, 20);
             int leader = cluster.awaitLeader().id();
             int follower = leader == 1 ? 2 : 1;
-            long followerLast = cluster.statuses().get(follower).lastIndex();
             cluster.cluster("kill", Integer.toString(follower));
+            // The follower's log cannot reach past the leader's last index once it is down (a status
+            // of the follower taken before the kill could be overtaken by appends still in flight).
+            long followerLast = cluster.statuses().get(leader).lastIndex();
 
             putAll(client, acknowledged, 20, 20 + 4 * EVERY);
             for (int id = 1; id <= 3; id++) {
