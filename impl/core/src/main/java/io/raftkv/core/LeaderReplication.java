@@ -71,40 +71,49 @@ final class LeaderReplication {
         if (node.membership.isJoint()) {
             return new ProposeResult.Dropped("the joint configuration (" + node.membership + ") is being left");
         }
-        Object next = nextMembership(node.membership, change);
-        if (next instanceof String refusal) {
+        String refusal = refusal(node.membership, change);
+        if (refusal != null) {
             return new ProposeResult.Dropped(refusal);
         }
-        Entry entry = appendConfig((Membership) next);
+        Entry entry = appendConfig(next(node.membership, change));
         return new ProposeResult.Accepted(entry.index(), entry.term());
     }
 
-    /** The configuration {@code change} leads to from the non-joint {@code now}, or why it is refused. */
-    private Object nextMembership(Membership now, MembershipChange change) {
+    /** Why {@code change} cannot be made from the non-joint {@code now}, or null if it can. */
+    private String refusal(Membership now, MembershipChange change) {
         int id = change.id();
         return switch (change) {
             case MembershipChange.AddLearner add -> now.isMember(id) ? "server " + id + " is already a member (" + now
-                    + ")" : now.withLearner(id);
+                    + ")" : null;
             case MembershipChange.Promote promote -> {
                 if (!now.isLearner(id)) {
                     yield "server " + id + " is no learner (" + now + ")";
                 }
                 long match = node.tracker.get(id).matchIndex();
-                long lag = node.log.lastIndex() - match;
-                yield lag > node.config.promoteLagEntries() ? "learner " + id + " is not caught up: it holds the log"
-                        + " up to " + match + " of " + node.log.lastIndex() + " (at most " + node.config.promoteLagEntries()
-                        + " behind)" : now.enterJoint(plus(now.voters(), id));
+                yield node.log.lastIndex() - match > node.config.promoteLagEntries() ? "learner " + id + " is not"
+                        + " caught up: it holds the log up to " + match + " of " + node.log.lastIndex() + " (at most "
+                        + node.config.promoteLagEntries() + " behind)" : null;
             }
             case MembershipChange.Remove remove -> {
                 if (now.isLearner(id)) {
-                    yield now.withoutLearner(id);
+                    yield null;
                 }
                 if (!now.isVoter(id)) {
                     yield "server " + id + " is no member (" + now + ")";
                 }
-                yield now.voters().size() == 1 ? "the last voter cannot be removed"
-                        : now.enterJoint(now.voters().stream().filter(v -> v != id).toList());
+                yield now.voters().size() == 1 ? "the last voter cannot be removed" : null;
             }
+        };
+    }
+
+    /** The configuration an allowed {@code change} leads to from the non-joint {@code now}. */
+    private static Membership next(Membership now, MembershipChange change) {
+        int id = change.id();
+        return switch (change) {
+            case MembershipChange.AddLearner add -> now.withLearner(id);
+            case MembershipChange.Promote promote -> now.enterJoint(plus(now.voters(), id));
+            case MembershipChange.Remove remove -> now.isLearner(id) ? now.withoutLearner(id)
+                    : now.enterJoint(now.voters().stream().filter(v -> v != id).toList());
         };
     }
 

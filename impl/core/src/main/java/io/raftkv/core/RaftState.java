@@ -18,6 +18,8 @@ final class RaftState {
     final int id;
     final RaftObserver observer;
     final SplittableRandom random;
+    /** The configuration before any CONFIG entry: the initial voters ({@link Config#members()}). */
+    private final Membership initialMembership;
     /** Spec ConfigOf(i): the configuration of the last CONFIG entry, else the snapshot's, else the initial one. */
     Membership membership;
     /** The quorum rule of {@link #membership}. */
@@ -81,6 +83,7 @@ final class RaftState {
         this.commitIndex = Math.max(log.snapshotIndex(), Math.min(hard.commitIndex(), log.lastIndex()));
         // Entries in the snapshot are applied; the rest of the committed prefix is handed out again.
         this.appliedIndex = log.snapshotIndex();
+        this.initialMembership = Membership.initial(config.members());
         refreshMembership();
         resetElectionTimer();
     }
@@ -91,10 +94,7 @@ final class RaftState {
      * added it, and forgets the progress of members that left.
      */
     void refreshMembership() {
-        Membership now = log.membership();
-        if (now == null) {
-            now = Membership.initial(config.members());
-        }
+        Membership now = logMembership();
         if (now.equals(membership)) {
             return;
         }
@@ -108,6 +108,12 @@ final class RaftState {
                 leadTransferee = 0; // the target left the voters: serve again
             }
         }
+    }
+
+    /** The configuration the log puts in force (its last CONFIG entry's, else its snapshot's, else the initial one). */
+    private Membership logMembership() {
+        Membership inLog = log.membership();
+        return inLog != null ? inLog : initialMembership;
     }
 
     /** Whether this node is a voter of its configuration, so it may campaign. */
@@ -199,8 +205,8 @@ final class RaftState {
         Assert.check(log.lastTerm() <= currentTerm, "node %d: log term %d beyond currentTerm %d", id, log.lastTerm(),
                 currentTerm);
         Assert.check(votedFor >= 0, "node %d: votedFor %d", id, votedFor);
-        Assert.check(membership.equals(log.membership() == null ? Membership.initial(config.members())
-                : log.membership()), "node %d: configuration %s is not the log's", id, membership);
+        Assert.check(membership.equals(logMembership()), "node %d: configuration %s is not the log's", id,
+                membership);
         pendingAcks.checkInvariants(id, currentTerm, log.durableIndex(), log.lastIndex());
         Assert.check(role == Role.LEADER || reads.isIdle(), "node %d: %s keeps ReadIndex rounds", id, role);
         Assert.check(role == Role.LEADER || leadTransferee == 0, "node %d: %s transfers leadership", id, role);
