@@ -4,7 +4,6 @@ import io.raftkv.client.Api;
 import io.raftkv.client.MembershipReport;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,14 +40,7 @@ final class ClusterAdd implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        try (MembershipSteps steps = new MembershipSteps(dir, spec.commandLine().getOut(),
-                Duration.ofMillis(timeoutMillis))) {
-            return add(steps);
-        } catch (MembershipSteps.Failed failed) {
-            spec.commandLine().getErr().println("raftkv cluster add: " + failed.getMessage());
-            spec.commandLine().getErr().flush();
-            return failed.exitCode;
-        }
+        return MembershipSteps.run(spec, "add", dir, timeoutMillis, this::add);
     }
 
     private int add(MembershipSteps steps) throws MembershipSteps.Failed, IOException {

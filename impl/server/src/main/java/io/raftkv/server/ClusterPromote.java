@@ -4,7 +4,6 @@ import io.raftkv.client.Api;
 import io.raftkv.client.MembershipReport;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,8 +34,7 @@ final class ClusterPromote implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        try (MembershipSteps steps = new MembershipSteps(dir, spec.commandLine().getOut(),
-                Duration.ofMillis(timeoutMillis))) {
+        return MembershipSteps.run(spec, "promote", dir, timeoutMillis, steps -> {
             steps.requireKnown(id);
             long joint = steps.change(Api.OP_PROMOTE, id);
             steps.say("node " + id + " promoted: joint configuration entered (configuration entry " + joint + ")");
@@ -46,10 +44,6 @@ final class ClusterPromote implements Callable<Integer> {
             steps.say("node " + id + " is a voter: " + done.describe() + "; leader node " + done.id() + " (term "
                     + done.term() + ")");
             return 0;
-        } catch (MembershipSteps.Failed failed) {
-            spec.commandLine().getErr().println("raftkv cluster promote: " + failed.getMessage());
-            spec.commandLine().getErr().flush();
-            return failed.exitCode;
-        }
+        });
     }
 }

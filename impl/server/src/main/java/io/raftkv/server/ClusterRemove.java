@@ -4,7 +4,6 @@ import io.raftkv.client.Api;
 import io.raftkv.client.MembershipReport;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,8 +40,7 @@ final class ClusterRemove implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        try (MembershipSteps steps = new MembershipSteps(dir, spec.commandLine().getOut(),
-                Duration.ofMillis(timeoutMillis))) {
+        return MembershipSteps.run(spec, "remove", dir, timeoutMillis, steps -> {
             steps.requireKnown(id);
             MembershipReport before = steps.leaderView("a leader");
             long index = steps.change(Api.OP_REMOVE, id);
@@ -57,10 +55,6 @@ final class ClusterRemove implements Callable<Integer> {
                     + done.term() + ")");
             steps.stop(id);
             return 0;
-        } catch (MembershipSteps.Failed failed) {
-            spec.commandLine().getErr().println("raftkv cluster remove: " + failed.getMessage());
-            spec.commandLine().getErr().flush();
-            return failed.exitCode;
-        }
+        });
     }
 }

@@ -44,6 +44,28 @@ final class MembershipSteps implements AutoCloseable {
     private final RaftKvClient client;
     private ClusterFile cluster;
 
+    /** What one of the cluster commands does with the steps. */
+    @FunctionalInterface
+    interface Body {
+        int run(MembershipSteps steps) throws Failed, IOException;
+    }
+
+    /**
+     * Runs a cluster command's {@code body} over the cluster in {@code dir}: its exit code, or, when a
+     * step fails, the failure's (the reason printed as {@code raftkv cluster <command>: ...}).
+     */
+    static int run(picocli.CommandLine.Model.CommandSpec spec, String command, Path dir, long timeoutMillis,
+            Body body) throws IOException {
+        try (MembershipSteps steps = new MembershipSteps(dir, spec.commandLine().getOut(),
+                Duration.ofMillis(timeoutMillis))) {
+            return body.run(steps);
+        } catch (Failed failed) {
+            spec.commandLine().getErr().println("raftkv cluster " + command + ": " + failed.getMessage());
+            spec.commandLine().getErr().flush();
+            return failed.exitCode;
+        }
+    }
+
     MembershipSteps(Path dir, PrintWriter out, Duration stepTimeout) throws IOException {
         this.dir = dir;
         this.out = out;
