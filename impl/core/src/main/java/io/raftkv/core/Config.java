@@ -28,6 +28,14 @@ import java.util.List;
  * @param promoteLagEntries          a learner is promoted to voter only while its log is at most this
  *                                   many entries behind the leader's (so a new voter does not stall
  *                                   commits while it catches up, thesis §4.2.1)
+ * @param leaseReads                 lease reads (thesis §6.4.1), opt-in: a leader serves reads without a
+ *                                   heartbeat round while it holds a lease, and every server keeps
+ *                                   the promise a lease rests on (no vote for another candidate within
+ *                                   electionTimeoutTicksMin of hearing the leader or of starting).
+ *                                   Every server of a cluster must agree on it
+ * @param leaseDriftTicks            the clock-drift bound of lease reads: how many ticks a leader's
+ *                                   clock may lose against a follower's over electionTimeoutTicksMin
+ *                                   ticks; the lease is {@link #leaseTicks} long
  */
 public record Config(
         List<Integer> members,
@@ -40,7 +48,9 @@ public record Config(
         long maxMessageBytes,
         long maxUncommittedBytes,
         long maxCommittedBytesPerReady,
-        long promoteLagEntries) {
+        long promoteLagEntries,
+        boolean leaseReads,
+        int leaseDriftTicks) {
 
     public Config {
         if (members == null || members.isEmpty()) {
@@ -79,15 +89,23 @@ public record Config(
         if (promoteLagEntries < 0) {
             throw new IllegalArgumentException("promoteLagEntries must be >= 0, got " + promoteLagEntries);
         }
+        if (leaseDriftTicks < 0 || leaseDriftTicks > electionTimeoutTicksMin - 3) {
+            throw new IllegalArgumentException("leaseDriftTicks must be in [0, electionTimeoutTicksMin - 3 = "
+                    + (electionTimeoutTicksMin - 3) + "] so that a lease lasts at least one tick, got "
+                    + leaseDriftTicks);
+        }
         if (maxCommittedBytesPerReady < 1) {
             throw new IllegalArgumentException("maxCommittedBytesPerReady must be >= 1, got "
                     + maxCommittedBytesPerReady);
         }
     }
 
-    /** Defaults: timeout [10, 20) ticks, heartbeat every 2 ticks, PreVote and CheckQuorum on. */
+    /**
+     * Defaults: timeout [10, 20) ticks, heartbeat every 2 ticks, PreVote and CheckQuorum on, lease
+     * reads off (drift bound 2 ticks when turned on).
+     */
     public static Config defaults(List<Integer> members) {
-        return new Config(members, 10, 20, 2, true, true, 256, 1L << 20, 64L << 20, 4L << 20, 1000);
+        return new Config(members, 10, 20, 2, true, true, 256, 1L << 20, 64L << 20, 4L << 20, 1000, false, 2);
     }
 
     /** Members 1..n with {@link #defaults}. */
@@ -104,48 +122,78 @@ public record Config(
 
     public Config withElectionTimeoutTicks(int min, int max) {
         return new Config(members, min, max, heartbeatIntervalTicks, preVote, checkQuorum,
-                maxInflightMessages, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady, promoteLagEntries);
+                maxInflightMessages, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady, promoteLagEntries,
+                leaseReads, leaseDriftTicks);
     }
 
     public Config withHeartbeatIntervalTicks(int ticks) {
         return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, ticks, preVote, checkQuorum,
-                maxInflightMessages, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady, promoteLagEntries);
+                maxInflightMessages, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady, promoteLagEntries,
+                leaseReads, leaseDriftTicks);
     }
 
     public Config withPreVote(boolean enabled) {
         return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, heartbeatIntervalTicks, enabled,
-                checkQuorum, maxInflightMessages, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady, promoteLagEntries);
+                checkQuorum, maxInflightMessages, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady, promoteLagEntries,
+                leaseReads, leaseDriftTicks);
     }
 
     public Config withCheckQuorum(boolean enabled) {
         return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, heartbeatIntervalTicks, preVote,
-                enabled, maxInflightMessages, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady, promoteLagEntries);
+                enabled, maxInflightMessages, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady, promoteLagEntries,
+                leaseReads, leaseDriftTicks);
     }
 
     public Config withMaxInflightMessages(int count) {
         return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, heartbeatIntervalTicks, preVote,
-                checkQuorum, count, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady, promoteLagEntries);
+                checkQuorum, count, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady, promoteLagEntries,
+                leaseReads, leaseDriftTicks);
     }
 
     public Config withMaxMessageBytes(long bytes) {
         return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, heartbeatIntervalTicks, preVote,
-                checkQuorum, maxInflightMessages, bytes, maxUncommittedBytes, maxCommittedBytesPerReady, promoteLagEntries);
+                checkQuorum, maxInflightMessages, bytes, maxUncommittedBytes, maxCommittedBytesPerReady, promoteLagEntries,
+                leaseReads, leaseDriftTicks);
     }
 
     public Config withMaxUncommittedBytes(long bytes) {
         return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, heartbeatIntervalTicks, preVote,
-                checkQuorum, maxInflightMessages, maxMessageBytes, bytes, maxCommittedBytesPerReady, promoteLagEntries);
+                checkQuorum, maxInflightMessages, maxMessageBytes, bytes, maxCommittedBytesPerReady, promoteLagEntries,
+                leaseReads, leaseDriftTicks);
     }
 
     public Config withMaxCommittedBytesPerReady(long bytes) {
         return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, heartbeatIntervalTicks, preVote,
-                checkQuorum, maxInflightMessages, maxMessageBytes, maxUncommittedBytes, bytes, promoteLagEntries);
+                checkQuorum, maxInflightMessages, maxMessageBytes, maxUncommittedBytes, bytes, promoteLagEntries, leaseReads,
+                leaseDriftTicks);
     }
 
     public Config withPromoteLagEntries(long entries) {
         return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, heartbeatIntervalTicks, preVote,
                 checkQuorum, maxInflightMessages, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady,
-                entries);
+                entries, leaseReads, leaseDriftTicks);
+    }
+
+    /**
+     * Lease reads on (with {@code driftTicks} as the clock-drift bound) or off; see {@link #leaseTicks}.
+     */
+    public Config withLeaseReads(boolean enabled, int driftTicks) {
+        return new Config(members, electionTimeoutTicksMin, electionTimeoutTicksMax, heartbeatIntervalTicks, preVote,
+                checkQuorum, maxInflightMessages, maxMessageBytes, maxUncommittedBytes, maxCommittedBytesPerReady,
+                promoteLagEntries, enabled, driftTicks);
+    }
+
+    /**
+     * How long a lease lasts, in ticks of the leader's clock from the start of the heartbeat round a
+     * quorum confirmed: electionTimeoutTicksMin - 2 - leaseDriftTicks. Every server that answered
+     * that round heard it after it began and, from then, ignores vote requests for
+     * electionTimeoutTicksMin ticks of its own clock. One tick covers a follower's first tick coming
+     * at once after it heard, one more the round beginning late in the leader's tick (so the two
+     * ends never fall on the same instant), the drift bound a leader's clock running slow against a
+     * follower's.
+     */
+    public int leaseTicks() {
+        return electionTimeoutTicksMin - 2 - leaseDriftTicks;
     }
 
     /** Whether {@code id} is one of the initial voters. */

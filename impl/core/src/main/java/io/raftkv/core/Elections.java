@@ -28,6 +28,8 @@ final class Elections {
     void tickElection() {
         node.electionElapsed++;
         if (node.electionElapsed >= node.randomizedElectionTimeout) {
+            // The timeout is >= electionTimeoutTicksMin since the node last heard a leader or started.
+            Assert.check(!node.holdsPromise(), "node %d: timeout while its promise holds", node.id);
             if (node.isVoter()) {
                 startElection();
             } else {
@@ -136,11 +138,12 @@ final class Elections {
      * Leader stickiness (thesis §4.2.3, used with CheckQuorum as in §9.6): a node that heard from a
      * live leader within the minimum election timeout ignores requests to replace it, so a node that
      * rejoins after a partition cannot depose a healthy leader. A vote request of a transfer is
-     * exempt: the leader itself asked for that election.
+     * exempt: the leader itself asked for that election. With lease reads a node's promise makes
+     * this mandatory (a lease counts on it), also for a node that restarted within the window.
      */
     private boolean inLeaderLease(RequestVoteRequest request) {
-        return node.config.checkQuorum() && request.term() > node.currentTerm && node.leaderId != 0
-                && node.electionElapsed < node.config.electionTimeoutTicksMin();
+        return request.term() > node.currentTerm && (node.holdsPromise() || (node.config.checkQuorum()
+                && node.leaderId != 0 && node.electionElapsed < node.config.electionTimeoutTicksMin()));
     }
 
     /**
@@ -150,8 +153,10 @@ final class Elections {
      */
     void handleRequestVoteRequest(RequestVoteRequest request) {
         if (!request.transfer() && inLeaderLease(request)) {
-            node.drop(request, "leader stickiness: heard from leader " + node.leaderId + " " + node.electionElapsed
-                    + " ticks ago");
+            node.drop(request, node.holdsPromise()
+                    ? "lease promise: " + node.promiseRemaining + " ticks left"
+                    : "leader stickiness: heard from leader " + node.leaderId + " " + node.electionElapsed
+                            + " ticks ago");
             return;
         }
         boolean upToDate = isUpToDate(request.lastLogIndex(), request.lastLogTerm());

@@ -12,8 +12,11 @@ import java.util.TreeSet;
  * class only keeps the books.
  */
 final class LeaderReads {
-    /** One round: the commit index it must reach, who has confirmed the term since it began, its reads. */
-    record Round(long id, long index, TreeSet<Integer> acks, List<Long> contexts) {}
+    /**
+     * One round: the commit index it must reach, who has confirmed the term since it began, its
+     * reads, the leader's tick when it began, and whether the lease confirmed it (a lease read).
+     */
+    record Round(long id, long index, TreeSet<Integer> acks, List<Long> contexts, long startTick, boolean leased) {}
 
     /** Spec readSeq: the id of the latest round, 0 before the first of this leadership. */
     long readSeq;
@@ -25,12 +28,20 @@ final class LeaderReads {
     final List<Ready.ReadState> served = new ArrayList<>();
     final List<Long> aborted = new ArrayList<>();
 
-    Round start(long index, int self) {
+    Round start(long index, int self, long tick) {
         readSeq++;
         TreeSet<Integer> acks = new TreeSet<>();
         acks.add(self);
-        Round round = new Round(readSeq, index, acks, List.copyOf(waiting));
+        Round round = new Round(readSeq, index, acks, List.copyOf(waiting), tick, false);
         waiting.clear();
+        rounds.addLast(round);
+        return round;
+    }
+
+    /** A lease read: a round confirmed by the lease, acknowledged as if by every voter. */
+    Round startLeased(long index, List<Integer> voters, long ctx, long tick) {
+        readSeq++;
+        Round round = new Round(readSeq, index, new TreeSet<>(voters), List.of(ctx), tick, true);
         rounds.addLast(round);
         return round;
     }

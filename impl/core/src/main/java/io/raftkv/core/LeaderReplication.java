@@ -15,6 +15,7 @@ import io.raftkv.core.RaftEvent.ServeRead;
 import io.raftkv.core.RaftEvent.SendAppendEntries;
 import io.raftkv.core.RaftEvent.SendHeartbeat;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -145,6 +146,9 @@ final class LeaderReplication {
         node.log.append(entry);
         node.uncommittedBytes += entry.sizeBytes();
         node.refreshMembership();
+        if (node.leaseRound > 0) {
+            node.leaseRound = 0; // the lease's quorum was of the old configuration
+        }
         node.emit(new RaftEvent.ProposeConfig(node.id, node.nodeState(), next));
         broadcastAppend(false);
         return entry;
@@ -156,6 +160,7 @@ final class LeaderReplication {
      * accepting proposals and stickiness-protected followers can elect a new one (thesis §6.2).
      */
     void tickLeader() {
+        expireLease();
         node.heartbeatElapsed++;
         node.electionElapsed++;
         if (node.leadTransferee != 0 && ++node.transferElapsed >= node.config.electionTimeoutTicksMin()) {
@@ -172,6 +177,7 @@ final class LeaderReplication {
         }
         if (node.heartbeatElapsed >= node.config.heartbeatIntervalTicks()) {
             node.heartbeatElapsed = 0;
+            startLeaseRound();
             for (int peer : node.peers) {
                 Progress progress = node.tracker.get(peer);
                 progress.heartbeatSent();
@@ -204,7 +210,7 @@ final class LeaderReplication {
         boolean advanced = progress.maybeUpdate(response.matchIndex());
         node.reads.ack(response.from(), response.readId());
         node.emit(new HandleAppendEntriesResponse(node.id, node.nodeState(), response));
-        maybeServeReads();
+        afterAcks();
         if (response.from() == node.leadTransferee && progress.matchIndex() == node.log.lastIndex()) {
             sendTimeoutNow(response.from());
         }
@@ -244,7 +250,7 @@ final class LeaderReplication {
         progress.backtrack(response.matchIndex(), hint);
         node.reads.ack(response.from(), response.readId());
         node.emit(new HandleAppendEntriesResponse(node.id, node.nodeState(), response));
-        maybeServeReads();
+        afterAcks();
         sendAppends(response.from(), true);
     }
 
@@ -304,6 +310,9 @@ final class LeaderReplication {
                 "node %d: TimeoutNow to %d, which is not caught up", node.id, target);
         Message.TimeoutNow request = new Message.TimeoutNow(node.id, target, node.currentTerm);
         node.outbox.add(request);
+        if (node.config.leaseReads()) {
+            node.leaseRound = -1; // the target's vote requests pass every promise: no lease this term
+        }
         node.emit(new SendTimeoutNow(node.id, node.nodeState(), request));
     }
 
@@ -330,12 +339,83 @@ final class LeaderReplication {
         if (node.reads.waiting.isEmpty() || !ownTermCommitted()) {
             return;
         }
-        LeaderReads.Round round = node.reads.start(node.commitIndex, node.id);
-        node.emit(new ReadIndex(node.id, node.nodeState(), round.id(), round.index()));
+        beginRound();
         for (int peer : node.peers) {
             sendHeartbeat(peer);
         }
+        afterAcks();
+    }
+
+    private void beginRound() {
+        LeaderReads.Round round = node.reads.start(node.commitIndex, node.id, node.ticks);
+        node.emit(new ReadIndex(node.id, node.nodeState(), round.id(), round.index()));
+    }
+
+    /**
+     * With lease reads, every heartbeat broadcast is a round (with the reads waiting, if any), so that
+     * the answers to it renew the lease; the heartbeats that follow carry its id.
+     */
+    private void startLeaseRound() {
+        if (!node.config.leaseReads() || node.leaseRound < 0 || !ownTermCommitted()) {
+            return;
+        }
+        beginRound();
+        afterAcks(); // a lone voter confirms its round at once
+    }
+
+    /**
+     * Takes a read through the lease (Config.leaseReads): while the leader holds one, the read is a
+     * round the lease confirms, answered as soon as the state machine reaches the commit index;
+     * without one it is a ReadIndex read (a lease read is never refused, only slower).
+     */
+    ReadResult leaseRead(long ctx) {
+        if (node.role != Role.LEADER) {
+            return new ReadResult.NotLeader(node.leaderId);
+        }
+        if (node.leaseRound <= 0 || !ownTermCommitted()) {
+            return readIndex(ctx);
+        }
+        LeaderReads.Round round = node.reads.startLeased(node.commitIndex, node.membership.allVoters(), ctx,
+                node.ticks);
+        node.emit(new RaftEvent.LeaseRead(node.id, node.nodeState(), round.id(), round.index()));
         maybeServeReads();
+        return new ReadResult.Pending();
+    }
+
+    /** Answers that may have confirmed rounds: the lease first, then the reads. */
+    private void afterAcks() {
+        maybeRenewLease();
+        maybeServeReads();
+    }
+
+    /**
+     * Spec RenewLease: the newest round (not a lease read) a quorum confirmed within the lease's
+     * length of its start carries the lease, so it ends Config.leaseTicks() after that start.
+     */
+    private void maybeRenewLease() {
+        if (!node.config.leaseReads() || node.leaseRound < 0) {
+            return;
+        }
+        LeaderReads.Round newest = null;
+        for (LeaderReads.Round round : node.reads.rounds) {
+            if (!round.leased() && round.id() > node.leaseRound && node.quorum.isQuorum(round.acks())
+                    && node.ticks - round.startTick() < node.config.leaseTicks()) {
+                newest = round;
+            }
+        }
+        if (newest != null) {
+            node.leaseRound = newest.id();
+            node.leaseStartTick = newest.startTick();
+            node.emit(new RaftEvent.RenewLease(node.id, node.nodeState(), newest.id()));
+        }
+    }
+
+    /** Spec ExpireLease: at the leader's tick Config.leaseTicks() after its round began. */
+    private void expireLease() {
+        if (node.leaseRound > 0 && node.ticks - node.leaseStartTick >= node.config.leaseTicks()) {
+            node.leaseRound = 0;
+            node.emit(new RaftEvent.ExpireLease(node.id, node.nodeState()));
+        }
     }
 
     /** Whether the entry at the commit index is of the current term (spec ReadIndexAllowed). */
@@ -348,12 +428,13 @@ final class LeaderReplication {
      * machine has reached: its reads go to the next Ready, answered at the applied index.
      */
     void maybeServeReads() {
-        while (!node.reads.rounds.isEmpty()) {
-            LeaderReads.Round round = node.reads.rounds.peekFirst();
+        Iterator<LeaderReads.Round> rounds = node.reads.rounds.iterator();
+        while (rounds.hasNext()) {
+            LeaderReads.Round round = rounds.next();
             if (!node.quorum.isQuorum(round.acks()) || node.appliedIndex < round.index()) {
-                return;
+                continue; // a later round may be a lease read, ready before this one
             }
-            node.reads.rounds.pollFirst();
+            rounds.remove();
             node.emit(new ServeRead(node.id, node.nodeState(), round.id(), node.appliedIndex));
             for (long ctx : round.contexts()) {
                 node.reads.served.add(new Ready.ReadState(ctx, node.appliedIndex));

@@ -15,9 +15,19 @@ package io.raftkv.core;
  * @param snapshotIndex spec snapshotIndex[i]: the log is compacted up to here (0: no snapshot)
  * @param config        the node's configuration (spec ConfigOf(i)), null where it is not known
  *                      (a state built outside the core, e.g. {@link #of}): not logged then
+ * @param lease         spec lease[i]: the read round a leader's lease rests on, 0 for none (every
+ *                      non-leader), -1 when the leader gave it up by a transfer for the rest of its term
  */
 public record NodeState(long currentTerm, int votedFor, Role role, long commitIndex, long logLength,
-        long lastLogTerm, long durableLength, long appliedIndex, long snapshotIndex, Membership config) {
+        long lastLogTerm, long durableLength, long appliedIndex, long snapshotIndex, Membership config,
+        long lease) {
+
+    /** A state without a lease. */
+    public NodeState(long currentTerm, int votedFor, Role role, long commitIndex, long logLength, long lastLogTerm,
+            long durableLength, long appliedIndex, long snapshotIndex, Membership config) {
+        this(currentTerm, votedFor, role, commitIndex, logLength, lastLogTerm, durableLength, appliedIndex,
+                snapshotIndex, config, 0);
+    }
 
     /** A state without a known configuration. */
     public NodeState(long currentTerm, int votedFor, Role role, long commitIndex, long logLength, long lastLogTerm,

@@ -90,6 +90,28 @@ public sealed interface RaftEvent {
      */
     record ServeRead(int node, NodeState state, long readId, long index) implements RaftEvent {}
 
+    /**
+     * The leader's lease (Config.leaseReads) now rests on round {@code readId}: a quorum confirmed
+     * it within {@link Config#leaseTicks} of its start, so no other leader can be elected before the
+     * lease ends. {@code state.lease()} is {@code readId}.
+     */
+    record RenewLease(int node, NodeState state, long readId) implements RaftEvent {}
+
+    /** The leader's lease ran out ({@link Config#leaseTicks} after its round began): lease 0. */
+    record ExpireLease(int node, NodeState state) implements RaftEvent {}
+
+    /**
+     * This node's promise ran out: electionTimeoutTicksMin ticks since it last heard the leader (or
+     * started), so it may vote for another candidate again and campaign.
+     */
+    record ExpirePromise(int node, NodeState state) implements RaftEvent {}
+
+    /**
+     * The leader, holding a lease, took a read without a heartbeat round: round {@code readId} at its
+     * commit index {@code index}, confirmed by the lease; ServeRead answers it once applied.
+     */
+    record LeaseRead(int node, NodeState state, long readId, long index) implements RaftEvent {}
+
     /** The leader asked a caught-up follower to campaign now (leadership transfer). */
     record SendTimeoutNow(int node, NodeState state, TimeoutNow msg) implements RaftEvent {}
 

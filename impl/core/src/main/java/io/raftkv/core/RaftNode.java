@@ -117,6 +117,10 @@ public final class RaftNode {
     /** One logical clock tick: election timeout for non-leaders, heartbeats and CheckQuorum for a leader. */
     public void tick() {
         requireNoSyncOutstanding();
+        node.ticks++;
+        if (node.promiseRemaining > 0 && --node.promiseRemaining == 0) {
+            node.emit(new RaftEvent.ExpirePromise(node.id, node.nodeState()));
+        }
         if (node.role == Role.LEADER) {
             leader.tickLeader();
         } else {
@@ -125,10 +129,13 @@ public final class RaftNode {
         settle();
     }
 
-    /** Start an election now, as if the election timeout had elapsed (ignored by a leader). */
+    /**
+     * Start an election now, as if the election timeout had elapsed (ignored by a leader, a non-voter,
+     * and, with lease reads, a node whose promise still holds).
+     */
     public void campaign() {
         requireNoSyncOutstanding();
-        if (node.role != Role.LEADER && node.isVoter()) {
+        if (node.role != Role.LEADER && node.isVoter() && !node.holdsPromise()) {
             elections.startElection();
         }
         settle();
@@ -213,6 +220,21 @@ public final class RaftNode {
     public ReadResult readIndex(long ctx) {
         requireNoSyncOutstanding();
         ReadResult result = leader.readIndex(ctx);
+        settle();
+        return result;
+    }
+
+    /**
+     * Takes a lease read (Config.leaseReads, thesis §6.4.1) identified by {@code ctx}: on a leader that
+     * holds a lease it is answered without a heartbeat round, in a later Ready's
+     * {@link Ready#readStates()} once the state machine has applied up to the commit index; on a
+     * leader without one (lease reads off, lease run out or given up by a transfer, no entry of its
+     * term committed yet) it is exactly {@link #readIndex}. Sound while no server's clock loses more
+     * than Config.leaseDriftTicks against another's over electionTimeoutTicksMin ticks.
+     */
+    public ReadResult leaseRead(long ctx) {
+        requireNoSyncOutstanding();
+        ReadResult result = leader.leaseRead(ctx);
         settle();
         return result;
     }

@@ -45,6 +45,11 @@ final class RaftState {
     long appliedIndex;
     /** Leader only: spec readSeq and pendingReads (ReadIndex). */
     final LeaderReads reads = new LeaderReads();
+    /**
+     * Spec lease[i] (Config.leaseReads): the read round the leader's lease rests on, 0 for none, -1
+     * when a transfer gave it up for the rest of the term.
+     */
+    long leaseRound;
 
     // Volatile bookkeeping invisible to the spec.
     /** Rejections seen, so a lost election ends before its timeout (etcd does the same). */
@@ -69,6 +74,17 @@ final class RaftState {
     boolean snapshotKeepsLog;
     /** Messages for the next Ready. */
     final List<Message> outbox = new ArrayList<>();
+    /** Ticks since the node started: the clock of leases. */
+    long ticks;
+    /** Leader: the tick its lease round began; the lease ends Config.leaseTicks() later. */
+    long leaseStartTick;
+    /**
+     * Ticks left of this node's promise (Config.leaseReads): while positive it votes for no other
+     * candidate (except on a transfer) and does not campaign, so a lease that counts it stays sound.
+     * Set to electionTimeoutTicksMin on hearing the leader and on starting: a restarted node has
+     * forgotten whom it heard, so it keeps the promise it may have made before the crash.
+     */
+    int promiseRemaining;
 
     RaftState(Config config, int id, long seed, HardState hard, RaftLog log, RaftObserver observer) {
         this.config = config;
@@ -86,6 +102,17 @@ final class RaftState {
         this.initialMembership = Membership.initial(config.members());
         refreshMembership();
         resetElectionTimer();
+        holdPromise();
+    }
+
+    /** Heard from the leader of the current term (or started): a fresh promise (Config.leaseReads). */
+    void holdPromise() {
+        promiseRemaining = config.leaseReads() ? config.electionTimeoutTicksMin() : 0;
+    }
+
+    /** Whether this node's promise forbids it to vote for another candidate or to campaign. */
+    boolean holdsPromise() {
+        return promiseRemaining > 0;
     }
 
     /**
@@ -124,7 +151,7 @@ final class RaftState {
     /** The spec-visible state (what events carry). */
     NodeState nodeState() {
         return new NodeState(currentTerm, votedFor, role, commitIndex, log.lastIndex(), log.lastTerm(),
-                log.durableIndex(), appliedIndex, log.snapshotIndex(), membership);
+                log.durableIndex(), appliedIndex, log.snapshotIndex(), membership, leaseRound);
     }
 
     HardState hardState() {
@@ -162,6 +189,7 @@ final class RaftState {
         resetVotes();
         tracker.clear();
         reads.abortAll();
+        leaseRound = 0;
         leadTransferee = 0;
         electionElapsed = 0;
         if (changed) {
@@ -210,6 +238,9 @@ final class RaftState {
         pendingAcks.checkInvariants(id, currentTerm, log.durableIndex(), log.lastIndex());
         Assert.check(role == Role.LEADER || reads.isIdle(), "node %d: %s keeps ReadIndex rounds", id, role);
         Assert.check(role == Role.LEADER || leadTransferee == 0, "node %d: %s transfers leadership", id, role);
+        Assert.check(role == Role.LEADER || leaseRound == 0, "node %d: %s holds a lease", id, role);
+        Assert.check(leaseRound <= 0 || (config.leaseReads() && ticks - leaseStartTick < config.leaseTicks()),
+                "node %d: lease of round %d outlived its %d ticks", id, leaseRound, config.leaseTicks());
         switch (role) {
             case FOLLOWER -> Assert.check(tracker.isEmpty() && votesGranted.isEmpty(),
                     "node %d: follower keeps leader or campaign state", id);

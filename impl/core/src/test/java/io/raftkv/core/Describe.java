@@ -45,7 +45,8 @@ final class Describe {
         return "t" + state.currentTerm() + " v" + state.votedFor() + " " + role(state.role()) + " commit="
                 + state.commitIndex() + " last=" + state.logLength() + "@" + state.lastLogTerm() + " durable="
                 + state.durableLength() + " applied=" + state.appliedIndex()
-                + (state.snapshotIndex() == 0 ? "" : " snapshot=" + state.snapshotIndex());
+                + (state.snapshotIndex() == 0 ? "" : " snapshot=" + state.snapshotIndex())
+                + (state.lease() == 0 ? "" : " lease=" + state.lease());
     }
 
     static String role(Role role) {
@@ -75,6 +76,8 @@ final class Describe {
             case RaftEvent.SendTimeoutNow e -> " " + message(e.msg());
             case RaftEvent.HandleTimeoutNow e -> " " + message(e.msg());
             case RaftEvent.ServeRead e -> " read=" + e.readId() + " index=" + e.index();
+            case RaftEvent.LeaseRead e -> " read=" + e.readId() + " index=" + e.index();
+            case RaftEvent.RenewLease e -> " read=" + e.readId();
             case RaftEvent.SendInstallSnapshot e -> " " + message(e.msg());
             case RaftEvent.HandleInstallSnapshotRequest e -> " " + message(e.msg()) + " => " + message(e.reply());
             case RaftEvent.HandleInstallSnapshotResponse e -> " " + message(e.msg());

@@ -13,7 +13,9 @@ import java.util.function.Predicate;
  *
  * <pre>
  * cluster N [prevote=on|off] [checkquorum=on|off] [timeout=MIN..MAX] [heartbeat=H] [inflight=K]
- *           [maxbytes=B] [uncommitted=B] [seed=S]      a fresh cluster of nodes 1..N
+ *           [maxbytes=B] [uncommitted=B] [seed=S] [lease=DRIFT]
+ *                                                  a fresh cluster of nodes 1..N; lease= turns
+ *                                                  lease reads on with that drift bound in ticks
  * events on|off                 print events (default on)
  * campaign N                    node N's election timeout fires now
  * tick N|all [xK]               K ticks (default 1)
@@ -24,6 +26,7 @@ import java.util.function.Predicate;
  * transfer N TARGET             leader N hands leadership to TARGET
  * read N CTX                    a linearizable read (ReadIndex) at node N with context CTX; the
  *                               node's Readies print "answers read" or "aborts read" lines
+ * lease-read N CTX              a lease read at node N (a ReadIndex read when it holds no lease)
  * deliver [SEL]                 deliver the matching messages in flight now, in order
  * stabilize                     deliver until nothing is in flight
  * drop|duplicate|reorder [SEL]  network faults on the matching messages in flight
@@ -67,6 +70,7 @@ final class ScenarioInterpreter {
             case "tick-heartbeat" -> repeatTicks(integer(args[0]), cluster.config().heartbeatIntervalTicks());
             case "propose" -> propose(integer(args[0]), args[1]);
             case "read" -> read(integer(args[0]), Long.parseLong(args[1]));
+            case "lease-read" -> leaseRead(integer(args[0]), Long.parseLong(args[1]));
             case "transfer" -> transfer(integer(args[0]), integer(args[1]));
             case "add-learner" -> changeMembership(integer(args[0]), new MembershipChange.AddLearner(integer(args[1])));
             case "promote" -> changeMembership(integer(args[0]), new MembershipChange.Promote(integer(args[1])));
@@ -131,13 +135,16 @@ final class ScenarioInterpreter {
                 case "seed" -> seed = Long.parseLong(pair[1]);
                 case "spares" -> spares = integer(pair[1]);
                 case "promotelag" -> config = config.withPromoteLagEntries(Long.parseLong(pair[1]));
+                case "lease" -> config = config.withLeaseReads(true, integer(pair[1]));
                 default -> throw new IllegalArgumentException("unknown cluster option " + option);
             }
         }
         cluster = new ScenarioCluster(config, spares, seed, out);
         print("members " + config.members() + " timeout " + config.electionTimeoutTicksMin() + ".."
                 + config.electionTimeoutTicksMax() + " heartbeat " + config.heartbeatIntervalTicks() + " prevote "
-                + config.preVote() + " checkquorum " + config.checkQuorum());
+                + config.preVote() + " checkquorum " + config.checkQuorum()
+                + (config.leaseReads() ? " lease " + config.leaseTicks() + " ticks (drift " + config.leaseDriftTicks()
+                        + ")" : ""));
     }
 
     private void tick(String[] args) {
@@ -200,6 +207,12 @@ final class ScenarioInterpreter {
         ReadResult[] result = new ReadResult[1];
         cluster.onNode(id, node -> result[0] = node.readIndex(ctx));
         print("read: " + result[0]);
+    }
+
+    private void leaseRead(int id, long ctx) {
+        ReadResult[] result = new ReadResult[1];
+        cluster.onNode(id, node -> result[0] = node.leaseRead(ctx));
+        print("lease-read: " + result[0]);
     }
 
     private void partition(String spec) {
