@@ -37,8 +37,14 @@ public interface TraceWriterFactory {
    * @param servers the number of servers (ids 1..servers), spares that may join later included
    * @param preVote whether elections start with a pre-vote round
    * @param voters  the initial voters (the spec's InitVoters), ascending ids among 1..servers
+   * @param leaseReads whether the servers run lease reads (the spec's LeaseReads)
    */
-  record ClusterHeader(int servers, boolean preVote, List<Integer> voters) {
+  record ClusterHeader(int servers, boolean preVote, List<Integer> voters, boolean leaseReads) {
+    /** A cluster without lease reads. */
+    public ClusterHeader(int servers, boolean preVote, List<Integer> voters) {
+      this(servers, preVote, voters, false);
+    }
+
     public ClusterHeader {
       voters = List.copyOf(voters);
       if (servers < 1 || voters.isEmpty()) {
@@ -75,9 +81,16 @@ public interface TraceWriterFactory {
    * @param lamport       the process's Lamport clock: each call ticks it and returns the new value;
    *                      the same clock stamps the messages the node sends and jumps past the
    *                      stamps of those it receives
+   * @param leaseReads    whether the node runs lease reads (the spec's LeaseReads)
    */
   record NodeTrace(int node, int servers, List<Integer> voters, boolean preVote, long startedMicros,
-      LongSupplier lamport) {
+      LongSupplier lamport, boolean leaseReads) {
+    /** A node without lease reads. */
+    public NodeTrace(int node, int servers, List<Integer> voters, boolean preVote, long startedMicros,
+        LongSupplier lamport) {
+      this(node, servers, voters, preVote, startedMicros, lamport, false);
+    }
+
     public NodeTrace {
       if (node < 1 || servers < node) {
         throw new IllegalArgumentException("node " + node + " is not among servers 1.." + servers);
@@ -98,7 +111,8 @@ public interface TraceWriterFactory {
 
     /** A node of a cluster whose servers are all initial voters. */
     public NodeTrace(int node, int servers, boolean preVote, long startedMicros, LongSupplier lamport) {
-      this(node, servers, IntStream.rangeClosed(1, servers).boxed().toList(), preVote, startedMicros, lamport);
+      this(node, servers, IntStream.rangeClosed(1, servers).boxed().toList(), preVote, startedMicros, lamport,
+          false);
     }
   }
 

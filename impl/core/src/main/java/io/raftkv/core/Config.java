@@ -89,7 +89,7 @@ public record Config(
         if (promoteLagEntries < 0) {
             throw new IllegalArgumentException("promoteLagEntries must be >= 0, got " + promoteLagEntries);
         }
-        if (leaseDriftTicks < 0 || leaseDriftTicks > electionTimeoutTicksMin - 3) {
+        if (leaseDriftTicks < 0 || (leaseReads && leaseDriftTicks > electionTimeoutTicksMin - 3)) {
             throw new IllegalArgumentException("leaseDriftTicks must be in [0, electionTimeoutTicksMin - 3 = "
                     + (electionTimeoutTicksMin - 3) + "] so that a lease lasts at least one tick, got "
                     + leaseDriftTicks);

@@ -196,6 +196,14 @@ public final class NodeLoop {
     }
 
     /**
+     * A lease read ({@link RaftNode#leaseRead}): answered like {@link #readIndex}, without a heartbeat
+     * round while the leader holds a lease.
+     */
+    public ReadResult leaseRead(long ctx) {
+        return input("leaseRead", () -> raft.leaseRead(ctx));
+    }
+
+    /**
      * A configuration change (see {@link RaftNode#changeMembership}): accepted means the CONFIG entry
      * is appended and in force; the change is done when the state machine sees its index (and, for a
      * promotion or a voter's removal, the joint configuration is left by the leader after it).

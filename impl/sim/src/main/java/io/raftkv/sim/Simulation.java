@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -91,6 +92,15 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
   /** Time units per core tick. */
   public static final int TICK_UNITS = 10;
 
+  /** Mixed into the seed for the stream of lease draws (whether on, clock rates, which reads). */
+  private static final long LEASE_STREAM = 0x1EA5E_C10C_0FF5EL;
+
+  /** The drift bound of runs with lease reads (Config.leaseDriftTicks). */
+  static final int LEASE_DRIFT_TICKS = 2;
+
+  /** The occurrence that counts the reads a leader took through its lease (LeaseRead events). */
+  public static final String LEASE_READS = "lease:read taken through the lease";
+
   /** Leader failovers (the leader crashes, a new one must be elected) in the liveness phase. */
   static final int FAILOVERS = 2;
 
@@ -147,6 +157,10 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
   private final int size;
   private final int initialVoters;
   private final Config config;
+  /** Lease reads' draws: see the constructor. */
+  private final SplittableRandom leaseRandom;
+  /** Each node's tick length in time units (index 0 unused). */
+  private final int[] tickUnits;
   /** Configuration entries committed (counted once, by index: committed entries never change). */
   private long configChanges;
   private long lastConfigCounted;
@@ -209,9 +223,9 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
 
   /**
    * The cluster a seed draws, as a trace header names it: every server (1..{@code servers}, the
-   * spares last), the initial voters and whether the nodes run PreVote.
+   * spares last), the initial voters and whether the nodes run PreVote and lease reads.
    */
-  public record ClusterShape(int servers, List<Integer> initialVoters, boolean preVote) {
+  public record ClusterShape(int servers, List<Integer> initialVoters, boolean preVote, boolean leaseReads) {
     public ClusterShape {
       initialVoters = List.copyOf(initialVoters);
     }
@@ -220,7 +234,7 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
   /** What {@code seed} draws with {@code options}, without running it (the draws come first). */
   public static ClusterShape shape(long seed, SimulationOptions options) {
     Simulation drawn = new Simulation(seed, options, RaftObserver.NONE, null);
-    return new ClusterShape(drawn.size, drawn.config.members(), drawn.config.preVote());
+    return new ClusterShape(drawn.size, drawn.config.members(), drawn.config.preVote(), drawn.config.leaseReads());
   }
 
   /** A run whose disks lie about fsync, for the test that shows the durability check has teeth. */
@@ -241,7 +255,11 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
     this.retired = new boolean[size + 1];
     Config drawn = randomConfig(random.split(), initialVoters);
     checkOptions(options);
-    this.config = drawn;
+    // Lease reads and clock rates come from a stream of their own, derived from the seed without
+    // drawing from the others, so a seed without lease reads runs exactly as it did before them.
+    this.leaseRandom = new SplittableRandom(seed ^ LEASE_STREAM);
+    this.config = leaseRandom.nextBoolean() ? drawn.withLeaseReads(true, LEASE_DRIFT_TICKS) : drawn;
+    this.tickUnits = tickUnits(leaseRandom, size, config.leaseReads());
     SplittableRandom networkRandom = random.split();
     double drop = options.has(Fault.DROP) ? pick(networkRandom, 0, 0.01, 0.05, 0.1, 0.2) : 0;
     double duplicate = options.has(Fault.DUPLICATE) ? pick(networkRandom, 0, 0.01, 0.05, 0.15) : 0;
@@ -284,7 +302,24 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
         + config.electionTimeoutTicksMax() + ", heartbeat " + config.heartbeatIntervalTicks()
         + ", preVote " + config.preVote() + ", checkQuorum " + config.checkQuorum()
         + ", inflight " + config.maxInflightMessages() + ", maxMessageBytes "
-        + config.maxMessageBytes() + ", maxUncommittedBytes " + config.maxUncommittedBytes();
+        + config.maxMessageBytes() + ", maxUncommittedBytes " + config.maxUncommittedBytes()
+        + (config.leaseReads() ? ", lease reads (drift bound " + config.leaseDriftTicks() + ", lease "
+            + config.leaseTicks() + " ticks; tick lengths " + Arrays.toString(tickUnits) + " units)" : "");
+  }
+
+  /**
+   * Each node's tick length in time units: {@value #TICK_UNITS} for all, except with lease reads,
+   * where each node's clock runs at its own rate, 9 to 11 units a tick. Over the promise of one
+   * minimum election timeout (10 ticks, at least 9 of them after the follower heard) a follower's
+   * clock is at least 81 units long, while the longest lease (6 ticks with the drift bound of 2)
+   * is at most 66 units of the slowest leader's clock: within the bound, with room to spare.
+   */
+  private static int[] tickUnits(SplittableRandom random, int size, boolean drift) {
+    int[] units = new int[size + 1];
+    for (int id = 1; id <= size; id++) {
+      units[id] = drift ? TICK_UNITS - 1 + random.nextInt(3) : TICK_UNITS;
+    }
+    return units;
   }
 
   /**
@@ -400,7 +435,7 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
     switch (event.kind()) {
       case TICK -> {
         SimNode node = nodes[event.node()];
-        queue.schedule(now + TICK_UNITS, EventQueue.EventKind.TICK, node.id, null);
+        queue.schedule(now + tickUnits[node.id], EventQueue.EventKind.TICK, node.id, null);
         if (node.isUp()) {
           node.loop.tick();
           afterInput(node);
@@ -493,7 +528,8 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
     // Registered first: a one-node cluster answers within the input itself.
     reads.taken(ctx, node.id, workload.maxAcknowledgedIndex, now);
     history.readInvoked(ctx, now);
-    ReadResult result = node.loop.readIndex(ctx);
+    boolean byLease = config.leaseReads() && leaseRandom.nextBoolean();
+    ReadResult result = byLease ? node.loop.leaseRead(ctx) : node.loop.readIndex(ctx);
     if (!(result instanceof ReadResult.Pending)) {
       reads.refused(ctx);
       history.readFailed(ctx, now);
@@ -781,6 +817,7 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
     } else {
       checker.onState(event.node(), state);
     }
+    countLeaseEvent(event);
     if (event instanceof RaftEvent.StepDown down && down.reason().startsWith("removed from")) {
       count("membership:leader stepped down, removed");
     }
@@ -800,6 +837,17 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
       leaderChanges.campaigned(state.currentTerm());
     }
     trace.on(event);
+  }
+
+  private void countLeaseEvent(RaftEvent event) {
+    switch (event) {
+      case RaftEvent.LeaseRead read -> count(LEASE_READS);
+      case RaftEvent.RenewLease renewed -> count("lease:renewed");
+      case RaftEvent.ExpireLease expired -> count("lease:ran out");
+      case RaftEvent.ExpirePromise expired -> count("lease:promise ran out");
+      case RaftEvent.SendTimeoutNow sent when sent.state().lease() < 0 -> count("lease:given up by a transfer");
+      default -> {}
+    }
   }
 
   /** Counts what a snapshot event did; {@code before} is the node's state before the event. */
