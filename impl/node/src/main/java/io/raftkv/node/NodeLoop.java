@@ -196,8 +196,9 @@ public final class NodeLoop {
     }
 
     /**
-     * A lease read ({@link RaftNode#leaseRead}): answered like {@link #readIndex}, without a heartbeat
-     * round while the leader holds a lease.
+     * A lease read (see {@link RaftNode#leaseRead}), answered like {@link #readIndex}: without a round
+     * while the leader holds a lease, as a ReadIndex read otherwise. Sound only while the ticks this
+     * loop is given keep pace with real time on the leader (the driver's job, see NodeRunner).
      */
     public ReadResult leaseRead(long ctx) {
         return input("leaseRead", () -> raft.leaseRead(ctx));

@@ -6,6 +6,7 @@ import io.raftkv.core.MembershipChange;
 import io.raftkv.core.Message;
 import io.raftkv.core.NodeState;
 import io.raftkv.core.ProposeResult;
+import io.raftkv.core.RaftEvent;
 import io.raftkv.core.RaftNode;
 import io.raftkv.core.RaftObserver;
 import io.raftkv.core.Role;
@@ -49,6 +50,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * answered Dropped at once; ticks are coalesced into a counter, so a busy node never has a queue full
  * of ticks and its logical clock still keeps up; write completions are coalesced into the highest
  * durable sequence (a completion covers every earlier batch), so none is ever lost to a full queue.
+ *
+ * <p>Lease reads (Config.leaseReads): a lease is sound only while the leader's logical clock keeps
+ * pace with real time (the core's drift bound covers the rest). So with lease reads on, ticks are
+ * never coalesced away: the clock is the wall time since start in whole ticks, and a tick input
+ * catches up at most {@link #MAX_TICKS_PER_INPUT} ticks and queues another while the loop is behind.
+ * A lease read first catches the loop up; if it is still behind (a paused process, a runner that fell
+ * far behind) the read is taken as a ReadIndex read, which needs no clock at all.
  *
  * <p>Fail-stop: once the loop stops (a storage error, a broken invariant) the runner thread ends,
  * pending and later proposals fail with the cause, and messages are dropped. {@link #close()} is the
@@ -124,10 +132,19 @@ public final class NodeRunner implements AutoCloseable {
 
     private record Read() implements Input {}
 
+    private record LeaseRead() implements Input {}
+
     private record Transfer(int target, CompletableFuture<TransferResult> result) implements Input {}
 
     private record ChangeMembership(MembershipChange change, CompletableFuture<ProposeResult> result)
             implements Input {}
+
+    /**
+     * Reads this node confirmed since it started, by how: {@code byLease} without a round (the
+     * leader's lease, {@link #leaseRead()}), {@code byReadIndex} through a heartbeat round (every
+     * {@link #read()}, and lease reads taken while the leader held no lease).
+     */
+    public record ReadCounts(long byLease, long byReadIndex) {}
 
     /** How a linearizable read ({@link #read()}) ended. */
     public sealed interface ReadOutcome {
@@ -146,6 +163,7 @@ public final class NodeRunner implements AutoCloseable {
 
     private static final Input TICK = new Tick();
     private static final Input READ = new Read();
+    private static final Input LEASE_READ = new LeaseRead();
     private static final Input WAKE = new Wake();
     private static final Input STOP = new Stop();
 
@@ -155,6 +173,12 @@ public final class NodeRunner implements AutoCloseable {
     private final BlockingQueue<Input> inputs;
     private final Thread thread;
     private final ScheduledExecutorService clock;
+    /** Config.leaseReads: ticks follow the wall clock and are never dropped (class comment). */
+    private final boolean leaseReads;
+    private final long tickNanos;
+    /** System.nanoTime() when the clock started: tick k is due at originNanos + k * tickNanos. */
+    private long originNanos;
+    private final LeaseWitness witness;
 
     // Handed from other threads to the runner thread.
     private final AtomicInteger ticksPending = new AtomicInteger();
@@ -164,6 +188,12 @@ public final class NodeRunner implements AutoCloseable {
     /** Reads not yet handed to the loop; one READ input takes them all, so they share one round. */
     private final ConcurrentLinkedQueue<CompletableFuture<ReadOutcome>> readsWaiting = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean readQueued = new AtomicBoolean();
+    /** Lease reads, batched apart from {@link #readsWaiting} so a ReadIndex read never takes the lease. */
+    private final ConcurrentLinkedQueue<CompletableFuture<ReadOutcome>> leaseReadsWaiting =
+            new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean leaseReadQueued = new AtomicBoolean();
+    private final AtomicLong readsByLease = new AtomicLong();
+    private final AtomicLong readsByReadIndex = new AtomicLong();
     private final AtomicLong droppedInputs = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean terminated;
@@ -171,15 +201,52 @@ public final class NodeRunner implements AutoCloseable {
 
     /** Runner thread only: the highest completion handed to the loop. */
     private long reportedSequence;
-    /** Runner thread only: the reads of each ReadIndex round in progress, by the round's ctx. */
-    private final Map<Long, List<CompletableFuture<ReadOutcome>>> readsInRound = new HashMap<>();
+    /** Runner thread only: the reads of each round in progress (ReadIndex or lease), by the round's ctx. */
+    private final Map<Long, ReadBatch> readsInRound = new HashMap<>();
     private long lastReadContext;
+    /** Runner thread only: logical ticks handed to the loop. */
+    private long ticksApplied;
     /** Called on the runner thread before each input is handed to the loop (see {@link #start}). */
     private final Runnable beforeInput;
 
+    /** The reads handed to the loop under one ctx; {@code leased} once the core took them by the lease. */
+    private static final class ReadBatch {
+        final List<CompletableFuture<ReadOutcome>> reads;
+        boolean leased;
+
+        ReadBatch(List<CompletableFuture<ReadOutcome>> reads) {
+            this.reads = reads;
+        }
+    }
+
+    /**
+     * Passes every event on, and marks the batch being handed to the loop as leased when the core
+     * emits LeaseRead for it (the core answers a lease read as it does a round; only the event tells).
+     * Runner thread only.
+     */
+    private static final class LeaseWitness implements RaftObserver {
+        private final RaftObserver next;
+        ReadBatch taking;
+
+        LeaseWitness(RaftObserver next) {
+            this.next = next;
+        }
+
+        @Override
+        public void on(RaftEvent event) {
+            if (event instanceof RaftEvent.LeaseRead && taking != null) {
+                taking.leased = true;
+            }
+            next.on(event);
+        }
+    }
+
     private NodeRunner(int id, RaftNode raft, WalLogStore store, Transport transport, StateMachine machine,
-            Options options, Runnable beforeInput) {
+            Options options, Runnable beforeInput, LeaseWitness witness) {
         this.id = id;
+        this.witness = witness;
+        this.leaseReads = raft.config().leaseReads();
+        this.tickNanos = options.tickInterval().toNanos();
         this.beforeInput = beforeInput;
         this.store = store;
         this.inputs = new ArrayBlockingQueue<>(options.inputQueueCapacity());
@@ -270,11 +337,12 @@ public final class NodeRunner implements AutoCloseable {
         // Always restart over the store, even when it is empty: RaftNode.create would keep every
         // durable entry in the core's own memory as well, where restart reads them from the log.
         // For an empty store the Restart event it emits changes no state (a stuttering step).
-        RaftNode raft = RaftNode.restart(config, id, seed, store.hardState(), store.log(), observer);
-        NodeRunner runner = new NodeRunner(id, raft, store, transport, machine, options, beforeInput);
+        LeaseWitness witness = new LeaseWitness(observer);
+        RaftNode raft = RaftNode.restart(config, id, seed, store.hardState(), store.log(), witness);
+        NodeRunner runner = new NodeRunner(id, raft, store, transport, machine, options, beforeInput, witness);
+        runner.originNanos = System.nanoTime(); // before the thread starts, which orders it before the thread's reads
         runner.thread.start();
-        long nanos = options.tickInterval().toNanos();
-        runner.clock.scheduleAtFixedRate(runner::onTick, nanos, nanos, TimeUnit.NANOSECONDS);
+        runner.clock.scheduleAtFixedRate(runner::onTick, runner.tickNanos, runner.tickNanos, TimeUnit.NANOSECONDS);
         return runner;
     }
 
@@ -285,6 +353,11 @@ public final class NodeRunner implements AutoCloseable {
     /** The node as of its last input. */
     public Status status() {
         return status;
+    }
+
+    /** Reads confirmed so far, by lease and by ReadIndex round. */
+    public ReadCounts readCounts() {
+        return new ReadCounts(readsByLease.get(), readsByReadIndex.get());
     }
 
     /** Inputs dropped because the queue was full or the node was down. */
@@ -360,15 +433,29 @@ public final class NodeRunner implements AutoCloseable {
      * share one heartbeat round.
      */
     public CompletableFuture<ReadOutcome> read() {
+        return enqueueRead(readsWaiting, readQueued, READ);
+    }
+
+    /**
+     * A lease read ({@link RaftNode#leaseRead}): completes as {@link #read()} does, without a heartbeat
+     * round while this node leads with a lease and its clock is current, else after one. Lease reads
+     * that arrive while the runner is busy are handed to the loop together, apart from ReadIndex reads.
+     */
+    public CompletableFuture<ReadOutcome> leaseRead() {
+        return enqueueRead(leaseReadsWaiting, leaseReadQueued, LEASE_READ);
+    }
+
+    private CompletableFuture<ReadOutcome> enqueueRead(ConcurrentLinkedQueue<CompletableFuture<ReadOutcome>> waiting,
+            AtomicBoolean queued, Input input) {
         CompletableFuture<ReadOutcome> result = new CompletableFuture<>();
         if (terminated) {
             result.completeExceptionally(downException());
             return result;
         }
-        readsWaiting.add(result);
-        if (readQueued.compareAndSet(false, true) && !inputs.offer(READ)) {
-            readQueued.set(false);
-            failWaitingReads(new ReadOutcome.Aborted("the input queue of node " + id + " is full"));
+        waiting.add(result);
+        if (queued.compareAndSet(false, true) && !inputs.offer(input)) {
+            queued.set(false);
+            failWaitingReads(waiting, new ReadOutcome.Aborted("the input queue of node " + id + " is full"));
         } else if (terminated) {
             failQueued(); // the runner ended between the check and the offer
         }
@@ -469,21 +556,54 @@ public final class NodeRunner implements AutoCloseable {
 
     private void dispatch(Input input) {
         switch (input) {
-            case Tick tick -> {
-                int ticks = Math.min(ticksPending.getAndSet(0), MAX_TICKS_PER_INPUT);
-                for (int k = 0; k < ticks && !loop.stopped(); k++) {
-                    beforeInput.run();
-                    loop.tick();
-                }
-            }
+            case Tick tick -> tick();
             case Deliver deliver -> receive(deliver.message());
             case Propose propose -> propose(propose);
-            case Read read -> startReadRound();
+            case Read read -> startReadRound(false);
+            case LeaseRead read -> startReadRound(true);
             case Transfer transfer -> transfer(transfer);
             case ChangeMembership change -> changeMembership(change);
             case Wake wake -> { }
             case Stop stop -> { }
         }
+    }
+
+    /**
+     * Without lease reads, the ticks the clock fired since the last tick input, at most
+     * {@link #MAX_TICKS_PER_INPUT} (the rest are dropped: time runs slow for a node this far behind,
+     * which costs nothing but a later election). With them, the ticks the wall clock says are due, at
+     * most that many now, and another tick input while the loop is still behind: none is dropped.
+     */
+    private void tick() {
+        if (!leaseReads) {
+            int ticks = Math.min(ticksPending.getAndSet(0), MAX_TICKS_PER_INPUT);
+            for (int k = 0; k < ticks && !loop.stopped(); k++) {
+                beforeInput.run();
+                loop.tick();
+                ticksApplied++;
+            }
+            return;
+        }
+        ticksPending.set(0);
+        catchUp();
+        if (ticksBehind() > 0) {
+            onTick(); // the rest in a later input, after whatever waits in the queue
+        }
+    }
+
+    /** Hands the loop the ticks due by the wall clock, at most {@link #MAX_TICKS_PER_INPUT}. */
+    private void catchUp() {
+        long due = Math.min(ticksBehind(), MAX_TICKS_PER_INPUT);
+        for (long k = 0; k < due && !loop.stopped(); k++) {
+            beforeInput.run();
+            loop.tick();
+            ticksApplied++;
+        }
+    }
+
+    /** Whole ticks of wall time since the clock started that the loop has not been given yet. */
+    private long ticksBehind() {
+        return (System.nanoTime() - originNanos) / tickNanos - ticksApplied;
     }
 
     private void receive(Message message) {
@@ -525,26 +645,39 @@ public final class NodeRunner implements AutoCloseable {
         }
     }
 
-    /** Hands every waiting read to the loop under one ctx: one ReadIndex round for all of them. */
-    private void startReadRound() {
-        readQueued.set(false);
-        List<CompletableFuture<ReadOutcome>> batch = new ArrayList<>();
+    /**
+     * Hands every waiting read of one kind to the loop under one ctx: one ReadIndex round for all of
+     * them, or, for lease reads, one lease read (a round only if the leader holds no lease). A lease
+     * read is taken only with the clock current (class comment); otherwise it is a ReadIndex read.
+     */
+    private void startReadRound(boolean lease) {
+        (lease ? leaseReadQueued : readQueued).set(false);
+        ConcurrentLinkedQueue<CompletableFuture<ReadOutcome>> queue = lease ? leaseReadsWaiting : readsWaiting;
+        List<CompletableFuture<ReadOutcome>> reads = new ArrayList<>();
         CompletableFuture<ReadOutcome> waiting;
-        while ((waiting = readsWaiting.poll()) != null) {
-            batch.add(waiting);
+        while ((waiting = queue.poll()) != null) {
+            reads.add(waiting);
         }
-        if (batch.isEmpty()) {
+        if (reads.isEmpty()) {
             return;
         }
+        if (lease) {
+            catchUp();
+        }
+        boolean byLease = lease && ticksBehind() == 0;
         long ctx = ++lastReadContext;
+        ReadBatch batch = new ReadBatch(reads);
         readsInRound.put(ctx, batch); // before the input: a one-node cluster confirms within it
         beforeInput.run();
         ReadResult result;
+        witness.taking = batch; // a lease read may be answered within the input: mark the batch first
         try {
-            result = loop.readIndex(ctx);
+            result = byLease ? loop.leaseRead(ctx) : loop.readIndex(ctx);
         } catch (RuntimeException | Error failure) {
             completeReads(ctx, null);
             throw failure;
+        } finally {
+            witness.taking = null;
         }
         if (result instanceof ReadResult.NotLeader notLeader) {
             completeReads(ctx, new ReadOutcome.NotLeader(notLeader.leaderHint()));
@@ -553,11 +686,14 @@ public final class NodeRunner implements AutoCloseable {
 
     /** Completes the reads of round {@code ctx} with {@code outcome}, or as failed when it is null. */
     private void completeReads(long ctx, ReadOutcome outcome) {
-        List<CompletableFuture<ReadOutcome>> round = readsInRound.remove(ctx);
+        ReadBatch round = readsInRound.remove(ctx);
         if (round == null) {
             return;
         }
-        for (CompletableFuture<ReadOutcome> read : round) {
+        if (outcome instanceof ReadOutcome.Confirmed) {
+            (round.leased ? readsByLease : readsByReadIndex).addAndGet(round.reads.size());
+        }
+        for (CompletableFuture<ReadOutcome> read : round.reads) {
             if (outcome == null) {
                 read.completeExceptionally(downException());
             } else {
@@ -566,9 +702,10 @@ public final class NodeRunner implements AutoCloseable {
         }
     }
 
-    private void failWaitingReads(ReadOutcome outcome) {
+    private static void failWaitingReads(ConcurrentLinkedQueue<CompletableFuture<ReadOutcome>> queue,
+            ReadOutcome outcome) {
         CompletableFuture<ReadOutcome> waiting;
-        while ((waiting = readsWaiting.poll()) != null) {
+        while ((waiting = queue.poll()) != null) {
             waiting.complete(outcome);
         }
     }
@@ -618,9 +755,11 @@ public final class NodeRunner implements AutoCloseable {
                 change.result().completeExceptionally(downException());
             }
         }
-        CompletableFuture<ReadOutcome> waiting;
-        while ((waiting = readsWaiting.poll()) != null) {
-            waiting.completeExceptionally(downException());
+        for (ConcurrentLinkedQueue<CompletableFuture<ReadOutcome>> queue : List.of(readsWaiting, leaseReadsWaiting)) {
+            CompletableFuture<ReadOutcome> waiting;
+            while ((waiting = queue.poll()) != null) {
+                waiting.completeExceptionally(downException());
+            }
         }
     }
 

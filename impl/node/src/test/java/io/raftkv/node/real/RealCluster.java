@@ -37,16 +37,23 @@ final class RealCluster implements AutoCloseable {
     final TreeMap<Integer, NodeRunner> runners = new TreeMap<>();
     final TreeMap<Integer, RecordingStateMachine> machines = new TreeMap<>();
     private final Path root;
+    private final Config config;
     private final NodeRunner.Options options;
     private final WalOptions walOptions;
 
     RealCluster(Path root) {
-        this(root, OPTIONS, WalOptions.DEFAULT);
+        this(root, CONFIG, OPTIONS, WalOptions.DEFAULT);
     }
 
     /** Nodes run with {@code options} (say, a snapshot threshold) over logs with {@code walOptions}. */
     RealCluster(Path root, NodeRunner.Options options, WalOptions walOptions) {
+        this(root, CONFIG, options, walOptions);
+    }
+
+    /** Nodes run with the core's {@code config} (say, lease reads on). */
+    RealCluster(Path root, Config config, NodeRunner.Options options, WalOptions walOptions) {
         this.root = root;
+        this.config = config;
         this.options = options;
         this.walOptions = walOptions;
     }
@@ -55,7 +62,7 @@ final class RealCluster implements AutoCloseable {
     void start(int id) throws StorageException {
         WalLogStore store = WalLogStore.open(directory(id), walOptions);
         RecordingStateMachine machine = new RecordingStateMachine();
-        NodeRunner runner = NodeRunner.start(id, CONFIG, 7919L * id, store, network.transport(id), machine,
+        NodeRunner runner = NodeRunner.start(id, config, 7919L * id, store, network.transport(id), machine,
                 RaftObserver.NONE, options);
         machines.put(id, machine);
         runners.put(id, runner);
@@ -69,7 +76,7 @@ final class RealCluster implements AutoCloseable {
     }
 
     void startAll() throws StorageException {
-        for (int id : CONFIG.members()) {
+        for (int id : config.members()) {
             start(id);
         }
     }
