@@ -22,8 +22,13 @@ import java.util.Optional;
  * DELETE /v1/sessions/{clientId}    closes it
  * PUT    /v1/kv/{key}               body: the value (raw bytes; or {"value": "..."} with
  *                                   Content-Type application/json)
- * GET    /v1/kv/{key}               linearizable (a Get through the log); ?consistency=local
- *                                   reads the node's own state machine instead
+ * GET    /v1/kv/{key}               linearizable: the leader confirms it still leads with a
+ *                                   heartbeat round (ReadIndex), no log entry;
+ *                                   ?consistency=lease: linearizable too, answered without the
+ *                                   round while the leader holds a lease (servers started with
+ *                                   --lease-reads; on a server without it, a ReadIndex read);
+ *                                   ?consistency=local reads the node's own state machine
+ *                                   instead (may be stale)
  * DELETE /v1/kv/{key}
  * POST   /v1/cas/{key}              body: {"expected": "old", "value": "new"} or
  *                                   {"expectedVersion": 3, "value": "new"} (0 = create if absent)
@@ -72,6 +77,13 @@ public final class Api {
     public static final String CONSISTENCY_PARAMETER = "consistency";
     public static final String CONSISTENCY_LOCAL = "local";
     public static final String CONSISTENCY_LINEARIZABLE = "linearizable";
+    /**
+     * A linearizable read the leader may answer from its lease (thesis §6.4.1) instead of a heartbeat
+     * round; correct while no server's clock runs slower than another's by more than the servers'
+     * --lease-drift-ms per election timeout. Asked of a server without --lease-reads it is a ReadIndex
+     * read: the guarantee asked for is linearizability, which that server gives the slower way.
+     */
+    public static final String CONSISTENCY_LEASE = "lease";
 
     public static final String HEADER_CLIENT_ID = "Raftkv-Client-Id";
     public static final String HEADER_SEQUENCE = "Raftkv-Sequence";

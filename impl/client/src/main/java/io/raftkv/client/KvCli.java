@@ -139,9 +139,14 @@ public final class KvCli implements CliCommand {
         @Parameters(index = "0", paramLabel = "KEY")
         String key;
 
+        @Option(names = "--lease", description = "Let the leader answer from its lease, without a heartbeat round"
+                + " (servers started with --lease-reads; still linearizable).")
+        boolean lease;
+
         @Override
         public Integer call() {
-            return target.run("get", client -> client.get(key), (Optional<VersionedValue> found) -> found
+            return target.run("get", client -> lease ? client.getLease(key) : client.get(key),
+                    (Optional<VersionedValue> found) -> found
                     .map(value -> new Result(value.utf8(), null, 0))
                     .orElse(new Result(null, "no such key: " + key, EXIT_NO)));
         }

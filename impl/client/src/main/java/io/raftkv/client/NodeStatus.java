@@ -23,10 +23,18 @@ import java.util.List;
  *                              address book), this node included, by id; which of them are members of
  *                              the configuration is {@code membership}
  * @param membership            the node's configuration (null from a server that predates it)
+ * @param leaseReads            whether the server runs with --lease-reads
+ * @param leaseMillis           how long a lease lasts from the start of the heartbeat round it rests
+ *                              on, 0 without lease reads
+ * @param readsByLease          linearizable reads this process answered from its lease, without a
+ *                              round, since it started
+ * @param readsByReadIndex      linearizable reads this process confirmed with a heartbeat round
+ *                              (ReadIndex) since it started, lease reads taken without a lease included
  */
 public record NodeStatus(int id, String role, long term, int leader, String leaderUrl, long commitIndex,
         long appliedIndex, long lastIndex, long durableIndex, boolean running, String stopCause, int tickMillis,
-        int electionTimeoutMillis, List<Member> members, MembershipReport membership) {
+        int electionTimeoutMillis, List<Member> members, MembershipReport membership, boolean leaseReads,
+        int leaseMillis, long readsByLease, long readsByReadIndex) {
 
     public static final String LEADER = "LEADER";
 

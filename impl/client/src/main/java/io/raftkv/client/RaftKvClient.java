@@ -121,8 +121,21 @@ public final class RaftKvClient implements AutoCloseable {
      * and is retried freely.
      */
     public synchronized Outcome<Optional<VersionedValue>> get(String key) {
+        return linearizableGet(kvPath(key));
+    }
+
+    /**
+     * A linearizable read the leader may answer from its lease, without a heartbeat round
+     * ({@code ?consistency=lease}, servers started with --lease-reads; a server without it answers
+     * it as {@link #get}). Outcomes and retries as for {@link #get}.
+     */
+    public synchronized Outcome<Optional<VersionedValue>> getLease(String key) {
+        return linearizableGet(kvPath(key) + "?" + Api.CONSISTENCY_PARAMETER + "=" + Api.CONSISTENCY_LEASE);
+    }
+
+    private Outcome<Optional<VersionedValue>> linearizableGet(String path) {
         Attempts attempts = new Attempts(System.nanoTime() + options.operationTimeout().toNanos());
-        return attemptUntilAnswered(new Call<>("GET", kvPath(key), new byte[0], false, RaftKvClient::read), Map.of(),
+        return attemptUntilAnswered(new Call<>("GET", path, new byte[0], false, RaftKvClient::read), Map.of(),
                 attempts).orElseThrow(() -> new IllegalStateException("a read without a session lost its session"));
     }
 

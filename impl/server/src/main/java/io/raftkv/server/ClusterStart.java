@@ -63,6 +63,14 @@ final class ClusterStart implements Callable<Integer> {
             + " ${DEFAULT-VALUE}; passed to every server as --snapshot-entries).")
     long snapshotEntries;
 
+    @Option(names = "--lease-reads", description = "Every server runs with --lease-reads: ?consistency=lease reads"
+            + " are answered from the leader's lease, without a heartbeat round (see raftkv server --help).")
+    boolean leaseReads;
+
+    @Option(names = "--lease-drift-ms", paramLabel = "MS", description = "With --lease-reads: the clock-drift bound"
+            + " passed to every server (default " + ServerConfig.DEFAULT_LEASE_DRIFT_MILLIS + ").")
+    Integer leaseDriftMillis;
+
     @Option(names = "--jvm-arg", paramLabel = "ARG", description = "Passed to every server's JVM (repeat; e.g."
             + " --jvm-arg=-Xmx1g).")
     List<String> jvmArgs = new ArrayList<>();
@@ -80,7 +88,18 @@ final class ClusterStart implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Files.createDirectories(dir);
-        ClusterFile cluster = ClusterFile.exists(dir) ? ClusterFile.read(dir) : fresh();
+        ClusterFile cluster;
+        try {
+            cluster = ClusterFile.exists(dir) ? ClusterFile.read(dir) : fresh();
+        } catch (IllegalArgumentException invalid) {
+            err.println("raftkv cluster start: " + invalid.getMessage());
+            return 1;
+        }
+        if (leaseReads && !cluster.serverArgs().contains(LEASE_READS)) {
+            err.println("raftkv cluster start: the cluster in " + dir + " was made without --lease-reads, and every"
+                    + " server of a cluster must have the same setting; start a new cluster (another --dir) with it");
+            return 1;
+        }
         for (ClusterFile.Node node : cluster.nodes()) {
             if (NodeProcesses.alive(node).isPresent()) {
                 err.println("raftkv cluster start: node " + node.id() + " of the cluster in " + dir + " runs already"
@@ -124,9 +143,25 @@ final class ClusterStart implements Callable<Integer> {
         }
         List<String> args = new ArrayList<>(List.of("--election-timeout-ms", Integer.toString(electionTimeoutMillis),
                 "--snapshot-entries", Long.toString(snapshotEntries)));
+        args.addAll(leaseArgs());
         args.addAll(serverArgs);
         return spares == 0 ? new ClusterFile(clusterId, members, jvmArgs, args, trace)
                 : new ClusterFile(clusterId, members, jvmArgs, args, trace, voters, voters);
+    }
+
+    static final String LEASE_READS = "--lease-reads";
+
+    /** --lease-reads and the drift bound for every server; the drift alone is refused (it would be ignored). */
+    private List<String> leaseArgs() {
+        if (!leaseReads) {
+            if (leaseDriftMillis != null) {
+                throw new IllegalArgumentException("--lease-drift-ms " + leaseDriftMillis + " is a setting of lease"
+                        + " reads: give --lease-reads too, or leave it out");
+            }
+            return List.of();
+        }
+        return leaseDriftMillis == null ? List.of(LEASE_READS)
+                : List.of(LEASE_READS, "--lease-drift-ms", Integer.toString(leaseDriftMillis));
     }
 
     private String diagnose(ClusterFile.Node node) {
@@ -151,6 +186,10 @@ final class ClusterStart implements Callable<Integer> {
         out.println("try:");
         out.println("  curl -L -X PUT --data-binary 'world' http://" + any + "/v1/kv/hello");
         out.println("  curl -L http://" + any + "/v1/kv/hello");
+        if (leader.leaseReads()) {
+            out.println("  curl -L 'http://" + any + "/v1/kv/hello?consistency=lease'    # from the leader's lease ("
+                    + leader.leaseMillis() + " ms)");
+        }
         out.println("  raftkv kv get hello --cluster " + dir);
         out.println("  raftkv cluster status --dir " + dir);
         out.flush();

@@ -112,13 +112,16 @@ final class KvApi {
             EventExecutor executor) {
         HttpMethod method = request.method();
         if (method.equals(HttpMethod.GET)) {
-            if (RequestReader.localRead(query)) {
+            RequestReader.Consistency consistency = RequestReader.consistency(query);
+            if (consistency == RequestReader.Consistency.LOCAL) {
                 return done(localRead(key));
             }
             if (RequestReader.session(request.headers()).isPresent()) {
                 return operation(new KvCommand.Get(key), request, executor); // in its session, through the log
             }
-            return guarded(request, executor, deadline -> linearizableRead(key, executor, deadline, request.uri()));
+            boolean lease = consistency == RequestReader.Consistency.LEASE;
+            return guarded(request, executor, deadline -> linearizableRead(key, lease, executor, deadline,
+                    request.uri()));
         }
         if (method.equals(HttpMethod.PUT)) {
             return operation(new KvCommand.Put(key, RequestReader.putValue(request)), request, executor);
@@ -213,11 +216,13 @@ final class KvApi {
     /**
      * A linearizable read without a log entry (ReadIndex, thesis §6.4): the leader confirms with a
      * heartbeat round that it still leads, waits until it has applied what it had committed when the
-     * read began, and answers from its state machine. A read changes nothing, so one that is not
-     * confirmed in time certainly had no effect: it fails and may be retried anywhere.
+     * read began, and answers from its state machine. A {@code lease} read skips the round while the
+     * leader holds a lease (§6.4.1; with --lease-reads, otherwise it is a ReadIndex read). A read
+     * changes nothing, so one that is not confirmed in time certainly had no effect: it fails and may
+     * be retried anywhere.
      */
-    private CompletableFuture<FullHttpResponse> linearizableRead(Bytes key, EventExecutor executor, long deadline,
-            String uri) {
+    private CompletableFuture<FullHttpResponse> linearizableRead(Bytes key, boolean lease, EventExecutor executor,
+            long deadline, String uri) {
         CompletableFuture<FullHttpResponse> response = new CompletableFuture<>();
         long delay = deadline - System.nanoTime();
         ScheduledFuture<?> timeout = executor.schedule(() -> response.complete(Replies.failed(
@@ -225,7 +230,7 @@ final class KvApi {
                         + config.requestTimeoutMillis() + " ms (a partition or an election); retry")),
                 Math.max(delay, 0), TimeUnit.NANOSECONDS);
         response.whenComplete((done, failure) -> timeout.cancel(false));
-        runner.read().whenComplete((outcome, failure) -> {
+        (lease ? runner.leaseRead() : runner.read()).whenComplete((outcome, failure) -> {
             if (failure != null) {
                 response.complete(Replies.failed(HttpResponseStatus.SERVICE_UNAVAILABLE, Api.NODE_STOPPED,
                         "node " + config.id() + " is down: " + cause(failure).getMessage()));
@@ -333,11 +338,13 @@ final class KvApi {
                     + peer.getValue().getPort(), config.clientUrl(peer.getKey())));
         }
         int leader = status.leaderId();
+        NodeRunner.ReadCounts reads = runner.readCounts();
         return new NodeStatus(config.id(), state.role().name(), state.currentTerm(), leader,
                 leader == 0 ? null : config.clientUrl(leader), state.commitIndex(), status.appliedIndex(),
                 state.logLength(), state.durableLength(), status.running(),
                 status.stopCause() == null ? null : status.stopCause().toString(), config.tickMillis(),
-                config.electionTimeoutMillis(), members, membership(status));
+                config.electionTimeoutMillis(), members, membership(status), config.leaseReads(),
+                config.leaseMillis(), reads.byLease(), reads.byReadIndex());
     }
 
     private static boolean isGet(KvCommand.Operation operation) {

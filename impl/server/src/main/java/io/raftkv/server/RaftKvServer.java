@@ -181,6 +181,12 @@ public final class RaftKvServer implements AutoCloseable {
                 hostPort(http.address()), hostPort(config.peerAddress()), config.clusterId(), config.dataDirectory(),
                 hard.currentTerm(), hard.commitIndex(), store.log().lastIndex(), config.electionTimeoutMillis(),
                 2 * config.electionTimeoutMillis(), config.tickMillis(), config.seed());
+        if (config.leaseReads()) {
+            log.info("node {}: lease reads on: a lease lasts {} ms (election timeout {} ms - 2 ticks - drift bound {}"
+                    + " ms, in whole ticks); this node votes for no one within {} ms of hearing the leader or of"
+                    + " starting", config.id(), config.leaseMillis(), config.electionTimeoutMillis(),
+                    config.raftConfig().leaseDriftTicks() * config.tickMillis(), config.electionTimeoutMillis());
+        }
     }
 
     /** Runs on the accept loop: logs role changes and notices a node that stopped on its own. */

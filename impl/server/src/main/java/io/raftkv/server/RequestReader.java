@@ -96,18 +96,38 @@ final class RequestReader {
         return new KvCommand.CompareAndSetValue(key, value(expected.get(), "expected"), replacement);
     }
 
-    /** Whether a GET asks for a local read (?consistency=local) rather than a linearizable one. */
-    static boolean localRead(QueryStringDecoder query) {
+    /** How a GET asks to be read (?consistency=...). */
+    enum Consistency {
+        /** ReadIndex: a heartbeat round confirms the leader (the default). */
+        LINEARIZABLE,
+        /** The leader's lease instead of the round while it holds one; otherwise as LINEARIZABLE. */
+        LEASE,
+        /** This node's own state machine, at once (may be stale). */
+        LOCAL
+    }
+
+    /** The GET's ?consistency=linearizable|lease|local, LINEARIZABLE when absent. */
+    static Consistency consistency(QueryStringDecoder query) {
         List<String> values = query.parameters().get(Api.CONSISTENCY_PARAMETER);
         if (values == null) {
-            return false;
+            return Consistency.LINEARIZABLE;
         }
-        if (values.size() != 1 || !(values.get(0).equals(Api.CONSISTENCY_LOCAL)
-                || values.get(0).equals(Api.CONSISTENCY_LINEARIZABLE))) {
-            throw badRequest("consistency must be '" + Api.CONSISTENCY_LOCAL + "' or '"
-                    + Api.CONSISTENCY_LINEARIZABLE + "', got " + values);
+        if (values.size() == 1) {
+            switch (values.get(0)) {
+                case Api.CONSISTENCY_LINEARIZABLE -> {
+                    return Consistency.LINEARIZABLE;
+                }
+                case Api.CONSISTENCY_LEASE -> {
+                    return Consistency.LEASE;
+                }
+                case Api.CONSISTENCY_LOCAL -> {
+                    return Consistency.LOCAL;
+                }
+                default -> { }
+            }
         }
-        return values.get(0).equals(Api.CONSISTENCY_LOCAL);
+        throw badRequest("consistency must be '" + Api.CONSISTENCY_LINEARIZABLE + "', '" + Api.CONSISTENCY_LEASE
+                + "' or '" + Api.CONSISTENCY_LOCAL + "' (once), got " + values);
     }
 
     /** {@code ?op=add-learner|promote|remove&id=N} as the core's change. */

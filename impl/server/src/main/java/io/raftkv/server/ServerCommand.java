@@ -97,6 +97,17 @@ public final class ServerCommand implements CliCommand {
             + " (default ${DEFAULT-VALUE}).")
     long snapshotEntries;
 
+    @Option(names = "--lease-reads", description = "Serve ?consistency=lease reads without a heartbeat round"
+            + " while the leader holds a lease (the election timeout minus 2 ticks minus --lease-drift-ms, from the"
+            + " start of a heartbeat round a quorum answered); every node then refuses to vote for one election"
+            + " timeout after hearing the leader or starting. Give it to every server of the cluster or to none.")
+    boolean leaseReads;
+
+    @Option(names = "--lease-drift-ms", paramLabel = "MS", description = "With --lease-reads: how much slower"
+            + " the leader's clock may run than a follower's over one election timeout; the lease is shortened by it"
+            + " (rounded up to whole ticks; default " + ServerConfig.DEFAULT_LEASE_DRIFT_MILLIS + ").")
+    Integer leaseDriftMillis;
+
     @Option(names = "--seed", description = "Seeds the election timeouts (default: random, logged).")
     Long seed;
 
@@ -137,6 +148,15 @@ public final class ServerCommand implements CliCommand {
         return new ServerConfig(id, ServerConfig.parsePeers(peers), data, clientPort, clusterId, trace, tickMillis,
                 electionTimeoutMillis, heartbeatMillis, maxBodyBytes, requestTimeoutMillis, httpThreads, maxConnections,
                 maxPendingRequests, seed != null ? seed : ThreadLocalRandom.current().nextLong(), walSegmentBytes,
-                snapshotEntries, voters == null ? null : ServerConfig.parseVoters(voters));
+                snapshotEntries, voters == null ? null : ServerConfig.parseVoters(voters), leaseReads,
+                leaseDrift());
+    }
+
+    private int leaseDrift() {
+        if (leaseDriftMillis != null && !leaseReads) {
+            throw new IllegalArgumentException("--lease-drift-ms " + leaseDriftMillis + " is a setting of lease"
+                    + " reads: give --lease-reads too, or leave it out");
+        }
+        return leaseDriftMillis != null ? leaseDriftMillis : ServerConfig.DEFAULT_LEASE_DRIFT_MILLIS;
     }
 }

@@ -39,14 +39,36 @@ import java.util.TreeSet;
  *                              nonempty subset of {@code peers}' ids; the other peers are servers that
  *                              may join later by a configuration change. A node not among them starts
  *                              as no member: it never campaigns and waits for a leader's log
+ * @param leaseReads            lease reads (thesis §6.4.1): the leader answers {@code consistency=lease}
+ *                              reads without a heartbeat round while a quorum heard it recently, and
+ *                              every node keeps the promise a lease rests on (no vote for another
+ *                              candidate within one minimum election timeout of hearing the leader or of
+ *                              starting). Every server of a cluster must be started with the same
+ *                              setting (and the same timing options)
+ * @param leaseDriftMillis      the clock-drift bound of lease reads: how much the leader's clock may run
+ *                              slow against a follower's over one minimum election timeout; taken in
+ *                              whole ticks, rounded up. The lease lasts {@link #leaseMillis()}
  */
 public record ServerConfig(int id, SortedMap<Integer, InetSocketAddress> peers, Path dataDirectory, int clientPort,
         String clusterId, Path traceFile, int tickMillis, int electionTimeoutMillis, int heartbeatMillis,
         int maxBodyBytes, int requestTimeoutMillis, int httpThreads, int maxConnections, int maxPendingRequests,
-        long seed, long walSegmentBytes, long snapshotEntries, List<Integer> voters) {
+        long seed, long walSegmentBytes, long snapshotEntries, List<Integer> voters, boolean leaseReads,
+        int leaseDriftMillis) {
 
     public static final int DEFAULT_CLIENT_PORT = 8001;
     public static final String DEFAULT_CLUSTER_ID = "raftkv";
+    /** Two ticks of the default 10 ms: the core's default drift bound. */
+    public static final int DEFAULT_LEASE_DRIFT_MILLIS = 20;
+
+    /** Without lease reads. */
+    public ServerConfig(int id, SortedMap<Integer, InetSocketAddress> peers, Path dataDirectory, int clientPort,
+            String clusterId, Path traceFile, int tickMillis, int electionTimeoutMillis, int heartbeatMillis,
+            int maxBodyBytes, int requestTimeoutMillis, int httpThreads, int maxConnections, int maxPendingRequests,
+            long seed, long walSegmentBytes, long snapshotEntries, List<Integer> voters) {
+        this(id, peers, dataDirectory, clientPort, clusterId, traceFile, tickMillis, electionTimeoutMillis,
+                heartbeatMillis, maxBodyBytes, requestTimeoutMillis, httpThreads, maxConnections, maxPendingRequests,
+                seed, walSegmentBytes, snapshotEntries, voters, false, DEFAULT_LEASE_DRIFT_MILLIS);
+    }
 
     public ServerConfig {
         peers = Collections.unmodifiableSortedMap(new TreeMap<>(peers));
@@ -72,7 +94,22 @@ public record ServerConfig(int id, SortedMap<Integer, InetSocketAddress> peers, 
         for (InetSocketAddress address : peers.values()) {
             require(!address.isUnresolved(), "cannot resolve the peer address " + address);
         }
-        raftConfig(voters, tickMillis, electionTimeoutMillis, heartbeatMillis); // validates the core's limits
+        requireLeaseDrift(leaseDriftMillis, tickMillis, electionTimeoutMillis);
+        raftConfig(voters, tickMillis, electionTimeoutMillis, heartbeatMillis, leaseReads, leaseDriftMillis);
+    }
+
+    /**
+     * The drift bound in whole ticks (rounded up) must leave a lease of at least one tick: at most
+     * electionTicks - 3 ticks (the core's rule, said here in the options' own units).
+     */
+    private static void requireLeaseDrift(int driftMillis, int tickMillis, int electionTimeoutMillis) {
+        require(driftMillis >= 0, "--lease-drift-ms must be >= 0, got " + driftMillis);
+        int electionTicks = electionTicks(tickMillis, electionTimeoutMillis);
+        int maxMillis = (electionTicks - 3) * tickMillis;
+        require(driftTicks(driftMillis, tickMillis) <= electionTicks - 3, "--lease-drift-ms " + driftMillis
+                + " leaves no lease: with --election-timeout-ms " + electionTimeoutMillis + " and --tick-ms "
+                + tickMillis + " the drift bound is at most " + maxMillis + " ms (the lease is the election timeout"
+                + " minus 2 ticks minus the bound, and must last at least one tick)");
     }
 
     /**
@@ -125,16 +162,31 @@ public record ServerConfig(int id, SortedMap<Integer, InetSocketAddress> peers, 
 
     /** The core's configuration: ticks derived from the millisecond options. */
     public Config raftConfig() {
-        return raftConfig(voters, tickMillis, electionTimeoutMillis, heartbeatMillis);
+        return raftConfig(voters, tickMillis, electionTimeoutMillis, heartbeatMillis, leaseReads, leaseDriftMillis);
+    }
+
+    /** How long a lease lasts in wall time (the core's lease ticks times --tick-ms); 0 without lease reads. */
+    public int leaseMillis() {
+        return leaseReads ? raftConfig().leaseTicks() * tickMillis : 0;
     }
 
     private static Config raftConfig(List<Integer> voters, int tickMillis, int electionTimeoutMillis,
-            int heartbeatMillis) {
-        int electionTicks = Math.max(2, electionTimeoutMillis / tickMillis);
+            int heartbeatMillis, boolean leaseReads, int leaseDriftMillis) {
+        int electionTicks = electionTicks(tickMillis, electionTimeoutMillis);
         int heartbeatTicks = Math.max(1, Math.min(electionTicks - 1, heartbeatMillis / tickMillis));
         return Config.defaults(voters)
                 .withElectionTimeoutTicks(electionTicks, 2 * electionTicks)
-                .withHeartbeatIntervalTicks(heartbeatTicks);
+                .withHeartbeatIntervalTicks(heartbeatTicks)
+                .withLeaseReads(leaseReads, driftTicks(leaseDriftMillis, tickMillis));
+    }
+
+    private static int electionTicks(int tickMillis, int electionTimeoutMillis) {
+        return Math.max(2, electionTimeoutMillis / tickMillis);
+    }
+
+    /** Rounded up: a bound in ticks never smaller than the one asked for. */
+    private static int driftTicks(int driftMillis, int tickMillis) {
+        return (int) ((driftMillis + (long) tickMillis - 1) / tickMillis);
     }
 
     public InetSocketAddress peerAddress() {

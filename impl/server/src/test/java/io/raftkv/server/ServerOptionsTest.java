@@ -1,6 +1,7 @@
 package io.raftkv.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,8 +12,9 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * The server's storage options (log segments, snapshots) and its initial voters as parsed from its
- * command line, bad ones refused by name.
+ * The server's storage options (log segments, snapshots), its initial voters and its lease-read
+ * settings as parsed from its command line, bad ones refused by name; and the consistency a read
+ * asks for in its query.
  */
 class ServerOptionsTest {
 
@@ -70,5 +72,55 @@ class ServerOptionsTest {
         assertTrue(refused.getMessage().startsWith("--voters [1, 5] must be among the --peers"), refused.getMessage());
         refused = assertThrows(IllegalArgumentException.class, () -> ofFour(1, "--voters", "1,x"));
         assertTrue(refused.getMessage().contains("--voters"), refused.getMessage());
+    }
+
+    @Test
+    void leaseReadsAreOffByDefaultAndOnTheyReachTheCoreWithTheDriftInWholeTicks() {
+        ServerConfig off = parse();
+        assertFalse(off.leaseReads());
+        assertFalse(off.raftConfig().leaseReads());
+        assertEquals(0, off.leaseMillis());
+        ServerConfig on = parse("--lease-reads");
+        assertTrue(on.raftConfig().leaseReads());
+        assertEquals(2, on.raftConfig().leaseDriftTicks(), "20 ms of 10 ms ticks");
+        assertEquals(260, on.leaseMillis(), "300 ms timeout = 30 ticks, minus 2, minus 2 of drift: 26 ticks");
+        ServerConfig rounded = parse("--lease-reads", "--lease-drift-ms", "25");
+        assertEquals(3, rounded.raftConfig().leaseDriftTicks(), "25 ms is rounded up to 3 ticks, never down");
+        assertEquals(250, rounded.leaseMillis());
+        assertEquals(0, parse("--lease-reads", "--lease-drift-ms=0").raftConfig().leaseDriftTicks());
+        assertEquals(120, parse("--lease-reads", "--tick-ms", "5", "--election-timeout-ms", "200",
+                "--heartbeat-ms", "50", "--lease-drift-ms", "70").leaseMillis(), "40 - 2 - 14 ticks of 5 ms");
+    }
+
+    @Test
+    void aDriftBoundThatLeavesNoLeaseOrStandsAloneIsRefusedByName() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> parse("--lease-reads", "--lease-drift-ms", "271"));
+        assertTrue(refused.getMessage().startsWith("--lease-drift-ms 271 leaves no lease: with --election-timeout-ms"
+                + " 300 and --tick-ms 10 the drift bound is at most 270 ms"), refused.getMessage());
+        assertEquals(10, parse("--lease-reads", "--lease-drift-ms", "270").leaseMillis(), "the bound itself: 1 tick");
+        refused = assertThrows(IllegalArgumentException.class, () -> parse("--lease-reads", "--lease-drift-ms", "-1"));
+        assertTrue(refused.getMessage().startsWith("--lease-drift-ms must be >= 0"), refused.getMessage());
+        refused = assertThrows(IllegalArgumentException.class, () -> parse("--lease-drift-ms", "20"));
+        assertTrue(refused.getMessage().contains("give --lease-reads too"), refused.getMessage());
+    }
+
+    @Test
+    void aReadAsksForOneOfThreeConsistenciesAndAnythingElseIsABadRequest() {
+        assertEquals(RequestReader.Consistency.LINEARIZABLE, consistency("/v1/kv/a"));
+        assertEquals(RequestReader.Consistency.LINEARIZABLE, consistency("/v1/kv/a?consistency=linearizable"));
+        assertEquals(RequestReader.Consistency.LEASE, consistency("/v1/kv/a?consistency=lease"));
+        assertEquals(RequestReader.Consistency.LOCAL, consistency("/v1/kv/a?consistency=local"));
+        for (String bad : List.of("?consistency=LEASE", "?consistency=", "?consistency=lease&consistency=lease",
+                "?consistency=eventual")) {
+            ApiException refused = assertThrows(ApiException.class, () -> consistency("/v1/kv/a" + bad), bad);
+            assertEquals(400, refused.status.code());
+            assertTrue(refused.getMessage().startsWith("consistency must be 'linearizable', 'lease' or 'local'"),
+                    refused.getMessage());
+        }
+    }
+
+    private static RequestReader.Consistency consistency(String uri) {
+        return RequestReader.consistency(new io.netty.handler.codec.http.QueryStringDecoder(uri));
     }
 }
