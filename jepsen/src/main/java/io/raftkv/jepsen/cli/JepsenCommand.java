@@ -71,8 +71,10 @@ public final class JepsenCommand implements CliCommand {
       + " random, printed).")
   Long seed;
 
-  @Option(names = "--read-consistency", defaultValue = "linearizable", description = "linearizable (through the"
-      + " log) or local (the bound node's own state: stale reads expected) (default ${DEFAULT-VALUE}).")
+  @Option(names = "--read-consistency", defaultValue = "linearizable", description = "linearizable (ReadIndex:"
+      + " the leader confirms each read with a heartbeat round), lease (the servers run with --lease-reads and the"
+      + " leader answers reads from its lease, without a round; must be just as valid) or local (the bound node's"
+      + " own state: stale reads expected) (default ${DEFAULT-VALUE}).")
   String readConsistency;
 
   @Option(names = "--store", defaultValue = "store", paramLabel = "DIR", description = "Where runs are kept"

@@ -14,7 +14,7 @@ import java.util.Optional;
 /**
  * A client process bound to one node: the project's client library with that node as its only
  * endpoint. Linearizable ops follow the node's redirect to the leader (as a Jepsen client on a node
- * is forwarded); {@code local} reads are answered by the bound node itself, so processes bound to a
+ * is forwarded), {@code lease} reads too (the leader answers them from its lease); {@code local} reads are answered by the bound node itself, so processes bound to a
  * follower or a minority read that node's state.
  *
  * <p>The library already says what the server's answers mean ({@code io.raftkv.client.Outcome}):
@@ -57,8 +57,11 @@ public final class RaftKvNodeClient implements KvClient {
 
   /** A read with the given consistency (the final reads are always linearizable). */
   public Completion read(String key, ReadConsistency consistency) {
-    Outcome<Optional<VersionedValue>> outcome = consistency == ReadConsistency.LOCAL
-        ? client.readLocal(node, key) : client.get(key);
+    Outcome<Optional<VersionedValue>> outcome = switch (consistency) {
+      case LOCAL -> client.readLocal(node, key);
+      case LEASE -> client.getLease(key);
+      case LINEARIZABLE -> client.get(key);
+    };
     if (outcome instanceof Outcome.Ok<Optional<VersionedValue>> ok) {
       return new Completion(OpType.OK, ok.value().map(v -> decode(v.bytes())).orElse(null), null);
     }

@@ -63,6 +63,7 @@ public final class JepsenRun {
 
   private final RunOptions options;
   private final PrintWriter out;
+  private final ReadPaths readPaths = new ReadPaths();
 
   public JepsenRun(RunOptions options, PrintWriter out) {
     this.options = options;
@@ -123,6 +124,7 @@ public final class JepsenRun {
           MEMBERSHIP_CHANGE_LIMIT, options.seed(), recorder, log::line, start + options.timeLimit().toNanos()) : null;
       long nextProcess = runWorkload(db, nemesis, changes, recorder, log, partitions, start);
       Map<String, Object> finalReads = finalReads(db, recorder, log, nextProcess);
+      readPaths.sample(db.statuses());
       log.line("jepsen: stopping the cluster (SIGTERM: each node writes out its log and trace)");
       db.ids().forEach(db::stop);
       List<Nemesis.Window> windows = new ArrayList<>(nemesis.windows());
@@ -192,7 +194,7 @@ public final class JepsenRun {
     Thread nemesisThread = Thread.ofPlatform().name("jepsen-nemesis").daemon().start(nemesis);
     Thread changesThread = changes == null ? null
         : Thread.ofPlatform().name("jepsen-nemesis-membership").daemon().start(changes);
-    progressUntil(faultEnd, recorder, log);
+    progressUntil(faultEnd, db, recorder, log);
     nemesis.stop();
     if (changes != null) {
       changes.stop();
@@ -205,7 +207,7 @@ public final class JepsenRun {
           .map(view -> view.describe() + ", leader node " + view.id()).orElse("no leader reports a settled one")
           + "; clients and final reads use its voters " + db.voters());
     }
-    progressUntil(workEnd, recorder, log);
+    progressUntil(workEnd, db, recorder, log);
     workers.forEach(ClientWorker::stop);
     join(threads, options.operationTimeout().plusSeconds(15));
     return workers.stream().mapToLong(ClientWorker::process).max().orElse(0) + 1;
@@ -230,13 +232,15 @@ public final class JepsenRun {
     }
   }
 
-  private static void progressUntil(long endNanos, HistoryRecorder recorder, RunLog log) {
+  /** Prints the progress and samples the servers' read counters every 5 s until {@code endNanos}. */
+  private void progressUntil(long endNanos, LocalDb db, HistoryRecorder recorder, RunLog log) {
     long next = recorder.now() + PROGRESS_NANOS;
     while (recorder.now() < endNanos) {
       LockSupport.parkNanos(Math.min(20_000_000L, Math.max(1, Math.min(next, endNanos) - recorder.now())));
       if (recorder.now() >= next) {
         next += PROGRESS_NANOS;
         log.line(progress(recorder));
+        readPaths.sample(db.statuses());
       }
     }
   }
@@ -327,7 +331,7 @@ public final class JepsenRun {
     }
     Store.linkLatest(options.store(), runDir);
     Summary.print(log, options, analysis, execution.windows(), execution.damages(), traces, tableRemoved, runDir,
-        valid);
+        valid, readPaths.describe(options.readConsistency()));
     return new Outcome(valid, runDir, analysis, tableRemoved);
   }
 
@@ -361,8 +365,14 @@ public final class JepsenRun {
    */
   static final String SNAPSHOT_ENTRIES = "--snapshot-entries=200";
 
+  /** Given to every server of a {@code --read-consistency lease} run, unless the options already do. */
+  static final String LEASE_READS = "--lease-reads";
+
   static List<String> serverArgs(RunOptions options) {
     List<String> args = new ArrayList<>(options.serverArgs());
+    if (options.readConsistency() == ReadConsistency.LEASE && !args.contains(LEASE_READS)) {
+      args.add(0, LEASE_READS);
+    }
     if (args.stream().noneMatch(arg -> arg.startsWith("--snapshot-entries"))) {
       args.add(0, SNAPSHOT_ENTRIES);
     }
@@ -386,6 +396,8 @@ public final class JepsenRun {
     run.put("rate", options.rate());
     run.put("time-limit-s", options.timeLimit().toSeconds());
     run.put("read-consistency", options.readConsistency().name().toLowerCase(java.util.Locale.ROOT));
+    run.put("reads-by-lease", readPaths.byLease());
+    run.put("reads-by-read-index", readPaths.byReadIndex());
     run.put("invocations", execution.invocations());
     run.put("valid-with-traces?", valid != Validity.UNKNOWN ? (Object) (valid == Validity.TRUE) : "unknown");
     run.put("nftables-table-removed?", tableRemoved);

@@ -14,12 +14,13 @@ final class Summary {
 
   static void print(RunLog log, RunOptions options, RunAnalysis analysis, List<Nemesis.Window> windows,
       List<Nemesis.DamageOutcome> damages, TraceCheckHook.Result traces, boolean tableRemoved, Path runDir,
-      Validity valid) {
+      Validity valid, String reads) {
     log.line("");
     log.line("ops:");
     analysis.stats().describe().forEach(line -> log.line("  " + line));
     log.line(String.format(Locale.ROOT, "throughput: %.1f ops/s (%.1f ok/s) over %.1f s",
         analysis.stats().opsPerSecond(), analysis.stats().okPerSecond(), analysis.stats().spanSeconds()));
+    log.line(reads);
     TreeMap<String, Integer> byKind = new TreeMap<>();
     windows.forEach(w -> byKind.merge(w.kind().option(), 1, Integer::sum));
     log.line("faults: " + windows.size() + (byKind.isEmpty() ? "" : " " + byKind));

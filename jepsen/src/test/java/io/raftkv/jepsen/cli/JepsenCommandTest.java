@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raftkv.cli.Main;
+import io.raftkv.jepsen.client.ReadConsistency;
+import io.raftkv.jepsen.runner.RunOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -46,9 +48,21 @@ class JepsenCommandTest {
     assertRefused(run(store, "--nemesis", "partition-ring", "--nodes", "3"),
         "cannot inject partition-ring here: "); // 5 nodes needed, or (not root, no nft) partitions at all
     assertRefused(run(store, "--nemesis", "kill,shake"), "unknown fault shake");
-    assertRefused(run(store, "--read-consistency", "lease"), "--read-consistency must be linearizable or local");
+    assertRefused(run(store, "--read-consistency", "stale"),
+        "--read-consistency must be linearizable, lease or local, got stale");
     assertRefused(run(store, "--workload", "bank"), "--workload must be register");
     assertRefused(run(store, "--concurrency", "0"), "--concurrency");
     assertFalse(Files.exists(store), "nothing was started");
+  }
+
+  @Test
+  void leaseReadsAreAReadConsistencyWithTheirOwnTestName() {
+    JepsenCommand command = new JepsenCommand();
+    new CommandLine(command).parseArgs("--read-consistency", "lease", "--nemesis", "kill");
+    RunOptions options = command.options();
+    assertEquals(ReadConsistency.LEASE, options.readConsistency());
+    assertEquals("raftkv-register-lease-kill", options.testName());
+    String help = Main.commandLine().getSubcommands().get("jepsen").getUsageMessage().replaceAll("\\s+", " ");
+    assertTrue(help.contains("lease (the servers run with --lease-reads"), help);
   }
 }

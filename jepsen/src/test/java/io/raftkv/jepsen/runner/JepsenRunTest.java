@@ -110,6 +110,40 @@ class JepsenRunTest {
         "no server process left, spares and removed servers included");
   }
 
+  /**
+   * The short run again with lease reads: every server runs with --lease-reads and the workload's
+   * reads are {@code ?consistency=lease}, under partitions (the leader cut off, halves) and kills
+   * where the machine can partition, else kills and pauses (a paused leader is the case a lease must
+   * survive). Must be valid, and the servers must have answered reads by lease (the run exercised
+   * the lease, not only ReadIndex fallbacks). Its traces are not validated: the spec's trace
+   * validation of lease events is not on this branch.
+   */
+  @Test
+  @Timeout(300)
+  void shortLeaseRunUnderFaultsIsValid(@TempDir Path store) throws Exception {
+    boolean partitions = Nftables.unavailableReason().isEmpty();
+    String nemesis = partitions ? "partition-halves,partition-leader,kill" : "kill,pause";
+    RunOptions options = new RunOptions("register", nemesis, Duration.ofSeconds(12), Duration.ofSeconds(3),
+        Duration.ofSeconds(2), Duration.ofSeconds(3), 6, 50, 3, 7, ReadConsistency.LEASE, store, 60,
+        Duration.ofSeconds(2), List.of("-XX:TieredStopAtLevel=1"), List.of(), false);
+    StringWriter out = new StringWriter();
+    JepsenRun.Outcome outcome = new JepsenRun(options, new PrintWriter(out, true)).run();
+    String printed = out.toString();
+    assertEquals(Validity.TRUE, outcome.valid(), printed);
+    List<String> lines = printed.lines().toList();
+    assertEquals(":valid? true", lines.get(lines.size() - 1));
+    Matcher faults = Pattern.compile("(?m)^faults: (\\d+)").matcher(printed);
+    assertTrue(faults.find() && Integer.parseInt(faults.group(1)) >= 1, printed);
+    Matcher reads = Pattern.compile("(?m)^reads: lease; the servers answered at least (\\d+) linearizable reads by"
+        + " lease").matcher(printed);
+    assertTrue(reads.find() && Long.parseLong(reads.group(1)) > 0, "reads answered by the lease: " + printed);
+    String results = Files.readString(outcome.runDir().resolve("results.edn"));
+    assertTrue(results.contains(":read-consistency \"lease\""), results);
+    assertTrue(outcome.tableRemoved());
+    assertEquals(0, ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count(),
+        "no server process left");
+  }
+
   @Test
   void serversSealSmallSegmentsAndSnapshotOftenUnlessTheOptionsSayOtherwise() {
     assertEquals(List.of(JepsenRun.SEGMENT_BYTES, JepsenRun.SNAPSHOT_ENTRIES, "--tick-ms=5"),
@@ -118,6 +152,17 @@ class JepsenRunTest {
         JepsenRun.serverArgs(options(List.of("--snapshot-entries=0"))));
     assertEquals(List.of(JepsenRun.SNAPSHOT_ENTRIES, "--wal-segment-bytes=1024"),
         JepsenRun.serverArgs(options(List.of("--wal-segment-bytes=1024"))));
+  }
+
+  @Test
+  void aLeaseRunStartsEveryServerWithLeaseReadsOnce() {
+    RunOptions lease = new RunOptions("register", "kill", Duration.ofSeconds(12), Duration.ofSeconds(3),
+        Duration.ofSeconds(2), Duration.ofSeconds(3), 6, 50, 3, 7, ReadConsistency.LEASE, Path.of("store"), 60,
+        Duration.ofSeconds(2), List.of(), List.of("--lease-drift-ms=30"), true);
+    assertEquals(List.of(JepsenRun.SEGMENT_BYTES, JepsenRun.SNAPSHOT_ENTRIES, JepsenRun.LEASE_READS,
+        "--lease-drift-ms=30"), JepsenRun.serverArgs(lease));
+    assertFalse(JepsenRun.serverArgs(options(List.of())).contains(JepsenRun.LEASE_READS),
+        "only lease runs turn lease reads on");
   }
 
   private static RunOptions options(List<String> serverArgs) {
