@@ -94,7 +94,9 @@ public record ServerConfig(int id, SortedMap<Integer, InetSocketAddress> peers, 
         for (InetSocketAddress address : peers.values()) {
             require(!address.isUnresolved(), "cannot resolve the peer address " + address);
         }
-        requireLeaseDrift(leaseDriftMillis, tickMillis, electionTimeoutMillis);
+        if (leaseReads) {
+            requireLeaseDrift(leaseDriftMillis, tickMillis, electionTimeoutMillis);
+        }
         raftConfig(voters, tickMillis, electionTimeoutMillis, heartbeatMillis, leaseReads, leaseDriftMillis);
     }
 
@@ -160,7 +162,10 @@ public record ServerConfig(int id, SortedMap<Integer, InetSocketAddress> peers, 
         return WalOptions.DEFAULT.withSegmentBytesMax(walSegmentBytes);
     }
 
-    /** The core's configuration: ticks derived from the millisecond options. */
+    /**
+     * The core's configuration: ticks derived from the millisecond options. Without lease reads the
+     * drift bound means nothing and is 0, so it never limits the election timeout.
+     */
     public Config raftConfig() {
         return raftConfig(voters, tickMillis, electionTimeoutMillis, heartbeatMillis, leaseReads, leaseDriftMillis);
     }
@@ -174,10 +179,13 @@ public record ServerConfig(int id, SortedMap<Integer, InetSocketAddress> peers, 
             int heartbeatMillis, boolean leaseReads, int leaseDriftMillis) {
         int electionTicks = electionTicks(tickMillis, electionTimeoutMillis);
         int heartbeatTicks = Math.max(1, Math.min(electionTicks - 1, heartbeatMillis / tickMillis));
-        return Config.defaults(voters)
-                .withElectionTimeoutTicks(electionTicks, 2 * electionTicks)
-                .withHeartbeatIntervalTicks(heartbeatTicks)
-                .withLeaseReads(leaseReads, driftTicks(leaseDriftMillis, tickMillis));
+        Config defaults = Config.defaults(voters);
+        // In one step: Config checks the drift bound against the election timeout at every change, so
+        // the defaults' bound (2 ticks) would refuse a short timeout on the way.
+        return new Config(voters, electionTicks, 2 * electionTicks, heartbeatTicks, defaults.preVote(),
+                defaults.checkQuorum(), defaults.maxInflightMessages(), defaults.maxMessageBytes(),
+                defaults.maxUncommittedBytes(), defaults.maxCommittedBytesPerReady(), defaults.promoteLagEntries(),
+                leaseReads, leaseReads ? driftTicks(leaseDriftMillis, tickMillis) : 0);
     }
 
     private static int electionTicks(int tickMillis, int electionTimeoutMillis) {

@@ -103,6 +103,11 @@ class ServerOptionsTest {
         assertTrue(refused.getMessage().startsWith("--lease-drift-ms must be >= 0"), refused.getMessage());
         refused = assertThrows(IllegalArgumentException.class, () -> parse("--lease-drift-ms", "20"));
         assertTrue(refused.getMessage().contains("give --lease-reads too"), refused.getMessage());
+        ServerConfig shortTimeout = parse("--election-timeout-ms", "40", "--heartbeat-ms", "10");
+        assertEquals(4, shortTimeout.raftConfig().electionTimeoutTicksMin(), "without lease reads no drift limits it");
+        refused = assertThrows(IllegalArgumentException.class, () -> parse("--lease-reads", "--election-timeout-ms",
+                "40", "--heartbeat-ms", "10"));
+        assertTrue(refused.getMessage().startsWith("--lease-drift-ms 20 leaves no lease"), refused.getMessage());
     }
 
     @Test
