@@ -138,7 +138,7 @@ public final class RaftKvServer implements AutoCloseable {
         }
         TraceWriterFactory.NodeTrace node = new TraceWriterFactory.NodeTrace(config.id(), servers.size(),
                 config.raftConfig().members(), config.raftConfig().preVote(), startedMicros,
-                lamport::incrementAndGet);
+                lamport::incrementAndGet, config.leaseReads());
         try {
             TraceWriterFactory.NodeTraceWriter writer = factories.next().openNode(config.traceFile(), node);
             parts.push(writer);

@@ -179,13 +179,10 @@ public record ServerConfig(int id, SortedMap<Integer, InetSocketAddress> peers, 
             int heartbeatMillis, boolean leaseReads, int leaseDriftMillis) {
         int electionTicks = electionTicks(tickMillis, electionTimeoutMillis);
         int heartbeatTicks = Math.max(1, Math.min(electionTicks - 1, heartbeatMillis / tickMillis));
-        Config defaults = Config.defaults(voters);
-        // In one step: Config checks the drift bound against the election timeout at every change, so
-        // the defaults' bound (2 ticks) would refuse a short timeout on the way.
-        return new Config(voters, electionTicks, 2 * electionTicks, heartbeatTicks, defaults.preVote(),
-                defaults.checkQuorum(), defaults.maxInflightMessages(), defaults.maxMessageBytes(),
-                defaults.maxUncommittedBytes(), defaults.maxCommittedBytesPerReady(), defaults.promoteLagEntries(),
-                leaseReads, leaseReads ? driftTicks(leaseDriftMillis, tickMillis) : 0);
+        return Config.defaults(voters)
+                .withElectionTimeoutTicks(electionTicks, 2 * electionTicks)
+                .withHeartbeatIntervalTicks(heartbeatTicks)
+                .withLeaseReads(leaseReads, leaseReads ? driftTicks(leaseDriftMillis, tickMillis) : 0);
     }
 
     private static int electionTicks(int tickMillis, int electionTimeoutMillis) {
