@@ -23,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * returns that write (one client, one op at a time: anything else is a stale read). The leader is
  * then SIGKILLed and restarted ({@code cluster restart}): a new leader answers lease reads by its
  * own lease, still returning the last acknowledged write, and the restarted node rejoins. A cluster
- * without the flag answers the same request as a ReadIndex read (counted as such, none by lease).
+ * without the flag answers the same request as a ReadIndex read (counted as such, none by lease),
+ * and {@code cluster start --lease-reads} over it is refused (its servers must agree); a drift bound
+ * without {@code --lease-reads} is refused before anything starts.
  * Every wait is on a condition with a deadline.
  */
 class LeaseReadClusterTest {
@@ -55,6 +57,9 @@ class LeaseReadClusterTest {
                     return restarted != null && restarted.running() && restarted.leader() != 0;
                 });
             }
+            TestCluster.Run got = TestCluster.run("kv", "get", "k", "--lease", "--cluster", dir.toString());
+            assertEquals(0, got.exitCode(), got.toString());
+            assertTrue(got.out().startsWith("after-"), "raftkv kv get --lease prints the last write: " + got);
         }
     }
 
@@ -73,7 +78,21 @@ class LeaseReadClusterTest {
             NodeStatus after = cluster.awaitLeader();
             assertEquals(0, after.readsByLease());
             assertTrue(after.readsByReadIndex() >= 1, after.toString());
+            TestCluster.Run mixed = TestCluster.run("cluster", "start", "--lease-reads", "--dir", dir.toString());
+            assertEquals(1, mixed.exitCode(), mixed.toString());
+            assertTrue(mixed.err().contains("was made without --lease-reads, and every server of a cluster must have"
+                    + " the same setting"), mixed.err());
         }
+    }
+
+    @Test
+    void aDriftBoundWithoutLeaseReadsIsRefusedBeforeAnyServerStarts() {
+        TestCluster.Run refused = TestCluster.run("cluster", "start", "--nodes", "3", "--dir", dir.toString(),
+                "--lease-drift-ms", "30");
+        assertEquals(1, refused.exitCode(), refused.toString());
+        assertEquals("raftkv cluster start: --lease-drift-ms 30 is a setting of lease reads: give --lease-reads too,"
+                + " or leave it out", refused.err().strip());
+        assertFalse(java.nio.file.Files.exists(dir.resolve("cluster.json")), "nothing was recorded or started");
     }
 
     /**
