@@ -66,7 +66,21 @@ final class ClusterStatus implements Callable<Integer> {
         }
         out.println(configuration.map(c -> "configuration (the leader's, node " + c.id() + "): " + c.describe())
                 .orElse("configuration: unknown (no node leads)"));
+        statuses.values().stream().filter(NodeStatus::leaseReads).findFirst().ifPresent(any -> out.println(
+                leaseReads(any.leaseMillis(), statuses)));
         out.flush();
         return 0;
+    }
+
+    /** One line: the lease length, and each answering node's reads by lease and by round since it started. */
+    static String leaseReads(int leaseMillis, TreeMap<Integer, NodeStatus> statuses) {
+        StringBuilder line = new StringBuilder("lease reads: on, lease " + leaseMillis + " ms; reads answered"
+                + " by lease / by ReadIndex round since each process started:");
+        for (NodeStatus status : statuses.values()) {
+            line.append(" node ").append(status.id()).append(' ').append(status.readsByLease()).append(" / ")
+                    .append(status.readsByReadIndex()).append(';');
+        }
+        line.setLength(line.length() - 1);
+        return line.toString();
     }
 }

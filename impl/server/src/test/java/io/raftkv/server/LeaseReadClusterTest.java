@@ -57,6 +57,9 @@ class LeaseReadClusterTest {
                     return restarted != null && restarted.running() && restarted.leader() != 0;
                 });
             }
+            String status = cluster.cluster("status").out();
+            assertTrue(status.contains("lease reads: on, lease 260 ms; reads answered by lease / by ReadIndex round"),
+                    status);
             TestCluster.Run got = TestCluster.run("kv", "get", "k", "--lease", "--cluster", dir.toString());
             assertEquals(0, got.exitCode(), got.toString());
             assertTrue(got.out().startsWith("after-"), "raftkv kv get --lease prints the last write: " + got);
