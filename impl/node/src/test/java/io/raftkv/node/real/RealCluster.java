@@ -60,10 +60,15 @@ final class RealCluster implements AutoCloseable {
 
     /** Starts (or restarts, over what its directory holds) node {@code id}. */
     void start(int id) throws StorageException {
+        start(id, () -> {});
+    }
+
+    /** As {@link #start(int)}, calling {@code beforeInput} on the node's thread before each input. */
+    void start(int id, Runnable beforeInput) throws StorageException {
         WalLogStore store = WalLogStore.open(directory(id), walOptions);
         RecordingStateMachine machine = new RecordingStateMachine();
         NodeRunner runner = NodeRunner.start(id, config, 7919L * id, store, network.transport(id), machine,
-                RaftObserver.NONE, options);
+                RaftObserver.NONE, options, beforeInput);
         machines.put(id, machine);
         runners.put(id, runner);
         network.register(id, runner::deliver);
