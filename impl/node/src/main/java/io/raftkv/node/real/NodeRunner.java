@@ -56,7 +56,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * never coalesced away: the clock is the wall time since start in whole ticks, and a tick input
  * catches up at most {@link #MAX_TICKS_PER_INPUT} ticks and queues another while the loop is behind.
  * A lease read first catches the loop up; if it is still behind (a paused process, a runner that fell
- * far behind) the read is taken as a ReadIndex read, which needs no clock at all.
+ * far behind) the read is taken as a ReadIndex read, which needs no clock at all. When a read the
+ * lease took is answered, the lease must still hold at that instant of real time (a stall between
+ * the check and the take would otherwise go unseen); if it does not, the read goes again through a
+ * ReadIndex round.
  *
  * <p>Fail-stop: once the loop stops (a storage error, a broken invariant) the runner thread ends,
  * pending and later proposals fail with the cause, and messages are dropped. {@link #close()} is the
@@ -690,6 +693,10 @@ public final class NodeRunner implements AutoCloseable {
         if (round == null) {
             return;
         }
+        if (outcome instanceof ReadOutcome.Confirmed && round.leased && !leaseHeldNow()) {
+            redoByReadIndex(round.reads);
+            return;
+        }
         if (outcome instanceof ReadOutcome.Confirmed) {
             (round.leased ? readsByLease : readsByReadIndex).addAndGet(round.reads.size());
         }
@@ -699,6 +706,26 @@ public final class NodeRunner implements AutoCloseable {
             } else {
                 read.complete(outcome);
             }
+        }
+    }
+
+    /**
+     * Whether the lease is held at this instant of real time: the core holds it at its tick count and
+     * the wall clock has not passed the next tick, so the lease (which ends on a tick) ends later than
+     * now. Checked when a lease read is answered, after it was taken: the clock was current when the
+     * read was handed to the loop, but the thread may have stalled since (a pause, a long collection);
+     * a lease held now was held when the read took its index too.
+     */
+    private boolean leaseHeldNow() {
+        return ticksBehind() == 0 && loop.raft().state().lease() > 0;
+    }
+
+    /** Lease reads that cannot be vouched for by the lease go again, through a ReadIndex round. */
+    private void redoByReadIndex(List<CompletableFuture<ReadOutcome>> reads) {
+        readsWaiting.addAll(reads);
+        if (readQueued.compareAndSet(false, true) && !inputs.offer(READ)) {
+            readQueued.set(false);
+            failWaitingReads(readsWaiting, new ReadOutcome.Aborted("the input queue of node " + id + " is full"));
         }
     }
 
