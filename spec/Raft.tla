@@ -59,22 +59,40 @@
 (* keeps leading through the joint phase, not counting itself for the half *)
 (* it is not in; stepping down afterwards is StepDown.                     *)
 (*                                                                         *)
+(* Leases (constant LeaseReads; thesis 6.4.1). Time is not modelled; its   *)
+(* one consequence is. A follower that hears the leader of term t in read  *)
+(* round r (an AppendEntries carrying readId r) promises not to help       *)
+(* replace it: while promise[i] holds (term /= 0) it neither campaigns nor *)
+(* grants a vote of a term above the promised one (a transfer's aside).    *)
+(* The core's promise lasts an election timeout from the hearing, longer   *)
+(* than a lease that began with round r or earlier can last (the lease is *)
+(* shorter by the drift bound), so ExpirePromise is enabled only when no   *)
+(* lease rests on the promise. A leader whose round r a quorum confirmed,  *)
+(* each of them still promised for r, may rest its lease on r              *)
+(* (RenewLease); while it holds one it may take a read at its commit index *)
+(* with no round of messages (LeaseRead); ExpireLease ends it at any time. *)
+(* A transfer gives the lease up for the rest of the term (the target's    *)
+(* vote requests pass every promise), a configuration change drops it (its *)
+(* quorum was of the old configuration), a restart keeps the promise (the  *)
+(* core holds a fresh one for an election timeout after it starts).        *)
+(*                                                                         *)
 (* Every action is an operator with explicit parameters, named as in the   *)
 (* table of spec/README.md: the Java core emits one event per action, and  *)
 (* TraceRaft.tla replays those events by conjoining the named action.      *)
 (* Model-checking bounds live in MCRaft.tla, never here, so traces with    *)
 (* large terms and logs can be validated against the same actions.         *)
 (***************************************************************************)
-EXTENDS Naturals, Sequences, FiniteSets
+EXTENDS Integers, Sequences, FiniteSets
 
 CONSTANTS
     Server,     \* the servers: model values for model checking, 1..N in traces
     Nil,        \* "no vote": a model value, 0 in traces
     PreVote,    \* BOOLEAN: elections start with a pre-vote round (thesis 9.6)
     AsyncPersist, \* BOOLEAN: log writes complete after the step that makes them (see above)
+    LeaseReads, \* BOOLEAN: leaders serve reads by a lease, servers keep promises (see "Leases")
     InitVoters  \* the voters of the initial configuration (see "Membership" above)
 
-ASSUME Nil \notin Server /\ PreVote \in BOOLEAN /\ AsyncPersist \in BOOLEAN
+ASSUME Nil \notin Server /\ PreVote \in BOOLEAN /\ AsyncPersist \in BOOLEAN /\ LeaseReads \in BOOLEAN
 ASSUME InitVoters \subseteq Server /\ InitVoters /= {}
 
 VARIABLES
@@ -96,19 +114,23 @@ VARIABLES
     pendingReads,   \* [Server -> set of read rounds [id, index, acks, start]] awaiting
                     \* confirmation by a quorum and the apply of their index
     lastRead,       \* ghost: the last read served, [index, start, term] (see ServeRead)
-    snapshotIndex   \* [Server -> Nat], durable: log[i][1..snapshotIndex[i]] is compacted into a
+    snapshotIndex,  \* [Server -> Nat], durable: log[i][1..snapshotIndex[i]] is compacted into a
                     \* snapshot (0: none); see "Snapshots" below
+    lease,          \* [Server -> Int]: the read round a leader's lease rests on; 0: none, -1: given
+                    \* up for the rest of the term (a transfer); see "Leases" below
+    promise         \* [Server -> [term, round]]: the leader of term `term` this server promised not
+                    \* to replace, last heard in read round `round`; term 0: no promise
 
-serverVars == <<currentTerm, votedFor, role>>
+serverVars == <<currentTerm, votedFor, role, promise>>
 logVars == <<log, commitIndex, snapshotIndex>>  \* the snapshot is part of the durable log
 candidateVars == <<votesGranted>>
 leaderVars == <<nextIndex, matchIndex>>
 persistVars == <<durableLength, pendingAcks>>
-readVars == <<readSeq, pendingReads>>          \* a leader's read rounds, reset with leaderVars
+readVars == <<readSeq, pendingReads, lease>>   \* a leader's read rounds and lease, reset with leaderVars
 applyVars == <<appliedIndex, lastRead>>        \* the state machine and the ghost of reads
 vars == <<currentTerm, votedFor, role, log, commitIndex, votesGranted, nextIndex, matchIndex,
           messages, durableLength, pendingAcks, appliedIndex, readSeq, pendingReads, lastRead,
-          snapshotIndex>>
+          snapshotIndex, lease, promise>>
 
 Roles == {"Follower", "PreCandidate", "Candidate", "Leader"}
 
@@ -329,6 +351,51 @@ ConfigChangeAllowed(i, c) ==
     /\ LastConfigIndex(log[i]) <= commitIndex[i]
     /\ ConfigSuccessor(ConfigOf(i), c)
 
+\* No promise: the initial one, and what ExpirePromise leaves.
+NoPromise == [term |-> 0, round |-> 0]
+
+\* Whether i's promise holds (always FALSE without LeaseReads).
+PromiseHolds(i) == promise[i].term /= 0
+
+\* Whether i may start an election: not while its promise holds, as it would then help replace a
+\* leader whose lease may count on it. (A transfer, HandleTimeoutNow, is the leader's own request.)
+CampaignAllowed(i) == ~PromiseHolds(i)
+
+\* Whether i's promise forbids it to handle the vote request m, which it then drops (DropMessage): a
+\* real vote (not a pre-vote, not a transfer's) of a term above the promised leader's and not below
+\* i's own. Not only above i's own: i may have adopted a higher term from a vote response without
+\* hearing a leader of it, and a grant in that term would still help replace the promised leader.
+PromiseBlocksVote(i, m) ==
+    /\ PromiseHolds(i)
+    /\ ~m.prevote
+    /\ ~m.transfer
+    /\ m.term >= currentTerm[i]
+    /\ m.term > promise[i].term
+
+\* The servers leader i may count on for a lease resting on round n: itself (it steps down before it
+\* votes for another), and every server whose promise to i's term was renewed in round n or later.
+PromisedFor(i, n) ==
+    {i} \cup {j \in Server : promise[j].term = currentTerm[i] /\ promise[j].round >= n}
+
+\* Whether i's promise may run out: no lease rests on it (a lease ends before the promises it rests
+\* on; see "Leases" above).
+PromiseMayExpire(i) ==
+    ~\E k \in Server : lease[k] > 0 /\ currentTerm[k] = promise[i].term /\ lease[k] <= promise[i].round
+
+\* i heard the leader of term t in read round r (0 for a message that carries no round id): a fresh
+\* promise to that leader, renewed to the latest round heard (LeaseReads only).
+HoldPromise(i, t, r) ==
+    promise' = [promise EXCEPT ![i] =
+        IF ~LeaseReads THEN @
+        ELSE [term |-> t, round |-> IF @.term = t THEN Max(@.round, r) ELSE r]]
+
+\* What a restart leaves of i's promise: all of it (the core holds a fresh promise from its start).
+PromiseAfterRestart(i) == promise[i]
+
+\* What leader i keeps of its lease when it sends TimeoutNow: nothing, for the rest of its term (the
+\* target's vote requests pass every promise).
+LeaseAfterTransfer(i) == IF LeaseReads THEN -1 ELSE lease[i]
+
 -----------------------------------------------------------------------------
 (* State changes shared by several actions. *)
 
@@ -340,6 +407,7 @@ FollowerVolatile(i) ==
     /\ matchIndex' = [matchIndex EXCEPT ![i] = [j \in Server |-> 0]]
     /\ readSeq' = [readSeq EXCEPT ![i] = 0]
     /\ pendingReads' = [pendingReads EXCEPT ![i] = {}]
+    /\ lease' = [lease EXCEPT ![i] = 0]
 
 \* Held replies are discarded when i's term changes: a reply of an older term could vouch for
 \* entries that a leader of the new term has since overwritten.
@@ -382,6 +450,8 @@ Init ==
     /\ pendingReads = [i \in Server |-> {}]
     /\ lastRead = [index |-> 0, start |-> 0, term |-> 0]
     /\ snapshotIndex = [i \in Server |-> 0]
+    /\ lease = [i \in Server |-> 0]
+    /\ promise = [i \in Server |-> NoPromise]
 
 -----------------------------------------------------------------------------
 (* Elections *)
@@ -392,11 +462,13 @@ Timeout(i) ==
     /\ PreVote
     /\ role[i] /= "Leader"
     /\ i \in Voters(ConfigOf(i))
+    /\ CampaignAllowed(i)
     /\ role' = [role EXCEPT ![i] = "PreCandidate"]
     /\ votesGranted' = [votesGranted EXCEPT ![i] = {i}]
     /\ Broadcast(i, LAMBDA j : RequestVoteRequest(currentTerm[i] + 1, i, j, TRUE,
                                                   Len(log[i]), LastTerm(log[i]), FALSE))
-    /\ UNCHANGED <<currentTerm, votedFor, logVars, leaderVars, readVars, applyVars, persistVars>>
+    /\ UNCHANGED <<currentTerm, votedFor, promise, logVars, leaderVars, readVars, applyVars,
+                   persistVars>>
 
 \* A PreCandidate with a quorum of pre-votes (without PreVote: any non-leader on timeout)
 \* starts a real election in the next term, voting for itself. Only a voter of its own
@@ -405,6 +477,7 @@ BecomeCandidate(i) ==
     /\ IF PreVote THEN role[i] = "PreCandidate" /\ IsQuorumOf(ConfigOf(i), votesGranted[i])
                   ELSE role[i] /= "Leader"
     /\ i \in Voters(ConfigOf(i))
+    /\ CampaignAllowed(i)
     /\ currentTerm' = [currentTerm EXCEPT ![i] = @ + 1]
     /\ role' = [role EXCEPT ![i] = "Candidate"]
     /\ votedFor' = [votedFor EXCEPT ![i] = i]
@@ -412,7 +485,7 @@ BecomeCandidate(i) ==
     /\ Broadcast(i, LAMBDA j : RequestVoteRequest(currentTerm[i] + 1, i, j, FALSE,
                                                   Len(log[i]), LastTerm(log[i]), FALSE))
     /\ pendingAcks' = [pendingAcks EXCEPT ![i] = {}]
-    /\ UNCHANGED <<logVars, leaderVars, readVars, applyVars, durableLength>>
+    /\ UNCHANGED <<promise, logVars, leaderVars, readVars, applyVars, durableLength>>
 
 \* Leadership transfer (thesis 3.10): leader i asks j, whose log it knows to hold all of its own,
 \* to campaign at once. (The core also stops taking proposals while it transfers and gives up
@@ -423,7 +496,8 @@ SendTimeoutNow(i, j) ==
     /\ j \in Voters(ConfigOf(i))
     /\ TransferTargetCaughtUp(i, j)
     /\ Send(TimeoutNow(currentTerm[i], i, j))
-    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, readVars, applyVars,
+    /\ lease' = [lease EXCEPT ![i] = LeaseAfterTransfer(i)]
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, readSeq, pendingReads, applyVars,
                    persistVars>>
 
 \* A follower of the leader's term told to campaign does so at once, as BecomeCandidate but without
@@ -442,7 +516,7 @@ HandleTimeoutNow(i, j, m) ==
     /\ ConsumeAndBroadcast(m, i, LAMBDA k : RequestVoteRequest(TransferTerm(i), i, k, FALSE,
                                                                 Len(log[i]), LastTerm(log[i]), TRUE))
     /\ pendingAcks' = [pendingAcks EXCEPT ![i] = {}]
-    /\ UNCHANGED <<logVars, leaderVars, readVars, applyVars, durableLength>>
+    /\ UNCHANGED <<promise, logVars, leaderVars, readVars, applyVars, durableLength>>
 
 \* A Candidate with a quorum of votes leads; it appends a no-op of its term (thesis 6.4) so
 \* that entries of earlier terms get committed as soon as the no-op is.
@@ -454,7 +528,7 @@ BecomeLeader(i) ==
     /\ matchIndex' = [matchIndex EXCEPT ![i] = [j \in Server |-> 0]]
     /\ AppendToLog(i, [term |-> currentTerm[i], value |-> 0])
     /\ votesGranted' = [votesGranted EXCEPT ![i] = {}]
-    /\ UNCHANGED <<currentTerm, votedFor, commitIndex, snapshotIndex, messages, pendingAcks, readVars,
+    /\ UNCHANGED <<currentTerm, votedFor, promise, commitIndex, snapshotIndex, messages, pendingAcks, readVars,
                    applyVars>>
 
 \* Grant rule of a real vote, for m.term >= currentTerm[i].
@@ -477,6 +551,7 @@ RequestVoteReply(i, m) ==
 \* (A request ignored, e.g. by leader stickiness, is a DropMessage.)
 HandleRequestVoteRequest(i, j, m) ==
     /\ Receivable(i, j, m, "RequestVoteRequest")
+    /\ ~PromiseBlocksVote(i, m)
     /\ Reply(RequestVoteReply(i, m), m)
     /\ IF m.prevote \/ m.term < currentTerm[i]
        THEN UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, readVars, persistVars>>
@@ -488,7 +563,7 @@ HandleRequestVoteRequest(i, j, m) ==
                   THEN FollowerVolatile(i)
                   ELSE UNCHANGED <<role, candidateVars, leaderVars, readVars>>
                /\ pendingAcks' = [pendingAcks EXCEPT ![i] = AcksAfterTerm(i, m.term)]
-               /\ UNCHANGED <<logVars, durableLength>>
+               /\ UNCHANGED <<promise, logVars, durableLength>>
     /\ UNCHANGED applyVars
 
 \* A grant for i's current (pre-)election is recorded; a rejection from a higher term makes i
@@ -503,7 +578,7 @@ HandleRequestVoteResponse(i, j, m) ==
        \/ /\ ~m.voteGranted
           /\ m.term > currentTerm[i]
           /\ AdoptHigherTerm(i, m.term)
-          /\ UNCHANGED <<logVars, durableLength>>
+          /\ UNCHANGED <<promise, logVars, durableLength>>
     /\ Discard(m)
     /\ UNCHANGED applyVars
 
@@ -511,7 +586,7 @@ HandleRequestVoteResponse(i, j, m) ==
 StepDown(i) ==
     /\ role[i] \in {"PreCandidate", "Candidate", "Leader"}
     /\ FollowerVolatile(i)
-    /\ UNCHANGED <<currentTerm, votedFor, logVars, messages, persistVars, applyVars>>
+    /\ UNCHANGED <<currentTerm, votedFor, promise, logVars, messages, persistVars, applyVars>>
 
 -----------------------------------------------------------------------------
 (* Replication *)
@@ -535,7 +610,8 @@ ProposeConfig(i, c) ==
                 [j \in Server |-> IF j \in new THEN Len(log[i]) + 1 ELSE nextIndex[i][j]]]
           /\ matchIndex' = [matchIndex EXCEPT ![i] =
                 [j \in Server |-> IF j \in new THEN 0 ELSE matchIndex[i][j]]]
-    /\ UNCHANGED <<serverVars, commitIndex, snapshotIndex, candidateVars, readVars,
+    /\ lease' = [lease EXCEPT ![i] = IF @ > 0 THEN 0 ELSE @] \* its quorum was of the old configuration
+    /\ UNCHANGED <<serverVars, commitIndex, snapshotIndex, candidateVars, readSeq, pendingReads,
                    applyVars, messages, pendingAcks>>
 
 \* The leader sends j the k >= 0 entries from nextIndex[i][j] and, pipelining, advances
@@ -615,6 +691,7 @@ HandleAppendEntriesRequest(i, j, m) ==
        ELSE /\ currentTerm' = [currentTerm EXCEPT ![i] = m.term]
             /\ votedFor' = [votedFor EXCEPT ![i] = IF m.term > currentTerm[i] THEN Nil ELSE @]
             /\ FollowerVolatile(i)
+            /\ HoldPromise(i, m.term, m.readId)
             /\ IF AppendEntriesLogOk(i, m)
                THEN LET newLog == AppendNewEntries(log[i], snapshotIndex[i], m.prevLogIndex, m.entries)
                         reply == AppendEntriesReply(i, m)
@@ -648,7 +725,7 @@ HandleAppendEntriesResponse(i, j, m) ==
     /\ Receivable(i, j, m, "AppendEntriesResponse")
     /\ \/ /\ m.term > currentTerm[i]
           /\ AdoptHigherTerm(i, m.term)
-          /\ UNCHANGED <<logVars, durableLength>>
+          /\ UNCHANGED <<promise, logVars, durableLength>>
        \/ /\ m.term = currentTerm[i]
           /\ role[i] = "Leader"
           /\ IF m.success
@@ -661,7 +738,7 @@ HandleAppendEntriesResponse(i, j, m) ==
           /\ pendingReads' = [pendingReads EXCEPT ![i] =
                 {IF r.id <= m.readId THEN [r EXCEPT !.acks = @ \cup {j}] ELSE r :
                     r \in pendingReads[i]}]
-          /\ UNCHANGED <<serverVars, logVars, candidateVars, persistVars, readSeq>>
+          /\ UNCHANGED <<serverVars, logVars, candidateVars, persistVars, readSeq, lease>>
     /\ Discard(m)
     /\ UNCHANGED applyVars
 
@@ -733,6 +810,7 @@ HandleInstallSnapshotChunk(i, j, m, complete) ==
        ELSE /\ currentTerm' = [currentTerm EXCEPT ![i] = m.term]
             /\ votedFor' = [votedFor EXCEPT ![i] = IF m.term > currentTerm[i] THEN Nil ELSE @]
             /\ FollowerVolatile(i)
+            /\ HoldPromise(i, m.term, 0)
             /\ Reply(InstallSnapshotResponse(m.term, i, j, m.snapshotIndex,
                                               m.done /\ (complete \/ ~SnapshotIsNew(i, m))), m)
             /\ IF m.done /\ SnapshotIsNew(i, m) /\ complete
@@ -761,7 +839,7 @@ HandleInstallSnapshotResponse(i, j, m) ==
     /\ Receivable(i, j, m, "InstallSnapshotResponse")
     /\ \/ /\ m.term > currentTerm[i]
           /\ AdoptHigherTerm(i, m.term)
-          /\ UNCHANGED <<logVars, durableLength>>
+          /\ UNCHANGED <<promise, logVars, durableLength>>
        \/ /\ m.term = currentTerm[i]
           /\ role[i] = "Leader"
           /\ IF m.done
@@ -774,7 +852,7 @@ HandleInstallSnapshotResponse(i, j, m) ==
     /\ UNCHANGED applyVars
 
 -----------------------------------------------------------------------------
-(* Reads and the state machine *)
+(* Reads *)
 
 \* The largest commit index of any server: everything committed anywhere so far (a ghost).
 MaxCommitted == MaxOf({commitIndex[k] : k \in Server})
@@ -789,9 +867,9 @@ ReadIndex(i) ==
     /\ readSeq' = [readSeq EXCEPT ![i] = @ + 1]
     /\ pendingReads' = [pendingReads EXCEPT ![i] =
           @ \cup {[id |-> readSeq[i] + 1, index |-> commitIndex[i], acks |-> {i},
-                   start |-> MaxCommitted]}]
+                   start |-> MaxCommitted, lease |-> FALSE]}]
     /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, messages, persistVars,
-                   applyVars>>
+                   applyVars, lease>>
 
 \* Leader i serves read round r, confirmed by a quorum and applied: the read returns the state
 \* machine's state at appliedIndex[i].
@@ -803,7 +881,59 @@ ServeRead(i, r) ==
     /\ pendingReads' = [pendingReads EXCEPT ![i] = @ \ {r}]
     /\ lastRead' = [index |-> appliedIndex[i], start |-> r.start, term |-> currentTerm[i]]
     /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, messages, persistVars,
-                   readSeq, appliedIndex>>
+                   readSeq, lease, appliedIndex>>
+
+-----------------------------------------------------------------------------
+(* Leases (LeaseReads only; see "Leases" above) *)
+
+\* Leader i rests its lease on round r: a quorum of its configuration confirmed r, each of them
+\* (i aside) still promised to i's term since round r or later. Not a lease read's round (the lease
+\* confirmed that one), not back to an older round, not after a transfer in this term (lease -1).
+RenewLease(i, r) ==
+    /\ LeaseReads
+    /\ role[i] = "Leader"
+    /\ r \in pendingReads[i]
+    /\ ~r.lease
+    /\ lease[i] >= 0
+    /\ r.id > lease[i]
+    /\ IsQuorumOf(ConfigOf(i), r.acks \cap PromisedFor(i, r.id))
+    /\ lease' = [lease EXCEPT ![i] = r.id]
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, messages, persistVars,
+                   readSeq, pendingReads, applyVars>>
+
+\* Leader i's lease runs out: at any time (its length is a matter of clocks).
+ExpireLease(i) ==
+    /\ lease[i] > 0
+    /\ lease' = [lease EXCEPT ![i] = 0]
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, messages, persistVars,
+                   readSeq, pendingReads, applyVars>>
+
+\* i's promise runs out, once no lease rests on it. (Enabled without a promise too: the core counts
+\* one down from its start and after a restart, whatever it had promised.)
+ExpirePromise(i) ==
+    /\ LeaseReads
+    /\ PromiseMayExpire(i)
+    /\ promise' = [promise EXCEPT ![i] = NoPromise]
+    /\ UNCHANGED <<currentTerm, votedFor, role, logVars, candidateVars, leaderVars, messages,
+                   persistVars, readVars, applyVars>>
+
+\* Leader i, holding a lease, takes a read at its commit index with no round of messages: a round
+\* the lease confirms (acknowledged as if by every voter), served by ServeRead once applied. No
+\* leader of a later term can have been elected while the lease holds, so the commit index covers
+\* everything committed anywhere (start, the ghost, is what the read must return).
+LeaseRead(i) ==
+    /\ role[i] = "Leader"
+    /\ lease[i] > 0
+    /\ ReadIndexAllowed(i)
+    /\ readSeq' = [readSeq EXCEPT ![i] = @ + 1]
+    /\ pendingReads' = [pendingReads EXCEPT ![i] =
+          @ \cup {[id |-> readSeq[i] + 1, index |-> commitIndex[i],
+                   acks |-> Voters(ConfigOf(i)) \cup {i}, start |-> MaxCommitted, lease |-> TRUE]}]
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, messages, persistVars,
+                   applyVars, lease>>
+
+-----------------------------------------------------------------------------
+(* The state machine *)
 
 \* i's state machine applies its log up to n: only committed entries that are durable on i.
 Apply(i, n) ==
@@ -850,6 +980,7 @@ Restart(i, n, c) ==
     /\ pendingAcks' = [pendingAcks EXCEPT ![i] = {}]
     /\ FollowerVolatile(i)
     /\ appliedIndex' = [appliedIndex EXCEPT ![i] = snapshotIndex[i]]
+    /\ promise' = [promise EXCEPT ![i] = PromiseAfterRestart(i)]
     /\ UNCHANGED <<currentTerm, votedFor, messages, lastRead, snapshotIndex>>
 
 \* The network loses m, or i ignores it (stale, unwanted, leader stickiness, i is down).
@@ -900,6 +1031,10 @@ Next ==
     \/ \E i, j \in Server, k \in Nat : SendAppendEntries(i, j, k)
     \/ \E i \in Server : ReadIndex(i)
     \/ \E i \in Server : \E r \in pendingReads[i] : ServeRead(i, r)
+    \/ \E i \in Server : \E r \in pendingReads[i] : RenewLease(i, r)
+    \/ \E i \in Server : ExpireLease(i)
+    \/ \E i \in Server : ExpirePromise(i)
+    \/ \E i \in Server : LeaseRead(i)
     \/ \E i \in Server : \E n \in appliedIndex[i] + 1 .. Len(log[i]) : Apply(i, n)
     \/ \E i, j \in Server : SendTimeoutNow(i, j)
     \/ AnyHandleTimeoutNow
@@ -957,11 +1092,13 @@ TypeOK ==
     /\ readSeq \in [Server -> Nat]
     /\ DOMAIN pendingReads = Server
     /\ \A i \in Server : \A r \in pendingReads[i] :
-          /\ DOMAIN r = {"id", "index", "acks", "start"}
+          /\ DOMAIN r = {"id", "index", "acks", "start", "lease"}
           /\ r.id \in 1 .. readSeq[i] /\ r.index \in Nat /\ r.acks \subseteq Server
-          /\ i \in r.acks /\ r.start \in Nat
+          /\ i \in r.acks /\ r.start \in Nat /\ r.lease \in BOOLEAN
     /\ lastRead \in [index : Nat, start : Nat, term : Nat]
     /\ snapshotIndex \in [Server -> Nat]
+    /\ lease \in [Server -> Nat \cup {-1}]
+    /\ promise \in [Server -> [term : Nat, round : Nat]]
 
 \* At most one leader per term.
 ElectionSafety ==
@@ -1059,6 +1196,22 @@ ConfigPredecessorCommitted ==
 \* A read returns at least everything committed anywhere before it began (linearizability of
 \* reads against writes: a write acknowledged before the read began is visible to it).
 ReadsLinearizable == lastRead.index >= lastRead.start
+
+\* Only a leader holds a lease (or has given it up in its term), resting on a round it began, and
+\* a server holds a promise only with LeaseReads.
+LeaseWellFormed ==
+    \A i \in Server :
+        /\ lease[i] /= 0 => LeaseReads /\ role[i] = "Leader" /\ lease[i] <= readSeq[i]
+        /\ PromiseHolds(i) => LeaseReads /\ promise[i].term <= currentTerm[i]
+
+\* A lease rests on a quorum of the leader's configuration that still holds its promises.
+LeaseQuorumPromised ==
+    \A i \in Server : lease[i] > 0 => IsQuorumOf(ConfigOf(i), PromisedFor(i, lease[i]))
+
+\* While a leader holds a lease no server leads in a later term: what a lease read relies on.
+LeaseExcludesLaterLeader ==
+    \A i, k \in Server :
+        (lease[i] > 0 /\ role[k] = "Leader") => currentTerm[k] <= currentTerm[i]
 
 \* The state machine is handed only committed entries.
 AppliedIndexInCommit == \A i \in Server : appliedIndex[i] <= commitIndex[i]

@@ -11,7 +11,7 @@ ForgetfulRestart(i) ==
     /\ votedFor' = [votedFor EXCEPT ![i] = Nil]
     /\ pendingAcks' = [pendingAcks EXCEPT ![i] = {}]
     /\ appliedIndex' = [appliedIndex EXCEPT ![i] = 0]
-    /\ UNCHANGED <<currentTerm, logVars, durableLength, messages, lastRead>>
+    /\ UNCHANGED <<currentTerm, promise, logVars, durableLength, messages, lastRead>>
 
 \* Without AsyncPersist MCNext leaves Restart out (it changes nothing StepDown does not then);
 \* this one differs.
