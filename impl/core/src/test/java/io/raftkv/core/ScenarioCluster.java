@@ -334,6 +334,13 @@ final class ScenarioCluster {
                 if (a < b) {
                     checkPair(nodes.get(a), nodes.get(b));
                 }
+                // Spec LeaseExcludesLaterLeader: no leader of a later term while a lease holds.
+                RaftNode holder = nodes.get(a);
+                RaftNode other = nodes.get(b);
+                Assert.check(holder.state().lease() <= 0 || other.role() != Role.LEADER
+                        || other.currentTerm() <= holder.currentTerm(),
+                        "node %d leads in term %d while node %d holds a lease of term %d", b, other.currentTerm(), a,
+                        holder.currentTerm());
             }
         }
         TreeMap<Long, Entry> appliedAt = new TreeMap<>();
