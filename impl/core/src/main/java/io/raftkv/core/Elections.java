@@ -140,13 +140,14 @@ final class Elections {
      * rejoins after a partition cannot depose a healthy leader. A vote request of a transfer is
      * exempt: the leader itself asked for that election. With lease reads a node's promise makes
      * this mandatory (a lease counts on it), also for a node that restarted within the window, and
-     * then for a request of its own term too: the node may have adopted that term from a vote
-     * response without hearing a leader of it, and a grant there would still help replace the leader
-     * it promised (spec PromiseBlocksVote).
+     * then for every term above the promised leader's, its own included: the node may have adopted
+     * that term from a vote response without hearing a leader of it, and a grant there would still
+     * help replace the leader it promised (spec PromiseBlocksVote). A restarted node does not know
+     * whom it promised, so its promise covers every term.
      */
     private boolean inLeaderLease(RequestVoteRequest request) {
         if (node.holdsPromise()) {
-            return request.term() >= node.currentTerm;
+            return request.term() >= node.currentTerm && request.term() > node.promiseTerm;
         }
         return request.term() > node.currentTerm && node.config.checkQuorum() && node.leaderId != 0
                 && node.electionElapsed < node.config.electionTimeoutTicksMin();

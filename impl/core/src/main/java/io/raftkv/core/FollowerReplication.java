@@ -137,7 +137,7 @@ final class FollowerReplication {
         Assert.check(!(node.role == Role.LEADER && request.term() == node.currentTerm),
                 "two leaders in term %d: %d and %d", node.currentTerm, node.id, request.from());
         node.becomeFollower(request.term(), request.from());
-        node.holdPromise();
+        node.holdPromise(request.term());
     }
 
     /** The durable index rose: acknowledgements for entries now on disk leave (spec PersistLog). */

@@ -85,6 +85,11 @@ final class RaftState {
      * forgotten whom it heard, so it keeps the promise it may have made before the crash.
      */
     int promiseRemaining;
+    /**
+     * The term of the leader the promise was made to (spec promise[i].term); 0 after a start, when
+     * the node cannot know whom it promised before a crash, so that its promise then covers every term.
+     */
+    long promiseTerm;
 
     RaftState(Config config, int id, long seed, HardState hard, RaftLog log, RaftObserver observer) {
         this.config = config;
@@ -102,12 +107,16 @@ final class RaftState {
         this.initialMembership = Membership.initial(config.members());
         refreshMembership();
         resetElectionTimer();
-        holdPromise();
+        holdPromise(0);
     }
 
-    /** Heard from the leader of the current term (or started): a fresh promise (Config.leaseReads). */
-    void holdPromise() {
+    /**
+     * Heard from the leader of {@code term} (the current term), or started ({@code term} 0): a fresh
+     * promise (Config.leaseReads).
+     */
+    void holdPromise(long term) {
         promiseRemaining = config.leaseReads() ? config.electionTimeoutTicksMin() : 0;
+        promiseTerm = term;
     }
 
     /** Whether this node's promise forbids it to vote for another candidate or to campaign. */
