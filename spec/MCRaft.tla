@@ -97,11 +97,15 @@ MCPersistLog ==
 \* With reads (MaxReads > 0) or snapshots a restart also loses the applied state past the snapshot
 \* (the state machine is restored from the snapshot, or rebuilt from the log without one), which
 \* nothing else does, so those restarts are kept without AsyncPersist too.
+\* With LeaseReads a restart keeps the promise (PromiseAfterRestart), so it again loses nothing
+\* else; a mutant whose restart forgets the promise (mutants/MutantRestartForgetsPromise.tla) gets
+\* those restarts back by the last disjunct, which is FALSE for the real spec.
 MCRestart ==
     /\ AsyncPersist \/ MaxReads > 0 \/ Snapshots
     /\ \E i \in Server : \E n \in durableLength[i] .. Len(log[i]), c \in 0 .. commitIndex[i] :
           /\ \/ n < Len(log[i]) \/ durableLength[i] < n \/ c < commitIndex[i]
              \/ pendingAcks[i] /= {} \/ appliedIndex[i] > snapshotIndex[i]
+             \/ PromiseAfterRestart(i) /= promise[i]
           /\ Restart(i, n, c)
 \* The indexes i's state machine may apply up to (Apply's guard narrows them further), and the
 \* indexes i may compact up to. A cfg may narrow them (ApplyTargets <- ApplyAllTargets,
@@ -114,11 +118,22 @@ SnapshotTargets(i) == snapshotIndex[i] + 1 .. appliedIndex[i]
 
 \* Reads, only with MaxReads > 0: at most MaxReads read rounds per leadership (readSeq is reset
 \* when a leader steps down), the state machine's applies and the reads served.
-MCReadIndex(i) == readSeq[i] < MaxReads /\ ReadIndex(i)
+\* ReadIndex rounds stay below ReadIndexBound (MaxReads, unless a cfg narrows it: ReadIndexBound <-
+\* FirstRoundOnly, below).
+ReadIndexBound == MaxReads
+MCReadIndex(i) == readSeq[i] < ReadIndexBound /\ ReadIndex(i)
 MCServeRead == MaxReads > 0 /\ \E i \in Server : \E r \in pendingReads[i] : ServeRead(i, r)
 MCApply ==
     /\ MaxReads > 0 \/ Snapshots
     /\ \E i \in Server : \E n \in ApplyTargets(i) : Apply(i, n)
+\* Leases, only with LeaseReads. A lease read begins a read round (readSeq rises), so it counts
+\* toward MaxReads with the ReadIndex rounds. ExpirePromise only where a promise holds: on a
+\* server without one it changes nothing (the core's countdown after a start, which the spec
+\* allows, has no state to show for it).
+MCRenewLease == LeaseReads /\ \E i \in Server : \E r \in pendingReads[i] : RenewLease(i, r)
+MCExpireLease == LeaseReads /\ \E i \in Server : ExpireLease(i)
+MCExpirePromise == LeaseReads /\ \E i \in Server : PromiseHolds(i) /\ ExpirePromise(i)
+MCLeaseRead == LeaseReads /\ \E i \in Server : readSeq[i] < MaxReads /\ LeaseRead(i)
 \* Leadership transfers, only with Transfers. HandleTimeoutNow consumes the TimeoutNow and
 \* broadcasts vote requests: TransferBroadcastCopies - 1 more copies in flight, and a term that
 \* must stay within MaxTerm.
@@ -160,7 +175,9 @@ MCHandleInstallSnapshotResponse == Snapshots /\ AnyHandleInstallSnapshotResponse
 \* the InstallSnapshot steps, and Apply and the restarts that lose applied entries, which they
 \* need) only with Snapshots: without it snapshotIndex stays 0 and no InstallSnapshot message is
 \* ever sent, so the guards it adds to Raft.tla's actions always hold and the state spaces are
-\* again unchanged.
+\* again unchanged. Leases (RenewLease, ExpireLease, ExpirePromise, LeaseRead) only with LeaseReads:
+\* without it lease and promise keep their initial values (HoldPromise leaves promise alone), so
+\* the state spaces are again unchanged.
 MCNext ==
     \/ \E i \in Server : MCTimeout(i)
     \/ \E i \in Server : MCBecomeCandidate(i)
@@ -182,6 +199,10 @@ MCNext ==
     \/ \E i \in Server : MCReadIndex(i)
     \/ MCServeRead
     \/ MCApply
+    \/ MCRenewLease
+    \/ MCExpireLease
+    \/ MCExpirePromise
+    \/ MCLeaseRead
     \/ \E i, j \in Server : MCSendTimeoutNow(i, j)
     \/ MCHandleTimeoutNow
     \/ MCTakeSnapshot
@@ -201,7 +222,8 @@ MCSpec == Init /\ [][MCNext]_vars
 
 \* Why MCNext may leave Restart out without AsyncPersist (and reads): a follower's volatile state
 \* is always the state Restart resets it to (appliedIndex aside, which Restart also resets and
-\* which only moves with reads on). Checked as an invariant by every configuration.
+\* which only moves with reads on; the promise Restart keeps). Checked as an invariant by every
+\* configuration.
 FollowerVolatileIsReset ==
     \A i \in Server : role[i] = "Follower" =>
         /\ votesGranted[i] = {}
@@ -209,6 +231,7 @@ FollowerVolatileIsReset ==
         /\ matchIndex[i] = [j \in Server |-> 0]
         /\ readSeq[i] = 0
         /\ pendingReads[i] = {}
+        /\ lease[i] = 0
 
 -----------------------------------------------------------------------------
 (* Narrowing the search. A mutant whose counterexample is deep (Figure 8 needs *)
@@ -242,11 +265,22 @@ AllOrNoEntries(i, j) == {0, Max(0, Min(MaxEntriesPerMessage, Len(log[i]) - nextI
 LeaderApplyTargets(i) == IF role[i] = "Leader" THEN ApplyAllTargets(i) ELSE {}
 LeaderSnapshotTargets(i) == IF role[i] = "Leader" THEN SnapshotAllTargets(i) ELSE {}
 
+\* ReadIndexBound <- FirstRoundOnly: a leader begins a ReadIndex round only as its first round
+\* (readSeq = 0); its later rounds (up to MaxReads) are lease reads. So a lease rests only on
+\* round 1, renewed after an expiry on that round again, never moved to a later one.
+FirstRoundOnly == 1
+
 \* An action substituted by Off0/Off1/Off2/Off3 (by arity) never happens.
 Off0 == FALSE
 Off1(i) == FALSE
 Off2(i, j) == FALSE
 Off3(i, j, k) == FALSE
+
+\* CONSTRAINT OneMessageBesideVoteRequests: at most one message in flight that is not a vote
+\* request (with MaxMessages = 2: the network of a one-message configuration, but a vote request may
+\* linger beside it, to be answered late).
+OneMessageBesideVoteRequests ==
+    BagCardinality([m \in {k \in DOMAIN messages : k.type /= "RequestVoteRequest"} |-> messages[m]]) <= 1
 
 \* CONSTRAINT OneActive: at most one server is not a follower at a time.
 OneActive == Cardinality({i \in Server : role[i] /= "Follower"}) <= 1
@@ -386,6 +420,14 @@ LeaderRemoved ==
         /\ ~IsJoint(CommittedConfig(l))
         /\ l \notin CommittedConfig(l).voters
 
+\* A leader holds a lease (RenewLease).
+LeaseRenewed == \E i \in Server : lease[i] > 0
+
+\* An election held off by a promise: a vote request is in flight that its receiver's promise
+\* forbids it to handle (it can only drop it), so the campaign that sent it cannot win that vote.
+VoteBlockedByPromise ==
+    \E m \in DOMAIN messages : m.type = "RequestVoteRequest" /\ PromiseBlocksVote(m.to, m)
+
 \* By name, so that only the scenarios a worker has not reported yet are evaluated.
 \* (ScenarioNames orders the announcement; ScenarioSet, a constant, is computed once.)
 ScenarioNames ==
@@ -394,7 +436,7 @@ ScenarioNames ==
       "StaleAppendEntries", "DuplicateInFlight", "LeaderCommitsBeforeOwnWrite", "AckHeldForWrite",
       "RestartLosesTail", "ReadServed", "ReadServedAfterLeaderChange", "ReadConfirmedByPeer",
       "ReadWaitsForApply", "TransferElection", "TransferTargetLeads", "SnapshotTaken",
-      "LearnerAdded", "JointCommitted", "LeaderRemoved">>
+      "LearnerAdded", "JointCommitted", "LeaderRemoved", "LeaseRenewed", "VoteBlockedByPromise">>
 ScenarioSet == {ScenarioNames[k] : k \in 1 .. Len(ScenarioNames)}
 ScenarioHolds(s) ==
     CASE s = "LeaderHoldsEarlierCommit" -> LeaderHoldsEarlierCommit
@@ -421,6 +463,8 @@ ScenarioHolds(s) ==
       [] s = "LearnerAdded" -> LearnerAdded
       [] s = "JointCommitted" -> JointCommitted
       [] s = "LeaderRemoved" -> LeaderRemoved
+      [] s = "LeaseRenewed" -> LeaseRenewed
+      [] s = "VoteBlockedByPromise" -> VoteBlockedByPromise
 
 (* Step scenarios: what a single step does, which no state shows (an install that *)
 (* kept entries looks like any log with a snapshot). With the action constraint   *)
@@ -476,9 +520,44 @@ PromotedLearnerCounted ==
         /\ matchIndex[l][j] >= commitIndex'[l]
         /\ ~IsQuorumOf(ConfigOf(l), Agree(l, commitIndex'[l]) \ {j})
 
+\* Leader i serves a lease read: a round taken by LeaseRead leaves its pending rounds while it
+\* still leads (only ServeRead does that; a lease round's acks are already every voter, so an
+\* AppendEntries response leaves it as it is).
+ServesLeaseRead(i, r) ==
+    /\ r \in pendingReads[i] /\ r.lease
+    /\ role'[i] = "Leader"
+    /\ pendingReads'[i] = pendingReads[i] \ {r}
+
+\* A lease read is served.
+LeaseReadServed == \E i \in Server : \E r \in pendingReads[i] : ServesLeaseRead(i, r)
+
+\* A lease read is served in term >= 2 that had to return an entry committed before it began.
+LeaseReadServedAfterLeaderChange ==
+    \E i \in Server : \E r \in pendingReads[i] :
+        ServesLeaseRead(i, r) /\ currentTerm[i] >= 2 /\ r.start > 0
+
+\* A promise runs out while its leader still leads and holds a lease: the lease rests on a later
+\* round than the one the promise was last renewed in (PromiseMayExpire).
+PromiseExpiredUnderLease ==
+    \E i, l \in Server :
+        /\ PromiseHolds(i) /\ promise'[i] = NoPromise
+        /\ role[l] = "Leader" /\ currentTerm[l] = promise[i].term /\ lease[l] > 0
+
+\* A leader whose lease expired rests a new one on a round: it held a lease before in this
+\* leadership (a lease read's round is pending, and only a lease lets LeaseRead take one), and its
+\* lease is 0 (while it leads only ExpireLease ends a lease, and ProposeConfig, which quick-lease
+\* does not have).
+LeaseRenewedAfterExpiry ==
+    \E i \in Server :
+        /\ role[i] = "Leader" /\ lease[i] = 0 /\ lease'[i] > 0
+        /\ \E r \in pendingReads[i] : r.lease
+
 StepScenarioNames ==
     <<"InstallSnapshotDelivered", "SnapshotSuffixKept", "StaleSnapshotIgnored",
       "LeaderCommitsAfterInstall", "PromotedLearnerCounted">>
+LeaseStepScenarioNames ==
+    <<"LeaseReadServed", "LeaseReadServedAfterLeaderChange", "PromiseExpiredUnderLease",
+      "LeaseRenewedAfterExpiry">>
 StepScenarioSet == {StepScenarioNames[k] : k \in 1 .. Len(StepScenarioNames)}
 
 \* Init, announcing every scenario and clearing each worker's registers 1 and 2 (the names it
@@ -487,6 +566,7 @@ MCInit ==
     /\ Init
     /\ \A k \in 1 .. Len(ScenarioNames) : PrintT("scenario " \o ScenarioNames[k])
     /\ \A k \in 1 .. Len(StepScenarioNames) : PrintT("scenario " \o StepScenarioNames[k])
+    /\ \A k \in 1 .. Len(LeaseStepScenarioNames) : PrintT("scenario " \o LeaseStepScenarioNames[k])
     /\ TLCSet(1, {})
     /\ TLCSet(2, {})
 
@@ -509,6 +589,17 @@ ReportSteps ==
        /\ ReportStep("StaleSnapshotIgnored", StaleSnapshotIgnored)
        /\ ReportStep("LeaderCommitsAfterInstall", LeaderCommitsAfterInstall)
        /\ ReportStep("PromotedLearnerCounted", PromotedLearnerCounted)
+
+\* ReportSteps for the lease step scenarios (ACTION_CONSTRAINT ReportLeaseSteps: quick-lease). Apart,
+\* so that neither configuration evaluates the other's step scenarios at every step.
+LeaseStepScenarioSet == {LeaseStepScenarioNames[k] : k \in 1 .. Len(LeaseStepScenarioNames)}
+ReportLeaseSteps ==
+    \/ LeaseStepScenarioSet \subseteq TLCGet(2)
+    \/ ~(StateConstraint')
+    \/ /\ ReportStep("LeaseReadServed", LeaseReadServed)
+       /\ ReportStep("LeaseReadServedAfterLeaderChange", LeaseReadServedAfterLeaderChange)
+       /\ ReportStep("PromiseExpiredUnderLease", PromiseExpiredUnderLease)
+       /\ ReportStep("LeaseRenewedAfterExpiry", LeaseRenewedAfterExpiry)
 
 \* An invariant that always holds: reports the scenarios that hold in this state and that this
 \* worker has not reported yet. (As an invariant it runs once per new state; as a constraint it

@@ -45,7 +45,11 @@ class ModelCheckTest {
       Map.entry("mutant-transfer-vote-ignores-log", "LeaderCompleteness"),
       Map.entry("mutant-timeout-now-keeps-term", "ElectionSafety"),
       Map.entry("mutant-stale-snapshot", "CommittedEntriesNeverChange"),
-      Map.entry("mutant-two-voter-jump", "LeaderCompleteness")));
+      Map.entry("mutant-two-voter-jump", "LeaderCompleteness"),
+      Map.entry("mutant-restart-forgets-promise", "ReadsLinearizable"),
+      Map.entry("mutant-promise-expires-under-lease", "ReadsLinearizable"),
+      Map.entry("mutant-transfer-keeps-lease", "ReadsLinearizable"),
+      Map.entry("mutant-promise-blocks-only-higher-term", "LeaseExcludesLaterLeader")));
 
   private static final Pattern OK =
       Pattern.compile("^model-check: OK, (\\d+) distinct states, depth (\\d+), ([\\d.]+) s$");
@@ -70,8 +74,8 @@ class ModelCheckTest {
 
   /** The configurations CI checks; asserted against the cfg files on disk below. */
   static List<String> ciConfigs() {
-    return List.of("quick", "quick-client", "quick-durable", "quick-membership", "quick-prevote",
-        "quick-read", "quick-snapshot", "quick-transfer");
+    return List.of("quick", "quick-client", "quick-durable", "quick-lease", "quick-membership",
+        "quick-prevote", "quick-read", "quick-snapshot", "quick-transfer");
   }
 
   /**
