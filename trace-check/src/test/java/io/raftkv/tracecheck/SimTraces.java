@@ -86,10 +86,13 @@ final class SimTraces {
     }
   }
 
-  /** What the simulator draws for a seed: its servers (spares included), PreVote and initial voters. */
+  /**
+   * What the simulator draws for a seed: its servers (spares included), PreVote, initial voters and
+   * whether it runs lease reads.
+   */
   static NdjsonTraceWriter.Header header(long seed, SimulationOptions options) {
     Simulation.ClusterShape shape = Simulation.shape(seed, options);
-    return new NdjsonTraceWriter.Header(shape.servers(), shape.preVote(), shape.initialVoters());
+    return new NdjsonTraceWriter.Header(shape.servers(), shape.preVote(), shape.initialVoters(), shape.leaseReads());
   }
 
   /** {@code run}'s trace read without its header: what the checker infers from the events alone. */
@@ -108,6 +111,7 @@ final class SimTraces {
         header.put(TraceFormat.SERVERS, like.servers());
         header.put(TraceFormat.PRE_VOTE, like.preVote());
         like.voters().forEach(header.putArray(TraceFormat.VOTERS)::add);
+        header.put(TraceFormat.LEASE_READS, like.leaseReads());
         out.write(JSON.writeValueAsString(header));
         out.write('\n');
       }
