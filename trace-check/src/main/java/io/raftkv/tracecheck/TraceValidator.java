@@ -230,6 +230,7 @@ public final class TraceValidator {
     lines.add("  logged state of " + node + ": " + trace.events().get(failed - 1).path("state"));
     describe(lines, found, "diag-spec-sent", "the spec's sends in that action: ");
     describe(lines, found, "diag-enabled", "enabled for " + node + " at that point: ");
+    describe(lines, found, "diag-promise-held", "the promise of " + node + " (promised term, round) ");
     return lines;
   }
 
@@ -364,6 +365,10 @@ public final class TraceValidator {
       // ConfigChainValid (the configuration before each config entry: 3.3 times slower) nor
       // ConfigPredecessorCommitted (every leader's log against every config entry: 1.5 times).
       cfg.append("INVARIANT ConfigsWellFormed\n");
+      // The lease invariants: a lease only on a leader, on a round it began, resting on a quorum
+      // still promised, and no leader of a later term while it holds (quadratic in the servers,
+      // linear in a lease holder's log for its configuration).
+      cfg.append("INVARIANT LeaseWellFormed\nINVARIANT LeaseQuorumPromised\nINVARIANT LeaseExcludesLaterLeader\n");
     }
     // The last state of a trace has no successor; that is the end, not a deadlock.
     cfg.append("CHECK_DEADLOCK FALSE\n");
