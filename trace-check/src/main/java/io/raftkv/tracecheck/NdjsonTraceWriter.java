@@ -72,7 +72,7 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
       this(servers, preVote, voters, false);
     }
 
-    /** A header of a cluster whose every server is an initial voter (no voters field), without lease reads. */
+    /** A header of a cluster whose every server is an initial voter (no voters field), no lease reads. */
     public Header(int servers, boolean preVote) {
       this(servers, preVote, null);
     }
@@ -97,9 +97,9 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
 
   /**
    * One node's trace of a real cluster (TraceWriterFactory.openNode): the header line names the
-   * node, the cluster's size, PreVote, the initial voters, lease reads and the incarnation's start; each event line adds
-   * {@code lamport} (a tick of the process's Lamport clock) and {@code input}, and ends with its
-   * newline; a payload that is not a command id is written as its digest
+   * node, the cluster's size, PreVote, the initial voters, lease reads and the incarnation's start;
+   * each event line adds {@code lamport} (a tick of the process's Lamport clock) and
+   * {@code input}, and ends with its newline; a payload that is not a command id is written as its digest
    * ({@link TraceFormat.EntryValues#nodeValueOf}). Every line is handed to the operating system as
    * soon as it is written (the core emits an event before the driver writes or sends anything of
    * that step, so a process killed with SIGKILL leaves every line whose effects were seen). A clean

@@ -35,8 +35,7 @@ import java.util.stream.IntStream;
  * @param lineNumbers the file line of each event (1-based), for messages
  */
 public record Trace(Path file, int servers, boolean preVote, boolean leaseReads, List<Integer> voters,
-    List<ObjectNode> events,
-    List<String> lines, int[] lineNumbers) {
+    List<ObjectNode> events, List<String> lines, int[] lineNumbers) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
