@@ -29,12 +29,20 @@
 (* configuration (ConfigOf) after the step.  InitVoters is a constant of   *)
 (* the generated cfg (the trace header's voters; every server without).    *)
 (*                                                                         *)
+(* Leases: every state logs the node's lease (spec lease[i]; a state     *)
+(* without one, written before leases, means 0), compared like the role.  *)
+(* Promises are not logged: the spec derives them from the receipts.      *)
+(* LeaseReads is a constant of the generated cfg (the trace header's      *)
+(* leaseReads; FALSE without).                                             *)
+(*                                                                         *)
 (* Nothing happens between two lines: the implementation logs every send, *)
 (* receive, drop and duplication, and a message the network loses without *)
 (* a line simply stays in the bag, which the spec allows.  A reply the     *)
 (* core held (AsyncPersist) leaves in the PersistLog step that releases it *)
 (* (the spec computes which: the event logs none).  Traces are checked     *)
-(* with AsyncPersist = TRUE.                                               *)
+(* with AsyncPersist = TRUE.  One step is unlogged by necessity: a leader  *)
+(* that crashed holding a lease logs no ExpireLease (a crash is no line),  *)
+(* yet its lease is over; see TraceExpirePromiseAfterCrash.                *)
 (***************************************************************************)
 EXTENDS Raft, Naturals, Sequences, TLC
 
@@ -70,6 +78,10 @@ TraceDurablePostState(node, s) ==
     \* A function of the log (so durable too); states written before membership lack it.
     /\ "config" \in DOMAIN s => ConfigOfLog(log'[node]) = s.config
 
+\* The lease a logged state shows (volatile, like the role): a state written before leases has
+\* none, which is the spec's 0.
+TraceLoggedLease(s) == IF "lease" \in DOMAIN s THEN s.lease ELSE 0
+
 \* The node's state after the step is the one logged.  A drop or duplication is the network's
 \* step, logged with its destination's state; for a crashed destination (the crash itself is no
 \* spec action) that is the last state the node emitted before it crashed, which is the spec's
@@ -81,6 +93,7 @@ TracePostState(e) ==
     /\ \/ e.event \in {"DropMessage", "DuplicateMessage"}
        \/ /\ role'[e.node] = e.state.role
           /\ appliedIndex'[e.node] = e.state.appliedIndex
+          /\ lease'[e.node] = TraceLoggedLease(e.state)
 
 \* The spec's InstallSnapshotResponse a logged one stands for (without nextOffset).
 TraceSnapshotResponse(lm) == InstallSnapshotResponse(lm.term, lm.from, lm.to, lm.snapshotIndex, lm.done)
@@ -106,6 +119,40 @@ TraceSpecMsgs(lm) ==
              {x \in DOMAIN messages : TraceSnapshotRequestIs(x, lm)}
       [] lm.type = "InstallSnapshotResponse" -> {TraceSnapshotResponse(lm)}
       [] OTHER -> {lm}
+
+\* A leader's own lines: every line with node = k but the network's DropMessage and
+\* DuplicateMessage, whose node is the destination.
+TraceOwnLine(m, k) ==
+    /\ TraceLog[tr][m].node = k
+    /\ TraceLog[tr][m].event \notin {"DropMessage", "DuplicateMessage"}
+
+\* Whether server k is down at line l as far as the trace can tell: it logs nothing of its own
+\* after line l until a Restart, or nothing at all (it stays down to the end).  A crash is no line,
+\* so this is how a trace shows one.
+\* (Linear in the rest of the trace; evaluated only where such a lease blocks a line.)
+TraceDown(k) ==
+    LET restarts == {m \in l + 1 .. Len(TraceLog[tr]) :
+                        TraceOwnLine(m, k) /\ TraceLog[tr][m].event = "Restart"}
+        until == IF restarts = {} THEN Len(TraceLog[tr]) + 1 ELSE MinOf(restarts)
+    IN  \A m \in l + 1 .. until - 1 : ~TraceOwnLine(m, k)
+
+\* Raft's definitions evaluated as after ExpireLease(k): lease[k] is 0 there, nothing else differs.
+TraceAfterExpireLease(k) == INSTANCE Raft WITH lease <- [lease EXCEPT ![k] = 0]
+
+\* An ExpirePromise line of i, where a lease of a leader k that crashed holding it still rests on
+\* i's promise: ExpireLease(k) (never logged: k was down before its lease ran out, and a crash is
+\* no line) followed by ExpirePromise(i), in one step so that one line stays one step.  Only
+\* when i's promise may not expire otherwise, and only for a k that is down (TraceDown): a leader
+\* that is up logs its own ExpireLease, which must come before the promises it rests on run out.
+\* ExpireLease(k) is a step Raft allows at any time, so the pair is a behaviour of Raft.
+\* (The instance's ExpirePromise(i) leaves its lease, [lease EXCEPT ![k] = 0], unchanged: with
+\* lease' fixed first that says lease' is lease with k's ended, and the rest is ExpirePromise's.)
+TraceExpirePromiseAfterCrash(k, i) ==
+    /\ ~PromiseMayExpire(i)
+    /\ ENABLED ExpireLease(k)
+    /\ TraceDown(k)
+    /\ lease' = [lease EXCEPT ![k] = 0]
+    /\ TraceAfterExpireLease(k)!ExpirePromise(i)
 
 \* The spec action a line names, with its parameters fixed by the logged fields: always one
 \* of the disjuncts of Raft's Next, with parameters in the ranges Next gives them.
@@ -142,6 +189,15 @@ TraceAction(e) ==
                                                           /\ r.id = e.readId
                                                           /\ ServeRead(e.node, r)
                                                     /\ appliedIndex[e.node] = e.index
+      [] e.event = "RenewLease"                  -> \E r \in pendingReads[e.node] :
+                                                       /\ r.id = e.readId
+                                                       /\ RenewLease(e.node, r)
+      [] e.event = "ExpireLease"                 -> ExpireLease(e.node)
+      [] e.event = "ExpirePromise"               -> \/ ExpirePromise(e.node)
+                                                    \/ \E k \in Server : TraceExpirePromiseAfterCrash(k, e.node)
+      [] e.event = "LeaseRead"                   -> /\ LeaseRead(e.node)
+                                                    /\ readSeq'[e.node] = e.readId
+                                                    /\ commitIndex[e.node] = e.index
       [] e.event = "SendTimeoutNow"              -> /\ SendTimeoutNow(e.node, e.msg.to)
                                                     /\ TraceSent(e.msg)
       [] e.event = "HandleTimeoutNow"            -> HandleTimeoutNow(e.node, e.msg.from, e.msg)
@@ -213,21 +269,22 @@ TraceAccepted ==
 (* and what the spec could do instead.  After the failed line taken        *)
 (* without its post-state: the state the spec gives the node.              *)
 (***************************************************************************)
-TraceStateOf(term, vote, r, commit, xlog, durable, acks, applied, rseq, reads, snap) ==
+TraceStateOf(term, vote, r, commit, xlog, durable, acks, applied, rseq, reads, snap, ls, pr) ==
     [currentTerm |-> term, votedFor |-> vote, role |-> r, commitIndex |-> commit,
      logLength |-> Len(xlog), lastLogTerm |-> IF xlog = <<>> THEN 0 ELSE xlog[Len(xlog)].term,
      durableLength |-> durable, pendingAcks |-> acks, appliedIndex |-> applied,
-     readSeq |-> rseq, pendingReads |-> reads, snapshotIndex |-> snap, config |-> ConfigOfLog(xlog)]
+     readSeq |-> rseq, pendingReads |-> reads, snapshotIndex |-> snap, config |-> ConfigOfLog(xlog),
+     lease |-> ls, promise |-> pr]
 
 TraceNodeState(node) ==
     TraceStateOf(currentTerm[node], votedFor[node], role[node], commitIndex[node], log[node],
                  durableLength[node], pendingAcks[node], appliedIndex[node], readSeq[node],
-                 pendingReads[node], snapshotIndex[node])
+                 pendingReads[node], snapshotIndex[node], lease[node], promise[node])
 
 TraceNodeStateAfter(node) ==
     TraceStateOf(currentTerm'[node], votedFor'[node], role'[node], commitIndex'[node], log'[node],
                  durableLength'[node], pendingAcks'[node], appliedIndex'[node], readSeq'[node],
-                 pendingReads'[node], snapshotIndex'[node])
+                 pendingReads'[node], snapshotIndex'[node], lease'[node], promise'[node])
 
 TraceInFlight == {msg \in DOMAIN messages : messages[msg] > 0}
 
@@ -242,6 +299,15 @@ TraceEnabledActions(node) ==
         \cup TraceIf(ENABLED AdvanceCommitIndex(node), "AdvanceCommitIndex(" \o n \o ")")
         \cup TraceIf(ENABLED StepDown(node), "StepDown(" \o n \o ")")
         \cup TraceIf(ENABLED ReadIndex(node), "ReadIndex(" \o n \o ")")
+        \cup TraceIf(ENABLED LeaseRead(node), "LeaseRead(" \o n \o ")")
+        \cup TraceIf(ENABLED ExpireLease(node), "ExpireLease(" \o n \o ")")
+        \cup TraceIf(ENABLED ExpirePromise(node), "ExpirePromise(" \o n \o ")")
+        \* A lease of a leader that is down ends before the promise (TraceExpirePromiseAfterCrash).
+        \cup {"ExpirePromise(" \o n \o ") after the unlogged ExpireLease(" \o ToString(k)
+                  \o ") of a leader that crashed holding it" :
+                  k \in {x \in Server : ENABLED TraceExpirePromiseAfterCrash(x, node)}}
+        \cup {"RenewLease(" \o n \o ", " \o ToString(r) \o ")" :
+                  r \in {x \in pendingReads[node] : ENABLED RenewLease(node, x)}}
         \* ProposeConfig takes any allowed c: shown as the configuration it would follow.
         \cup TraceIf(role[node] = "Leader" /\ LastConfigIndex(log[node]) <= commitIndex[node],
                      "ProposeConfig(" \o n \o ", c) for c following " \o ToString(ConfigOf(node)))
@@ -294,6 +360,12 @@ TraceDiagnosis ==
               /\ PrintT("TRACECHECK diag-similar-in-flight " \o ToString(
                      {x \in TraceInFlight : x.type = e.msg.type /\ x.from = e.msg.from /\ x.to = e.msg.to}))
         /\ PrintT("TRACECHECK diag-enabled " \o ToString(TraceEnabledActions(e.node)))
+        \* An ExpirePromise line the spec refuses for a lease resting on the promise: whose lease
+        \* (a leader whose ExpireLease would free it), and whether the trace shows that leader down.
+        /\ (e.event = "ExpirePromise" /\ ~PromiseMayExpire(e.node)) =>
+              PrintT("TRACECHECK diag-promise-held " \o ToString(promise[e.node]) \o " by the lease of "
+                     \o ToString({[leader |-> k, lease |-> lease[k], down |-> TraceDown(k)] :
+                                  k \in {x \in Server : lease[x] > 0 /\ TraceAfterExpireLease(x)!PromiseMayExpire(e.node)}}))
 
 \* Action constraint of a diagnosis run: the failed line's step as the spec takes it.
 TraceDiagnosisStep ==

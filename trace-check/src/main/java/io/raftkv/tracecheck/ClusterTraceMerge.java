@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * simulator's (trace-check/README.md, "Traces of a real cluster", has the rule and why it is sound).
  *
  * <p>Each file is one incarnation of one node (TraceWriterFactory.openNode): a header with node,
- * servers, the initial voters, preVote and startedMicros; event lines with the node's Lamport clock and input number;
+ * servers, the initial voters, preVote, leaseReads (absent: false) and startedMicros; event lines with the node's Lamport clock and input number;
  * {@code {"closed":true}} at the end after a clean stop ({@code {"failStop":...}} after the node
  * stopped on its own, which counts as a kill). The merge orders all events by
  * (lamport, node); gives every payload digest one number, by first appearance in that order; and
@@ -38,8 +38,8 @@ public final class ClusterTraceMerge {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One node trace file, read and checked. */
-  record Incarnation(Path file, int node, int servers, List<Integer> voters, boolean preVote, long startedMicros,
-      List<ObjectNode> events, List<String> sources, boolean closed, boolean torn) {
+  record Incarnation(Path file, int node, int servers, List<Integer> voters, boolean preVote, boolean leaseReads,
+      long startedMicros, List<ObjectNode> events, List<String> sources, boolean closed, boolean torn) {
 
     long firstLamport() {
       return events.get(0).get(TraceFormat.LAMPORT).asLong();
@@ -136,7 +136,7 @@ public final class ClusterTraceMerge {
     List<ObjectNode> merged = order(incarnations);
     numberValues(merged);
     Incarnation any = incarnations.get(0);
-    write(out, any.servers(), any.voters(), any.preVote(), merged);
+    write(out, any.servers(), any.voters(), any.preVote(), any.leaseReads(), merged);
     int torn = (int) incarnations.stream().filter(Incarnation::torn).count();
     return new Result(out, files.size(), byNode.size(), merged.size(), optional, killed, torn);
   }
@@ -157,6 +157,10 @@ public final class ClusterTraceMerge {
     JsonNode started = header.get(TraceFormat.STARTED_MICROS);
     if (preVote == null || !preVote.isBoolean() || started == null || !started.canConvertToLong()) {
       throw new TraceFormatException(file, 1, "a node trace's header needs preVote (true/false) and startedMicros");
+    }
+    JsonNode leaseReads = header.get(TraceFormat.LEASE_READS); // absent in traces written before leases
+    if (leaseReads != null && !leaseReads.isBoolean()) {
+      throw new TraceFormatException(file, 1, "a node trace header's " + TraceFormat.LEASE_READS + " must be true or false");
     }
     List<Integer> voters = voters(file, header, servers);
     List<ObjectNode> events = new ArrayList<>();
@@ -183,8 +187,8 @@ public final class ClusterTraceMerge {
       events.add(line);
       sources.add(file.getFileName() + ":" + (k + 1));
     }
-    return new Incarnation(file, node, servers, voters, preVote.asBoolean(), started.asLong(), events, sources,
-        closed, torn);
+    return new Incarnation(file, node, servers, voters, preVote.asBoolean(),
+        leaseReads != null && leaseReads.asBoolean(), started.asLong(), events, sources, closed, torn);
   }
 
   /**
@@ -266,10 +270,11 @@ public final class ClusterTraceMerge {
     Incarnation first = incarnations.get(0);
     for (Incarnation other : incarnations) {
       if (other.servers() != first.servers() || other.preVote() != first.preVote()
-          || !other.voters().equals(first.voters())) {
+          || !other.voters().equals(first.voters()) || other.leaseReads() != first.leaseReads()) {
         throw new IllegalArgumentException(other.file() + " says " + other.servers() + " servers, voters "
-            + other.voters() + ", preVote " + other.preVote() + "; " + first.file() + " says " + first.servers()
-            + ", " + first.voters() + ", " + first.preVote() + ": not traces of one cluster");
+            + other.voters() + ", preVote " + other.preVote() + ", leaseReads " + other.leaseReads() + "; "
+            + first.file() + " says " + first.servers() + ", " + first.voters() + ", " + first.preVote() + ", "
+            + first.leaseReads() + ": not traces of one cluster");
       }
       if (other.node() > first.servers()) {
         throw new IllegalArgumentException(other.file() + " is node " + other.node() + " of a cluster of "
@@ -384,13 +389,14 @@ public final class ClusterTraceMerge {
     holder.put(field, numbers.computeIfAbsent(digest, d -> TraceFormat.MAX_COMMAND_ID + 1 + numbers.size()));
   }
 
-  private static void write(Path out, int servers, List<Integer> voters, boolean preVote, List<ObjectNode> events)
-      throws IOException {
+  private static void write(Path out, int servers, List<Integer> voters, boolean preVote, boolean leaseReads,
+      List<ObjectNode> events) throws IOException {
     try (BufferedWriter writer = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
       ObjectNode header = JSON.createObjectNode();
       header.put(TraceFormat.SERVERS, servers);
       header.put(TraceFormat.PRE_VOTE, preVote);
       voters.forEach(header.putArray(TraceFormat.VOTERS)::add);
+      header.put(TraceFormat.LEASE_READS, leaseReads);
       writer.write(JSON.writeValueAsString(header));
       writer.newLine();
       for (ObjectNode event : events) {

@@ -50,10 +50,11 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
 
   /**
    * The optional first line: the cluster's size (ids 1..servers, spares included), whether PreVote
-   * is on, and the initial voters (the spec's InitVoters; null writes none, which means every
-   * server). Without it the checker infers them from the events (see {@link Trace}).
+   * is on, the initial voters (the spec's InitVoters; null writes none, which means every server)
+   * and whether the servers run lease reads (the spec's LeaseReads). Without it the checker infers
+   * the first three from the events (see {@link Trace}) and takes LeaseReads as false.
    */
-  public record Header(int servers, boolean preVote, List<Integer> voters) {
+  public record Header(int servers, boolean preVote, List<Integer> voters, boolean leaseReads) {
     public Header {
       if (servers < 1) {
         throw new IllegalArgumentException("servers must be >= 1, got " + servers);
@@ -66,7 +67,12 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
       }
     }
 
-    /** A header of a cluster whose every server is an initial voter (no voters field). */
+    /** A header of a cluster without lease reads. */
+    public Header(int servers, boolean preVote, List<Integer> voters) {
+      this(servers, preVote, voters, false);
+    }
+
+    /** A header of a cluster whose every server is an initial voter (no voters field), no lease reads. */
     public Header(int servers, boolean preVote) {
       this(servers, preVote, null);
     }
@@ -84,15 +90,16 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
       if (header.voters() != null) {
         writeIds(TraceFormat.VOTERS, header.voters());
       }
+      out.writeBooleanField(TraceFormat.LEASE_READS, header.leaseReads());
       out.writeEndObject();
     }
   }
 
   /**
    * One node's trace of a real cluster (TraceWriterFactory.openNode): the header line names the
-   * node, the cluster's size, PreVote, the initial voters and the incarnation's start; each event line adds
-   * {@code lamport} (a tick of the process's Lamport clock) and {@code input}, and ends with its
-   * newline; a payload that is not a command id is written as its digest
+   * node, the cluster's size, PreVote, the initial voters, lease reads and the incarnation's start;
+   * each event line adds {@code lamport} (a tick of the process's Lamport clock) and
+   * {@code input}, and ends with its newline; a payload that is not a command id is written as its digest
    * ({@link TraceFormat.EntryValues#nodeValueOf}). Every line is handed to the operating system as
    * soon as it is written (the core emits an event before the driver writes or sends anything of
    * that step, so a process killed with SIGKILL leaves every line whose effects were seen). A clean
@@ -109,6 +116,7 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
     out.writeNumberField(TraceFormat.SERVERS, node.servers());
     out.writeBooleanField(TraceFormat.PRE_VOTE, node.preVote());
     writeIds(TraceFormat.VOTERS, node.voters());
+    out.writeBooleanField(TraceFormat.LEASE_READS, node.leaseReads());
     out.writeNumberField(TraceFormat.NODE, node.node());
     out.writeNumberField(TraceFormat.STARTED_MICROS, node.startedMicros());
     out.writeEndObject();
@@ -204,14 +212,12 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
       case RaftEvent.Apply e -> {}
       case RaftEvent.SendTimeoutNow e -> writeMessage("msg", e.msg());
       case RaftEvent.HandleTimeoutNow e -> writeMessage("msg", e.msg());
-      case RaftEvent.ReadIndex e -> {
-        out.writeNumberField("readId", e.readId());
-        out.writeNumberField("index", e.index());
-      }
-      case RaftEvent.ServeRead e -> {
-        out.writeNumberField("readId", e.readId());
-        out.writeNumberField("index", e.index());
-      }
+      case RaftEvent.ReadIndex e -> writeRound(e.readId(), e.index());
+      case RaftEvent.ServeRead e -> writeRound(e.readId(), e.index());
+      case RaftEvent.RenewLease e -> out.writeNumberField(TraceFormat.READ_ID, e.readId());
+      case RaftEvent.ExpireLease e -> {}
+      case RaftEvent.ExpirePromise e -> {}
+      case RaftEvent.LeaseRead e -> writeRound(e.readId(), e.index());
       case RaftEvent.TakeSnapshot e -> {}
       case RaftEvent.SendInstallSnapshot e -> writeMessage("msg", e.msg());
       case RaftEvent.HandleInstallSnapshotRequest e -> {
@@ -220,6 +226,12 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
       }
       case RaftEvent.HandleInstallSnapshotResponse e -> writeMessage("msg", e.msg());
     }
+  }
+
+  /** A read round's id and index (ReadIndex, ServeRead, LeaseRead). */
+  private void writeRound(long readId, long index) throws IOException {
+    out.writeNumberField(TraceFormat.READ_ID, readId);
+    out.writeNumberField(TraceFormat.INDEX, index);
   }
 
   private void writeState(NodeState state) throws IOException {
@@ -233,6 +245,7 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
     out.writeNumberField("durableLength", state.durableLength());
     out.writeNumberField("appliedIndex", state.appliedIndex());
     out.writeNumberField("snapshotIndex", state.snapshotIndex());
+    out.writeNumberField(TraceFormat.LEASE, state.lease());
     if (state.config() != null) {
       writeConfig(state.config());
     }
@@ -284,7 +297,7 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
         out.writeNumberField("matchIndex", m.matchIndex());
         out.writeNumberField("conflictTerm", m.conflictTerm());
         out.writeNumberField("conflictIndex", m.conflictIndex());
-        out.writeNumberField("readId", m.readId());
+        out.writeNumberField(TraceFormat.READ_ID, m.readId());
       }
       case Message.InstallSnapshotRequest m -> {
         out.writeNumberField("snapshotIndex", m.snapshotIndex());
@@ -321,7 +334,7 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
     }
     out.writeEndArray();
     out.writeNumberField("commitIndex", m.commitIndex());
-    out.writeNumberField("readId", m.readId());
+    out.writeNumberField(TraceFormat.READ_ID, m.readId());
   }
 
   private void writeValue(Entry entry) throws IOException {

@@ -19,7 +19,8 @@ public final class NdjsonTraceWriterFactory implements TraceWriterFactory {
 
   @Override
   public TraceWriter open(Path file, ClusterHeader header) throws IOException {
-    return NdjsonTraceWriter.open(file, new NdjsonTraceWriter.Header(header.servers(), header.preVote(), header.voters()));
+    return NdjsonTraceWriter.open(file, new NdjsonTraceWriter.Header(header.servers(), header.preVote(),
+        header.voters(), header.leaseReads()));
   }
 
   @Override

@@ -24,6 +24,8 @@ import java.util.stream.IntStream;
  *                header, else TRUE when the trace has a Timeout or a pre-vote message, FALSE when
  *                it has an election (BecomeCandidate, a vote request) without those, TRUE when it
  *                has no election at all (then PreVote makes no difference)
+ * @param leaseReads whether the servers run lease reads (the spec's LeaseReads): from the header,
+ *                false when it does not say (traces written before leases; a trace without a header)
  * @param voters  the initial voters (the spec's InitVoters), ascending: from the header, else the
  *                voters of the first logged configuration of a node with an empty log and no
  *                snapshot (whose configuration is the initial one), else every server (a trace
@@ -32,8 +34,8 @@ import java.util.stream.IntStream;
  * @param lines   the event lines as logged, for messages
  * @param lineNumbers the file line of each event (1-based), for messages
  */
-public record Trace(Path file, int servers, boolean preVote, List<Integer> voters, List<ObjectNode> events,
-    List<String> lines, int[] lineNumbers) {
+public record Trace(Path file, int servers, boolean preVote, boolean leaseReads, List<Integer> voters,
+    List<ObjectNode> events, List<String> lines, int[] lineNumbers) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -57,8 +59,12 @@ public record Trace(Path file, int servers, boolean preVote, List<Integer> voter
       Map.entry("Apply", List.of()),
       Map.entry("SendTimeoutNow", List.of("msg")),
       Map.entry("HandleTimeoutNow", List.of("msg")),
-      Map.entry("ReadIndex", List.of("readId", "index")),
-      Map.entry("ServeRead", List.of("readId", "index")),
+      Map.entry("ReadIndex", List.of(TraceFormat.READ_ID, TraceFormat.INDEX)),
+      Map.entry("ServeRead", List.of(TraceFormat.READ_ID, TraceFormat.INDEX)),
+      Map.entry("RenewLease", List.of(TraceFormat.READ_ID)),
+      Map.entry("ExpireLease", List.of()),
+      Map.entry("ExpirePromise", List.of()),
+      Map.entry("LeaseRead", List.of(TraceFormat.READ_ID, TraceFormat.INDEX)),
       Map.entry("TakeSnapshot", List.of()),
       Map.entry("SendInstallSnapshot", List.of("msg")),
       Map.entry("HandleInstallSnapshotRequest", List.of("msg", "reply")),
@@ -86,6 +92,7 @@ public record Trace(Path file, int servers, boolean preVote, List<Integer> voter
     List<Integer> numbers = new ArrayList<>();
     int headerServers = 0;
     Boolean headerPreVote = null;
+    boolean headerLeaseReads = false;
     List<Integer> headerVoters = null;
     List<Integer> initialVoters = null;
     boolean preVoteSeen = false;
@@ -114,6 +121,7 @@ public record Trace(Path file, int servers, boolean preVote, List<Integer> voter
           }
           headerServers = headerServers(file, lineNumber, object);
           headerPreVote = headerPreVote(file, lineNumber, object);
+          headerLeaseReads = headerLeaseReads(file, lineNumber, object);
           headerVoters = headerVoters(file, lineNumber, object, headerServers);
           continue;
         }
@@ -138,7 +146,7 @@ public record Trace(Path file, int servers, boolean preVote, List<Integer> voter
     List<Integer> voters = headerVoters != null ? headerVoters
         : initialVoters != null ? initialVoters
         : IntStream.rangeClosed(1, servers).boxed().toList();
-    return new Trace(file, servers, preVote, voters, List.copyOf(events), List.copyOf(lines),
+    return new Trace(file, servers, preVote, headerLeaseReads, voters, List.copyOf(events), List.copyOf(lines),
         numbers.stream().mapToInt(Integer::intValue).toArray());
   }
 
@@ -164,6 +172,18 @@ public record Trace(Path file, int servers, boolean preVote, List<Integer> voter
       throw new TraceFormatException(file, lineNumber, "header's \"preVote\" must be true or false");
     }
     return preVote.asBoolean();
+  }
+
+  /** The header's lease reads: false when it does not say (a trace written before leases). */
+  private static boolean headerLeaseReads(Path file, int lineNumber, ObjectNode header) {
+    JsonNode leaseReads = header.get(TraceFormat.LEASE_READS);
+    if (leaseReads == null) {
+      return false;
+    }
+    if (!leaseReads.isBoolean()) {
+      throw new TraceFormatException(file, lineNumber, "header's \"" + TraceFormat.LEASE_READS + "\" must be true or false");
+    }
+    return leaseReads.asBoolean();
   }
 
   /**

@@ -15,12 +15,13 @@ import java.util.Set;
  * The NDJSON trace format: one JSON object per line, in the vocabulary of spec/README.md.
  *
  * <p>An event line is {@code {"event": <spec action>, "node": i, "state": {...}, ...}} with
- * {@code msg}, {@code reply}, {@code value} and {@code reason} where the table lists them. A trace
- * may start with a header line {@code {"servers": N, "preVote": true, "voters": [1, 2, 3]}} (no
- * {@code event} field) naming the cluster size and, optionally, whether PreVote is on and the
- * initial voters (the spec's InitVoters); without them the checker takes the largest server id the
- * trace mentions, infers PreVote from the events and the initial voters from the states (see
- * {@link Trace}).
+ * {@code msg}, {@code reply}, {@code value}, {@code reason}, {@code readId} and {@code index} where
+ * the table lists them. A trace may start with a header line
+ * {@code {"servers": N, "preVote": true, "voters": [1, 2, 3], "leaseReads": false}} (no
+ * {@code event} field) naming the cluster size and, optionally, whether PreVote is on, the initial
+ * voters (the spec's InitVoters) and whether the servers run lease reads (the spec's LeaseReads);
+ * without them the checker takes the largest server id the trace mentions, infers PreVote from the
+ * events and the initial voters from the states (see {@link Trace}), and takes LeaseReads as false.
  *
  * <p>A configuration (a state's {@code config}, a ProposeConfig's {@code config}, a CONFIG entry's
  * {@code config}) is {@code {"voters": [..], "outgoing": [..], "learners": [..]}}. The arrays under
@@ -44,6 +45,21 @@ public final class TraceFormat {
    * traces written before membership changes, where every server is one.
    */
   public static final String VOTERS = "voters";
+
+  /**
+   * The header's field saying whether the servers run lease reads (the spec's LeaseReads); absent
+   * in traces written before leases, which means false.
+   */
+  public static final String LEASE_READS = "leaseReads";
+
+  /** A state's field: the read round the leader's lease rests on (the spec's lease[i]). */
+  public static final String LEASE = "lease";
+
+  /** The read round of ReadIndex, ServeRead, RenewLease and LeaseRead (and of AppendEntries messages). */
+  public static final String READ_ID = "readId";
+
+  /** The index of ReadIndex, ServeRead and LeaseRead: the commit index a round began at, the index served. */
+  public static final String INDEX = "index";
 
   /** A configuration's outgoing voters (C_old's while joint, else empty). */
   public static final String OUTGOING = "outgoing";

@@ -35,8 +35,9 @@ import java.util.stream.Stream;
  * without its post-state and prints the last matched state, what the spec could do there and what
  * the logged action would have produced: the diagnosis.
  *
- * <p>Several traces with the same servers, initial voters and PreVote setting share one TLC run (a JVM start and the spec's
- * parsing cost about a second each, more than a few hundred events cost), in separate behaviours.
+ * <p>Several traces with the same servers, initial voters, PreVote and LeaseReads settings share one
+ * TLC run (a JVM start and the spec's parsing cost about a second each, more than a few hundred
+ * events cost), in separate behaviours.
  */
 public final class TraceValidator {
 
@@ -125,7 +126,8 @@ public final class TraceValidator {
     for (Path file : files) {
       try {
         Trace trace = Trace.read(file);
-        byConstants.computeIfAbsent(trace.servers() + "/" + trace.voters() + "/" + trace.preVote(),
+        byConstants.computeIfAbsent(trace.servers() + "/" + trace.voters() + "/" + trace.preVote() + "/"
+            + trace.leaseReads(),
             key -> new ArrayList<>()).add(trace);
       } catch (Trace.TraceFormatException e) {
         verdicts.put(file, new Verdict(file, false, 0, 0, 0, null, List.of(), e.getMessage()));
@@ -228,6 +230,7 @@ public final class TraceValidator {
     lines.add("  logged state of " + node + ": " + trace.events().get(failed - 1).path("state"));
     describe(lines, found, "diag-spec-sent", "the spec's sends in that action: ");
     describe(lines, found, "diag-enabled", "enabled for " + node + " at that point: ");
+    describe(lines, found, "diag-promise-held", "the promise of " + node + " (promised term, round) ");
     return lines;
   }
 
@@ -327,8 +330,8 @@ public final class TraceValidator {
   }
 
   /**
-   * The run's configuration; every trace of a run has the servers, initial voters and PreVote of
-   * {@code first}.
+   * The run's configuration; every trace of a run has the servers, initial voters, PreVote and
+   * LeaseReads of {@code first}.
    */
   private static String config(Trace first, int stopAt) {
     int servers = first.servers();
@@ -343,6 +346,7 @@ public final class TraceValidator {
     }
     cfg.append("}\n  Nil = 0\n  StopAt = ").append(stopAt).append("\n  Traces <- RunTraces\n");
     cfg.append("  PreVote = ").append(first.preVote() ? "TRUE" : "FALSE").append('\n');
+    cfg.append("  LeaseReads = ").append(first.leaseReads() ? "TRUE" : "FALSE").append('\n');
     // The core persists its log asynchronously (spec/README.md): a trace's PersistLog events, held
     // acknowledgements and restarts that lose an unwritten tail exist only in this mode.
     cfg.append("  AsyncPersist = TRUE\n");
@@ -361,6 +365,10 @@ public final class TraceValidator {
       // ConfigChainValid (the configuration before each config entry: 3.3 times slower) nor
       // ConfigPredecessorCommitted (every leader's log against every config entry: 1.5 times).
       cfg.append("INVARIANT ConfigsWellFormed\n");
+      // The lease invariants: a lease only on a leader, on a round it began, resting on a quorum
+      // still promised, and no leader of a later term while it holds (quadratic in the servers,
+      // linear in a lease holder's log for its configuration).
+      cfg.append("INVARIANT LeaseWellFormed\nINVARIANT LeaseQuorumPromised\nINVARIANT LeaseExcludesLaterLeader\n");
     }
     // The last state of a trace has no successor; that is the end, not a deadlock.
     cfg.append("CHECK_DEADLOCK FALSE\n");

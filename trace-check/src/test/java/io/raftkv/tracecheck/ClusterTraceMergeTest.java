@@ -115,6 +115,33 @@ class ClusterTraceMergeTest {
    * are not of one cluster; a node trace without voters (written before membership changes) means
    * every server.
    */
+  /**
+   * Lease reads: the node traces' headers say whether the nodes run them (the writer puts
+   * NodeTrace's leaseReads there); the merged header carries it and the checker reads it as the
+   * spec's LeaseReads. Node traces that disagree are not of one cluster; a node trace that does
+   * not say (written before leases) runs none.
+   */
+  @Test
+  void leaseReadsGoFromTheNodeTracesIntoTheMergedHeader() throws IOException {
+    long[] clock = {100};
+    Path one = dir.resolve("node-1-a.ndjson");
+    try (NdjsonTraceWriter writer = NdjsonTraceWriter.openNode(one,
+        new TraceWriterFactory.NodeTrace(1, 3, List.of(1, 2, 3), false, 100, () -> ++clock[0], true))) {
+      writer.on(new RaftEvent.Restart(1, new NodeState(0, 0, Role.FOLLOWER, 0, 0, 0, 0)));
+    }
+    assertTrue(JSON.readTree(Files.readAllLines(one).get(0)).get("leaseReads").asBoolean());
+    Path two = file("node-2-a.ndjson", header(2, 100).replace("\"preVote\":false", "\"preVote\":false,\"leaseReads\":true"),
+        restart(2, 150));
+    ClusterTraceMerge.Result result = ClusterTraceMerge.merge(List.of(one, two), dir.resolve("merged.ndjson"));
+    assertTrue(JSON.readTree(Files.readAllLines(result.merged()).get(0)).get("leaseReads").asBoolean());
+    assertTrue(Trace.read(result.merged()).leaseReads());
+
+    Path without = file("node-3-a.ndjson", header(3, 100), restart(3, 101));
+    assertRefused("not traces of one cluster", List.of(one, without));
+    ClusterTraceMerge.Result old = ClusterTraceMerge.merge(List.of(without), dir.resolve("old.ndjson"));
+    assertFalse(Trace.read(old.merged()).leaseReads(), "no leaseReads in a node trace: none");
+  }
+
   @Test
   void theInitialVotersGoFromTheNodeTracesIntoTheMergedHeader() throws IOException {
     long[] clock = {100};

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Trace validation has teeth: each {@link Corruption} edits one event of a valid simulator trace
- * (or inserts one) so that it describes a step Raft forbids, and the checker must reject the
- * trace exactly at that event, while accepting the trace it was made from.
+ * (or inserts or removes one) so that it describes a step Raft forbids, and the checker must reject
+ * the trace exactly at that event (for a removal, at the event after it), while accepting the
+ * trace it was made from. The lease corruptions need a seed that runs lease reads (about half do).
  *
  * <p>For each corruption the first seed (from 1) whose trace has a place for the edit is used;
  * the test fails if none of the first {@value #MAX_SEED} has one. One rejection is also run

@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * One edit of a valid trace that makes it describe a step Raft forbids. {@link #apply} finds where
  * the edit fits in a trace (empty if nowhere) and returns the edited events and the 1-based index
- * of the edited (or inserted) event, where the checker must reject the trace.
+ * of the edited (or inserted) event, or of the event that takes a removed one's place, where the
+ * checker must reject the trace.
  */
 enum Corruption {
 
@@ -521,9 +522,203 @@ enum Corruption {
       }
       return Optional.empty();
     }
+  },
+
+  /**
+   * A leader's RenewLease line is left out, and its next line, right after, logs the lease on the
+   * new round: a lease the spec never gave it (rejected at that next line).
+   */
+  RENEW_LEASE_DROPPED {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int k = 0; k + 1 < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        ObjectNode next = events.get(k + 1);
+        if (is(event, "RenewLease") && ownLine(next, event.get("node").asInt())
+            && next.at("/state/lease").asLong() == event.get(TraceFormat.READ_ID).asLong()) {
+          List<ObjectNode> edited = new ArrayList<>(events);
+          edited.remove(k);
+          return Optional.of(new Edited(edited, k + 1));
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /** A lease read taken at an index other than the leader's commit index. */
+  LEASE_READ_AT_ANOTHER_INDEX {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        if (is(event, "LeaseRead")) {
+          ObjectNode edited = event.deepCopy();
+          edited.put(TraceFormat.INDEX, event.get(TraceFormat.INDEX).asLong() + 1);
+          return Optional.of(replaced(events, k, edited));
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /** A leader holding a lease logs a heartbeat with its lease gone. */
+  LEASE_CHANGED_IN_STATE {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        if (is(event, "SendHeartbeat") && event.at("/state/lease").asLong() > 0) {
+          ObjectNode edited = event.deepCopy();
+          ((ObjectNode) edited.get("state")).put(TraceFormat.LEASE, 0);
+          return Optional.of(replaced(events, k, edited));
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /**
+   * Right after a leader rests its lease on round r, a follower whose promise to that leader's
+   * term was renewed in round r or later says its promise ran out; the leader is up (it logs a
+   * line of its own afterwards that is not a Restart), so the crash rule does not excuse it.
+   */
+  PROMISE_EXPIRES_UNDER_LEASE {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        if (!is(event, "RenewLease")) {
+          continue;
+        }
+        int leader = event.get("node").asInt();
+        long term = event.at("/state/currentTerm").asLong();
+        long round = event.get(TraceFormat.READ_ID).asLong();
+        ObjectNode after = nextOwnLine(events, k, leader);
+        if (after == null || is(after, "Restart")) {
+          continue;
+        }
+        for (int follower = 1; follower <= servers(events); follower++) {
+          if (follower != leader && promisedRound(events, k, follower, term) >= round) {
+            ObjectNode expire = ((ObjectNode) lastOwnLine(events, k, follower)).deepCopy();
+            expire.retain("node", "state");
+            ObjectNode line = expire.objectNode().put("event", "ExpirePromise");
+            line.setAll(expire);
+            return Optional.of(inserted(events, k + 1, line));
+          }
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /**
+   * A follower that rightly ignored a vote request while its promise held (the core's drop with
+   * reason "lease promise") grants it instead: a request of a higher term from a candidate whose
+   * log is up to date, so nothing but the promise forbids the vote.
+   */
+  VOTE_GRANTED_AGAINST_PROMISE {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        JsonNode msg = event.get("msg");
+        if (!is(event, "DropMessage") || !event.path("reason").asText().startsWith("lease promise")
+            || !msg.path("type").asText().equals("RequestVoteRequest") || msg.get("prevote").asBoolean()
+            || msg.get("transfer").asBoolean()) {
+          continue;
+        }
+        int node = event.get("node").asInt();
+        JsonNode state = event.get("state");
+        long term = state.get("currentTerm").asLong();
+        boolean upToDate = msg.get("lastLogTerm").asLong() > state.get("lastLogTerm").asLong()
+            || (msg.get("lastLogTerm").asLong() == state.get("lastLogTerm").asLong()
+                && msg.get("lastLogIndex").asLong() >= state.get("logLength").asLong());
+        if (msg.get("term").asLong() <= term || !upToDate || promisedTerm(events, k, node) == 0) {
+          continue;
+        }
+        ObjectNode grant = event.deepCopy();
+        grant.remove("reason");
+        grant.put("event", "HandleRequestVoteRequest");
+        ((ObjectNode) grant.get("state")).put("currentTerm", msg.get("term").asLong())
+            .put("votedFor", msg.get("from").asInt()).put("role", "Follower").put(TraceFormat.LEASE, 0);
+        grant.putObject("reply").put("type", "RequestVoteResponse").put("term", msg.get("term").asLong())
+            .put("from", node).put("to", msg.get("from").asInt()).put("prevote", false).put("voteGranted", true);
+        return Optional.of(replaced(events, k, grant));
+      }
+      return Optional.empty();
+    }
   };
 
-  /** The edited trace and the 1-based index of the edited event. */
+  /** A line of {@code node}'s own: not a network step (DropMessage, DuplicateMessage name the destination). */
+  private static boolean ownLine(ObjectNode event, int node) {
+    return event.get("node").asInt() == node && !is(event, "DropMessage") && !is(event, "DuplicateMessage");
+  }
+
+  private static ObjectNode nextOwnLine(List<ObjectNode> events, int k, int node) {
+    for (int m = k + 1; m < events.size(); m++) {
+      if (ownLine(events.get(m), node)) {
+        return events.get(m);
+      }
+    }
+    return null;
+  }
+
+  private static ObjectNode lastOwnLine(List<ObjectNode> events, int k, int node) {
+    for (int m = k - 1; m >= 0; m--) {
+      if (ownLine(events.get(m), node)) {
+        return events.get(m);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether a line is {@code node} hearing a leader of its term (the spec's HoldPromise): an
+   * AppendEntries or snapshot request not of a stale term.
+   */
+  private static boolean heardLeader(ObjectNode event, int node) {
+    return ownLine(event, node)
+        && (is(event, "HandleAppendEntriesRequest") || is(event, "HandleInstallSnapshotRequest"))
+        && event.at("/msg/term").asLong() == event.at("/state/currentTerm").asLong();
+  }
+
+  /**
+   * The round of {@code node}'s promise to the leader of {@code term} before line {@code k}
+   * (0-based), as the spec's HoldPromise keeps it: the largest readId heard from that term since
+   * the node last heard another term or its promise ran out; -1 if it holds none to that term.
+   */
+  private static long promisedRound(List<ObjectNode> events, int k, int node, long term) {
+    long round = -1;
+    for (int m = k - 1; m >= 0; m--) {
+      ObjectNode event = events.get(m);
+      if (ownLine(event, node) && is(event, "ExpirePromise")) {
+        break;
+      }
+      if (heardLeader(event, node)) {
+        if (event.at("/msg/term").asLong() != term) {
+          break;
+        }
+        round = Math.max(round, event.at("/msg/readId").asLong(0));
+      }
+    }
+    return round;
+  }
+
+  /** The term of {@code node}'s promise before line {@code k} (0-based): 0 if none holds. */
+  private static long promisedTerm(List<ObjectNode> events, int k, int node) {
+    for (int m = k - 1; m >= 0; m--) {
+      ObjectNode event = events.get(m);
+      if (ownLine(event, node) && is(event, "ExpirePromise")) {
+        return 0;
+      }
+      if (heardLeader(event, node)) {
+        return event.at("/msg/term").asLong();
+      }
+    }
+    return 0;
+  }
+
+  /** The edited trace and the 1-based index of the edited event (or the one after a removed event). */
   record Edited(List<ObjectNode> events, int index) {}
 
   abstract Optional<Edited> apply(List<ObjectNode> events);

@@ -128,7 +128,7 @@ class NdjsonTraceWriterTest {
     ObjectNode timeout = trace.events().get(0);
     assertEquals(List.of("event", "node", "state"), names(timeout));
     assertEquals(List.of("currentTerm", "votedFor", "role", "commitIndex", "logLength", "lastLogTerm", "durableLength",
-        "appliedIndex", "snapshotIndex"), names(timeout.get("state")));
+        "appliedIndex", "snapshotIndex", "lease"), names(timeout.get("state")));
     assertEquals("PreCandidate", timeout.at("/state/role").asText());
 
     JsonNode msg = trace.events().get(1).get("msg");
@@ -155,6 +155,53 @@ class NdjsonTraceWriterTest {
     assertEquals(1, drop.get("node").asInt(), "a drop belongs to the message's destination");
     assertEquals("loss", drop.get("reason").asText());
     assertEquals("check quorum", trace.events().get(6).get("reason").asText());
+  }
+
+  /**
+   * Leases: every state carries the node's lease; RenewLease its round, LeaseRead its round and
+   * index (as ReadIndex and ServeRead), ExpireLease and ExpirePromise nothing more; the header says
+   * whether the cluster runs lease reads, and a trace that does not say runs none.
+   */
+  @Test
+  void writesTheLeaseEventsAndTheHeadersLeaseReads() throws IOException {
+    Path file = dir.resolve("lease.ndjson");
+    NodeState leased = new NodeState(3, 1, Role.LEADER, 2, 4, 3, 4, 2, 0, null, 7);
+    NodeState given = new NodeState(3, 1, Role.LEADER, 2, 4, 3, 4, 2, 0, null, -1);
+    NodeState follower = new NodeState(3, 1, Role.FOLLOWER, 2, 4, 3, 4, 2);
+    try (NdjsonTraceWriter writer = NdjsonTraceWriter.open(file, new NdjsonTraceWriter.Header(3, true, null, true))) {
+      writer.on(new RaftEvent.RenewLease(1, leased, 7));
+      writer.on(new RaftEvent.LeaseRead(1, leased, 8, 2));
+      writer.on(new RaftEvent.ExpireLease(1, LEADER));
+      writer.on(new RaftEvent.ExpirePromise(2, follower));
+      writer.on(new RaftEvent.SendTimeoutNow(1, given, new io.raftkv.core.Message.TimeoutNow(1, 2, 3)));
+    }
+    assertEquals("{\"servers\":3,\"preVote\":true,\"leaseReads\":true}", Files.readAllLines(file).get(0));
+    Trace trace = Trace.read(file);
+    assertTrue(trace.leaseReads());
+    ObjectNode renew = trace.events().get(0);
+    assertEquals(List.of("event", "node", "state", "readId"), names(renew));
+    assertEquals(7, renew.get("readId").asLong());
+    assertEquals(7, renew.at("/state/lease").asLong());
+    ObjectNode read = trace.events().get(1);
+    assertEquals(List.of("event", "node", "state", "readId", "index"), names(read));
+    assertEquals(8, read.get("readId").asLong());
+    assertEquals(2, read.get("index").asLong());
+    assertEquals(List.of("event", "node", "state"), names(trace.events().get(2)));
+    assertEquals(0, trace.events().get(2).at("/state/lease").asLong());
+    assertEquals(List.of("event", "node", "state"), names(trace.events().get(3)));
+    assertEquals(-1, trace.events().get(4).at("/state/lease").asLong(), "given up by a transfer");
+
+    try (NdjsonTraceWriter writer = NdjsonTraceWriter.open(file, new NdjsonTraceWriter.Header(3, true))) {
+      writer.on(new RaftEvent.ExpireLease(1, LEADER));
+    }
+    assertEquals("{\"servers\":3,\"preVote\":true,\"leaseReads\":false}", Files.readAllLines(file).get(0));
+    assertFalse(Trace.read(file).leaseReads());
+    Files.writeString(file, "{\"servers\":3,\"preVote\":true}\n" + Files.readAllLines(file).get(1) + "\n");
+    assertFalse(Trace.read(file).leaseReads(), "a header written before leases: none");
+    assertRejected("{\"servers\":3,\"leaseReads\":1}", "header's \"leaseReads\" must be true or false");
+    String state = "\"state\":{\"currentTerm\":0,\"votedFor\":0,\"role\":\"Leader\",\"commitIndex\":0,\"logLength\":0,\"lastLogTerm\":0,\"durableLength\":0,\"appliedIndex\":0}";
+    assertRejected("{\"event\":\"LeaseRead\",\"node\":1," + state + ",\"readId\":1}", ":1: LeaseRead lacks \"index\"");
+    assertRejected("{\"event\":\"RenewLease\",\"node\":1," + state + "}", ":1: RenewLease lacks \"readId\"");
   }
 
   @Test

@@ -86,10 +86,13 @@ final class SimTraces {
     }
   }
 
-  /** What the simulator draws for a seed: its servers (spares included), PreVote and initial voters. */
+  /**
+   * What the simulator draws for a seed: its servers (spares included), PreVote, initial voters and
+   * whether it runs lease reads.
+   */
   static NdjsonTraceWriter.Header header(long seed, SimulationOptions options) {
     Simulation.ClusterShape shape = Simulation.shape(seed, options);
-    return new NdjsonTraceWriter.Header(shape.servers(), shape.preVote(), shape.initialVoters());
+    return new NdjsonTraceWriter.Header(shape.servers(), shape.preVote(), shape.initialVoters(), shape.leaseReads());
   }
 
   /** {@code run}'s trace read without its header: what the checker infers from the events alone. */
@@ -108,6 +111,7 @@ final class SimTraces {
         header.put(TraceFormat.SERVERS, like.servers());
         header.put(TraceFormat.PRE_VOTE, like.preVote());
         like.voters().forEach(header.putArray(TraceFormat.VOTERS)::add);
+        header.put(TraceFormat.LEASE_READS, like.leaseReads());
         out.write(JSON.writeValueAsString(header));
         out.write('\n');
       }
@@ -124,11 +128,15 @@ final class SimTraces {
    * network, duplications, and reordering (a message handled after one sent later on the same
    * link; only messages whose send is logged, i.e. not the vote requests of a broadcast); and the
    * asynchronous persistence: acknowledgements held until their write completed, and restarts that
-   * came back with a shorter log than the node had (a crash lost writes not yet fsynced); and the
-   * configuration changes leaders proposed (ProposeConfig).
+   * came back with a shorter log than the node had (a crash lost writes not yet fsynced); the
+   * configuration changes leaders proposed (ProposeConfig); and the lease events, among them the
+   * ExpirePromise lines logged while a leader that is down (its next own line is a Restart, or it
+   * has none) last logged a lease: those TraceRaft may read as that leader's unlogged ExpireLease
+   * first.
    */
   record Facts(int restarts, int partitionDrops, int losses, int duplicates, int reorderings, int heldAcks,
-      int lostTails, int configChanges) {
+      int lostTails, int configChanges, int renewLeases, int leaseReads, int expireLeases, int expirePromises,
+      int promisesUnderCrashedLeases) {
 
     boolean hasEveryFault() {
       return restarts > 0 && partitionDrops > 0 && losses > 0 && duplicates > 0 && reorderings > 0
@@ -147,8 +155,16 @@ final class SimTraces {
       int heldAcks = 0;
       int lostTails = 0;
       int configChanges = 0;
+      int renewLeases = 0;
+      int leaseReads = 0;
+      int expireLeases = 0;
+      int expirePromises = 0;
+      int promisesUnderCrashedLeases = 0;
       Map<Integer, Long> logLength = new HashMap<>();
-      for (ObjectNode event : trace.events()) {
+      Map<Integer, Long> lease = new HashMap<>();
+      List<ObjectNode> events = trace.events();
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
         String name = event.get("event").asText();
         int node = event.get("node").asInt();
         long length = event.at("/state/logLength").asLong();
@@ -161,10 +177,22 @@ final class SimTraces {
         }
         if (!name.equals("DropMessage") && !name.equals("DuplicateMessage")) {
           logLength.put(node, length);
+          lease.put(node, event.at("/state/lease").asLong());
+        }
+        if (name.equals("ExpirePromise")) {
+          for (Map.Entry<Integer, Long> held : lease.entrySet()) {
+            if (held.getKey() != node && held.getValue() > 0 && downAfter(events, k, held.getKey())) {
+              promisesUnderCrashedLeases++;
+            }
+          }
         }
         switch (name) {
           case "Restart" -> restarts++;
           case "ProposeConfig" -> configChanges++;
+          case "RenewLease" -> renewLeases++;
+          case "LeaseRead" -> leaseReads++;
+          case "ExpireLease" -> expireLeases++;
+          case "ExpirePromise" -> expirePromises++;
           case "DuplicateMessage" -> duplicates++;
           case "DropMessage" -> {
             String reason = event.path("reason").asText();
@@ -194,7 +222,20 @@ final class SimTraces {
           }
         }
       }
-      return new Facts(restarts, partitionDrops, losses, duplicates, reorderings, heldAcks, lostTails, configChanges);
+      return new Facts(restarts, partitionDrops, losses, duplicates, reorderings, heldAcks, lostTails, configChanges,
+          renewLeases, leaseReads, expireLeases, expirePromises, promisesUnderCrashedLeases);
+    }
+
+    /** Whether {@code node} logs nothing of its own after event {@code k} (0-based) before a Restart. */
+    private static boolean downAfter(List<ObjectNode> events, int k, int node) {
+      for (int m = k + 1; m < events.size(); m++) {
+        ObjectNode event = events.get(m);
+        String name = event.get("event").asText();
+        if (event.get("node").asInt() == node && !name.equals("DropMessage") && !name.equals("DuplicateMessage")) {
+          return name.equals("Restart");
+        }
+      }
+      return true;
     }
   }
 

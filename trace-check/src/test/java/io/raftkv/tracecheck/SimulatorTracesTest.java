@@ -27,6 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
  * snapshots of a changed configuration) in many of the traces: the test requires at least one,
  * and reads one of those also through the generated module, the checker's other way to give TLC
  * a trace, since both must turn a configuration's arrays into sets.
+ *
+ * <p>About half the seeds run lease reads (the trace header's leaseReads, the spec's LeaseReads):
+ * the test requires at least {@value #MIN_LEASE_TRACES} such traces among the 50, minimum counts
+ * of RenewLease, LeaseRead, ExpireLease and ExpirePromise events in all, and at least one
+ * ExpirePromise logged while a leader that crashed holding a lease was down (what TraceRaft's
+ * crash rule is for), so that the test fails if the simulator stopped running lease seeds.
  */
 class SimulatorTracesTest {
 
@@ -34,6 +40,13 @@ class SimulatorTracesTest {
   private static final int MIN_EVENTS = 300;
   private static final int MAX_EVENTS = 2_000;
   private static final long MAX_SEED = 300;
+  // About half of what the 50 traces hold now: 24 traces with lease reads, 752 RenewLease, 9
+  // LeaseRead (the short runs take few reads), 24 ExpireLease, 303 ExpirePromise.
+  private static final int MIN_LEASE_TRACES = 12;
+  private static final int MIN_RENEW_LEASES = 350;
+  private static final int MIN_LEASE_READS = 5;
+  private static final int MIN_EXPIRE_LEASES = 12;
+  private static final int MIN_EXPIRE_PROMISES = 150;
 
   @TempDir Path dir;
 
@@ -75,10 +88,28 @@ class SimulatorTracesTest {
     }
     long withConfigChanges = runs.stream().filter(run -> run.facts().configChanges() > 0).count();
     int configChanges = runs.stream().mapToInt(run -> run.facts().configChanges()).sum();
+    long withLeases = runs.stream().filter(run -> run.trace().leaseReads()).count();
+    int renewLeases = runs.stream().mapToInt(run -> run.facts().renewLeases()).sum();
+    int leaseReads = runs.stream().mapToInt(run -> run.facts().leaseReads()).sum();
+    int expireLeases = runs.stream().mapToInt(run -> run.facts().expireLeases()).sum();
+    int expirePromises = runs.stream().mapToInt(run -> run.facts().expirePromises()).sum();
+    int underCrashedLeases = runs.stream().mapToInt(run -> run.facts().promisesUnderCrashedLeases()).sum();
     System.out.printf("trace-check: %d simulator traces, %d events, %.1f s, %.0f events/s;"
-        + " %d traces with ProposeConfig (%d in all)%n",
-        runs.size(), events, seconds, events / seconds, withConfigChanges, configChanges);
+        + " %d traces with ProposeConfig (%d in all); %d traces with lease reads: %d RenewLease, %d LeaseRead,"
+        + " %d ExpireLease, %d ExpirePromise (%d while a leader that crashed holding a lease was down)%n",
+        runs.size(), events, seconds, events / seconds, withConfigChanges, configChanges, withLeases, renewLeases,
+        leaseReads, expireLeases, expirePromises, underCrashedLeases);
     assertTrue(failures.isEmpty(), () -> String.join("\n\n", failures));
+    assertTrue(withLeases >= MIN_LEASE_TRACES, withLeases + " traces with lease reads");
+    assertTrue(renewLeases >= MIN_RENEW_LEASES, renewLeases + " RenewLease events");
+    assertTrue(leaseReads >= MIN_LEASE_READS, leaseReads + " LeaseRead events");
+    assertTrue(expireLeases >= MIN_EXPIRE_LEASES, expireLeases + " ExpireLease events");
+    assertTrue(expirePromises >= MIN_EXPIRE_PROMISES, expirePromises + " ExpirePromise events");
+    assertTrue(underCrashedLeases > 0, "no ExpirePromise while a leader that crashed holding a lease was down");
+    for (SimTraces.Run run : runs) {
+      boolean hasLeaseEvents = run.facts().renewLeases() + run.facts().expirePromises() > 0;
+      assertEquals(run.trace().leaseReads(), hasLeaseEvents, "seed " + run.seed() + ": lease events only with lease reads");
+    }
 
     // The configurations' sets also reach TLC through the generated module (TlaText), not only
     // through the Java override (TlaValues) the run above used.
