@@ -90,10 +90,7 @@ public record Trace(Path file, int servers, boolean preVote, boolean leaseReads,
     List<ObjectNode> events = new ArrayList<>();
     List<String> lines = new ArrayList<>();
     List<Integer> numbers = new ArrayList<>();
-    int headerServers = 0;
-    Boolean headerPreVote = null;
-    boolean headerLeaseReads = false;
-    List<Integer> headerVoters = null;
+    Header header = null;
     List<Integer> initialVoters = null;
     boolean preVoteSeen = false;
     boolean candidateSeen = false;
@@ -106,23 +103,12 @@ public record Trace(Path file, int servers, boolean preVote, boolean leaseReads,
         if (text.isBlank()) {
           continue;
         }
-        JsonNode node;
-        try {
-          node = JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-          throw new TraceFormatException(file, lineNumber, "not JSON: " + e.getOriginalMessage());
-        }
-        if (!(node instanceof ObjectNode object)) {
-          throw new TraceFormatException(file, lineNumber, "not a JSON object");
-        }
+        ObjectNode object = parseLine(file, lineNumber, text);
         if (!object.has(TraceFormat.EVENT)) {
-          if (!events.isEmpty() || headerServers != 0) {
+          if (!events.isEmpty() || header != null) {
             throw new TraceFormatException(file, lineNumber, "a line without \"event\" may only be the first (header)");
           }
-          headerServers = headerServers(file, lineNumber, object);
-          headerPreVote = headerPreVote(file, lineNumber, object);
-          headerLeaseReads = headerLeaseReads(file, lineNumber, object);
-          headerVoters = headerVoters(file, lineNumber, object, headerServers);
+          header = Header.read(file, lineNumber, object);
           continue;
         }
         maxId = Math.max(maxId, checkEvent(file, lineNumber, object));
@@ -138,16 +124,39 @@ public record Trace(Path file, int servers, boolean preVote, boolean leaseReads,
         numbers.add(lineNumber);
       }
     }
-    if (headerServers != 0 && maxId > headerServers) {
-      throw new TraceFormatException(file, 1, "header says " + headerServers + " servers but the trace names server " + maxId);
+    if (header != null && maxId > header.servers()) {
+      throw new TraceFormatException(file, 1, "header says " + header.servers() + " servers but the trace names server " + maxId);
     }
-    int servers = headerServers != 0 ? headerServers : Math.max(maxId, 1);
-    boolean preVote = headerPreVote != null ? headerPreVote : preVoteSeen || !candidateSeen;
-    List<Integer> voters = headerVoters != null ? headerVoters
+    int servers = header != null ? header.servers() : Math.max(maxId, 1);
+    boolean preVote = header != null && header.preVote() != null ? header.preVote() : preVoteSeen || !candidateSeen;
+    List<Integer> voters = header != null && header.voters() != null ? header.voters()
         : initialVoters != null ? initialVoters
         : IntStream.rangeClosed(1, servers).boxed().toList();
-    return new Trace(file, servers, preVote, headerLeaseReads, voters, List.copyOf(events), List.copyOf(lines),
-        numbers.stream().mapToInt(Integer::intValue).toArray());
+    return new Trace(file, servers, preVote, header != null && header.leaseReads(), voters, List.copyOf(events),
+        List.copyOf(lines), numbers.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  /** A header line's fields: preVote and voters null when absent. */
+  private record Header(int servers, Boolean preVote, boolean leaseReads, List<Integer> voters) {
+    static Header read(Path file, int lineNumber, ObjectNode object) {
+      int servers = headerServers(file, lineNumber, object);
+      return new Header(servers, headerPreVote(file, lineNumber, object), headerLeaseReads(file, lineNumber, object),
+          headerVoters(file, lineNumber, object, servers));
+    }
+  }
+
+  /** One line as a JSON object, or a {@link TraceFormatException} naming the line. */
+  private static ObjectNode parseLine(Path file, int lineNumber, String text) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new TraceFormatException(file, lineNumber, "not JSON: " + e.getOriginalMessage());
+    }
+    if (!(node instanceof ObjectNode object)) {
+      throw new TraceFormatException(file, lineNumber, "not a JSON object");
+    }
+    return object;
   }
 
   private static int headerServers(Path file, int lineNumber, ObjectNode header) {

@@ -35,7 +35,6 @@ class TreeTidyTest {
 
   static {
     GRANDFATHERED.put("TimelineHtml.java:render", 156);
-    GRANDFATHERED.put("Trace.java:read", 62);
     GRANDFATHERED.put("TraceValidator.java:runTlc", 51);
   }
 
