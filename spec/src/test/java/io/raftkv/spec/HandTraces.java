@@ -73,6 +73,7 @@ final class HandTraces {
           Traces <- RunTraces
           PreVote = FALSE
           AsyncPersist = TRUE
+          LeaseReads = FALSE
         INIT TraceInit
         NEXT TraceNext
         INVARIANT TraceAccepted
