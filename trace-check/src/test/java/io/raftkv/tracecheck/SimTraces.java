@@ -97,7 +97,8 @@ final class SimTraces {
 
   /** {@code run}'s trace read without its header: what the checker infers from the events alone. */
   static Trace inferred(Run run, Path dir) throws IOException {
-    return Trace.read(write(dir.resolve("seed" + run.seed() + "-headerless.ndjson"), null, run.trace().events()));
+    Path file = dir.resolve("seed" + run.seed() + "-headerless.ndjson");
+    return Trace.read(write(file, (ObjectNode) null, run.trace().events()));
   }
 
   /**
@@ -105,13 +106,24 @@ final class SimTraces {
    * {@code like} (the trace they were made from) unless it is null.
    */
   static Path write(Path file, Trace like, List<ObjectNode> events) throws IOException {
+    return write(file, like == null ? null : header(like.servers(), like.preVote(), like.voters(), like.leaseReads()),
+        events);
+  }
+
+  /** A trace header line: the cluster's size, PreVote, the initial voters and lease reads. */
+  static ObjectNode header(int servers, boolean preVote, List<Integer> voters, boolean leaseReads) {
+    ObjectNode header = JSON.createObjectNode();
+    header.put(TraceFormat.SERVERS, servers);
+    header.put(TraceFormat.PRE_VOTE, preVote);
+    voters.forEach(header.putArray(TraceFormat.VOTERS)::add);
+    header.put(TraceFormat.LEASE_READS, leaseReads);
+    return header;
+  }
+
+  /** Writes {@code events} to {@code file}, after {@code header} unless it is null. */
+  static Path write(Path file, ObjectNode header, List<ObjectNode> events) throws IOException {
     try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      if (like != null) {
-        ObjectNode header = JSON.createObjectNode();
-        header.put(TraceFormat.SERVERS, like.servers());
-        header.put(TraceFormat.PRE_VOTE, like.preVote());
-        like.voters().forEach(header.putArray(TraceFormat.VOTERS)::add);
-        header.put(TraceFormat.LEASE_READS, like.leaseReads());
+      if (header != null) {
         out.write(JSON.writeValueAsString(header));
         out.write('\n');
       }

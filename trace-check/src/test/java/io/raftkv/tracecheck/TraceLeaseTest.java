@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -232,21 +229,7 @@ class TraceLeaseTest {
   }
 
   private static Path write(String name, boolean leaseReads, List<ObjectNode> events) throws IOException {
-    Path file = dir.resolve(name);
-    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      ObjectNode header = JSON.createObjectNode();
-      header.put(TraceFormat.SERVERS, 3);
-      header.put(TraceFormat.PRE_VOTE, false);
-      header.putArray(TraceFormat.VOTERS).add(1).add(2).add(3);
-      header.put(TraceFormat.LEASE_READS, leaseReads);
-      out.write(JSON.writeValueAsString(header));
-      out.write('\n');
-      for (ObjectNode event : events) {
-        out.write(JSON.writeValueAsString(event));
-        out.write('\n');
-      }
-    }
-    return file;
+    return SimTraces.write(dir.resolve(name), SimTraces.header(3, false, List.of(1, 2, 3), leaseReads), events);
   }
 
   /** The 1-based index of the first line of {@code event} by {@code node}. */
