@@ -5,7 +5,11 @@ import io.raftkv.core.Message.InstallSnapshotResponse;
 import io.raftkv.core.RaftEvent.HandleInstallSnapshotRequest;
 import io.raftkv.core.Message.AppendEntriesRequest;
 import io.raftkv.core.Message.AppendEntriesResponse;
+import io.raftkv.core.Message.ReadIndexRequest;
+import io.raftkv.core.Message.ReadIndexResponse;
+import io.raftkv.core.RaftEvent.ForwardRead;
 import io.raftkv.core.RaftEvent.HandleAppendEntriesRequest;
+import io.raftkv.core.RaftEvent.HandleReadIndexResponse;
 
 /**
  * The receiving side of AppendEntries (paper §5.3, Figure 2 receiver rules): the consistency check,
@@ -138,6 +142,55 @@ final class FollowerReplication {
                 "two leaders in term %d: %d and %d", node.currentTerm, node.id, request.from());
         node.becomeFollower(request.term(), request.from());
         node.holdPromise(request.term());
+    }
+
+    /**
+     * Spec ForwardRead: a follower that knows its leader sends it the read {@code ctx} (thesis §6.4);
+     * the answer, an index, is served once this node has applied that far. A node that knows no
+     * leader, or is campaigning, refuses the read.
+     */
+    ReadResult forwardRead(long ctx) {
+        if (node.role != Role.FOLLOWER || node.leaderId == 0) {
+            return new ReadResult.NotLeader(node.leaderId);
+        }
+        ReadIndexRequest request = new ReadIndexRequest(node.id, node.leaderId, node.currentTerm, ctx);
+        node.forwarded.unanswered.put(ctx, node.ticks);
+        node.outbox.add(request);
+        node.emit(new ForwardRead(node.id, node.nodeState(), request));
+        return new ReadResult.Pending();
+    }
+
+    /**
+     * The leader's answer to a forwarded read, whatever this node's role or term is now (the index
+     * covers everything committed before the read began): held until the state machine reaches it.
+     * An answer to no read waiting here (given up, or a duplicate) is dropped.
+     */
+    void handleReadIndexResponse(ReadIndexResponse response) {
+        Long sentTick = node.forwarded.unanswered.remove(response.ctx());
+        if (sentTick == null) {
+            node.drop(response, "no forwarded read " + response.ctx() + " waits for an answer");
+            return;
+        }
+        node.forwarded.answered.add(new ForwardedReads.Answered(response, sentTick));
+        serveForwardedReads();
+    }
+
+    /** Spec HandleReadIndexResponse, for every held answer whose index the state machine has reached. */
+    void serveForwardedReads() {
+        var answers = node.forwarded.answered.iterator();
+        while (answers.hasNext()) {
+            ReadIndexResponse response = answers.next().response();
+            if (response.index() <= node.appliedIndex) {
+                answers.remove();
+                node.emit(new HandleReadIndexResponse(node.id, node.nodeState(), response, node.appliedIndex));
+                node.reads.served.add(new Ready.ReadState(response.ctx(), node.appliedIndex));
+            }
+        }
+    }
+
+    /** Gives up forwarded reads that waited Config.electionTimeoutTicksMax() ticks: lost on the way. */
+    void expireForwardedReads() {
+        node.forwarded.abortOlderThan(node.ticks, node.config.electionTimeoutTicksMax(), node.reads.aborted);
     }
 
     /** The durable index rose: acknowledgements for entries now on disk leave (spec PersistLog). */

@@ -14,9 +14,11 @@ import java.util.TreeSet;
 final class LeaderReads {
     /**
      * One round: the commit index it must reach, who has confirmed the term since it began, its
-     * reads, the leader's tick when it began, and whether the lease confirmed it (a lease read).
+     * reads, the leader's tick when it began, whether the lease confirmed it (a lease read), and
+     * whose reads they are (spec origin): the leader's own, or one forwarded by another server.
      */
-    record Round(long id, long index, TreeSet<Integer> acks, List<Long> contexts, long startTick, boolean leased) {}
+    record Round(long id, long index, TreeSet<Integer> acks, List<Long> contexts, long startTick, boolean leased,
+            int origin) {}
 
     /** Spec readSeq: the id of the latest round, 0 before the first of this leadership. */
     long readSeq;
@@ -24,7 +26,7 @@ final class LeaderReads {
     final ArrayDeque<Round> rounds = new ArrayDeque<>();
     /** Reads taken before the leader committed an entry of its term: they start the first round. */
     final List<Long> waiting = new ArrayList<>();
-    /** For the next Ready. */
+    /** For the next Ready (a non-leader's forwarded reads too, see {@link ForwardedReads}). */
     final List<Ready.ReadState> served = new ArrayList<>();
     final List<Long> aborted = new ArrayList<>();
 
@@ -32,16 +34,26 @@ final class LeaderReads {
         readSeq++;
         TreeSet<Integer> acks = new TreeSet<>();
         acks.add(self);
-        Round round = new Round(readSeq, index, acks, List.copyOf(waiting), tick, false);
+        Round round = new Round(readSeq, index, acks, List.copyOf(waiting), tick, false, self);
         waiting.clear();
         rounds.addLast(round);
         return round;
     }
 
-    /** A lease read: a round confirmed by the lease, acknowledged as if by every voter. */
-    Round startLeased(long index, List<Integer> voters, long ctx, long tick) {
+    /** A round of its own for the read {@code ctx} that server {@code origin} forwarded. */
+    Round startForwarded(long index, int self, long tick, int origin, long ctx) {
         readSeq++;
-        Round round = new Round(readSeq, index, new TreeSet<>(voters), List.of(ctx), tick, true);
+        TreeSet<Integer> acks = new TreeSet<>();
+        acks.add(self);
+        Round round = new Round(readSeq, index, acks, List.of(ctx), tick, false, origin);
+        rounds.addLast(round);
+        return round;
+    }
+
+    /** A lease read: a round confirmed by the lease, acknowledged as if by every voter. */
+    Round startLeased(long index, List<Integer> voters, long ctx, long tick, int self) {
+        readSeq++;
+        Round round = new Round(readSeq, index, new TreeSet<>(voters), List.of(ctx), tick, true, self);
         rounds.addLast(round);
         return round;
     }
@@ -56,10 +68,15 @@ final class LeaderReads {
         }
     }
 
-    /** Leadership ended: every read taken and not served is given up (spec FollowerVolatile). */
-    void abortAll() {
+    /**
+     * Leadership ended: every read taken and not served is given up (spec FollowerVolatile); a
+     * forwarded round just ends, its server gives its read up by itself.
+     */
+    void abortAll(int self) {
         for (Round round : rounds) {
-            aborted.addAll(round.contexts());
+            if (round.origin() == self) {
+                aborted.addAll(round.contexts());
+            }
         }
         aborted.addAll(waiting);
         rounds.clear();

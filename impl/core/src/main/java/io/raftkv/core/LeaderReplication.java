@@ -9,7 +9,11 @@ import io.raftkv.core.Message.InstallSnapshotResponse;
 import io.raftkv.core.RaftEvent.HandleAppendEntriesResponse;
 import io.raftkv.core.RaftEvent.HandleInstallSnapshotResponse;
 import io.raftkv.core.RaftEvent.SendInstallSnapshot;
+import io.raftkv.core.Message.ReadIndexRequest;
+import io.raftkv.core.Message.ReadIndexResponse;
+import io.raftkv.core.RaftEvent.HandleReadIndexRequest;
 import io.raftkv.core.RaftEvent.ReadIndex;
+import io.raftkv.core.RaftEvent.SendReadIndexResponse;
 import io.raftkv.core.RaftEvent.SendTimeoutNow;
 import io.raftkv.core.RaftEvent.ServeRead;
 import io.raftkv.core.RaftEvent.SendAppendEntries;
@@ -376,10 +380,35 @@ final class LeaderReplication {
             return readIndex(ctx);
         }
         LeaderReads.Round round = node.reads.startLeased(node.commitIndex, node.membership.allVoters(), ctx,
-                node.ticks);
+                node.ticks, node.id);
         node.emit(new RaftEvent.LeaseRead(node.id, node.nodeState(), round.id(), round.index()));
         maybeServeReads();
         return new ReadResult.Pending();
+    }
+
+    /**
+     * Spec HandleReadIndexRequest: a follower's read (thesis §6.4) gets a round of its own, begun
+     * now at the commit index (a round in progress began before the read did, so its index may miss
+     * a write the reader saw acknowledged); the answer goes out once a quorum confirms it. Without
+     * an entry of its term committed, or not leading, the leader drops the request: the follower
+     * gives the read up by its deadline.
+     */
+    void handleReadIndexRequest(ReadIndexRequest request) {
+        if (node.role != Role.LEADER) {
+            node.drop(request, node.role + " takes no reads for others");
+            return;
+        }
+        if (!ownTermCommitted()) {
+            node.drop(request, "no entry of term " + node.currentTerm + " committed yet");
+            return;
+        }
+        LeaderReads.Round round = node.reads.startForwarded(node.commitIndex, node.id, node.ticks, request.from(),
+                request.ctx());
+        node.emit(new HandleReadIndexRequest(node.id, node.nodeState(), request, round.id(), round.index()));
+        for (int peer : node.peers) {
+            sendHeartbeat(peer);
+        }
+        afterAcks();
     }
 
     /** Answers that may have confirmed rounds: the lease first, then the reads. */
@@ -425,14 +454,27 @@ final class LeaderReplication {
 
     /**
      * Spec ServeRead, for each round in order that a quorum has confirmed and whose index the state
-     * machine has reached: its reads go to the next Ready, answered at the applied index.
+     * machine has reached: its reads go to the next Ready, answered at the applied index. A confirmed
+     * round a follower's read began is answered at once (spec SendReadIndexResponse): the follower
+     * waits for its own state machine.
      */
     void maybeServeReads() {
         Iterator<LeaderReads.Round> rounds = node.reads.rounds.iterator();
         while (rounds.hasNext()) {
             LeaderReads.Round round = rounds.next();
-            if (!node.quorum.isQuorum(round.acks()) || node.appliedIndex < round.index()) {
+            if (!node.quorum.isQuorum(round.acks())) {
                 continue; // a later round may be a lease read, ready before this one
+            }
+            if (round.origin() != node.id) {
+                rounds.remove();
+                ReadIndexResponse answer = new ReadIndexResponse(node.id, round.origin(), node.currentTerm,
+                        round.contexts().get(0), round.index());
+                node.outbox.add(answer);
+                node.emit(new SendReadIndexResponse(node.id, node.nodeState(), answer, round.id()));
+                continue;
+            }
+            if (node.appliedIndex < round.index()) {
+                continue;
             }
             rounds.remove();
             node.emit(new ServeRead(node.id, node.nodeState(), round.id(), node.appliedIndex));

@@ -136,4 +136,20 @@ public sealed interface Message {
      */
     record InstallSnapshotResponse(int from, int to, long term, long snapshotIndex, long nextOffset, boolean done)
             implements Message {}
+
+    /**
+     * A follower's read forwarded to its leader (thesis §6.4: a follower asks the leader for a read
+     * index): the leader answers with a {@link ReadIndexResponse} once a heartbeat round it began
+     * after this request arrived is confirmed by a quorum. {@code ctx} names the follower's read;
+     * {@code term} is the follower's current term, for information: this message never changes a
+     * receiver's term or role.
+     */
+    record ReadIndexRequest(int from, int to, long term, long ctx) implements Message {}
+
+    /**
+     * The leader's answer to a {@link ReadIndexRequest}: {@code index} is the commit index its
+     * confirmed round began at, so the follower's read, which began before that round, is served once
+     * the follower has applied that far. {@code term} is the leader's, for information only.
+     */
+    record ReadIndexResponse(int from, int to, long term, long ctx, long index) implements Message {}
 }

@@ -4,6 +4,8 @@ import io.raftkv.core.Message.AppendEntriesRequest;
 import io.raftkv.core.Message.AppendEntriesResponse;
 import io.raftkv.core.Message.InstallSnapshotRequest;
 import io.raftkv.core.Message.InstallSnapshotResponse;
+import io.raftkv.core.Message.ReadIndexRequest;
+import io.raftkv.core.Message.ReadIndexResponse;
 import io.raftkv.core.Message.RequestVoteRequest;
 import io.raftkv.core.Message.RequestVoteResponse;
 import io.raftkv.core.Message.TimeoutNow;
@@ -111,6 +113,33 @@ public sealed interface RaftEvent {
      * commit index {@code index}, confirmed by the lease; ServeRead answers it once applied.
      */
     record LeaseRead(int node, NodeState state, long readId, long index) implements RaftEvent {}
+
+    /**
+     * A follower took a read and forwarded it to the leader it knows: {@code msg} is the request.
+     */
+    record ForwardRead(int node, NodeState state, ReadIndexRequest msg) implements RaftEvent {}
+
+    /**
+     * The leader, having committed an entry of its term, began round {@code readId} at its commit
+     * index {@code index} for the follower's read in {@code msg}: a new round, never one in progress.
+     */
+    record HandleReadIndexRequest(int node, NodeState state, ReadIndexRequest msg, long readId, long index)
+            implements RaftEvent {}
+
+    /**
+     * A quorum confirmed round {@code readId}, which a follower's read began: the leader answers
+     * that follower with the round's index ({@code msg}) without waiting to apply it.
+     */
+    record SendReadIndexResponse(int node, NodeState state, ReadIndexResponse msg, long readId)
+            implements RaftEvent {}
+
+    /**
+     * The follower serves the read the leader answered in {@code msg}, its state machine having
+     * reached the answer's index: the read returns the state at applied index {@code index}. The core
+     * holds an answer until then, so this event may come later than the message's arrival.
+     */
+    record HandleReadIndexResponse(int node, NodeState state, ReadIndexResponse msg, long index)
+            implements RaftEvent {}
 
     /** The leader asked a caught-up follower to campaign now (leadership transfer). */
     record SendTimeoutNow(int node, NodeState state, TimeoutNow msg) implements RaftEvent {}

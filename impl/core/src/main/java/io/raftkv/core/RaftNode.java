@@ -4,6 +4,8 @@ import io.raftkv.core.Message.AppendEntriesRequest;
 import io.raftkv.core.Message.AppendEntriesResponse;
 import io.raftkv.core.Message.InstallSnapshotRequest;
 import io.raftkv.core.Message.InstallSnapshotResponse;
+import io.raftkv.core.Message.ReadIndexRequest;
+import io.raftkv.core.Message.ReadIndexResponse;
 import io.raftkv.core.Message.RequestVoteRequest;
 import io.raftkv.core.Message.RequestVoteResponse;
 import io.raftkv.core.Message.TimeoutNow;
@@ -121,6 +123,7 @@ public final class RaftNode {
         if (node.promiseRemaining > 0 && --node.promiseRemaining == 0) {
             node.emit(new RaftEvent.ExpirePromise(node.id, node.nodeState()));
         }
+        follower.expireForwardedReads();
         if (node.role == Role.LEADER) {
             leader.tickLeader();
         } else {
@@ -156,6 +159,8 @@ public final class RaftNode {
                 case RequestVoteRequest request -> elections.handleRequestVoteRequest(request);
                 case TimeoutNow request -> elections.handleTimeoutNow(request);
                 case InstallSnapshotRequest request -> follower.handleInstallSnapshotRequest(request);
+                case ReadIndexRequest request -> leader.handleReadIndexRequest(request);
+                case ReadIndexResponse response -> follower.handleReadIndexResponse(response);
                 case AppendEntriesResponse response -> routeResponse(response);
                 case InstallSnapshotResponse response -> routeResponse(response);
                 case RequestVoteResponse response -> routeResponse(response);
@@ -215,11 +220,16 @@ public final class RaftNode {
      * leader it is pending: a later Ready carries it in {@link Ready#readStates()} once a quorum has
      * confirmed the leadership and the state machine has applied up to the commit index the read
      * began at, or in {@link Ready#readsAborted()} if the node stops leading first. One call starts
-     * one heartbeat round, so a driver batches the reads that arrive together under one ctx.
+     * one heartbeat round, so a driver batches the reads that arrive together under one ctx. On a
+     * follower that knows its leader it is forwarded there (thesis §6.4): the leader confirms a round
+     * of its own and answers with its index, and the read comes back in {@link Ready#readStates()}
+     * once this node has applied that far, or in {@link Ready#readsAborted()} if the term rises
+     * before the answer comes or Config.electionTimeoutTicksMax() ticks pass. A node that knows no
+     * leader refuses it ({@link ReadResult.NotLeader}).
      */
     public ReadResult readIndex(long ctx) {
         requireNoSyncOutstanding();
-        ReadResult result = leader.readIndex(ctx);
+        ReadResult result = node.role == Role.LEADER ? leader.readIndex(ctx) : follower.forwardRead(ctx);
         settle();
         return result;
     }
@@ -230,11 +240,12 @@ public final class RaftNode {
      * {@link Ready#readStates()} once the state machine has applied up to the commit index; on a
      * leader without one (lease reads off, lease run out or given up by a transfer, no entry of its
      * term committed yet) it is exactly {@link #readIndex}. Sound while no server's clock loses more
-     * than Config.leaseDriftTicks against another's over electionTimeoutTicksMin ticks.
+     * than Config.leaseDriftTicks against another's over electionTimeoutTicksMin ticks. A follower
+     * forwards it as {@link #readIndex} does (the leader confirms a round for it).
      */
     public ReadResult leaseRead(long ctx) {
         requireNoSyncOutstanding();
-        ReadResult result = leader.leaseRead(ctx);
+        ReadResult result = node.role == Role.LEADER ? leader.leaseRead(ctx) : follower.forwardRead(ctx);
         settle();
         return result;
     }

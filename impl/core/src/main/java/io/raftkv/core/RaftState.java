@@ -45,6 +45,8 @@ final class RaftState {
     long appliedIndex;
     /** Leader only: spec readSeq and pendingReads (ReadIndex). */
     final LeaderReads reads = new LeaderReads();
+    /** A non-leader's reads forwarded to its leader (invisible to the spec but for their messages). */
+    final ForwardedReads forwarded = new ForwardedReads();
     /**
      * Spec lease[i] (Config.leaseReads): the read round the leader's lease rests on, 0 for none, -1
      * when a transfer gave it up for the rest of the term.
@@ -184,6 +186,7 @@ final class RaftState {
         currentTerm = term;
         votedFor = 0;
         pendingAcks.discard();
+        forwarded.abortUnanswered(reads.aborted);
     }
 
     /** Back to Follower in {@code term} (adopting it if higher, which clears the vote). */
@@ -197,7 +200,7 @@ final class RaftState {
         leaderId = leader;
         resetVotes();
         tracker.clear();
-        reads.abortAll();
+        reads.abortAll(id);
         leaseRound = 0;
         leadTransferee = 0;
         electionElapsed = 0;

@@ -109,6 +109,7 @@ final class ReadyTracker {
             if (node.role == Role.LEADER) {
                 leader.maybeServeReads();
             }
+            follower.serveForwardedReads();
         }
         if (ready.mustSync() && !ready.entriesToPersist().isEmpty() && node.log.submittedDurable()) {
             durableIndexRose();

@@ -29,6 +29,8 @@ final class Describe {
                     + " offset=" + m.offset() + " bytes=" + m.data().length + (m.done() ? " done" : "");
             case Message.InstallSnapshotResponse m -> "SnapResp " + route + " " + m.snapshotIndex()
                     + (m.done() ? " done" : " next=" + m.nextOffset());
+            case Message.ReadIndexRequest m -> "ReadIndex " + route + " ctx=" + m.ctx();
+            case Message.ReadIndexResponse m -> "ReadIndexResp " + route + " ctx=" + m.ctx() + " index=" + m.index();
         };
     }
 
@@ -78,6 +80,11 @@ final class Describe {
             case RaftEvent.ServeRead e -> " read=" + e.readId() + " index=" + e.index();
             case RaftEvent.LeaseRead e -> " read=" + e.readId() + " index=" + e.index();
             case RaftEvent.RenewLease e -> " read=" + e.readId();
+            case RaftEvent.ForwardRead e -> " " + message(e.msg());
+            case RaftEvent.HandleReadIndexRequest e -> " " + message(e.msg()) + " read=" + e.readId() + " index="
+                    + e.index();
+            case RaftEvent.SendReadIndexResponse e -> " " + message(e.msg()) + " read=" + e.readId();
+            case RaftEvent.HandleReadIndexResponse e -> " " + message(e.msg()) + " applied=" + e.index();
             case RaftEvent.SendInstallSnapshot e -> " " + message(e.msg());
             case RaftEvent.HandleInstallSnapshotRequest e -> " " + message(e.msg()) + " => " + message(e.reply());
             case RaftEvent.HandleInstallSnapshotResponse e -> " " + message(e.msg());
