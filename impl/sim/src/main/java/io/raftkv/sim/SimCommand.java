@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
  * separate threads, which changes nothing inside a run, and results are reported in seed order. A
  * failing seed prints its violation and the command that replays it. The last line is always the
  * summary {@code sim: <N> seeds, <V> violations, <E> events, <S> s, <I> snapshots installed, <C>
- * configuration changes, <T> transfers, <R> reads, <L> lease reads}; the exit code is 0 only when V is 0.
+ * configuration changes, <T> transfers, <R> reads, <L> lease reads, <F> follower reads}; the exit code is 0
+ * only when V is 0.
  */
 @Command(
     name = "sim",
@@ -167,9 +168,10 @@ public final class SimCommand implements CliCommand {
     }
     out.printf(
         "sim: %d seeds, %d violations, %d events, %.1f s, %d snapshots installed,"
-            + " %d configuration changes, %d transfers, %d reads, %d lease reads%n",
+            + " %d configuration changes, %d transfers, %d reads, %d lease reads, %d follower reads%n",
         totals.seeds, totals.violations, totals.events, seconds, totals.snapshotsInstalled, totals.configChanges,
-        totals.transfers, totals.reads, totals.occurrences.getOrDefault(Simulation.LEASE_READS, 0L));
+        totals.transfers, totals.reads, totals.occurrences.getOrDefault(Simulation.LEASE_READS, 0L),
+        totals.occurrences.getOrDefault(Simulation.FOLLOWER_READS, 0L));
     out.flush();
     return totals.violations == 0 ? 0 : 1;
   }

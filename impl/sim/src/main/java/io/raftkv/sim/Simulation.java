@@ -101,6 +101,9 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
   /** The occurrence that counts the reads a leader took through its lease (LeaseRead events). */
   public static final String LEASE_READS = "lease:read taken through the lease";
 
+  /** The occurrence that counts the reads a follower served through its leader's ReadIndex. */
+  public static final String FOLLOWER_READS = "follower read:served";
+
   /** Leader failovers (the leader crashes, a new one must be elected) in the liveness phase. */
   static final int FAILOVERS = 2;
 
@@ -517,8 +520,9 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
 
   /**
    * A linearizable read at {@code node}, any node (as Jepsen's clients are spread over all nodes):
-   * a follower refuses it, a leader takes it, including a deposed leader that does not know it yet,
-   * which must then never answer it.
+   * a leader takes it, including a deposed leader that does not know it yet, which must then never
+   * answer it; a follower that knows a leader forwards it there (and serves the answer once applied,
+   * whatever has happened since); a node that knows no leader refuses it.
    */
   private void read(SimNode node) {
     if (!node.isUp()) {
@@ -818,6 +822,7 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
       checker.onState(event.node(), state);
     }
     countLeaseEvent(event);
+    countFollowerReadEvent(event);
     if (event instanceof RaftEvent.StepDown down && down.reason().startsWith("removed from")) {
       count("membership:leader stepped down, removed");
     }
@@ -846,6 +851,16 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
       case RaftEvent.ExpireLease expired -> count("lease:ran out");
       case RaftEvent.ExpirePromise expired -> count("lease:promise ran out");
       case RaftEvent.SendTimeoutNow sent when sent.state().lease() < 0 -> count("lease:given up by a transfer");
+      default -> {}
+    }
+  }
+
+  private void countFollowerReadEvent(RaftEvent event) {
+    switch (event) {
+      case RaftEvent.ForwardRead forwarded -> count("follower read:forwarded");
+      case RaftEvent.HandleReadIndexRequest taken -> count("follower read:round begun by the leader");
+      case RaftEvent.SendReadIndexResponse answered -> count("follower read:answered by the leader");
+      case RaftEvent.HandleReadIndexResponse served -> count(FOLLOWER_READS);
       default -> {}
     }
   }

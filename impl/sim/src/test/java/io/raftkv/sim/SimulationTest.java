@@ -224,6 +224,29 @@ class SimulationTest {
    * {@code --snapshot-every 0} turns snapshots off and changes nothing else a seed draws; a fixed
    * threshold is used as given.
    */
+  /**
+   * Over seeds 1..SEEDS, followers forward reads, leaders begin rounds for them and answer, and
+   * followers serve the answers: in most seeds, since the client reads at any node.
+   */
+  @Test
+  void followersServeReadsThroughTheLeader() {
+    TreeMap<String, Long> seen = seenUpTo(SEEDS);
+    for (String kind :
+        List.of(
+            "follower read:forwarded",
+            "follower read:round begun by the leader",
+            "follower read:answered by the leader",
+            Simulation.FOLLOWER_READS)) {
+      assertTrue(seen.getOrDefault(kind, 0L) > 0, kind + " never happened: " + seen);
+    }
+    long seedsWithFollowerReads =
+        results.stream()
+            .filter(r -> r.occurrences().getOrDefault(Simulation.FOLLOWER_READS, 0L) > 0)
+            .count();
+    assertTrue(seedsWithFollowerReads > SEEDS / 2, "follower reads served in only "
+        + seedsWithFollowerReads + " of " + SEEDS + " seeds");
+  }
+
   @Test
   void snapshotsCanBeTurnedOffOrFixed() {
     SimulationOptions options = SimulationOptions.defaults().withSafetyTicks(500);
