@@ -32,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,6 +61,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * lease took is answered, the lease must still hold at that instant of real time (a stall between
  * the check and the take would otherwise go unseen); if it does not, the read goes again through a
  * ReadIndex round.
+ *
+ * <p>Reads on a follower (thesis §6.4): the core forwards them to the leader it knows, and the
+ * leader's answer completes them here once this node has applied far enough; neither kind of read
+ * waits for this node's clock, which only a leader's lease depends on. A read forwarded and not
+ * answered in time (a new term, a lost message) ends Aborted. The ctx of each read round is unique
+ * across restarts of the node (it starts at a random point), so an answer the leader sent to this
+ * node's previous process can never complete a read of this one.
  *
  * <p>Fail-stop: once the loop stops (a storage error, a broken invariant) the runner thread ends,
  * pending and later proposals fail with the cause, and messages are dropped. {@link #close()} is the
@@ -144,10 +152,11 @@ public final class NodeRunner implements AutoCloseable {
 
     /**
      * Reads this node confirmed since it started, by how: {@code byLease} without a round (the
-     * leader's lease, {@link #leaseRead()}), {@code byReadIndex} through a heartbeat round (every
-     * {@link #read()}, and lease reads taken while the leader held no lease).
+     * leader's lease, {@link #leaseRead()}), {@code byReadIndex} through a heartbeat round of its own
+     * as leader (every {@link #read()}, and lease reads taken while the leader held no lease),
+     * {@code forwarded} as a follower, through a round of its leader's (ForwardRead).
      */
-    public record ReadCounts(long byLease, long byReadIndex) {}
+    public record ReadCounts(long byLease, long byReadIndex, long forwarded) {}
 
     /** How a linearizable read ({@link #read()}) ended. */
     public sealed interface ReadOutcome {
@@ -157,10 +166,17 @@ public final class NodeRunner implements AutoCloseable {
          */
         record Confirmed(long index) implements ReadOutcome {}
 
-        /** This node does not lead; {@code leaderHint} is the leader it knows, 0 if none. */
+        /**
+         * This node can take no read: it knows no leader to forward it to, or is campaigning;
+         * {@code leaderHint} is the leader it knows, 0 if none.
+         */
         record NotLeader(int leaderHint) implements ReadOutcome {}
 
-        /** The node stopped leading before it could confirm the read; retry (elsewhere). */
+        /**
+         * The read was not confirmed and never will be: the node stopped leading, or the read it
+         * forwarded got no answer in time, or the input queue was full. It had no effect; retry, here
+         * or elsewhere.
+         */
         record Aborted(String reason) implements ReadOutcome {}
     }
 
@@ -197,6 +213,7 @@ public final class NodeRunner implements AutoCloseable {
     private final AtomicBoolean leaseReadQueued = new AtomicBoolean();
     private final AtomicLong readsByLease = new AtomicLong();
     private final AtomicLong readsByReadIndex = new AtomicLong();
+    private final AtomicLong readsForwarded = new AtomicLong();
     private final AtomicLong droppedInputs = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean terminated;
@@ -206,16 +223,26 @@ public final class NodeRunner implements AutoCloseable {
     private long reportedSequence;
     /** Runner thread only: the reads of each round in progress (ReadIndex or lease), by the round's ctx. */
     private final Map<Long, ReadBatch> readsInRound = new HashMap<>();
-    private long lastReadContext;
+    /**
+     * The ctx of the last round. It starts at a random point below 2^62, not at 0: a forwarded read's
+     * answer may reach a restarted node, and one meant for a read of the previous process (whose
+     * index may be older than a new read's start) must not match a new read's ctx. Two processes'
+     * ranges overlap with a probability of about (reads per life) / 2^62.
+     */
+    private long lastReadContext = ThreadLocalRandom.current().nextLong(1L << 62);
     /** Runner thread only: logical ticks handed to the loop. */
     private long ticksApplied;
     /** Called on the runner thread before each input is handed to the loop (see {@link #start}). */
     private final Runnable beforeInput;
 
-    /** The reads handed to the loop under one ctx; {@code leased} once the core took them by the lease. */
+    /**
+     * The reads handed to the loop under one ctx; {@code leased} once the core took them by the lease,
+     * {@code forwarded} once it sent them to the leader (this node a follower).
+     */
     private static final class ReadBatch {
         final List<CompletableFuture<ReadOutcome>> reads;
         boolean leased;
+        boolean forwarded;
 
         ReadBatch(List<CompletableFuture<ReadOutcome>> reads) {
             this.reads = reads;
@@ -224,8 +251,8 @@ public final class NodeRunner implements AutoCloseable {
 
     /**
      * Passes every event on, and marks the batch being handed to the loop as leased when the core
-     * emits LeaseRead for it (the core answers a lease read as it does a round; only the event tells).
-     * Runner thread only.
+     * emits LeaseRead for it, or as forwarded when it emits ForwardRead (the core answers every read
+     * alike; only the event tells how it was taken). Runner thread only.
      */
     private static final class LeaseWitness implements RaftObserver {
         private final RaftObserver next;
@@ -239,6 +266,9 @@ public final class NodeRunner implements AutoCloseable {
         public void on(RaftEvent event) {
             if (event instanceof RaftEvent.LeaseRead && taking != null) {
                 taking.leased = true;
+            }
+            if (event instanceof RaftEvent.ForwardRead && taking != null) {
+                taking.forwarded = true;
             }
             next.on(event);
         }
@@ -302,8 +332,11 @@ public final class NodeRunner implements AutoCloseable {
 
             @Override
             public void readAborted(long ctx) {
-                completeReads(ctx, new ReadOutcome.Aborted("node " + id + " stopped leading before it could"
-                        + " confirm the read"));
+                ReadBatch batch = readsInRound.get(ctx);
+                completeReads(ctx, new ReadOutcome.Aborted(batch != null && batch.forwarded
+                        ? "node " + id + " forwarded the read to its leader and got no answer in time (a new term"
+                                + " or a lost message)"
+                        : "node " + id + " stopped leading before it could confirm the read"));
             }
 
             @Override
@@ -358,9 +391,9 @@ public final class NodeRunner implements AutoCloseable {
         return status;
     }
 
-    /** Reads confirmed so far, by lease and by ReadIndex round. */
+    /** Reads confirmed so far: by lease, by a ReadIndex round of its own, forwarded to its leader. */
     public ReadCounts readCounts() {
-        return new ReadCounts(readsByLease.get(), readsByReadIndex.get());
+        return new ReadCounts(readsByLease.get(), readsByReadIndex.get(), readsForwarded.get());
     }
 
     /** Inputs dropped because the queue was full or the node was down. */
@@ -698,7 +731,8 @@ public final class NodeRunner implements AutoCloseable {
             return;
         }
         if (outcome instanceof ReadOutcome.Confirmed) {
-            (round.leased ? readsByLease : readsByReadIndex).addAndGet(round.reads.size());
+            (round.leased ? readsByLease : round.forwarded ? readsForwarded : readsByReadIndex)
+                    .addAndGet(round.reads.size());
         }
         for (CompletableFuture<ReadOutcome> read : round.reads) {
             if (outcome == null) {
