@@ -194,7 +194,7 @@ class MessageCodecProperties {
                 readIndexResponses());
     }
 
-    /** A follower's read ctx is any long the driver chose (a runner starts its ctx far from zero). */
+    /** A follower's read ctx is any long the driver chose: the wire carries all 64 bits. */
     private Arbitrary<Message> readIndexRequests() {
         return Combinators.combine(ids(), ids(), numbers(), Arbitraries.longs()).as(ReadIndexRequest::new);
     }

@@ -65,9 +65,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Reads on a follower (thesis §6.4): the core forwards them to the leader it knows, and the
  * leader's answer completes them here once this node has applied far enough; neither kind of read
  * waits for this node's clock, which only a leader's lease depends on. A read forwarded and not
- * answered in time (a new term, a lost message) ends Aborted. The ctx of each read round is unique
- * across restarts of the node (it starts at a random point), so an answer the leader sent to this
- * node's previous process can never complete a read of this one.
+ * answered in time (a new term, a lost message) ends Aborted. The ctx of the read rounds starts at
+ * a random point with each process, so that an answer the leader sent to this node's previous
+ * process does not complete a read of this one.
  *
  * <p>Fail-stop: once the loop stops (a storage error, a broken invariant) the runner thread ends,
  * pending and later proposals fail with the cause, and messages are dropped. {@link #close()} is the
@@ -224,12 +224,16 @@ public final class NodeRunner implements AutoCloseable {
     /** Runner thread only: the reads of each round in progress (ReadIndex or lease), by the round's ctx. */
     private final Map<Long, ReadBatch> readsInRound = new HashMap<>();
     /**
-     * The ctx of the last round. It starts at a random point below 2^62, not at 0: a forwarded read's
-     * answer may reach a restarted node, and one meant for a read of the previous process (whose
-     * index may be older than a new read's start) must not match a new read's ctx. Two processes'
-     * ranges overlap with a probability of about (reads per life) / 2^62.
+     * The ctx of the last round. It starts at a random point in [1, 2^30), not at 0: a leader's answer
+     * to a forwarded read may reach the node after a restart (the leader's queue for it survives the
+     * reconnect), and an answer meant for a read of the previous process, whose index may be older
+     * than a new read's start, must not match a read of this one. That takes one of the few reads
+     * the old process had in flight when it ended to be, at the moment its answer arrives, a read
+     * this process is waiting on under the same ctx: about (reads in flight)^2 / 2^30. Below 2^31
+     * throughout ({@link #nextReadContext}), because traces give ctx to TLC, whose integers have 32
+     * bits.
      */
-    private long lastReadContext = ThreadLocalRandom.current().nextLong(1L << 62);
+    private long lastReadContext = ThreadLocalRandom.current().nextInt(1, 1 << 30);
     /** Runner thread only: logical ticks handed to the loop. */
     private long ticksApplied;
     /** Called on the runner thread before each input is handed to the loop (see {@link #start}). */
@@ -701,7 +705,7 @@ public final class NodeRunner implements AutoCloseable {
             catchUp();
         }
         boolean byLease = lease && ticksBehind() == 0;
-        long ctx = ++lastReadContext;
+        long ctx = nextReadContext();
         ReadBatch batch = new ReadBatch(reads);
         readsInRound.put(ctx, batch); // before the input: a one-node cluster confirms within it
         beforeInput.run();
@@ -718,6 +722,12 @@ public final class NodeRunner implements AutoCloseable {
         if (result instanceof ReadResult.NotLeader notLeader) {
             completeReads(ctx, new ReadOutcome.NotLeader(notLeader.leaderHint()));
         }
+    }
+
+    /** The ctx of the next round: one more than the last, back to 1 after Integer.MAX_VALUE. */
+    private long nextReadContext() {
+        lastReadContext = lastReadContext == Integer.MAX_VALUE ? 1 : lastReadContext + 1;
+        return lastReadContext;
     }
 
     /** Completes the reads of round {@code ctx} with {@code outcome}, or as failed when it is null. */
