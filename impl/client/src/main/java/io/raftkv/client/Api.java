@@ -23,10 +23,14 @@ import java.util.Optional;
  * PUT    /v1/kv/{key}               body: the value (raw bytes; or {"value": "..."} with
  *                                   Content-Type application/json)
  * GET    /v1/kv/{key}               linearizable: the leader confirms it still leads with a
- *                                   heartbeat round (ReadIndex), no log entry;
+ *                                   heartbeat round (ReadIndex), no log entry; a follower that
+ *                                   knows its leader answers it itself, after forwarding it to
+ *                                   the leader (the leader's round gives the index, the follower
+ *                                   answers once it has applied that far: no redirect);
  *                                   ?consistency=lease: linearizable too, answered without the
  *                                   round while the leader holds a lease (servers started with
- *                                   --lease-reads; on a server without it, a ReadIndex read);
+ *                                   --lease-reads; on a server without it, and on a follower, a
+ *                                   ReadIndex read);
  *                                   ?consistency=local reads the node's own state machine
  *                                   instead (may be stale)
  * DELETE /v1/kv/{key}
@@ -52,8 +56,11 @@ import java.util.Optional;
  * <h2>Errors</h2>
  * Every error is a JSON object with {@code error} (a code below), {@code message} and
  * {@code outcome}: {@code failed} when the request certainly had no effect, {@code unknown} when
- * it may have had one. A follower answers 307 with {@code Location} and the body's {@code leader}
- * and {@code leaderUrl}.
+ * it may have had one. A follower answers writes, session requests and admin requests with 307,
+ * {@code Location} and the body's {@code leader} and {@code leaderUrl} (a linearizable read too
+ * when it knows no leader: then 503 {@code no_leader}). A linearizable read that could not be
+ * confirmed (the leader changed, the forwarded read got no answer in time) is 503
+ * {@code read_aborted}, outcome failed: retry it, here or at another node.
  */
 public final class Api {
     private Api() {}
@@ -137,6 +144,11 @@ public final class Api {
     public static final String MEMBERSHIP_REFUSED = "membership_refused";
     /** The node is not a member of the configuration it knows and knows no leader: ask another. */
     public static final String NOT_MEMBER = "not_member";
+    /**
+     * A linearizable read was given up before it was confirmed (the leader stepped down, or the read a
+     * follower forwarded got no answer in time): it had no effect; retry, here or elsewhere.
+     */
+    public static final String READ_ABORTED = "read_aborted";
 
     private static final String UNRESERVED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
 

@@ -29,12 +29,16 @@ import java.util.List;
  * @param readsByLease          linearizable reads this process answered from its lease, without a
  *                              round, since it started
  * @param readsByReadIndex      linearizable reads this process confirmed with a heartbeat round
- *                              (ReadIndex) since it started, lease reads taken without a lease included
+ *                              (ReadIndex) of its own, as leader, since it started, lease reads taken
+ *                              without a lease included
+ * @param readsForwarded        linearizable reads this process answered as a follower since it
+ *                              started, after its leader confirmed them with a round of its own
+ *                              (the leader counts none of these); 0 from a server that predates it
  */
 public record NodeStatus(int id, String role, long term, int leader, String leaderUrl, long commitIndex,
         long appliedIndex, long lastIndex, long durableIndex, boolean running, String stopCause, int tickMillis,
         int electionTimeoutMillis, List<Member> members, MembershipReport membership, boolean leaseReads,
-        int leaseMillis, long readsByLease, long readsByReadIndex) {
+        int leaseMillis, long readsByLease, long readsByReadIndex, long readsForwarded) {
 
     public static final String LEADER = "LEADER";
 

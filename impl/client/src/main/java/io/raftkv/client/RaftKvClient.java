@@ -20,11 +20,15 @@ import java.util.function.Function;
  * <h2>How an operation runs</h2>
  * The client opens a session (POST /v1/sessions) on first use. Each write gets the next
  * sequence number of the session and keeps it across every retry, so the store applies it at most
- * once and answers a retry with the first result (thesis §6.3). A read goes without a session: the
- * leader confirms it by ReadIndex and it changes nothing. An operation is sent to the leader
- * it last heard of, or else to the endpoints in turn; a 307 from a follower names the leader; a
- * refused connection moves on to the next endpoint; an answer that says no leader is known, or a
- * timeout, is retried after a short pause, until the operation's deadline.
+ * once and answers a retry with the first result (thesis §6.3). A read goes without a session: it
+ * is confirmed by the leader's ReadIndex and changes nothing. A write is sent to the leader it last
+ * heard of, or else to the endpoints in turn; a 307 from a follower names the leader. A read is sent
+ * to the endpoints in turn and answered where it lands: a follower forwards it to its leader and
+ * answers it itself (thesis §6.4), so reads spread over the endpoints instead of all going to the
+ * leader; a 307 for a read (a node that knows no leader yet, a server from before follower reads)
+ * is followed for that read only. A lease read goes to the leader, which alone holds a lease. A refused connection moves on to the next endpoint; an answer
+ * that says no leader is known or that the read was aborted, or a timeout, is retried after a short
+ * pause, until the operation's deadline.
  *
  * <h2>Outcomes</h2>
  * {@link Outcome.Ok} when an answer came back; {@link Outcome.Failed} when the store refused the
@@ -116,27 +120,30 @@ public final class RaftKvClient implements AutoCloseable {
     }
 
     /**
-     * A linearizable read (the leader confirms it with ReadIndex, no log entry); Ok holds the value
-     * and its version, or empty if the key is absent. A read changes nothing, so it needs no session
-     * and is retried freely.
+     * A linearizable read (the leader confirms it with ReadIndex, no log entry; asked of a follower,
+     * the follower forwards it and answers it); Ok holds the value and its version, or empty if the
+     * key is absent. A read changes nothing, so it needs no session and is retried freely, an aborted
+     * one included.
      */
     public synchronized Outcome<Optional<VersionedValue>> get(String key) {
-        return linearizableGet(kvPath(key));
+        return linearizableGet(kvPath(key), true);
     }
 
     /**
      * A linearizable read the leader may answer from its lease, without a heartbeat round
      * ({@code ?consistency=lease}, servers started with --lease-reads; a server without it answers
-     * it as {@link #get}). Outcomes and retries as for {@link #get}.
+     * it as {@link #get}). Outcomes and retries as for {@link #get}; sent to the leader like a write,
+     * since only the leader holds a lease (a follower would forward it for a round).
      */
     public synchronized Outcome<Optional<VersionedValue>> getLease(String key) {
-        return linearizableGet(kvPath(key) + "?" + Api.CONSISTENCY_PARAMETER + "=" + Api.CONSISTENCY_LEASE);
+        return linearizableGet(kvPath(key) + "?" + Api.CONSISTENCY_PARAMETER + "=" + Api.CONSISTENCY_LEASE, false);
     }
 
-    private Outcome<Optional<VersionedValue>> linearizableGet(String path) {
+    private Outcome<Optional<VersionedValue>> linearizableGet(String path, boolean anyNode) {
         Attempts attempts = new Attempts(System.nanoTime() + options.operationTimeout().toNanos());
-        return attemptUntilAnswered(new Call<>("GET", path, new byte[0], false, RaftKvClient::read), Map.of(),
-                attempts).orElseThrow(() -> new IllegalStateException("a read without a session lost its session"));
+        return attemptUntilAnswered(new Call<>("GET", path, new byte[0], false, anyNode, RaftKvClient::read),
+                Map.of(), attempts).orElseThrow(() -> new IllegalStateException("a read without a session lost"
+                        + " its session"));
     }
 
     /** Deletes {@code key}; Ok holds whether it existed. */
@@ -273,10 +280,16 @@ public final class RaftKvClient implements AutoCloseable {
     /**
      * One request and how to read its answer.
      *
+     * @param anyNode   a linearizable read: any member answers it (a follower through its leader),
+     *                  so it goes to the endpoints in turn rather than to the leader
      * @param interpret reads the body of a 200 (or of a 404 key_not_found) into the outcome
      */
-    private record Call<T>(String method, String path, byte[] body, boolean json,
-            Function<JsonNode, Outcome<T>> interpret) {}
+    private record Call<T>(String method, String path, byte[] body, boolean json, boolean anyNode,
+            Function<JsonNode, Outcome<T>> interpret) {
+        Call(String method, String path, byte[] body, boolean json, Function<JsonNode, Outcome<T>> interpret) {
+            this(method, path, body, json, false, interpret);
+        }
+    }
 
     /** What one attempt decided. */
     private sealed interface Step<T> {
@@ -348,7 +361,7 @@ public final class RaftKvClient implements AutoCloseable {
     }
 
     private <T> Step<T> attempt(Call<T> call, Map<String, String> sessionHeaders, Attempts attempts) {
-        Endpoint target = target();
+        Endpoint target = call.anyNode() ? attempts.readTarget() : target();
         long deadline = Math.min(attempts.deadlineNanos, System.nanoTime() + options.attemptTimeout().toNanos());
         Map<String, String> headers = new LinkedHashMap<>(sessionHeaders);
         if (call.json()) {
@@ -358,10 +371,10 @@ public final class RaftKvClient implements AutoCloseable {
             HttpReply reply = connection(target).exchange(call.method(), call.path(), headers, call.body(), deadline);
             return classify(call, target, reply, attempts);
         } catch (HttpConnection.NotSentException notSent) {
-            unreachable(target);
+            unreachable(target, attempts);
             return attempts.retry(false, notSent.getMessage(), false);
         } catch (IOException lost) {
-            unreachable(target);
+            unreachable(target, attempts);
             return attempts.retry(true, "no answer from " + target + ": " + lost.getMessage(), false);
         }
     }
@@ -375,6 +388,9 @@ public final class RaftKvClient implements AutoCloseable {
         }
         if (reply.status() == 307 && body.hasNonNull(Api.LEADER_URL)) {
             leader = Endpoint.parse(body.get(Api.LEADER_URL).asText());
+            if (call.anyNode()) {
+                attempts.redirected = leader;
+            }
             return attempts.retry(false, from + " redirected to the leader at " + leader, false);
         }
         String message = body.path(Api.MESSAGE).asText("HTTP " + reply.status() + " from " + from);
@@ -386,8 +402,8 @@ public final class RaftKvClient implements AutoCloseable {
                 return new Step.Done<>(new Outcome.Failed<>(error, message));
             case Api.STALE_SEQUENCE:
                 return new Step.Done<>(new Outcome.Unknown<>(message));
-            case Api.NO_LEADER, Api.NODE_STOPPED, Api.NOT_MEMBER:
-                unreachable(from);
+            case Api.NO_LEADER, Api.NODE_STOPPED, Api.NOT_MEMBER, Api.READ_ABORTED:
+                unreachable(from, attempts);
                 break;
             default:
                 break;
@@ -401,8 +417,14 @@ public final class RaftKvClient implements AutoCloseable {
         return leader != null ? leader : endpoints.get(Math.floorMod(nextEndpoint, endpoints.size()));
     }
 
-    /** The next attempt goes elsewhere: to the next endpoint, or to the first after a stale leader. */
-    private void unreachable(Endpoint endpoint) {
+    /**
+     * The next attempt goes elsewhere: to the next endpoint, or to the first after a stale leader
+     * (which a read that followed a redirect forgets too).
+     */
+    private void unreachable(Endpoint endpoint, Attempts attempts) {
+        if (endpoint.equals(attempts.redirected)) {
+            attempts.redirected = null;
+        }
         if (endpoint.equals(leader)) {
             leader = null;
         } else {
@@ -464,9 +486,17 @@ public final class RaftKvClient implements AutoCloseable {
         boolean pauseNext;
         /** The caller's thread was interrupted: the operation ends at once, as at its deadline. */
         boolean interrupted;
+        /** A read that a node redirected: where its next attempts go, null while none was. */
+        Endpoint redirected;
 
         Attempts(long deadlineNanos) {
             this.deadlineNanos = deadlineNanos;
+        }
+
+        /** Where a read goes: where it was redirected, else the endpoint in turn (any member answers). */
+        Endpoint readTarget() {
+            List<Endpoint> endpoints = options.endpoints();
+            return redirected != null ? redirected : endpoints.get(Math.floorMod(nextEndpoint, endpoints.size()));
         }
 
         <T> Step<T> retry(boolean mayHaveBeenApplied, String reason, boolean pause) {

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * operation carries the same session sequence number; refusals are retried and leave the outcome
  * certain, while one attempt that may have been applied makes running out of time Unknown; an
  * unreachable cluster is Failed; a failed comparison and an absent key are answers, not errors; a
- * forgotten session is registered again when nothing can have been applied.
+ * forgotten session is registered again when nothing can have been applied; reads go to the
+ * endpoints in turn (a follower answers them) and an aborted read is retried.
  */
 class RaftKvClientTest {
     private final List<FakeNode> nodes = new ArrayList<>();
@@ -180,5 +181,50 @@ class RaftKvClientTest {
         }
         assertEquals(2, leader.requests().size(), "the read was retried once: " + leader.requests());
         assertEquals("GET /v1/kv/k seq=null client=null", leader.requests().get(0));
+    }
+
+    /**
+     * A follower answers reads itself (it forwards them to its leader), so a read is not sent after
+     * the leader a write discovered: it goes to the endpoint in turn, and a 307 (a node that knows
+     * no leader to forward to) is followed for that read only.
+     */
+    @Test
+    void readsGoToTheEndpointInTurnNotToTheLeaderAWriteFound() throws IOException {
+        FakeNode leader = node().reply(200, "{\"clientId\":7}").reply(200, "{\"key\":\"k\",\"version\":1}")
+                .reply(200, "{\"key\":\"k\",\"found\":true,\"value\":\"from-leader\",\"version\":1}");
+        String redirect = "{\"error\":\"not_leader\",\"outcome\":\"failed\",\"leader\":2,\"leaderUrl\":\""
+                + leader.endpoint().url() + "\"}";
+        FakeNode follower = node().reply(307, redirect)
+                .reply(200, "{\"key\":\"k\",\"found\":true,\"value\":\"v\",\"version\":1}")
+                .reply(307, redirect);
+        try (RaftKvClient client = client(Duration.ofSeconds(5), follower.endpoint(), leader.endpoint())) {
+            assertEquals(new Outcome.Ok<>(1L), client.put("k", "v".getBytes(StandardCharsets.UTF_8)));
+            assertEquals("v", client.get("k").value().orElseThrow().utf8(), "the follower answered the read");
+            assertEquals("from-leader", client.get("k").value().orElseThrow().utf8(), "a redirected read followed");
+        }
+        assertEquals(List.of("POST /v1/sessions seq=null client=null", "GET /v1/kv/k seq=null client=null",
+                "GET /v1/kv/k seq=null client=null"), follower.requests(),
+                "the session's redirect, then both reads at the follower first");
+        assertEquals(List.of("POST /v1/sessions seq=null client=null", "PUT /v1/kv/k seq=1 client=7",
+                "GET /v1/kv/k seq=null client=null", "DELETE /v1/sessions/7 seq=null client=null"), leader.requests(),
+                "session, write, only the redirected read, and the session's close");
+    }
+
+    /** A read given up before it was confirmed had no effect: retried, and the retry's answer is the outcome. */
+    @Test
+    void anAbortedReadIsRetriedAndCertain() throws IOException {
+        FakeNode follower = node().reply(503, error(Api.READ_ABORTED, Api.OUTCOME_FAILED))
+                .reply(200, "{\"key\":\"k\",\"found\":true,\"value\":\"v\",\"version\":2}");
+        try (RaftKvClient client = client(Duration.ofSeconds(5), follower.endpoint())) {
+            assertEquals("v", client.get("k").value().orElseThrow().utf8());
+        }
+        assertEquals(2, follower.requests().size(), follower.requests().toString());
+        FakeNode aborting = node().reply(503, error(Api.READ_ABORTED, Api.OUTCOME_FAILED));
+        try (RaftKvClient client = client(Duration.ofMillis(300), aborting.endpoint())) {
+            Outcome<Optional<VersionedValue>> never = client.get("k");
+            Outcome.Failed<?> failed = assertInstanceOf(Outcome.Failed.class, never, never.describe());
+            assertEquals(Api.TIMEOUT, failed.error(), "certain: no aborted attempt can have had an effect");
+        }
+        assertTrue(aborting.requests().size() >= 2, "retried until the deadline: " + aborting.requests());
     }
 }

@@ -72,13 +72,16 @@ final class ClusterStatus implements Callable<Integer> {
         return 0;
     }
 
-    /** One line: the lease length, and each answering node's reads by lease and by round since it started. */
+    /**
+     * One line: the lease length, and each answering node's reads by lease, by its own round and
+     * forwarded to its leader (as a follower) since it started.
+     */
     static String leaseReads(int leaseMillis, TreeMap<Integer, NodeStatus> statuses) {
         StringBuilder line = new StringBuilder("lease reads: on, lease " + leaseMillis + " ms; reads answered"
-                + " by lease / by ReadIndex round since each process started:");
+                + " by lease / by ReadIndex round / forwarded to the leader since each process started:");
         for (NodeStatus status : statuses.values()) {
             line.append(" node ").append(status.id()).append(' ').append(status.readsByLease()).append(" / ")
-                    .append(status.readsByReadIndex()).append(';');
+                    .append(status.readsByReadIndex()).append(" / ").append(status.readsForwarded()).append(';');
         }
         line.setLength(line.length() - 1);
         return line.toString();

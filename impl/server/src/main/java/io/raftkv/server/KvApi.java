@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The client API (paths and formats in {@link Api}): routes a request, reads and checks it, and
  * either answers at once (status, local reads, bad input, redirects), confirms a linearizable read
- * with ReadIndex, or proposes a command and answers when it is applied. See impl/server/README.md for the whole API with examples.
+ * with ReadIndex (on a follower, through its leader), or proposes a command and answers when it is
+ * applied. See impl/server/README.md for the whole API with examples.
  */
 final class KvApi {
     private final ServerConfig config;
@@ -120,7 +121,7 @@ final class KvApi {
                 return operation(new KvCommand.Get(key), request, executor); // in its session, through the log
             }
             boolean lease = consistency == RequestReader.Consistency.LEASE;
-            return guarded(request, executor, deadline -> linearizableRead(key, lease, executor, deadline,
+            return guarded(request, executor, true, deadline -> linearizableRead(key, lease, executor, deadline,
                     request.uri()));
         }
         if (method.equals(HttpMethod.PUT)) {
@@ -151,13 +152,19 @@ final class KvApi {
                 .thenApply(proposal -> ResultReplies.of(proposal, key, get, config, request.uri())));
     }
 
-    /**
-     * Sends followers' requests to the leader and bounds the requests waiting on the log; then runs
-     * {@code body} with the request's deadline.
-     */
     private CompletableFuture<FullHttpResponse> guarded(FullHttpRequest request, EventExecutor executor,
             java.util.function.LongFunction<CompletableFuture<FullHttpResponse>> body) {
-        Optional<FullHttpResponse> elsewhere = leaderElsewhere(request.uri());
+        return guarded(request, executor, false, body);
+    }
+
+    /**
+     * Sends followers' requests to the leader (but for a linearizable read, {@code readHere}, which a
+     * follower that knows its leader forwards itself) and bounds the requests waiting on the log;
+     * then runs {@code body} with the request's deadline.
+     */
+    private CompletableFuture<FullHttpResponse> guarded(FullHttpRequest request, EventExecutor executor,
+            boolean readHere, java.util.function.LongFunction<CompletableFuture<FullHttpResponse>> body) {
+        Optional<FullHttpResponse> elsewhere = leaderElsewhere(request.uri(), readHere);
         if (elsewhere.isPresent()) {
             return done(elsewhere.get());
         }
@@ -172,14 +179,21 @@ final class KvApi {
         return response;
     }
 
-    /** A redirect (or 503) unless this node leads; the leader's URL keeps the request's path and query. */
-    private Optional<FullHttpResponse> leaderElsewhere(String uri) {
+    /**
+     * A redirect (or 503) unless this node leads, or, for a read, follows a leader it knows (the core
+     * forwards the read; should it have lost the leader meanwhile, the read's own NotLeader answer
+     * redirects). The leader's URL keeps the request's path and query.
+     */
+    private Optional<FullHttpResponse> leaderElsewhere(String uri, boolean readHere) {
         NodeRunner.Status status = runner.status();
         if (!status.running()) {
             return Optional.of(Replies.failed(HttpResponseStatus.SERVICE_UNAVAILABLE, Api.NODE_STOPPED,
                     "node " + config.id() + " has stopped: " + status.stopCause()));
         }
         if (status.state().role() == Role.LEADER) {
+            return Optional.empty();
+        }
+        if (readHere && status.state().role() == Role.FOLLOWER && status.leaderId() != 0) {
             return Optional.empty();
         }
         Membership membership = status.state().config();
@@ -217,9 +231,11 @@ final class KvApi {
      * A linearizable read without a log entry (ReadIndex, thesis §6.4): the leader confirms with a
      * heartbeat round that it still leads, waits until it has applied what it had committed when the
      * read began, and answers from its state machine. A {@code lease} read skips the round while the
-     * leader holds a lease (§6.4.1; with --lease-reads, otherwise it is a ReadIndex read). A read
-     * changes nothing, so one that is not confirmed in time certainly had no effect: it fails and may
-     * be retried anywhere.
+     * leader holds a lease (§6.4.1; with --lease-reads, otherwise it is a ReadIndex read). On a
+     * follower the read is forwarded to the leader, which confirms a round of its own and answers with
+     * its commit index; this node answers from its own state machine once it has applied that far
+     * (lease or not: a follower holds no lease). A read changes nothing, so one that is not confirmed
+     * (aborted, or not in time) certainly had no effect: it fails and may be retried anywhere.
      */
     private CompletableFuture<FullHttpResponse> linearizableRead(Bytes key, boolean lease, EventExecutor executor,
             long deadline, String uri) {
@@ -248,7 +264,8 @@ final class KvApi {
                 }
                 case NodeRunner.ReadOutcome.NotLeader notLeader -> ResultReplies.notLeader(notLeader.leaderHint(),
                         config, uri);
-                case NodeRunner.ReadOutcome.Aborted aborted -> Replies.noLeader(aborted.reason() + "; retry");
+                case NodeRunner.ReadOutcome.Aborted aborted -> Replies.failed(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        Api.READ_ABORTED, aborted.reason() + "; the read had no effect, retry (here or elsewhere)");
             };
             if (!response.complete(answer)) {
                 answer.release(); // the timeout answered first
@@ -344,7 +361,7 @@ final class KvApi {
                 state.logLength(), state.durableLength(), status.running(),
                 status.stopCause() == null ? null : status.stopCause().toString(), config.tickMillis(),
                 config.electionTimeoutMillis(), members, membership(status), config.leaseReads(),
-                config.leaseMillis(), reads.byLease(), reads.byReadIndex());
+                config.leaseMillis(), reads.byLease(), reads.byReadIndex(), reads.forwarded());
     }
 
     private static boolean isGet(KvCommand.Operation operation) {

@@ -274,14 +274,14 @@ class BadInputTest {
     }
 
     /**
-     * A HELLO frame as the transport's package-info describes it: length, version 2 (the protocol
-     * the servers speak), type 1, magic, id, cluster.
+     * A HELLO frame as the transport's package-info describes it: length, the protocol version the
+     * servers speak (5: forwarded reads), type 1, magic, id, cluster; otherwise valid, so what the
+     * node refuses is the cluster id, not the version.
      */
-    /** A HELLO of the transport's current protocol version (4: the snapshot's configuration), otherwise valid. */
     private static byte[] hello(int nodeId, String clusterId) {
         byte[] id = clusterId.getBytes(StandardCharsets.UTF_8);
         ByteBuffer frame = ByteBuffer.allocate(4 + 2 + 4 + 4 + 1 + id.length);
-        frame.putInt(2 + 4 + 4 + 1 + id.length).put((byte) 4).put((byte) 0x01).putInt(0x524B5654).putInt(nodeId)
+        frame.putInt(2 + 4 + 4 + 1 + id.length).put((byte) 5).put((byte) 0x01).putInt(0x524B5654).putInt(nodeId)
                 .put((byte) id.length).put(id);
         return frame.array();
     }

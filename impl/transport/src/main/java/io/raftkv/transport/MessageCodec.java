@@ -11,6 +11,8 @@ import io.raftkv.core.Message.AppendEntriesResponse;
 import io.raftkv.core.Membership;
 import io.raftkv.core.Message.InstallSnapshotRequest;
 import io.raftkv.core.Message.InstallSnapshotResponse;
+import io.raftkv.core.Message.ReadIndexRequest;
+import io.raftkv.core.Message.ReadIndexResponse;
 import io.raftkv.core.Message.RequestVoteRequest;
 import io.raftkv.core.Message.RequestVoteResponse;
 import io.raftkv.core.Message.TimeoutNow;
@@ -54,6 +56,8 @@ final class MessageCodec {
             case TimeoutNow m -> Protocol.TIMEOUT_NOW;
             case InstallSnapshotRequest m -> Protocol.INSTALL_SNAPSHOT_REQUEST;
             case InstallSnapshotResponse m -> Protocol.INSTALL_SNAPSHOT_RESPONSE;
+            case ReadIndexRequest m -> Protocol.READ_INDEX_REQUEST;
+            case ReadIndexResponse m -> Protocol.READ_INDEX_RESPONSE;
         };
     }
 
@@ -87,6 +91,8 @@ final class MessageCodec {
             case Protocol.TIMEOUT_NOW -> readTimeoutNow(in);
             case Protocol.INSTALL_SNAPSHOT_REQUEST -> readInstallSnapshotRequest(in);
             case Protocol.INSTALL_SNAPSHOT_RESPONSE -> readInstallSnapshotResponse(in);
+            case Protocol.READ_INDEX_REQUEST -> readReadIndexRequest(in);
+            case Protocol.READ_INDEX_RESPONSE -> readReadIndexResponse(in);
             default -> throw new ProtocolException("%s is not a message frame", Protocol.typeName(type));
         };
         if (in.isReadable()) {
@@ -110,6 +116,8 @@ final class MessageCodec {
                     + Varint.longBytes(m.offset()) + 1 + Varint.intBytes(m.data().length) + m.data().length
                     + Varint.intBytes(membershipBytes(m).length) + membershipBytes(m).length;
             case InstallSnapshotResponse m -> Varint.longBytes(m.snapshotIndex()) + Varint.longBytes(m.nextOffset()) + 1;
+            case ReadIndexRequest m -> Varint.longBytes(m.ctx());
+            case ReadIndexResponse m -> Varint.longBytes(m.ctx()) + Varint.longBytes(m.index());
         };
     }
 
@@ -161,6 +169,11 @@ final class MessageCodec {
                 Varint.writeLong(out, m.snapshotIndex());
                 Varint.writeLong(out, m.nextOffset());
                 out.writeBoolean(m.done());
+            }
+            case ReadIndexRequest m -> Varint.writeLong(out, m.ctx());
+            case ReadIndexResponse m -> {
+                Varint.writeLong(out, m.ctx());
+                Varint.writeLong(out, m.index());
             }
         }
     }
@@ -283,6 +296,23 @@ final class MessageCodec {
         long nextOffset = Varint.readLong(in, "nextOffset");
         boolean done = readBoolean(in, "done");
         return new InstallSnapshotResponse(from, to, term, snapshotIndex, nextOffset, done);
+    }
+
+    private static ReadIndexRequest readReadIndexRequest(ByteBuf in) throws ProtocolException {
+        int from = Varint.readInt(in, "from");
+        int to = Varint.readInt(in, "to");
+        long term = Varint.readLong(in, "term");
+        long ctx = Varint.readLong(in, "ctx");
+        return new ReadIndexRequest(from, to, term, ctx);
+    }
+
+    private static ReadIndexResponse readReadIndexResponse(ByteBuf in) throws ProtocolException {
+        int from = Varint.readInt(in, "from");
+        int to = Varint.readInt(in, "to");
+        long term = Varint.readLong(in, "term");
+        long ctx = Varint.readLong(in, "ctx");
+        long index = Varint.readLong(in, "index");
+        return new ReadIndexResponse(from, to, term, ctx, index);
     }
 
     private static List<Entry> readEntries(ByteBuf in) throws ProtocolException {

@@ -11,9 +11,10 @@ final class Protocol {
      * The protocol this code speaks; the first byte of every frame's payload. Version 2 added the
      * AppendEntries readId (ReadIndex rounds), the RequestVote transfer flag and TimeoutNow
      * (leadership transfer). Version 3 added InstallSnapshot; version 4 the snapshot's configuration
-     * in every InstallSnapshotRequest (membership changes).
+     * in every InstallSnapshotRequest (membership changes); version 5 ReadIndexRequest and
+     * ReadIndexResponse (a follower's read forwarded to its leader).
      */
-    static final int VERSION = 4;
+    static final int VERSION = 5;
 
     /** "RKVT": the first field of a HELLO, so that a stranger is told apart from a wrong version. */
     static final int MAGIC = 0x524B5654;
@@ -47,6 +48,8 @@ final class Protocol {
     static final int TIMEOUT_NOW = 0x14;
     static final int INSTALL_SNAPSHOT_REQUEST = 0x15;
     static final int INSTALL_SNAPSHOT_RESPONSE = 0x16;
+    static final int READ_INDEX_REQUEST = 0x17;
+    static final int READ_INDEX_RESPONSE = 0x18;
 
     /** A frame type for log lines; unknown codes are shown in hex. */
     static String typeName(int type) {
@@ -60,6 +63,8 @@ final class Protocol {
             case TIMEOUT_NOW -> "TimeoutNow";
             case INSTALL_SNAPSHOT_REQUEST -> "InstallSnapshotRequest";
             case INSTALL_SNAPSHOT_RESPONSE -> "InstallSnapshotResponse";
+            case READ_INDEX_REQUEST -> "ReadIndexRequest";
+            case READ_INDEX_RESPONSE -> "ReadIndexResponse";
             default -> String.format("unknown type 0x%02x", type);
         };
     }

@@ -23,7 +23,8 @@
  * low group first, canonical form only); ints are encoded as their unsigned 32-bit value.
  * <pre>
  * frame    := u32 length            payload bytes that follow; 2 &lt;= length &lt;= frameBytesMax
- *             u8  version           1
+ *             u8  version           5 (see Protocol.VERSION; a peer of another version is refused at
+ *                                   the handshake with both versions named)
  *             u8  type
  *             ... body
  *
@@ -49,6 +50,8 @@
  *                             dataLength, data, configLength, config (0 bytes: the initial
  *                             configuration; else a CONFIG entry's payload)
  * 0x16 InstallSnapshotResponse from, to, term, snapshotIndex, nextOffset, u8 done
+ * 0x17 ReadIndexRequest       from, to, term, ctx     a follower's read, forwarded to its leader
+ * 0x18 ReadIndexResponse      from, to, term, ctx, index   the leader's answer: serve at &gt;= index
  * (every field a varint unless marked u8; u8 booleans must be 0 or 1)
  * </pre>
  * A heartbeat (an AppendEntriesRequest without entries) is about 20 bytes on the wire; an entry

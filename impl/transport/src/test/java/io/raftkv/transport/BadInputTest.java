@@ -91,6 +91,15 @@ class BadInputTest {
                     byte[] body = {0, 3, 2, 1, 7};
                     peer.write(RawPeer.frame(Protocol.VERSION, Protocol.REQUEST_VOTE_REQUEST, body));
                 }, "prevote must be 0 or 1, got 7"),
+                bad("a truncated forwarded read", peer -> {
+                    handshake(peer);
+                    peer.write(RawPeer.frame(Protocol.VERSION, Protocol.READ_INDEX_REQUEST, new byte[] {0, 3, 2, 1}));
+                }, "truncated ctx"),
+                bad("a read answer with bytes left over", peer -> {
+                    handshake(peer);
+                    peer.write(RawPeer.frame(Protocol.VERSION, Protocol.READ_INDEX_RESPONSE,
+                            new byte[] {0, 3, 2, 1, 9, 8, 7}));
+                }, "1 bytes left over after a ReadIndexResponse"),
                 bad("a forged sender", peer -> {
                     handshake(peer);
                     peer.write(RawPeer.message(new RequestVoteRequest(1, 2, 1, false, 0, 0), 0));

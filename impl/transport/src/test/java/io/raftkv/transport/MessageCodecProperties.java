@@ -1,5 +1,6 @@
 package io.raftkv.transport;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +16,8 @@ import io.raftkv.core.Message.InstallSnapshotRequest;
 import io.raftkv.core.Message.InstallSnapshotResponse;
 import io.raftkv.core.Message.AppendEntriesRequest;
 import io.raftkv.core.Message.AppendEntriesResponse;
+import io.raftkv.core.Message.ReadIndexRequest;
+import io.raftkv.core.Message.ReadIndexResponse;
 import io.raftkv.core.Message.RequestVoteRequest;
 import io.raftkv.core.Message.RequestVoteResponse;
 import io.raftkv.core.Message.TimeoutNow;
@@ -140,6 +143,43 @@ class MessageCodecProperties {
         assertTrue(rejection(Protocol.APPEND_ENTRIES_REQUEST, noopWithData).contains("NOOP"));
     }
 
+    /**
+     * The forwarded-read pair, byte for byte: a golden layout (so a change to it cannot pass without a
+     * new protocol version), and its malformed forms refused with the field they break.
+     */
+    @Example
+    void readIndexMessagesHaveTheDocumentedLayout() throws ProtocolException {
+        ReadIndexRequest request = new ReadIndexRequest(2, 1, 7, 300);
+        // lamport 5, from 2, to 1, term 7, ctx 300 = varint 0xAC 0x02
+        assertArrayEquals(new byte[] {5, 2, 1, 7, (byte) 0xAC, 0x02}, body(request, 5));
+        ReadIndexResponse response = new ReadIndexResponse(1, 2, 7, 300, 129);
+        assertArrayEquals(new byte[] {5, 1, 2, 7, (byte) 0xAC, 0x02, (byte) 0x81, 0x01}, body(response, 5));
+        byte[] frame = RawPeer.message(response, 5);
+        assertEquals(Protocol.VERSION, frame[Protocol.LENGTH_PREFIX_BYTES]);
+        assertEquals(0x18, frame[Protocol.LENGTH_PREFIX_BYTES + 1]);
+        assertEquals(0x17, MessageCodec.type(request));
+        assertEquals(request, MessageCodec.decode(Protocol.READ_INDEX_REQUEST,
+                Unpooled.wrappedBuffer(body(request, 5))).message());
+        assertEquals(response, MessageCodec.decode(Protocol.READ_INDEX_RESPONSE,
+                Unpooled.wrappedBuffer(body(response, 5))).message());
+    }
+
+    @Example
+    void malformedReadIndexMessagesAreRejectedWithTheirField() {
+        byte[] request = body(new ReadIndexRequest(2, 1, 7, 300), 5);
+        assertEquals("truncated ctx", rejection(Protocol.READ_INDEX_REQUEST,
+                Arrays.copyOf(request, request.length - 1)));
+        byte[] response = body(new ReadIndexResponse(1, 2, 7, 300, 129), 5);
+        assertEquals("truncated index", rejection(Protocol.READ_INDEX_RESPONSE,
+                Arrays.copyOf(response, response.length - 1)));
+        assertTrue(rejection(Protocol.READ_INDEX_REQUEST, response).contains("2 bytes left over after a"
+                + " ReadIndexRequest"));
+        byte[] overlong = Arrays.copyOf(request, request.length + 1);
+        overlong[overlong.length - 2] = (byte) 0x82; // ctx's last byte continues into a zero: not canonical
+        overlong[overlong.length - 1] = 0;
+        assertTrue(rejection(Protocol.READ_INDEX_REQUEST, overlong).contains("canonical"));
+    }
+
     @Example
     void aHeartbeatIsAFewDozenBytes() {
         AppendEntriesRequest heartbeat = new AppendEntriesRequest(1, 2, 7, 120_000, 7, List.of(), 119_990);
@@ -150,7 +190,18 @@ class MessageCodecProperties {
     @Provide
     Arbitrary<Message> messages() {
         return Arbitraries.oneOf(requestVoteRequests(), requestVoteResponses(), appendEntriesRequests(), timeoutNows(),
-                appendEntriesResponses(), installSnapshotRequests(), installSnapshotResponses());
+                appendEntriesResponses(), installSnapshotRequests(), installSnapshotResponses(), readIndexRequests(),
+                readIndexResponses());
+    }
+
+    /** A follower's read ctx is any long the driver chose: the wire carries all 64 bits. */
+    private Arbitrary<Message> readIndexRequests() {
+        return Combinators.combine(ids(), ids(), numbers(), Arbitraries.longs()).as(ReadIndexRequest::new);
+    }
+
+    private Arbitrary<Message> readIndexResponses() {
+        return Combinators.combine(ids(), ids(), numbers(), Arbitraries.longs(), numbers())
+                .as(ReadIndexResponse::new);
     }
 
     /** Chunks of snapshots with and without a configuration (joint, with learners, or the initial one). */
@@ -175,7 +226,9 @@ class MessageCodecProperties {
     @Provide
     Arbitrary<Integer> frameTypes() {
         return Arbitraries.oneOf(Arbitraries.of(Protocol.REQUEST_VOTE_REQUEST, Protocol.REQUEST_VOTE_RESPONSE,
-                Protocol.APPEND_ENTRIES_REQUEST, Protocol.APPEND_ENTRIES_RESPONSE, Protocol.TIMEOUT_NOW),
+                Protocol.APPEND_ENTRIES_REQUEST, Protocol.APPEND_ENTRIES_RESPONSE, Protocol.TIMEOUT_NOW,
+                Protocol.INSTALL_SNAPSHOT_REQUEST, Protocol.INSTALL_SNAPSHOT_RESPONSE, Protocol.READ_INDEX_REQUEST,
+                Protocol.READ_INDEX_RESPONSE),
                 Arbitraries.integers().between(0, 255));
     }
 

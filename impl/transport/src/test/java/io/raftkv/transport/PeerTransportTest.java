@@ -9,6 +9,8 @@ import io.raftkv.core.EntryType;
 import io.raftkv.core.Message;
 import io.raftkv.core.Message.AppendEntriesRequest;
 import io.raftkv.core.Message.AppendEntriesResponse;
+import io.raftkv.core.Message.ReadIndexRequest;
+import io.raftkv.core.Message.ReadIndexResponse;
 import io.raftkv.core.Message.RequestVoteRequest;
 import io.raftkv.core.Message.RequestVoteResponse;
 import io.raftkv.transport.TestNodes.Node;
@@ -194,6 +196,8 @@ class PeerTransportTest {
                 new AppendEntriesRequest(from, to, 3, 4, 2, entries, 6),
                 new AppendEntriesRequest(from, to, 3, 8, 3, List.of(), 8),
                 new AppendEntriesResponse(from, to, 3, false, 4, 2, 3),
+                new ReadIndexRequest(from, to, 3, 1L << 40),
+                new ReadIndexResponse(from, to, 3, 1L << 40, 8),
                 new RequestVoteRequest(from, to, 4, false, 8, 3));
     }
 

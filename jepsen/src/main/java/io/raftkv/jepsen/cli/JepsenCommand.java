@@ -72,7 +72,8 @@ public final class JepsenCommand implements CliCommand {
   Long seed;
 
   @Option(names = "--read-consistency", defaultValue = "linearizable", description = "linearizable (ReadIndex:"
-      + " the leader confirms each read with a heartbeat round), lease (the servers run with --lease-reads and the"
+      + " the leader confirms each read with a heartbeat round; a client bound to a follower is answered by that"
+      + " follower, which forwards the read to the leader), lease (the servers run with --lease-reads and the"
       + " leader answers reads from its lease, without a round; must be just as valid) or local (the bound node's"
       + " own state: stale reads expected) (default ${DEFAULT-VALUE}).")
   String readConsistency;

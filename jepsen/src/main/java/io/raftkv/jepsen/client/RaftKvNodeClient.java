@@ -13,9 +13,11 @@ import java.util.Optional;
 
 /**
  * A client process bound to one node: the project's client library with that node as its only
- * endpoint. Linearizable ops follow the node's redirect to the leader (as a Jepsen client on a node
- * is forwarded), {@code lease} reads too (the leader answers them from its lease); {@code local} reads are answered by the bound node itself, so processes bound to a
- * follower or a minority read that node's state.
+ * endpoint. Writes and cas follow the node's redirect to the leader (as a Jepsen client on a node
+ * is forwarded), {@code lease} reads too (the leader answers them from its lease); linearizable
+ * reads are answered by the bound node, a follower after forwarding them to its leader (ReadIndex,
+ * thesis §6.4), so they exercise the follower path; {@code local} reads are answered by the bound
+ * node from its own state, so processes bound to a follower or a minority read that node's state.
  *
  * <p>The library already says what the server's answers mean ({@code io.raftkv.client.Outcome}):
  * Ok is {@code :ok}; Failed (a refused compare-and-set, a request never appended: no leader, not

@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** How the workload's reads are served. */
 public enum ReadConsistency {
-  /** ReadIndex: the leader confirms with a heartbeat round that it still leads, then answers. */
+  /**
+   * ReadIndex: the leader confirms with a heartbeat round that it still leads, then answers; a
+   * follower forwards the read to its leader and answers it once it has applied the leader's index.
+   */
   LINEARIZABLE,
   /**
    * ?consistency=lease on servers started with --lease-reads: the leader answers from its lease,

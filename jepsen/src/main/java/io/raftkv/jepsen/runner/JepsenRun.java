@@ -398,6 +398,7 @@ public final class JepsenRun {
     run.put("read-consistency", options.readConsistency().name().toLowerCase(java.util.Locale.ROOT));
     run.put("reads-by-lease", readPaths.byLease());
     run.put("reads-by-read-index", readPaths.byReadIndex());
+    run.put("reads-forwarded", readPaths.forwarded());
     run.put("invocations", execution.invocations());
     run.put("valid-with-traces?", valid != Validity.UNKNOWN ? (Object) (valid == Validity.TRUE) : "unknown");
     run.put("nftables-table-removed?", tableRemoved);

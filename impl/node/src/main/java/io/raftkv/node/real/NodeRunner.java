@@ -32,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,6 +61,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * lease took is answered, the lease must still hold at that instant of real time (a stall between
  * the check and the take would otherwise go unseen); if it does not, the read goes again through a
  * ReadIndex round.
+ *
+ * <p>Reads on a follower (thesis §6.4): the core forwards them to the leader it knows, and the
+ * leader's answer completes them here once this node has applied far enough; neither kind of read
+ * waits for this node's clock, which only a leader's lease depends on. A read forwarded and not
+ * answered in time (a new term, a lost message) ends Aborted. The ctx of the read rounds starts at
+ * a random point with each process, so that an answer the leader sent to this node's previous
+ * process does not complete a read of this one.
  *
  * <p>Fail-stop: once the loop stops (a storage error, a broken invariant) the runner thread ends,
  * pending and later proposals fail with the cause, and messages are dropped. {@link #close()} is the
@@ -144,10 +152,11 @@ public final class NodeRunner implements AutoCloseable {
 
     /**
      * Reads this node confirmed since it started, by how: {@code byLease} without a round (the
-     * leader's lease, {@link #leaseRead()}), {@code byReadIndex} through a heartbeat round (every
-     * {@link #read()}, and lease reads taken while the leader held no lease).
+     * leader's lease, {@link #leaseRead()}), {@code byReadIndex} through a heartbeat round of its own
+     * as leader (every {@link #read()}, and lease reads taken while the leader held no lease),
+     * {@code forwarded} as a follower, through a round of its leader's (ForwardRead).
      */
-    public record ReadCounts(long byLease, long byReadIndex) {}
+    public record ReadCounts(long byLease, long byReadIndex, long forwarded) {}
 
     /** How a linearizable read ({@link #read()}) ended. */
     public sealed interface ReadOutcome {
@@ -157,10 +166,17 @@ public final class NodeRunner implements AutoCloseable {
          */
         record Confirmed(long index) implements ReadOutcome {}
 
-        /** This node does not lead; {@code leaderHint} is the leader it knows, 0 if none. */
+        /**
+         * This node can take no read: it knows no leader to forward it to, or is campaigning;
+         * {@code leaderHint} is the leader it knows, 0 if none.
+         */
         record NotLeader(int leaderHint) implements ReadOutcome {}
 
-        /** The node stopped leading before it could confirm the read; retry (elsewhere). */
+        /**
+         * The read was not confirmed and never will be: the node stopped leading, or the read it
+         * forwarded got no answer in time, or the input queue was full. It had no effect; retry, here
+         * or elsewhere.
+         */
         record Aborted(String reason) implements ReadOutcome {}
     }
 
@@ -197,6 +213,7 @@ public final class NodeRunner implements AutoCloseable {
     private final AtomicBoolean leaseReadQueued = new AtomicBoolean();
     private final AtomicLong readsByLease = new AtomicLong();
     private final AtomicLong readsByReadIndex = new AtomicLong();
+    private final AtomicLong readsForwarded = new AtomicLong();
     private final AtomicLong droppedInputs = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean terminated;
@@ -206,16 +223,30 @@ public final class NodeRunner implements AutoCloseable {
     private long reportedSequence;
     /** Runner thread only: the reads of each round in progress (ReadIndex or lease), by the round's ctx. */
     private final Map<Long, ReadBatch> readsInRound = new HashMap<>();
-    private long lastReadContext;
+    /**
+     * The ctx of the last round. It starts at a random point in [1, 2^30), not at 0: a leader's answer
+     * to a forwarded read may reach the node after a restart (the leader's queue for it survives the
+     * reconnect), and an answer meant for a read of the previous process, whose index may be older
+     * than a new read's start, must not match a read of this one. That takes one of the few reads
+     * the old process had in flight when it ended to be, at the moment its answer arrives, a read
+     * this process is waiting on under the same ctx: about (reads in flight)^2 / 2^30. Below 2^31
+     * throughout ({@link #nextReadContext}), because traces give ctx to TLC, whose integers have 32
+     * bits.
+     */
+    private long lastReadContext = ThreadLocalRandom.current().nextInt(1, 1 << 30);
     /** Runner thread only: logical ticks handed to the loop. */
     private long ticksApplied;
     /** Called on the runner thread before each input is handed to the loop (see {@link #start}). */
     private final Runnable beforeInput;
 
-    /** The reads handed to the loop under one ctx; {@code leased} once the core took them by the lease. */
+    /**
+     * The reads handed to the loop under one ctx; {@code leased} once the core took them by the lease,
+     * {@code forwarded} once it sent them to the leader (this node a follower).
+     */
     private static final class ReadBatch {
         final List<CompletableFuture<ReadOutcome>> reads;
         boolean leased;
+        boolean forwarded;
 
         ReadBatch(List<CompletableFuture<ReadOutcome>> reads) {
             this.reads = reads;
@@ -224,8 +255,8 @@ public final class NodeRunner implements AutoCloseable {
 
     /**
      * Passes every event on, and marks the batch being handed to the loop as leased when the core
-     * emits LeaseRead for it (the core answers a lease read as it does a round; only the event tells).
-     * Runner thread only.
+     * emits LeaseRead for it, or as forwarded when it emits ForwardRead (the core answers every read
+     * alike; only the event tells how it was taken). Runner thread only.
      */
     private static final class LeaseWitness implements RaftObserver {
         private final RaftObserver next;
@@ -239,6 +270,9 @@ public final class NodeRunner implements AutoCloseable {
         public void on(RaftEvent event) {
             if (event instanceof RaftEvent.LeaseRead && taking != null) {
                 taking.leased = true;
+            }
+            if (event instanceof RaftEvent.ForwardRead && taking != null) {
+                taking.forwarded = true;
             }
             next.on(event);
         }
@@ -302,8 +336,11 @@ public final class NodeRunner implements AutoCloseable {
 
             @Override
             public void readAborted(long ctx) {
-                completeReads(ctx, new ReadOutcome.Aborted("node " + id + " stopped leading before it could"
-                        + " confirm the read"));
+                ReadBatch batch = readsInRound.get(ctx);
+                completeReads(ctx, new ReadOutcome.Aborted(batch != null && batch.forwarded
+                        ? "node " + id + " forwarded the read to its leader and got no answer in time (a new term"
+                                + " or a lost message)"
+                        : "node " + id + " stopped leading before it could confirm the read"));
             }
 
             @Override
@@ -358,9 +395,9 @@ public final class NodeRunner implements AutoCloseable {
         return status;
     }
 
-    /** Reads confirmed so far, by lease and by ReadIndex round. */
+    /** Reads confirmed so far: by lease, by a ReadIndex round of its own, forwarded to its leader. */
     public ReadCounts readCounts() {
-        return new ReadCounts(readsByLease.get(), readsByReadIndex.get());
+        return new ReadCounts(readsByLease.get(), readsByReadIndex.get(), readsForwarded.get());
     }
 
     /** Inputs dropped because the queue was full or the node was down. */
@@ -668,7 +705,7 @@ public final class NodeRunner implements AutoCloseable {
             catchUp();
         }
         boolean byLease = lease && ticksBehind() == 0;
-        long ctx = ++lastReadContext;
+        long ctx = nextReadContext();
         ReadBatch batch = new ReadBatch(reads);
         readsInRound.put(ctx, batch); // before the input: a one-node cluster confirms within it
         beforeInput.run();
@@ -687,6 +724,12 @@ public final class NodeRunner implements AutoCloseable {
         }
     }
 
+    /** The ctx of the next round: one more than the last, back to 1 after Integer.MAX_VALUE. */
+    private long nextReadContext() {
+        lastReadContext = lastReadContext == Integer.MAX_VALUE ? 1 : lastReadContext + 1;
+        return lastReadContext;
+    }
+
     /** Completes the reads of round {@code ctx} with {@code outcome}, or as failed when it is null. */
     private void completeReads(long ctx, ReadOutcome outcome) {
         ReadBatch round = readsInRound.remove(ctx);
@@ -698,7 +741,8 @@ public final class NodeRunner implements AutoCloseable {
             return;
         }
         if (outcome instanceof ReadOutcome.Confirmed) {
-            (round.leased ? readsByLease : readsByReadIndex).addAndGet(round.reads.size());
+            (round.leased ? readsByLease : round.forwarded ? readsForwarded : readsByReadIndex)
+                    .addAndGet(round.reads.size());
         }
         for (CompletableFuture<ReadOutcome> read : round.reads) {
             if (outcome == null) {
