@@ -32,7 +32,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,15 +64,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Reads on a follower (thesis §6.4): the core forwards them to the leader it knows, and the
  * leader's answer completes them here once this node has applied far enough; neither kind of read
  * waits for this node's clock, which only a leader's lease depends on. A read forwarded and not
- * answered in time (a new term, a lost message) ends Aborted. The ctx of the read rounds starts at
- * a random point with each process, so that an answer the leader sent to this node's previous
- * process does not complete a read of this one.
+ * answered in time (a new term, a lost message) ends Aborted. The ctx of the read rounds is unique
+ * across the node's processes (see {@link #lastReadContext}), so that an answer the leader sent to
+ * this node's previous process never completes a read of this one.
  *
  * <p>Fail-stop: once the loop stops (a storage error, a broken invariant) the runner thread ends,
  * pending and later proposals fail with the cause, and messages are dropped. {@link #close()} is the
  * clean shutdown: it stops the clock and the thread, then lets the store write whatever was queued.
  */
 public final class NodeRunner implements AutoCloseable {
+    /** 2026-01-01T00:00:00Z: read contexts count milliseconds of process starts from there. */
+    static final long CONTEXT_EPOCH_MILLIS = 1_767_225_600_000L;
+    /** Read contexts a process takes per millisecond of its start before reaching a later process's. */
+    static final int CONTEXT_COUNTER_BITS = 21;
+
 
     /**
      * @param tickInterval       wall time per logical tick (election timeouts are counted in ticks)
@@ -224,16 +228,18 @@ public final class NodeRunner implements AutoCloseable {
     /** Runner thread only: the reads of each round in progress (ReadIndex or lease), by the round's ctx. */
     private final Map<Long, ReadBatch> readsInRound = new HashMap<>();
     /**
-     * The ctx of the last round. It starts at a random point in [1, 2^30), not at 0: a leader's answer
-     * to a forwarded read may reach the node after a restart (the leader's queue for it survives the
-     * reconnect), and an answer meant for a read of the previous process, whose index may be older
-     * than a new read's start, must not match a read of this one. That takes one of the few reads
-     * the old process had in flight when it ended to be, at the moment its answer arrives, a read
-     * this process is waiting on under the same ctx: about (reads in flight)^2 / 2^30. Below 2^31
-     * throughout ({@link #nextReadContext}), because traces give ctx to TLC, whose integers have 32
-     * bits.
+     * The ctx of the last round. A leader's answer to a forwarded read may reach the node after a
+     * restart (the leader's queue for it survives the reconnect), and an answer meant for a read of
+     * the previous process, whose index may be older than a new read's start, must never match a
+     * read of this one. So contexts are unique across the node's processes: the first is the
+     * process's start in milliseconds since {@link #CONTEXT_EPOCH_MILLIS}, shifted left by
+     * {@link #CONTEXT_COUNTER_BITS}, and each round takes the next. A process started at least a
+     * millisecond after another (a restart takes far longer) begins above every context the other
+     * could have used unless that one began 2^21 rounds per millisecond of its life; only a wall
+     * clock set back past the previous start could repeat one. etcd draws its request ids the same
+     * way. Traces log ctx but TLC never reads it (trace-check drops it, it is not a spec field).
      */
-    private long lastReadContext = ThreadLocalRandom.current().nextInt(1, 1 << 30);
+    private long lastReadContext = (System.currentTimeMillis() - CONTEXT_EPOCH_MILLIS) << CONTEXT_COUNTER_BITS;
     /** Runner thread only: logical ticks handed to the loop. */
     private long ticksApplied;
     /** Called on the runner thread before each input is handed to the loop (see {@link #start}). */
@@ -726,8 +732,7 @@ public final class NodeRunner implements AutoCloseable {
 
     /** The ctx of the next round: one more than the last, back to 1 after Integer.MAX_VALUE. */
     private long nextReadContext() {
-        lastReadContext = lastReadContext == Integer.MAX_VALUE ? 1 : lastReadContext + 1;
-        return lastReadContext;
+        return ++lastReadContext;
     }
 
     /** Completes the reads of round {@code ctx} with {@code outcome}, or as failed when it is null. */
