@@ -49,7 +49,10 @@ class ModelCheckTest {
       Map.entry("mutant-restart-forgets-promise", "ReadsLinearizable"),
       Map.entry("mutant-promise-expires-under-lease", "ReadsLinearizable"),
       Map.entry("mutant-transfer-keeps-lease", "ReadsLinearizable"),
-      Map.entry("mutant-promise-blocks-only-higher-term", "LeaseExcludesLaterLeader")));
+      Map.entry("mutant-promise-blocks-only-higher-term", "LeaseExcludesLaterLeader"),
+      Map.entry("mutant-forwarded-read-unconfirmed", "ReadsLinearizable"),
+      Map.entry("mutant-follower-serves-before-apply", "ReadsLinearizable"),
+      Map.entry("mutant-forwarded-read-joins-round", "ReadsLinearizable")));
 
   private static final Pattern OK =
       Pattern.compile("^model-check: OK, (\\d+) distinct states, depth (\\d+), ([\\d.]+) s$");
