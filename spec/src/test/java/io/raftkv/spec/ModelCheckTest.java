@@ -49,7 +49,10 @@ class ModelCheckTest {
       Map.entry("mutant-restart-forgets-promise", "ReadsLinearizable"),
       Map.entry("mutant-promise-expires-under-lease", "ReadsLinearizable"),
       Map.entry("mutant-transfer-keeps-lease", "ReadsLinearizable"),
-      Map.entry("mutant-promise-blocks-only-higher-term", "LeaseExcludesLaterLeader")));
+      Map.entry("mutant-promise-blocks-only-higher-term", "LeaseExcludesLaterLeader"),
+      Map.entry("mutant-forwarded-read-unconfirmed", "ReadsLinearizable"),
+      Map.entry("mutant-follower-serves-before-apply", "ReadsLinearizable"),
+      Map.entry("mutant-forwarded-read-joins-round", "ReadsLinearizable")));
 
   private static final Pattern OK =
       Pattern.compile("^model-check: OK, (\\d+) distinct states, depth (\\d+), ([\\d.]+) s$");
@@ -74,8 +77,8 @@ class ModelCheckTest {
 
   /** The configurations CI checks; asserted against the cfg files on disk below. */
   static List<String> ciConfigs() {
-    return List.of("quick", "quick-client", "quick-durable", "quick-lease", "quick-membership",
-        "quick-prevote", "quick-read", "quick-snapshot", "quick-transfer");
+    return List.of("quick", "quick-client", "quick-durable", "quick-follower-read", "quick-lease",
+        "quick-membership", "quick-prevote", "quick-read", "quick-snapshot", "quick-transfer");
   }
 
   /**
