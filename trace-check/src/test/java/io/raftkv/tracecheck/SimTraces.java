@@ -148,7 +148,7 @@ final class SimTraces {
    */
   record Facts(int restarts, int partitionDrops, int losses, int duplicates, int reorderings, int heldAcks,
       int lostTails, int configChanges, int renewLeases, int leaseReads, int expireLeases, int expirePromises,
-      int promisesUnderCrashedLeases) {
+      int promisesUnderCrashedLeases, FollowerReads followerReads) {
 
     boolean hasEveryFault() {
       return restarts > 0 && partitionDrops > 0 && losses > 0 && duplicates > 0 && reorderings > 0
@@ -235,7 +235,7 @@ final class SimTraces {
         }
       }
       return new Facts(restarts, partitionDrops, losses, duplicates, reorderings, heldAcks, lostTails, configChanges,
-          renewLeases, leaseReads, expireLeases, expirePromises, promisesUnderCrashedLeases);
+          renewLeases, leaseReads, expireLeases, expirePromises, promisesUnderCrashedLeases, FollowerReads.of(events));
     }
 
     /** Whether {@code node} logs nothing of its own after event {@code k} (0-based) before a Restart. */
@@ -248,6 +248,32 @@ final class SimTraces {
         }
       }
       return true;
+    }
+  }
+
+  /**
+   * The follower-read events of a trace: reads forwarded (ForwardRead), rounds leaders began for
+   * them (HandleReadIndexRequest), answers sent (SendReadIndexResponse), reads served at the
+   * follower (HandleReadIndexResponse).
+   */
+  record FollowerReads(int forwarded, int roundsBegun, int answered, int served) {
+
+    static FollowerReads of(List<ObjectNode> events) {
+      int[] counts = new int[4];
+      List<String> names = List.of("ForwardRead", "HandleReadIndexRequest", "SendReadIndexResponse",
+          "HandleReadIndexResponse");
+      for (ObjectNode event : events) {
+        int k = names.indexOf(event.get("event").asText());
+        if (k >= 0) {
+          counts[k]++;
+        }
+      }
+      return new FollowerReads(counts[0], counts[1], counts[2], counts[3]);
+    }
+
+    FollowerReads plus(FollowerReads other) {
+      return new FollowerReads(forwarded + other.forwarded, roundsBegun + other.roundsBegun,
+          answered + other.answered, served + other.served);
     }
   }
 
