@@ -134,6 +134,37 @@ MCRenewLease == LeaseReads /\ \E i \in Server : \E r \in pendingReads[i] : Renew
 MCExpireLease == LeaseReads /\ \E i \in Server : ExpireLease(i)
 MCExpirePromise == LeaseReads /\ \E i \in Server : PromiseHolds(i) /\ ExpirePromise(i)
 MCLeaseRead == LeaseReads /\ \E i \in Server : readSeq[i] < MaxReads /\ LeaseRead(i)
+\* Follower reads, only with FollowerReads (and MaxReads > 0: the follower's state machine must
+\* apply). A forwarded read begins a read round at the leader, so it counts toward the leader's
+\* MaxReads with its own rounds. A follower forwards only to the leader of its term (the leader it
+\* knows; one it knew that no longer leads can only drop the request), only while that leader has a
+\* round left (else the request can only be dropped), and only while no read of its own is under way:
+\* no ReadIndexRequest from it or ReadIndexResponse to it in flight, no round of its pending at any
+\* leader. So at most one forwarded read per follower at a time, and at most MaxReads per leadership.
+ForwardedReadUnderWay(i) ==
+    \/ \E m \in DOMAIN messages :
+          \/ m.type = "ReadIndexRequest" /\ m.from = i
+          \/ m.type = "ReadIndexResponse" /\ m.to = i
+    \/ \E l \in Server : \E r \in pendingReads[l] : r.origin = i /\ l /= i
+\* The servers i may forward a read to: the leader of its term. A cfg may widen them
+\* (ForwardTargets <- AnyLeader, below).
+ForwardTargets(i) == {j \in Server : role[j] = "Leader" /\ currentTerm[j] = currentTerm[i]}
+MCForwardRead(i, j) ==
+    /\ FollowerReads
+    /\ MaxReads > 0
+    /\ j \in ForwardTargets(i)
+    /\ readSeq[j] < MaxReads
+    /\ ~ForwardedReadUnderWay(i)
+    /\ CanSend(1)
+    /\ ForwardRead(i, j)
+MCHandleReadIndexRequest ==
+    /\ FollowerReads
+    /\ \E m \in DOMAIN messages : readSeq[m.to] < MaxReads /\ HandleReadIndexRequest(m.to, m.from, m)
+MCSendReadIndexResponse ==
+    /\ FollowerReads
+    /\ CanSend(1)
+    /\ \E i \in Server : \E r \in pendingReads[i] : SendReadIndexResponse(i, r)
+MCHandleReadIndexResponse == FollowerReads /\ AnyHandleReadIndexResponse
 \* Leadership transfers, only with Transfers. HandleTimeoutNow consumes the TimeoutNow and
 \* broadcasts vote requests: TransferBroadcastCopies - 1 more copies in flight, and a term that
 \* must stay within MaxTerm.
@@ -177,7 +208,10 @@ MCHandleInstallSnapshotResponse == Snapshots /\ AnyHandleInstallSnapshotResponse
 \* ever sent, so the guards it adds to Raft.tla's actions always hold and the state spaces are
 \* again unchanged. Leases (RenewLease, ExpireLease, ExpirePromise, LeaseRead) only with LeaseReads:
 \* without it lease and promise keep their initial values (HoldPromise leaves promise alone), so
-\* the state spaces are again unchanged.
+\* the state spaces are again unchanged. Follower reads (ForwardRead, HandleReadIndexRequest,
+\* SendReadIndexResponse, HandleReadIndexResponse) only with FollowerReads: without it no
+\* ReadIndexRequest or ReadIndexResponse is ever sent and every read round has origin = its leader,
+\* so ServeRead's new guard always holds and the state spaces are again unchanged.
 MCNext ==
     \/ \E i \in Server : MCTimeout(i)
     \/ \E i \in Server : MCBecomeCandidate(i)
@@ -203,6 +237,10 @@ MCNext ==
     \/ MCExpireLease
     \/ MCExpirePromise
     \/ MCLeaseRead
+    \/ \E i, j \in Server : MCForwardRead(i, j)
+    \/ MCHandleReadIndexRequest
+    \/ MCSendReadIndexResponse
+    \/ MCHandleReadIndexResponse
     \/ \E i, j \in Server : MCSendTimeoutNow(i, j)
     \/ MCHandleTimeoutNow
     \/ MCTakeSnapshot
@@ -269,6 +307,12 @@ LeaderSnapshotTargets(i) == IF role[i] = "Leader" THEN SnapshotAllTargets(i) ELS
 \* (readSeq = 0); its later rounds (up to MaxReads) are lease reads. So a lease rests only on
 \* round 1, renewed after an expiry on that round again, never moved to a later one.
 FirstRoundOnly == 1
+\* ReadIndexBound <- NoOwnRounds: a leader begins no ReadIndex round of its own; its rounds are those
+\* it begins for forwarded reads (FollowerReads), up to MaxReads.
+NoOwnRounds == 0
+\* ForwardTargets <- AnyLeader: a follower may forward a read to any server that leads, whatever
+\* its term (ForwardRead allows any server; the core forwards to the leader it heard in its term).
+AnyLeader(i) == {j \in Server : role[j] = "Leader"}
 
 \* An action substituted by Off0/Off1/Off2/Off3 (by arity) never happens.
 Off0 == FALSE
@@ -428,6 +472,16 @@ LeaseRenewed == \E i \in Server : lease[i] > 0
 VoteBlockedByPromise ==
     \E m \in DOMAIN messages : m.type = "RequestVoteRequest" /\ PromiseBlocksVote(m.to, m)
 
+\* A leader holds a follower's forwarded read round, confirmed by a quorum (it may answer it).
+ForwardedRoundConfirmed ==
+    \E l \in Server : \E r \in pendingReads[l] :
+        role[l] = "Leader" /\ r.origin /= l /\ IsQuorumOf(ConfigOf(l), r.acks)
+
+\* A ReadIndexResponse has reached a server whose state machine has not applied its index yet: the
+\* follower must wait before it serves the read.
+ReadIndexResponseWaitsForApply ==
+    \E m \in DOMAIN messages : m.type = "ReadIndexResponse" /\ appliedIndex[m.to] < m.index
+
 \* By name, so that only the scenarios a worker has not reported yet are evaluated.
 \* (ScenarioNames orders the announcement; ScenarioSet, a constant, is computed once.)
 ScenarioNames ==
@@ -436,7 +490,8 @@ ScenarioNames ==
       "StaleAppendEntries", "DuplicateInFlight", "LeaderCommitsBeforeOwnWrite", "AckHeldForWrite",
       "RestartLosesTail", "ReadServed", "ReadServedAfterLeaderChange", "ReadConfirmedByPeer",
       "ReadWaitsForApply", "TransferElection", "TransferTargetLeads", "SnapshotTaken",
-      "LearnerAdded", "JointCommitted", "LeaderRemoved", "LeaseRenewed", "VoteBlockedByPromise">>
+      "LearnerAdded", "JointCommitted", "LeaderRemoved", "LeaseRenewed", "VoteBlockedByPromise",
+      "ForwardedRoundConfirmed", "ReadIndexResponseWaitsForApply">>
 ScenarioSet == {ScenarioNames[k] : k \in 1 .. Len(ScenarioNames)}
 ScenarioHolds(s) ==
     CASE s = "LeaderHoldsEarlierCommit" -> LeaderHoldsEarlierCommit
@@ -465,6 +520,8 @@ ScenarioHolds(s) ==
       [] s = "LeaderRemoved" -> LeaderRemoved
       [] s = "LeaseRenewed" -> LeaseRenewed
       [] s = "VoteBlockedByPromise" -> VoteBlockedByPromise
+      [] s = "ForwardedRoundConfirmed" -> ForwardedRoundConfirmed
+      [] s = "ReadIndexResponseWaitsForApply" -> ReadIndexResponseWaitsForApply
 
 (* Step scenarios: what a single step does, which no state shows (an install that *)
 (* kept entries looks like any log with a snapshot). With the action constraint   *)
@@ -552,12 +609,31 @@ LeaseRenewedAfterExpiry ==
         /\ role[i] = "Leader" /\ lease[i] = 0 /\ lease'[i] > 0
         /\ \E r \in pendingReads[i] : r.lease
 
+\* A server serves a forwarded read: the step consumes a ReadIndexResponse to it and changes the
+\* ghost of the last read (only HandleReadIndexResponse does both; ServeRead sends and consumes
+\* nothing, DropMessage leaves lastRead alone).
+ServesForwardedRead(m) ==
+    /\ m.type = "ReadIndexResponse"
+    /\ CountIn(messages', m) < messages[m]
+    /\ lastRead' /= lastRead
+
+\* A follower serves a read through the leader's ReadIndex.
+FollowerReadServed ==
+    \E m \in DOMAIN messages : ServesForwardedRead(m) /\ role[m.to] = "Follower"
+
+\* A follower serves a read that a leader of term >= 2 answered and that had to return an entry
+\* committed before it began (start > 0).
+FollowerReadServedAfterLeaderChange ==
+    \E m \in DOMAIN messages :
+        ServesForwardedRead(m) /\ role[m.to] = "Follower" /\ m.term >= 2 /\ m.start > 0
+
 StepScenarioNames ==
     <<"InstallSnapshotDelivered", "SnapshotSuffixKept", "StaleSnapshotIgnored",
       "LeaderCommitsAfterInstall", "PromotedLearnerCounted">>
 LeaseStepScenarioNames ==
     <<"LeaseReadServed", "LeaseReadServedAfterLeaderChange", "PromiseExpiredUnderLease",
       "LeaseRenewedAfterExpiry">>
+FollowerReadStepScenarioNames == <<"FollowerReadServed", "FollowerReadServedAfterLeaderChange">>
 StepScenarioSet == {StepScenarioNames[k] : k \in 1 .. Len(StepScenarioNames)}
 
 \* Init, announcing every scenario and clearing each worker's registers 1 and 2 (the names it
@@ -567,6 +643,8 @@ MCInit ==
     /\ \A k \in 1 .. Len(ScenarioNames) : PrintT("scenario " \o ScenarioNames[k])
     /\ \A k \in 1 .. Len(StepScenarioNames) : PrintT("scenario " \o StepScenarioNames[k])
     /\ \A k \in 1 .. Len(LeaseStepScenarioNames) : PrintT("scenario " \o LeaseStepScenarioNames[k])
+    /\ \A k \in 1 .. Len(FollowerReadStepScenarioNames) :
+          PrintT("scenario " \o FollowerReadStepScenarioNames[k])
     /\ TLCSet(1, {})
     /\ TLCSet(2, {})
 
@@ -600,6 +678,16 @@ ReportLeaseSteps ==
        /\ ReportStep("LeaseReadServedAfterLeaderChange", LeaseReadServedAfterLeaderChange)
        /\ ReportStep("PromiseExpiredUnderLease", PromiseExpiredUnderLease)
        /\ ReportStep("LeaseRenewedAfterExpiry", LeaseRenewedAfterExpiry)
+
+\* ReportSteps for the follower-read step scenarios (ACTION_CONSTRAINT ReportFollowerReadSteps:
+\* quick-follower-read).
+FollowerReadStepScenarioSet ==
+    {FollowerReadStepScenarioNames[k] : k \in 1 .. Len(FollowerReadStepScenarioNames)}
+ReportFollowerReadSteps ==
+    \/ FollowerReadStepScenarioSet \subseteq TLCGet(2)
+    \/ ~(StateConstraint')
+    \/ /\ ReportStep("FollowerReadServed", FollowerReadServed)
+       /\ ReportStep("FollowerReadServedAfterLeaderChange", FollowerReadServedAfterLeaderChange)
 
 \* An invariant that always holds: reports the scenarios that hold in this state and that this
 \* worker has not reported yet. (As an invariant it runs once per new state; as a constraint it

@@ -76,6 +76,17 @@
 (* quorum was of the old configuration), a restart keeps the promise (the  *)
 (* core holds a fresh one for an election timeout after it starts).        *)
 (*                                                                         *)
+(* Follower reads (constant FollowerReads; thesis 6.4, etcd's MsgReadIndex *)
+(* forwarding). A follower takes a read by sending ReadIndexRequest to the *)
+(* leader (ForwardRead); the leader, once it has committed an entry of its *)
+(* term, begins a new read round of its own for it (never joins one in     *)
+(* progress: a round that began before the request arrived may miss what   *)
+(* was committed in between), whose origin is the follower; once a quorum  *)
+(* confirms the round the leader answers with the round's index            *)
+(* (SendReadIndexResponse), without waiting for its own apply, and the     *)
+(* follower serves the read once its state machine has applied that index  *)
+(* (HandleReadIndexResponse). Neither message changes a term or a role.    *)
+(*                                                                         *)
 (* Every action is an operator with explicit parameters, named as in the   *)
 (* table of spec/README.md: the Java core emits one event per action, and  *)
 (* TraceRaft.tla replays those events by conjoining the named action.      *)
@@ -90,9 +101,11 @@ CONSTANTS
     PreVote,    \* BOOLEAN: elections start with a pre-vote round (thesis 9.6)
     AsyncPersist, \* BOOLEAN: log writes complete after the step that makes them (see above)
     LeaseReads, \* BOOLEAN: leaders serve reads by a lease, servers keep promises (see "Leases")
+    FollowerReads, \* BOOLEAN: followers read through the leader's ReadIndex (see "Follower reads")
     InitVoters  \* the voters of the initial configuration (see "Membership" above)
 
 ASSUME Nil \notin Server /\ PreVote \in BOOLEAN /\ AsyncPersist \in BOOLEAN /\ LeaseReads \in BOOLEAN
+       /\ FollowerReads \in BOOLEAN
 ASSUME InitVoters \subseteq Server /\ InitVoters /= {}
 
 VARIABLES
@@ -111,8 +124,9 @@ VARIABLES
     messages,       \* the network: a bag, [message -> number of copies >= 1]
     appliedIndex,   \* [Server -> Nat]: entries handed to the state machine (volatile)
     readSeq,        \* [Server -> Nat]: id of the leader's latest read round (0 when not leading)
-    pendingReads,   \* [Server -> set of read rounds [id, index, acks, start]] awaiting
-                    \* confirmation by a quorum and the apply of their index
+    pendingReads,   \* [Server -> set of read rounds [id, index, acks, start, lease, origin]]
+                    \* awaiting confirmation by a quorum and the apply of their index; origin is
+                    \* the server whose read it is (the leader itself, or a follower that forwarded it)
     lastRead,       \* ghost: the last read served, [index, start, term] (see ServeRead)
     snapshotIndex,  \* [Server -> Nat], durable: log[i][1..snapshotIndex[i]] is compacted into a
                     \* snapshot (0: none); see "Snapshots" below
@@ -249,6 +263,17 @@ InstallSnapshotResponse(term, from, to, idx, done) ==
     [type |-> "InstallSnapshotResponse", term |-> term, from |-> from, to |-> to,
      snapshotIndex |-> idx, done |-> done]
 
+\* A follower's read, forwarded to the leader (ForwardRead). start is a ghost: what was committed
+\* anywhere when the follower's read began (MaxCommitted), carried into the leader's round and back.
+ReadIndexRequest(term, from, to, start) ==
+    [type |-> "ReadIndexRequest", term |-> term, from |-> from, to |-> to, start |-> start]
+
+\* The leader's answer to a forwarded read once a quorum confirmed its round: index is the round's
+\* (its commit index when the round began); start is the request's ghost.
+ReadIndexResponse(term, from, to, index, start) ==
+    [type |-> "ReadIndexResponse", term |-> term, from |-> from, to |-> to, index |-> index,
+     start |-> start]
+
 \* m is in flight from j to i and has the given type.
 Receivable(i, j, m, type) ==
     /\ m \in DOMAIN messages
@@ -304,6 +329,10 @@ ReadConfirmed(i, r) == IsQuorumOf(ConfigOf(i), r.acks)
 
 \* Whether i's state machine has applied the entries read round r must see.
 ReadApplied(i, r) == appliedIndex[i] >= r.index
+
+\* Whether i's state machine has applied the entries the ReadIndexResponse m says i's forwarded
+\* read must see.
+ForwardedReadApplied(i, m) == appliedIndex[i] >= m.index
 
 \* How far i may apply: entries that are committed and durable on i.
 ApplyBound(i) == Min(commitIndex[i], durableLength[i])
@@ -867,15 +896,16 @@ ReadIndex(i) ==
     /\ readSeq' = [readSeq EXCEPT ![i] = @ + 1]
     /\ pendingReads' = [pendingReads EXCEPT ![i] =
           @ \cup {[id |-> readSeq[i] + 1, index |-> commitIndex[i], acks |-> {i},
-                   start |-> MaxCommitted, lease |-> FALSE]}]
+                   start |-> MaxCommitted, lease |-> FALSE, origin |-> i]}]
     /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, messages, persistVars,
                    applyVars, lease>>
 
-\* Leader i serves read round r, confirmed by a quorum and applied: the read returns the state
-\* machine's state at appliedIndex[i].
+\* Leader i serves its own read round r, confirmed by a quorum and applied: the read returns the
+\* state machine's state at appliedIndex[i]. (A follower's round is answered: SendReadIndexResponse.)
 ServeRead(i, r) ==
     /\ role[i] = "Leader"
     /\ r \in pendingReads[i]
+    /\ r.origin = i
     /\ ReadConfirmed(i, r)
     /\ ReadApplied(i, r)
     /\ pendingReads' = [pendingReads EXCEPT ![i] = @ \ {r}]
@@ -928,9 +958,64 @@ LeaseRead(i) ==
     /\ readSeq' = [readSeq EXCEPT ![i] = @ + 1]
     /\ pendingReads' = [pendingReads EXCEPT ![i] =
           @ \cup {[id |-> readSeq[i] + 1, index |-> commitIndex[i],
-                   acks |-> Voters(ConfigOf(i)) \cup {i}, start |-> MaxCommitted, lease |-> TRUE]}]
+                   acks |-> Voters(ConfigOf(i)) \cup {i}, start |-> MaxCommitted, lease |-> TRUE,
+                   origin |-> i]}]
     /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, messages, persistVars,
                    applyVars, lease>>
+
+-----------------------------------------------------------------------------
+(* Follower reads (FollowerReads only; see "Follower reads" above) *)
+
+\* Follower i takes a read and forwards it to j, the leader it knows (the spec keeps no leader id:
+\* any other server; a request to a server that cannot take it is dropped, a DropMessage). The
+\* term is for information only. start, the ghost, is what the read must return.
+ForwardRead(i, j) ==
+    /\ FollowerReads
+    /\ role[i] = "Follower"
+    /\ j /= i
+    /\ Send(ReadIndexRequest(currentTerm[i], i, j, MaxCommitted))
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, persistVars, readVars, applyVars>>
+
+\* Leader i, having committed an entry of its term, begins a new read round for j's forwarded read,
+\* at its commit index, as ReadIndex does for its own (its heartbeats confirm it). A new round, never
+\* one in progress: that one's index may be below what was committed before j's read began. The
+\* request's term changes nothing. (A request i cannot take yet, or that reaches a server that does
+\* not lead, is a DropMessage.)
+HandleReadIndexRequest(i, j, m) ==
+    /\ Receivable(i, j, m, "ReadIndexRequest")
+    /\ role[i] = "Leader"
+    /\ ReadIndexAllowed(i)
+    /\ readSeq' = [readSeq EXCEPT ![i] = @ + 1]
+    /\ pendingReads' = [pendingReads EXCEPT ![i] =
+          @ \cup {[id |-> readSeq[i] + 1, index |-> commitIndex[i], acks |-> {i},
+                   start |-> m.start, lease |-> FALSE, origin |-> j]}]
+    /\ Discard(m)
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, persistVars, applyVars, lease>>
+
+\* Leader i answers the forwarded read round r once a quorum confirmed it (ReadConfirmed, as for
+\* ServeRead) with the round's index: no other leader had been elected when the round began, so
+\* that index covers everything committed before the follower's read began. The leader does not
+\* wait for its own apply (the follower applies). The round is done.
+SendReadIndexResponse(i, r) ==
+    /\ role[i] = "Leader"
+    /\ r \in pendingReads[i]
+    /\ r.origin /= i
+    /\ ReadConfirmed(i, r)
+    /\ pendingReads' = [pendingReads EXCEPT ![i] = @ \ {r}]
+    /\ Send(ReadIndexResponse(currentTerm[i], i, r.origin, r.index, r.start))
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, persistVars, readSeq, lease,
+                   applyVars>>
+
+\* i serves its forwarded read once its state machine has applied the response's index, at its
+\* applied index, whatever its role and term now: the index is valid for any read that began before
+\* the leader's round began. Until then the response waits (in the bag; the core holds it).
+HandleReadIndexResponse(i, j, m) ==
+    /\ Receivable(i, j, m, "ReadIndexResponse")
+    /\ ForwardedReadApplied(i, m)
+    /\ lastRead' = [index |-> appliedIndex[i], start |-> m.start, term |-> currentTerm[i]]
+    /\ Discard(m)
+    /\ UNCHANGED <<serverVars, logVars, candidateVars, leaderVars, persistVars, readVars,
+                   appliedIndex>>
 
 -----------------------------------------------------------------------------
 (* The state machine *)
@@ -1012,6 +1097,8 @@ AnyHandleInstallSnapshotRequest ==
     \E m \in DOMAIN messages : HandleInstallSnapshotRequest(m.to, m.from, m)
 AnyHandleInstallSnapshotResponse ==
     \E m \in DOMAIN messages : HandleInstallSnapshotResponse(m.to, m.from, m)
+AnyHandleReadIndexRequest == \E m \in DOMAIN messages : HandleReadIndexRequest(m.to, m.from, m)
+AnyHandleReadIndexResponse == \E m \in DOMAIN messages : HandleReadIndexResponse(m.to, m.from, m)
 AnyDropMessage == \E m \in DOMAIN messages : DropMessage(m)
 AnyDuplicateMessage == \E m \in DOMAIN messages : DuplicateMessage(m)
 
@@ -1035,6 +1122,10 @@ Next ==
     \/ \E i \in Server : ExpireLease(i)
     \/ \E i \in Server : ExpirePromise(i)
     \/ \E i \in Server : LeaseRead(i)
+    \/ FollowerReads /\ \E i, j \in Server : ForwardRead(i, j)
+    \/ FollowerReads /\ AnyHandleReadIndexRequest
+    \/ FollowerReads /\ \E i \in Server : \E r \in pendingReads[i] : SendReadIndexResponse(i, r)
+    \/ FollowerReads /\ AnyHandleReadIndexResponse
     \/ \E i \in Server : \E n \in appliedIndex[i] + 1 .. Len(log[i]) : Apply(i, n)
     \/ \E i, j \in Server : SendTimeoutNow(i, j)
     \/ AnyHandleTimeoutNow
@@ -1069,7 +1160,8 @@ TypeOK ==
           /\ messages[m] \in Nat \ {0}
           /\ m.type \in {"RequestVoteRequest", "RequestVoteResponse",
                          "AppendEntriesRequest", "AppendEntriesResponse", "TimeoutNow",
-                         "InstallSnapshotRequest", "InstallSnapshotResponse"}
+                         "InstallSnapshotRequest", "InstallSnapshotResponse",
+                         "ReadIndexRequest", "ReadIndexResponse"}
           /\ m.from \in Server /\ m.to \in Server /\ m.term \in Nat
           /\ m.type = "RequestVoteRequest" => m.transfer \in BOOLEAN
           /\ m.type = "TimeoutNow" => DOMAIN m = {"type", "term", "from", "to"}
@@ -1082,6 +1174,11 @@ TypeOK ==
           /\ m.type = "InstallSnapshotResponse" =>
                 /\ DOMAIN m = {"type", "term", "from", "to", "snapshotIndex", "done"}
                 /\ m.snapshotIndex \in Nat /\ m.done \in BOOLEAN
+          /\ m.type = "ReadIndexRequest" =>
+                DOMAIN m = {"type", "term", "from", "to", "start"} /\ m.start \in Nat
+          /\ m.type = "ReadIndexResponse" =>
+                /\ DOMAIN m = {"type", "term", "from", "to", "index", "start"}
+                /\ m.index \in Nat /\ m.start \in Nat
     /\ durableLength \in [Server -> Nat]
     /\ DOMAIN pendingAcks = Server
     /\ \A i \in Server : \A a \in pendingAcks[i] :
@@ -1092,9 +1189,10 @@ TypeOK ==
     /\ readSeq \in [Server -> Nat]
     /\ DOMAIN pendingReads = Server
     /\ \A i \in Server : \A r \in pendingReads[i] :
-          /\ DOMAIN r = {"id", "index", "acks", "start", "lease"}
+          /\ DOMAIN r = {"id", "index", "acks", "start", "lease", "origin"}
           /\ r.id \in 1 .. readSeq[i] /\ r.index \in Nat /\ r.acks \subseteq Server
           /\ i \in r.acks /\ r.start \in Nat /\ r.lease \in BOOLEAN
+          /\ r.origin \in Server /\ (r.lease => r.origin = i)
     /\ lastRead \in [index : Nat, start : Nat, term : Nat]
     /\ snapshotIndex \in [Server -> Nat]
     /\ lease \in [Server -> Nat \cup {-1}]

@@ -74,6 +74,7 @@ final class HandTraces {
           PreVote = FALSE
           AsyncPersist = TRUE
           LeaseReads = FALSE
+          FollowerReads = FALSE
         INIT TraceInit
         NEXT TraceNext
         INVARIANT TraceAccepted

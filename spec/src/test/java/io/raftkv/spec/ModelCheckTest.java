@@ -74,8 +74,8 @@ class ModelCheckTest {
 
   /** The configurations CI checks; asserted against the cfg files on disk below. */
   static List<String> ciConfigs() {
-    return List.of("quick", "quick-client", "quick-durable", "quick-lease", "quick-membership",
-        "quick-prevote", "quick-read", "quick-snapshot", "quick-transfer");
+    return List.of("quick", "quick-client", "quick-durable", "quick-follower-read", "quick-lease",
+        "quick-membership", "quick-prevote", "quick-read", "quick-snapshot", "quick-transfer");
   }
 
   /**
