@@ -38,7 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * it knows: the test requires minimum counts of ForwardRead, HandleReadIndexRequest,
  * SendReadIndexResponse and HandleReadIndexResponse events in all (ReadIndexRequest and
  * ReadIndexResponse are matched by their spec fields, the spec's ghost start not being logged),
- * and the trace it reads through the generated module has follower reads too.
+ * and a minimum of receipts or drops of such a message while another read's message with the same
+ * spec fields was in flight (where TraceRaft takes either, since nothing logged tells them apart);
+ * the trace it reads through the generated module has follower reads too.
  */
 class SimulatorTracesTest {
 
@@ -55,11 +57,13 @@ class SimulatorTracesTest {
   private static final int MIN_EXPIRE_PROMISES = 150;
   // About half of what the 50 traces hold now: 47 traces with follower reads, 303 ForwardRead, 165
   // HandleReadIndexRequest, 152 SendReadIndexResponse, 123 HandleReadIndexResponse (a forward to a
-  // server that no longer leads, or before its first commit of the term, is dropped).
+  // server that no longer leads, or before its first commit of the term, is dropped), and 14
+  // receipts or drops of such a message while another read's twin was in flight.
   private static final int MIN_FORWARD_READS = 150;
   private static final int MIN_FORWARDED_ROUNDS = 80;
   private static final int MIN_FORWARDED_ANSWERS = 75;
   private static final int MIN_FORWARDED_SERVED = 60;
+  private static final int MIN_FORWARDED_TWINS = 7;
 
   @TempDir Path dir;
 
@@ -108,16 +112,16 @@ class SimulatorTracesTest {
     int expirePromises = runs.stream().mapToInt(run -> run.facts().expirePromises()).sum();
     int underCrashedLeases = runs.stream().mapToInt(run -> run.facts().promisesUnderCrashedLeases()).sum();
     SimTraces.FollowerReads forwarded = runs.stream().map(run -> run.facts().followerReads())
-        .reduce(new SimTraces.FollowerReads(0, 0, 0, 0), SimTraces.FollowerReads::plus);
+        .reduce(new SimTraces.FollowerReads(0, 0, 0, 0, 0), SimTraces.FollowerReads::plus);
     long withForwards = runs.stream().filter(run -> run.facts().followerReads().forwarded() > 0).count();
     System.out.printf("trace-check: %d simulator traces, %d events, %.1f s, %.0f events/s;"
         + " %d traces with ProposeConfig (%d in all); %d traces with lease reads: %d RenewLease, %d LeaseRead,"
         + " %d ExpireLease, %d ExpirePromise (%d while a leader that crashed holding a lease was down);"
         + " %d traces with follower reads: %d ForwardRead, %d HandleReadIndexRequest, %d SendReadIndexResponse,"
-        + " %d HandleReadIndexResponse%n",
+        + " %d HandleReadIndexResponse (%d receipts or drops with another read's twin in flight)%n",
         runs.size(), events, seconds, events / seconds, withConfigChanges, configChanges, withLeases, renewLeases,
         leaseReads, expireLeases, expirePromises, underCrashedLeases, withForwards, forwarded.forwarded(),
-        forwarded.roundsBegun(), forwarded.answered(), forwarded.served());
+        forwarded.roundsBegun(), forwarded.answered(), forwarded.served(), forwarded.twins());
     assertTrue(failures.isEmpty(), () -> String.join("\n\n", failures));
     assertTrue(withLeases >= MIN_LEASE_TRACES, withLeases + " traces with lease reads");
     assertTrue(renewLeases >= MIN_RENEW_LEASES, renewLeases + " RenewLease events");
@@ -129,6 +133,8 @@ class SimulatorTracesTest {
     assertTrue(forwarded.roundsBegun() >= MIN_FORWARDED_ROUNDS, forwarded.roundsBegun() + " HandleReadIndexRequest events");
     assertTrue(forwarded.answered() >= MIN_FORWARDED_ANSWERS, forwarded.answered() + " SendReadIndexResponse events");
     assertTrue(forwarded.served() >= MIN_FORWARDED_SERVED, forwarded.served() + " HandleReadIndexResponse events");
+    assertTrue(forwarded.twins() >= MIN_FORWARDED_TWINS, forwarded.twins() + " receipts or drops of a forwarded"
+        + " read's message while another read's with the same spec fields was in flight");
     for (SimTraces.Run run : runs) {
       boolean hasLeaseEvents = run.facts().renewLeases() + run.facts().expirePromises() > 0;
       assertEquals(run.trace().leaseReads(), hasLeaseEvents, "seed " + run.seed() + ": lease events only with lease reads");
