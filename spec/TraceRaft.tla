@@ -23,6 +23,13 @@
 (* logged non-spec field config, when present, must be the configuration   *)
 (* of the sender's log up to the snapshot index.                           *)
 (*                                                                         *)
+(* ReadIndexRequest and ReadIndexResponse (follower reads) carry the     *)
+(* spec's ghost start (what was committed when the follower's read began) *)
+(* and no ctx; they are logged with the core's ctx (the read's name, not  *)
+(* a spec field) and without start, and matched by the spec's other       *)
+(* fields (see TraceSpecMsgs).  start is read by no action's guard, only  *)
+(* copied into the leader's round, the response and lastRead.             *)
+(*                                                                         *)
 (* Membership: a ProposeConfig line carries the configuration (field       *)
 (* config, a record of three sets), a config entry in a message is         *)
 (* [term, value, config], and a state that has config must be the node's   *)
@@ -110,14 +117,25 @@ TraceSnapshotRequestIs(x, lm) ==
     /\ x.snapshotIndex = lm.snapshotIndex /\ x.snapshotTerm = lm.snapshotTerm /\ x.done = lm.done
     /\ TraceSnapshotConfigOk(lm, x.log)
 
+\* Whether the spec's ReadIndexRequest or ReadIndexResponse x is the logged lm: every field but the
+\* ghost start (lm has none; its ctx is the core's name for the read, not the spec's).
+TraceReadIndexMsgIs(x, lm) ==
+    /\ x.type = lm.type
+    /\ x.term = lm.term /\ x.from = lm.from /\ x.to = lm.to
+    /\ lm.type = "ReadIndexResponse" => x.index = lm.index
+
 \* The spec messages in flight that a logged message lm may be: itself, for every type whose fields
 \* are the spec's; for an InstallSnapshotRequest those in flight with its spec fields (their ghost
 \* logs, the snapshot's content, all equal the committed prefix); for an InstallSnapshotResponse
-\* the record without nextOffset.
+\* the record without nextOffset; for a ReadIndexRequest or ReadIndexResponse those in flight with
+\* its spec fields, whatever their ghost start (two reads a follower forwarded to the same leader in
+\* one term differ only there and in ctx: either may be taken, and TLC follows both).
 TraceSpecMsgs(lm) ==
     CASE lm.type = "InstallSnapshotRequest" ->
              {x \in DOMAIN messages : TraceSnapshotRequestIs(x, lm)}
       [] lm.type = "InstallSnapshotResponse" -> {TraceSnapshotResponse(lm)}
+      [] lm.type \in {"ReadIndexRequest", "ReadIndexResponse"} ->
+             {x \in DOMAIN messages : TraceReadIndexMsgIs(x, lm)}
       [] OTHER -> {lm}
 
 \* A leader's own lines: every line with node = k but the network's DropMessage and
@@ -198,6 +216,25 @@ TraceAction(e) ==
       [] e.event = "LeaseRead"                   -> /\ LeaseRead(e.node)
                                                     /\ readSeq'[e.node] = e.readId
                                                     /\ commitIndex[e.node] = e.index
+      \* Follower reads.  The request sent carries, as its ghost start, what is committed now (the
+      \* send changes no commit index); the leader's round must have the logged id and begin at its
+      \* commit index; the response answers the pending round of the logged id (its ghost start
+      \* copied from that round); the read is served at the follower's applied index.
+      [] e.event = "ForwardRead"                 -> /\ ForwardRead(e.node, e.msg.to)
+                                                    /\ TraceSent(ReadIndexRequest(e.msg.term, e.msg.from,
+                                                          e.msg.to, MaxCommitted))
+      [] e.event = "HandleReadIndexRequest"      -> /\ \E x \in TraceSpecMsgs(e.msg) :
+                                                          HandleReadIndexRequest(e.node, e.msg.from, x)
+                                                    /\ readSeq'[e.node] = e.readId
+                                                    /\ commitIndex[e.node] = e.index
+      [] e.event = "SendReadIndexResponse"       -> \E r \in pendingReads[e.node] :
+                                                       /\ r.id = e.readId
+                                                       /\ SendReadIndexResponse(e.node, r)
+                                                       /\ TraceSent(ReadIndexResponse(e.msg.term, e.msg.from,
+                                                             e.msg.to, e.msg.index, r.start))
+      [] e.event = "HandleReadIndexResponse"     -> /\ \E x \in TraceSpecMsgs(e.msg) :
+                                                          HandleReadIndexResponse(e.node, e.msg.from, x)
+                                                    /\ appliedIndex[e.node] = e.index
       [] e.event = "SendTimeoutNow"              -> /\ SendTimeoutNow(e.node, e.msg.to)
                                                     /\ TraceSent(e.msg)
       [] e.event = "HandleTimeoutNow"            -> HandleTimeoutNow(e.node, e.msg.from, e.msg)
@@ -313,6 +350,10 @@ TraceEnabledActions(node) ==
                      "ProposeConfig(" \o n \o ", c) for c following " \o ToString(ConfigOf(node)))
         \cup {"ServeRead(" \o n \o ", " \o ToString(r) \o ")" :
                   r \in {x \in pendingReads[node] : ENABLED ServeRead(node, x)}}
+        \cup {"SendReadIndexResponse(" \o n \o ", " \o ToString(r) \o ")" :
+                  r \in {x \in pendingReads[node] : ENABLED SendReadIndexResponse(node, x)}}
+        \cup {"ForwardRead(" \o n \o ", " \o ToString(x) \o ")" :
+                  x \in {y \in peers : ENABLED ForwardRead(node, y)}}
         \* Apply takes any n in a range: shown as the range.
         \cup TraceIf(appliedIndex[node] < ApplyBound(node),
                      "Apply(" \o n \o ", n) for n in " \o ToString(appliedIndex[node] + 1)
@@ -345,7 +386,9 @@ TraceEnabledActions(node) ==
                      \/ ENABLED HandleRequestVoteResponse(node, x.from, x)
                      \/ ENABLED HandleTimeoutNow(node, x.from, x)
                      \/ ENABLED HandleInstallSnapshotRequest(node, x.from, x)
-                     \/ ENABLED HandleInstallSnapshotResponse(node, x.from, x)}}
+                     \/ ENABLED HandleInstallSnapshotResponse(node, x.from, x)
+                     \/ ENABLED HandleReadIndexRequest(node, x.from, x)
+                     \/ ENABLED HandleReadIndexResponse(node, x.from, x)}}
 
 \* Invariant of a diagnosis run: prints the last matched state and what was possible there.
 TraceDiagnosis ==
@@ -355,7 +398,8 @@ TraceDiagnosis ==
               PrintT("TRACECHECK diag-state " \o ToString(x) \o ": " \o ToString(TraceNodeState(x)))
         /\ PrintT("TRACECHECK diag-action-enabled " \o ToString(ENABLED TraceAction(e)))
         /\ ("msg" \in DOMAIN e /\ e.event \notin {"SendAppendEntries", "SendHeartbeat", "SendTimeoutNow",
-                                                  "SendInstallSnapshot"}) =>
+                                                  "SendInstallSnapshot", "ForwardRead",
+                                                  "SendReadIndexResponse"}) =>
               /\ PrintT("TRACECHECK diag-msg-in-flight " \o ToString(TraceSpecMsgs(e.msg) \cap TraceInFlight /= {}))
               /\ PrintT("TRACECHECK diag-similar-in-flight " \o ToString(
                      {x \in TraceInFlight : x.type = e.msg.type /\ x.from = e.msg.from /\ x.to = e.msg.to}))

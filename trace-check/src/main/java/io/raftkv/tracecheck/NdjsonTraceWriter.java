@@ -30,7 +30,11 @@ import java.util.List;
  *
  * <p>Messages are written with exactly the spec record's fields, so the checker can compare a
  * logged message with the spec's one as a whole: a message identified by fewer fields than the
- * spec has would let TLC match it in several ways and multiply the states to explore.
+ * spec has would let TLC match it in several ways and multiply the states to explore. The
+ * exceptions are ghost fields, which the core does not have (an InstallSnapshotRequest's log, a
+ * forwarded read's start), and the core's fields beside the spec's (an InstallSnapshotRequest's
+ * offset and bytes, a forwarded read's ctx): TraceRaft matches those messages by the spec fields
+ * they carry.
  *
  * <p>Not thread-safe: the core and the simulator call observers from one thread.
  */
@@ -187,15 +191,9 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
       case RaftEvent.ProposeConfig e -> writeConfig(e.config());
       case RaftEvent.SendAppendEntries e -> writeMessage("msg", e.msg());
       case RaftEvent.SendHeartbeat e -> writeMessage("msg", e.msg());
-      case RaftEvent.HandleAppendEntriesRequest e -> {
-        writeMessage("msg", e.msg());
-        writeMessage("reply", e.reply());
-      }
+      case RaftEvent.HandleAppendEntriesRequest e -> writeExchange(e.msg(), e.reply());
       case RaftEvent.HandleAppendEntriesResponse e -> writeMessage("msg", e.msg());
-      case RaftEvent.HandleRequestVoteRequest e -> {
-        writeMessage("msg", e.msg());
-        writeMessage("reply", e.reply());
-      }
+      case RaftEvent.HandleRequestVoteRequest e -> writeExchange(e.msg(), e.reply());
       case RaftEvent.HandleRequestVoteResponse e -> writeMessage("msg", e.msg());
       case RaftEvent.StepDown e -> out.writeStringField("reason", e.reason());
       case RaftEvent.DropMessage e -> {
@@ -218,17 +216,33 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
       case RaftEvent.ExpireLease e -> {}
       case RaftEvent.ExpirePromise e -> {}
       case RaftEvent.LeaseRead e -> writeRound(e.readId(), e.index());
+      case RaftEvent.ForwardRead e -> writeMessage("msg", e.msg());
+      case RaftEvent.HandleReadIndexRequest e -> {
+        writeMessage("msg", e.msg());
+        writeRound(e.readId(), e.index());
+      }
+      case RaftEvent.SendReadIndexResponse e -> writeMessageAnd(e.msg(), TraceFormat.READ_ID, e.readId());
+      case RaftEvent.HandleReadIndexResponse e -> writeMessageAnd(e.msg(), TraceFormat.INDEX, e.index());
       case RaftEvent.TakeSnapshot e -> {}
       case RaftEvent.SendInstallSnapshot e -> writeMessage("msg", e.msg());
-      case RaftEvent.HandleInstallSnapshotRequest e -> {
-        writeMessage("msg", e.msg());
-        writeMessage("reply", e.reply());
-      }
+      case RaftEvent.HandleInstallSnapshotRequest e -> writeExchange(e.msg(), e.reply());
       case RaftEvent.HandleInstallSnapshotResponse e -> writeMessage("msg", e.msg());
     }
   }
 
-  /** A read round's id and index (ReadIndex, ServeRead, LeaseRead). */
+  /** A handler's received message and its reply. */
+  private void writeExchange(Message msg, Message reply) throws IOException {
+    writeMessage("msg", msg);
+    writeMessage("reply", reply);
+  }
+
+  /** A message and one number beside it (a forwarded read's readId or served index). */
+  private void writeMessageAnd(Message msg, String field, long value) throws IOException {
+    writeMessage("msg", msg);
+    out.writeNumberField(field, value);
+  }
+
+  /** A read round's id and index (ReadIndex, ServeRead, LeaseRead, HandleReadIndexRequest). */
   private void writeRound(long readId, long index) throws IOException {
     out.writeNumberField(TraceFormat.READ_ID, readId);
     out.writeNumberField(TraceFormat.INDEX, index);
@@ -299,24 +313,37 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
         out.writeNumberField("conflictIndex", m.conflictIndex());
         out.writeNumberField(TraceFormat.READ_ID, m.readId());
       }
-      case Message.InstallSnapshotRequest m -> {
-        out.writeNumberField("snapshotIndex", m.snapshotIndex());
-        out.writeNumberField("snapshotTerm", m.snapshotTerm());
-        out.writeNumberField("offset", m.offset());
-        out.writeNumberField("bytes", m.data().length);
-        out.writeBooleanField("done", m.done());
-        if (m.membership() != null) {
-          // Not a spec field: TraceRaft checks it is the configuration at the snapshot's index.
-          writeConfig(m.membership());
-        }
-      }
+      case Message.InstallSnapshotRequest m -> writeInstallSnapshot(m);
       case Message.InstallSnapshotResponse m -> {
         out.writeNumberField("snapshotIndex", m.snapshotIndex());
         out.writeNumberField("nextOffset", m.nextOffset());
         out.writeBooleanField("done", m.done());
       }
+      // ctx, the core's name for the follower's read, is not a spec field (TraceRaft matches these
+      // messages by the others; the spec's ghost start is not logged).
+      case Message.ReadIndexRequest m -> out.writeNumberField(TraceFormat.CTX, m.ctx());
+      case Message.ReadIndexResponse m -> {
+        out.writeNumberField(TraceFormat.CTX, m.ctx());
+        out.writeNumberField(TraceFormat.INDEX, m.index());
+      }
     }
     out.writeEndObject();
+  }
+
+  /**
+   * The spec's fields but its ghost log (the snapshot's content), and offset and bytes, which are
+   * not the spec's: TraceRaft matches the message by its spec fields.
+   */
+  private void writeInstallSnapshot(Message.InstallSnapshotRequest m) throws IOException {
+    out.writeNumberField("snapshotIndex", m.snapshotIndex());
+    out.writeNumberField("snapshotTerm", m.snapshotTerm());
+    out.writeNumberField("offset", m.offset());
+    out.writeNumberField("bytes", m.data().length);
+    out.writeBooleanField("done", m.done());
+    if (m.membership() != null) {
+      // Not a spec field: TraceRaft checks it is the configuration at the snapshot's index.
+      writeConfig(m.membership());
+    }
   }
 
   private void writeAppendEntries(AppendEntriesRequest m) throws IOException {

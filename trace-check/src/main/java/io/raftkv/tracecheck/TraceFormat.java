@@ -55,11 +55,25 @@ public final class TraceFormat {
   /** A state's field: the read round the leader's lease rests on (the spec's lease[i]). */
   public static final String LEASE = "lease";
 
-  /** The read round of ReadIndex, ServeRead, RenewLease and LeaseRead (and of AppendEntries messages). */
+  /**
+   * The read round of ReadIndex, ServeRead, RenewLease, LeaseRead, HandleReadIndexRequest and
+   * SendReadIndexResponse (and of AppendEntries messages).
+   */
   public static final String READ_ID = "readId";
 
-  /** The index of ReadIndex, ServeRead and LeaseRead: the commit index a round began at, the index served. */
+  /**
+   * The index of ReadIndex, ServeRead, LeaseRead and HandleReadIndexRequest (the commit index a
+   * round began at, or the index served), of HandleReadIndexResponse (the applied index a forwarded
+   * read is served at), and of a ReadIndexResponse message (its round's index).
+   */
   public static final String INDEX = "index";
+
+  /**
+   * A ReadIndexRequest's and ReadIndexResponse's field naming the follower's read: not a spec field
+   * (the spec's messages carry a ghost start instead, which is not logged); TraceRaft matches these
+   * messages by their other fields.
+   */
+  public static final String CTX = "ctx";
 
   /** A configuration's outgoing voters (C_old's while joint, else empty). */
   public static final String OUTGOING = "outgoing";

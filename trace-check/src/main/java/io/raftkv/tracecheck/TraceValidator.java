@@ -350,6 +350,8 @@ public final class TraceValidator {
     // The core persists its log asynchronously (spec/README.md): a trace's PersistLog events, held
     // acknowledgements and restarts that lose an unwritten tail exist only in this mode.
     cfg.append("  AsyncPersist = TRUE\n");
+    // The core always forwards a follower's read to the leader it knows (ForwardRead and the rest).
+    cfg.append("  FollowerReads = TRUE\n");
     cfg.append("INIT TraceInit\nNEXT TraceNext\n");
     if (stopAt > 0) {
       cfg.append("INVARIANT TraceDiagnosis\nACTION_CONSTRAINT TraceDiagnosisStep\n");

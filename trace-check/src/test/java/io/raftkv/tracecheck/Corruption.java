@@ -647,6 +647,99 @@ enum Corruption {
       }
       return Optional.empty();
     }
+  },
+
+  /** A leader takes a read of its own for a follower's: it sends itself no ReadIndexRequest. */
+  LEADER_FORWARDS_A_READ {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        if (is(event, "SendHeartbeat") && event.at("/state/role").asText().equals("Leader")) {
+          ObjectNode forward = event.deepCopy();
+          forward.put("event", "ForwardRead");
+          ((ObjectNode) forward.get("msg")).retain("type", "term", "from", "to");
+          ((ObjectNode) forward.get("msg")).put("type", "ReadIndexRequest").put(TraceFormat.CTX, 1_000_000);
+          return Optional.of(inserted(events, k + 1, forward));
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /**
+   * A leader begins a follower's read round one below its commit index: the read could miss a
+   * write committed (and acknowledged to a client) before it began.
+   */
+  FORWARDED_ROUND_BELOW_COMMIT_INDEX {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        if (is(event, "HandleReadIndexRequest") && event.get(TraceFormat.INDEX).asLong() >= 1) {
+          ObjectNode edited = event.deepCopy();
+          edited.put(TraceFormat.INDEX, event.get(TraceFormat.INDEX).asLong() - 1);
+          return Optional.of(replaced(events, k, edited));
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /** A leader answers a follower's read with an index one below its confirmed round's. */
+  READ_INDEX_RESPONSE_BELOW_ROUND_INDEX {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        if (is(event, "SendReadIndexResponse") && event.at("/msg/index").asLong() >= 1) {
+          ObjectNode edited = event.deepCopy();
+          ((ObjectNode) edited.get("msg")).put(TraceFormat.INDEX, event.at("/msg/index").asLong() - 1);
+          return Optional.of(replaced(events, k, edited));
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /**
+   * A follower serves its forwarded read as soon as the leader's answer is sent, while its state
+   * machine has not yet applied the answer's index: the line is moved there, with the follower's
+   * state at that point and served at its applied index then.
+   */
+  FORWARDED_READ_SERVED_BEFORE_APPLIED {
+    @Override
+    Optional<Edited> apply(List<ObjectNode> events) {
+      for (int k = 0; k < events.size(); k++) {
+        ObjectNode event = events.get(k);
+        if (!is(event, "HandleReadIndexResponse")) {
+          continue;
+        }
+        int sent = sentAt(events, k, event.get("msg"));
+        ObjectNode before = sent < 0 ? null : lastOwnLine(events, sent + 1, event.get("node").asInt());
+        if (before == null || sent + 1 == k
+            || before.at("/state/appliedIndex").asLong() >= event.at("/msg/index").asLong()) {
+          continue;
+        }
+        ObjectNode early = event.deepCopy();
+        early.set("state", before.get("state").deepCopy());
+        early.put(TraceFormat.INDEX, before.at("/state/appliedIndex").asLong());
+        List<ObjectNode> edited = new ArrayList<>(events);
+        edited.remove(k);
+        return Optional.of(inserted(edited, sent + 1, early));
+      }
+      return Optional.empty();
+    }
+
+    /** The line before {@code k} (0-based) that sent {@code msg}, or -1. */
+    private int sentAt(List<ObjectNode> events, int k, JsonNode msg) {
+      for (int m = k - 1; m >= 0; m--) {
+        if (is(events.get(m), "SendReadIndexResponse") && msg.equals(events.get(m).get("msg"))) {
+          return m;
+        }
+      }
+      return -1;
+    }
   };
 
   /** A line of {@code node}'s own: not a network step (DropMessage, DuplicateMessage name the destination). */

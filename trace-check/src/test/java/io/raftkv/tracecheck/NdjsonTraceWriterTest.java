@@ -15,6 +15,8 @@ import io.raftkv.core.Membership;
 import io.raftkv.core.Message.InstallSnapshotRequest;
 import io.raftkv.core.Message.AppendEntriesRequest;
 import io.raftkv.core.Message.AppendEntriesResponse;
+import io.raftkv.core.Message.ReadIndexRequest;
+import io.raftkv.core.Message.ReadIndexResponse;
 import io.raftkv.core.Message.RequestVoteRequest;
 import io.raftkv.core.Message.RequestVoteResponse;
 import io.raftkv.core.NodeState;
@@ -202,6 +204,60 @@ class NdjsonTraceWriterTest {
     String state = "\"state\":{\"currentTerm\":0,\"votedFor\":0,\"role\":\"Leader\",\"commitIndex\":0,\"logLength\":0,\"lastLogTerm\":0,\"durableLength\":0,\"appliedIndex\":0}";
     assertRejected("{\"event\":\"LeaseRead\",\"node\":1," + state + ",\"readId\":1}", ":1: LeaseRead lacks \"index\"");
     assertRejected("{\"event\":\"RenewLease\",\"node\":1," + state + "}", ":1: RenewLease lacks \"readId\"");
+  }
+
+  /**
+   * Follower reads: the two messages with exactly the contract's fields (ctx, the core's name for
+   * the read, included; the spec's ghost start is not logged), ForwardRead with its request,
+   * HandleReadIndexRequest with the round's id and index, SendReadIndexResponse with the round's id,
+   * HandleReadIndexResponse with the applied index served at; both readers turn them into records.
+   */
+  @Test
+  void writesTheForwardedReadEventsAndReadsThemBack() throws IOException {
+    Path file = dir.resolve("forward.ndjson");
+    NodeState follower = new NodeState(3, 1, Role.FOLLOWER, 3, 4, 3, 4, 3);
+    ReadIndexRequest request = new ReadIndexRequest(2, 1, 3, 41);
+    ReadIndexResponse response = new ReadIndexResponse(1, 2, 3, 41, 2);
+    try (NdjsonTraceWriter writer = NdjsonTraceWriter.open(file, new NdjsonTraceWriter.Header(3, true))) {
+      writer.on(new RaftEvent.ForwardRead(2, follower, request));
+      writer.on(new RaftEvent.HandleReadIndexRequest(1, LEADER, request, 5, 2));
+      writer.on(new RaftEvent.SendReadIndexResponse(1, LEADER, response, 5));
+      writer.on(new RaftEvent.HandleReadIndexResponse(2, follower, response, 3));
+    }
+    Trace trace = Trace.read(file);
+    assertEquals(List.of("event", "node", "state", "msg"), names(trace.events().get(0)));
+    assertEquals(List.of("type", "term", "from", "to", "ctx"), names(trace.events().get(0).get("msg")));
+    assertEquals("{\"type\":\"ReadIndexRequest\",\"term\":3,\"from\":2,\"to\":1,\"ctx\":41}",
+        trace.events().get(0).get("msg").toString());
+    ObjectNode handled = trace.events().get(1);
+    assertEquals(List.of("event", "node", "state", "msg", "readId", "index"), names(handled));
+    assertEquals(5, handled.get("readId").asLong());
+    assertEquals(2, handled.get("index").asLong());
+    ObjectNode sent = trace.events().get(2);
+    assertEquals(List.of("event", "node", "state", "msg", "readId"), names(sent));
+    assertEquals("{\"type\":\"ReadIndexResponse\",\"term\":3,\"from\":1,\"to\":2,\"ctx\":41,\"index\":2}",
+        sent.get("msg").toString());
+    ObjectNode served = trace.events().get(3);
+    assertEquals(List.of("event", "node", "state", "msg", "index"), names(served));
+    assertEquals(3, served.get("index").asLong(), "served at the follower's applied index");
+
+    RecordValue value = (RecordValue) TlaValues.of(sent);
+    assertEquals(IntValue.gen(2), field(field(value, "msg"), "index"));
+    assertEquals(IntValue.gen(5), field(value, "readId"));
+    StringBuilder text = new StringBuilder();
+    TlaText.append(text, sent.get("msg"));
+    assertEquals("[type |-> \"ReadIndexResponse\", term |-> 3, from |-> 1, to |-> 2, ctx |-> 41, index |-> 2]",
+        text.toString());
+
+    String state = "\"state\":{\"currentTerm\":0,\"votedFor\":0,\"role\":\"Leader\",\"commitIndex\":0,\"logLength\":0,\"lastLogTerm\":0,\"durableLength\":0,\"appliedIndex\":0}";
+    String msg = "\"msg\":{\"type\":\"ReadIndexRequest\",\"term\":1,\"from\":2,\"to\":1,\"ctx\":1}";
+    assertRejected("{\"event\":\"ForwardRead\",\"node\":2," + state + "}", ":1: ForwardRead lacks \"msg\"");
+    assertRejected("{\"event\":\"HandleReadIndexRequest\",\"node\":1," + state + "," + msg + ",\"readId\":1}",
+        ":1: HandleReadIndexRequest lacks \"index\"");
+    assertRejected("{\"event\":\"SendReadIndexResponse\",\"node\":1," + state + "," + msg + "}",
+        ":1: SendReadIndexResponse lacks \"readId\"");
+    assertRejected("{\"event\":\"HandleReadIndexResponse\",\"node\":2," + state + "," + msg + "}",
+        ":1: HandleReadIndexResponse lacks \"index\"");
   }
 
   @Test

@@ -148,7 +148,7 @@ final class SimTraces {
    */
   record Facts(int restarts, int partitionDrops, int losses, int duplicates, int reorderings, int heldAcks,
       int lostTails, int configChanges, int renewLeases, int leaseReads, int expireLeases, int expirePromises,
-      int promisesUnderCrashedLeases) {
+      int promisesUnderCrashedLeases, FollowerReads followerReads) {
 
     boolean hasEveryFault() {
       return restarts > 0 && partitionDrops > 0 && losses > 0 && duplicates > 0 && reorderings > 0
@@ -235,7 +235,7 @@ final class SimTraces {
         }
       }
       return new Facts(restarts, partitionDrops, losses, duplicates, reorderings, heldAcks, lostTails, configChanges,
-          renewLeases, leaseReads, expireLeases, expirePromises, promisesUnderCrashedLeases);
+          renewLeases, leaseReads, expireLeases, expirePromises, promisesUnderCrashedLeases, FollowerReads.of(events));
     }
 
     /** Whether {@code node} logs nothing of its own after event {@code k} (0-based) before a Restart. */
@@ -248,6 +248,51 @@ final class SimTraces {
         }
       }
       return true;
+    }
+  }
+
+  /**
+   * The follower-read events of a trace: reads forwarded (ForwardRead), rounds leaders began for
+   * them (HandleReadIndexRequest), answers sent (SendReadIndexResponse), reads served at the
+   * follower (HandleReadIndexResponse); and {@code twins}, the receipts and drops of a
+   * ReadIndexRequest or ReadIndexResponse while a message of another read with the same spec
+   * fields (all but ctx) was in flight: there TraceRaft cannot tell which of them the line takes.
+   */
+  record FollowerReads(int forwarded, int roundsBegun, int answered, int served, int twins) {
+
+    private static final List<String> NAMES = List.of("ForwardRead", "HandleReadIndexRequest",
+        "SendReadIndexResponse", "HandleReadIndexResponse");
+
+    static FollowerReads of(List<ObjectNode> events) {
+      int[] counts = new int[4];
+      int twins = 0;
+      Map<String, List<Long>> inFlight = new HashMap<>(); // spec fields -> the ctx of each copy
+      for (ObjectNode event : events) {
+        String name = event.get("event").asText();
+        int k = NAMES.indexOf(name);
+        if (k >= 0) {
+          counts[k]++;
+        }
+        JsonNode msg = event.path("msg");
+        if (!msg.path("type").asText().startsWith("ReadIndex")) {
+          continue;
+        }
+        ObjectNode fields = ((ObjectNode) msg).deepCopy();
+        long ctx = fields.remove(TraceFormat.CTX).asLong();
+        List<Long> copies = inFlight.computeIfAbsent(fields.toString(), key -> new ArrayList<>());
+        if (name.startsWith("Handle") || name.equals("DropMessage")) {
+          twins += copies.stream().anyMatch(other -> other != ctx) ? 1 : 0;
+          copies.remove(Long.valueOf(ctx));
+        } else {
+          copies.add(ctx); // ForwardRead, SendReadIndexResponse, DuplicateMessage
+        }
+      }
+      return new FollowerReads(counts[0], counts[1], counts[2], counts[3], twins);
+    }
+
+    FollowerReads plus(FollowerReads other) {
+      return new FollowerReads(forwarded + other.forwarded, roundsBegun + other.roundsBegun,
+          answered + other.answered, served + other.served, twins + other.twins);
     }
   }
 

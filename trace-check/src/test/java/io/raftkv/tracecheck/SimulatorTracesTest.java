@@ -33,6 +33,14 @@ import org.junit.jupiter.api.io.TempDir;
  * of RenewLease, LeaseRead, ExpireLease and ExpirePromise events in all, and at least one
  * ExpirePromise logged while a leader that crashed holding a lease was down (what TraceRaft's
  * crash rule is for), so that the test fails if the simulator stopped running lease seeds.
+ *
+ * <p>The simulator's clients read at random nodes, and a follower forwards its read to the leader
+ * it knows: the test requires minimum counts of ForwardRead, HandleReadIndexRequest,
+ * SendReadIndexResponse and HandleReadIndexResponse events in all (ReadIndexRequest and
+ * ReadIndexResponse are matched by their spec fields, the spec's ghost start not being logged),
+ * and a minimum of receipts or drops of such a message while another read's message with the same
+ * spec fields was in flight (where TraceRaft takes either, since nothing logged tells them apart);
+ * the trace it reads through the generated module has follower reads too.
  */
 class SimulatorTracesTest {
 
@@ -40,13 +48,22 @@ class SimulatorTracesTest {
   private static final int MIN_EVENTS = 300;
   private static final int MAX_EVENTS = 2_000;
   private static final long MAX_SEED = 300;
-  // About half of what the 50 traces hold now: 24 traces with lease reads, 752 RenewLease, 9
-  // LeaseRead (the short runs take few reads), 24 ExpireLease, 303 ExpirePromise.
+  // About half of what the 50 traces hold now: 23 traces with lease reads, 678 RenewLease, 7
+  // LeaseRead (the short runs take few reads), 28 ExpireLease, 309 ExpirePromise.
   private static final int MIN_LEASE_TRACES = 12;
   private static final int MIN_RENEW_LEASES = 350;
   private static final int MIN_LEASE_READS = 5;
   private static final int MIN_EXPIRE_LEASES = 12;
   private static final int MIN_EXPIRE_PROMISES = 150;
+  // About half of what the 50 traces hold now: 47 traces with follower reads, 303 ForwardRead, 165
+  // HandleReadIndexRequest, 152 SendReadIndexResponse, 123 HandleReadIndexResponse (a forward to a
+  // server that no longer leads, or before its first commit of the term, is dropped), and 14
+  // receipts or drops of such a message while another read's twin was in flight.
+  private static final int MIN_FORWARD_READS = 150;
+  private static final int MIN_FORWARDED_ROUNDS = 80;
+  private static final int MIN_FORWARDED_ANSWERS = 75;
+  private static final int MIN_FORWARDED_SERVED = 60;
+  private static final int MIN_FORWARDED_TWINS = 7;
 
   @TempDir Path dir;
 
@@ -94,11 +111,17 @@ class SimulatorTracesTest {
     int expireLeases = runs.stream().mapToInt(run -> run.facts().expireLeases()).sum();
     int expirePromises = runs.stream().mapToInt(run -> run.facts().expirePromises()).sum();
     int underCrashedLeases = runs.stream().mapToInt(run -> run.facts().promisesUnderCrashedLeases()).sum();
+    SimTraces.FollowerReads forwarded = runs.stream().map(run -> run.facts().followerReads())
+        .reduce(new SimTraces.FollowerReads(0, 0, 0, 0, 0), SimTraces.FollowerReads::plus);
+    long withForwards = runs.stream().filter(run -> run.facts().followerReads().forwarded() > 0).count();
     System.out.printf("trace-check: %d simulator traces, %d events, %.1f s, %.0f events/s;"
         + " %d traces with ProposeConfig (%d in all); %d traces with lease reads: %d RenewLease, %d LeaseRead,"
-        + " %d ExpireLease, %d ExpirePromise (%d while a leader that crashed holding a lease was down)%n",
+        + " %d ExpireLease, %d ExpirePromise (%d while a leader that crashed holding a lease was down);"
+        + " %d traces with follower reads: %d ForwardRead, %d HandleReadIndexRequest, %d SendReadIndexResponse,"
+        + " %d HandleReadIndexResponse (%d receipts or drops with another read's twin in flight)%n",
         runs.size(), events, seconds, events / seconds, withConfigChanges, configChanges, withLeases, renewLeases,
-        leaseReads, expireLeases, expirePromises, underCrashedLeases);
+        leaseReads, expireLeases, expirePromises, underCrashedLeases, withForwards, forwarded.forwarded(),
+        forwarded.roundsBegun(), forwarded.answered(), forwarded.served(), forwarded.twins());
     assertTrue(failures.isEmpty(), () -> String.join("\n\n", failures));
     assertTrue(withLeases >= MIN_LEASE_TRACES, withLeases + " traces with lease reads");
     assertTrue(renewLeases >= MIN_RENEW_LEASES, renewLeases + " RenewLease events");
@@ -106,15 +129,23 @@ class SimulatorTracesTest {
     assertTrue(expireLeases >= MIN_EXPIRE_LEASES, expireLeases + " ExpireLease events");
     assertTrue(expirePromises >= MIN_EXPIRE_PROMISES, expirePromises + " ExpirePromise events");
     assertTrue(underCrashedLeases > 0, "no ExpirePromise while a leader that crashed holding a lease was down");
+    assertTrue(forwarded.forwarded() >= MIN_FORWARD_READS, forwarded.forwarded() + " ForwardRead events");
+    assertTrue(forwarded.roundsBegun() >= MIN_FORWARDED_ROUNDS, forwarded.roundsBegun() + " HandleReadIndexRequest events");
+    assertTrue(forwarded.answered() >= MIN_FORWARDED_ANSWERS, forwarded.answered() + " SendReadIndexResponse events");
+    assertTrue(forwarded.served() >= MIN_FORWARDED_SERVED, forwarded.served() + " HandleReadIndexResponse events");
+    assertTrue(forwarded.twins() >= MIN_FORWARDED_TWINS, forwarded.twins() + " receipts or drops of a forwarded"
+        + " read's message while another read's with the same spec fields was in flight");
     for (SimTraces.Run run : runs) {
       boolean hasLeaseEvents = run.facts().renewLeases() + run.facts().expirePromises() > 0;
       assertEquals(run.trace().leaseReads(), hasLeaseEvents, "seed " + run.seed() + ": lease events only with lease reads");
     }
 
-    // The configurations' sets also reach TLC through the generated module (TlaText), not only
-    // through the Java override (TlaValues) the run above used.
-    SimTraces.Run changing = runs.stream().filter(run -> run.facts().configChanges() > 0).findFirst().orElseThrow(
-        () -> new AssertionError("none of the " + TRACES + " traces has a configuration change"));
+    // The configurations' sets and the forwarded reads' messages also reach TLC through the
+    // generated module (TlaText), not only through the Java override (TlaValues) the run above used.
+    SimTraces.Run changing = runs.stream()
+        .filter(run -> run.facts().configChanges() > 0 && run.facts().followerReads().served() > 0).findFirst()
+        .orElseThrow(() -> new AssertionError("none of the " + TRACES + " traces has a configuration change and a"
+            + " forwarded read served"));
     TraceValidator.Verdict module = new TraceValidator(TraceValidator.Options.defaults()
         .withInput(TraceValidator.Input.MODULE)).validate(List.of(changing.file())).get(0);
     assertTrue(module.ok(), () -> "seed " + changing.seed() + " read through the generated module: " + module.summary()
