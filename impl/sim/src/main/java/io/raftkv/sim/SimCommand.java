@@ -166,14 +166,19 @@ public final class SimCommand implements CliCommand {
           "sim: %.0f events/s, %.0f observed events/s%n",
           totals.events / seconds, totals.raftEvents / seconds);
     }
+    printSummary(out, totals, seconds);
+    out.flush();
+    return totals.violations == 0 ? 0 : 1;
+  }
+
+  /** The last line (class comment). */
+  private static void printSummary(PrintWriter out, Totals totals, double seconds) {
     out.printf(
         "sim: %d seeds, %d violations, %d events, %.1f s, %d snapshots installed,"
             + " %d configuration changes, %d transfers, %d reads, %d lease reads, %d follower reads%n",
         totals.seeds, totals.violations, totals.events, seconds, totals.snapshotsInstalled, totals.configChanges,
         totals.transfers, totals.reads, totals.occurrences.getOrDefault(Simulation.LEASE_READS, 0L),
         totals.occurrences.getOrDefault(Simulation.FOLLOWER_READS, 0L));
-    out.flush();
-    return totals.violations == 0 ? 0 : 1;
   }
 
   private void runParallel(SeedRange range, SimulationOptions options, PrintWriter out, Totals totals)
