@@ -28,6 +28,8 @@ final class TlaText {
           out.append(identifier(field.getKey())).append(" |-> ");
           if (TraceFormat.SET_KEYS.contains(field.getKey())) {
             appendSet(out, field.getValue());
+          } else if (TraceFormat.NAME_KEYS.contains(field.getKey())) {
+            appendString(out, field.getValue().asText());
           } else {
             append(out, field.getValue());
           }

@@ -43,7 +43,9 @@ final class TlaValues {
         for (int k = 0; fields.hasNext(); k++) {
           Map.Entry<String, JsonNode> field = fields.next();
           names[k] = UniqueString.uniqueStringOf(field.getKey());
-          values[k] = TraceFormat.SET_KEYS.contains(field.getKey()) ? set(field.getValue()) : of(field.getValue());
+          values[k] = TraceFormat.SET_KEYS.contains(field.getKey()) ? set(field.getValue())
+              : TraceFormat.NAME_KEYS.contains(field.getKey()) ? new StringValue(field.getValue().asText())
+              : of(field.getValue());
         }
         yield new RecordValue(names, values, false);
       }

@@ -27,7 +27,8 @@ import java.util.Set;
  * {@code config}) is {@code {"voters": [..], "outgoing": [..], "learners": [..]}}. The arrays under
  * the keys of {@link #SET_KEYS} are sets in TLA+; every other array is a tuple.
  *
- * <p>Numbers are TLC integers (32 bits): terms, indexes and values must stay below 2^31.
+ * <p>Numbers are TLC integers (32 bits): terms, indexes and values must stay below 2^31. Numbers
+ * under the keys of {@link #NAME_KEYS} (a read's ctx) are names, strings in TLA+.
  */
 public final class TraceFormat {
 
@@ -89,6 +90,13 @@ public final class TraceFormat {
    * they occur in a line; every other array is a tuple (a message's entries, the trace itself).
    */
   public static final Set<String> SET_KEYS = Set.of(VOTERS, OUTGOING, LEARNERS);
+
+  /**
+   * Keys whose numbers are names, not quantities, and may exceed TLC's 32-bit integers (a real
+   * node's read contexts are 64-bit, unique across its processes): TLA+ strings of their decimal
+   * digits. No spec field is among them; TraceRaft never compares them.
+   */
+  public static final Set<String> NAME_KEYS = Set.of(CTX);
 
   /** A node trace's header: which node wrote it. */
   public static final String NODE = "node";

@@ -216,8 +216,8 @@ class NdjsonTraceWriterTest {
   void writesTheForwardedReadEventsAndReadsThemBack() throws IOException {
     Path file = dir.resolve("forward.ndjson");
     NodeState follower = new NodeState(3, 1, Role.FOLLOWER, 3, 4, 3, 4, 3);
-    ReadIndexRequest request = new ReadIndexRequest(2, 1, 3, 41);
-    ReadIndexResponse response = new ReadIndexResponse(1, 2, 3, 41, 2);
+    ReadIndexRequest request = new ReadIndexRequest(2, 1, 3, 123_456_789_012_345L); // a real node's: 64 bits
+    ReadIndexResponse response = new ReadIndexResponse(1, 2, 3, request.ctx(), 2);
     try (NdjsonTraceWriter writer = NdjsonTraceWriter.open(file, new NdjsonTraceWriter.Header(3, true))) {
       writer.on(new RaftEvent.ForwardRead(2, follower, request));
       writer.on(new RaftEvent.HandleReadIndexRequest(1, LEADER, request, 5, 2));
@@ -227,7 +227,7 @@ class NdjsonTraceWriterTest {
     Trace trace = Trace.read(file);
     assertEquals(List.of("event", "node", "state", "msg"), names(trace.events().get(0)));
     assertEquals(List.of("type", "term", "from", "to", "ctx"), names(trace.events().get(0).get("msg")));
-    assertEquals("{\"type\":\"ReadIndexRequest\",\"term\":3,\"from\":2,\"to\":1,\"ctx\":41}",
+    assertEquals("{\"type\":\"ReadIndexRequest\",\"term\":3,\"from\":2,\"to\":1,\"ctx\":123456789012345}",
         trace.events().get(0).get("msg").toString());
     ObjectNode handled = trace.events().get(1);
     assertEquals(List.of("event", "node", "state", "msg", "readId", "index"), names(handled));
@@ -235,7 +235,7 @@ class NdjsonTraceWriterTest {
     assertEquals(2, handled.get("index").asLong());
     ObjectNode sent = trace.events().get(2);
     assertEquals(List.of("event", "node", "state", "msg", "readId"), names(sent));
-    assertEquals("{\"type\":\"ReadIndexResponse\",\"term\":3,\"from\":1,\"to\":2,\"ctx\":41,\"index\":2}",
+    assertEquals("{\"type\":\"ReadIndexResponse\",\"term\":3,\"from\":1,\"to\":2,\"ctx\":123456789012345,\"index\":2}",
         sent.get("msg").toString());
     ObjectNode served = trace.events().get(3);
     assertEquals(List.of("event", "node", "state", "msg", "index"), names(served));
@@ -244,9 +244,10 @@ class NdjsonTraceWriterTest {
     RecordValue value = (RecordValue) TlaValues.of(sent);
     assertEquals(IntValue.gen(2), field(field(value, "msg"), "index"));
     assertEquals(IntValue.gen(5), field(value, "readId"));
+    assertEquals(new StringValue("123456789012345"), field(field(value, "msg"), "ctx"), "a name, not a TLC integer");
     StringBuilder text = new StringBuilder();
     TlaText.append(text, sent.get("msg"));
-    assertEquals("[type |-> \"ReadIndexResponse\", term |-> 3, from |-> 1, to |-> 2, ctx |-> 41, index |-> 2]",
+    assertEquals("[type |-> \"ReadIndexResponse\", term |-> 3, from |-> 1, to |-> 2, ctx |-> \"123456789012345\", index |-> 2]",
         text.toString());
 
     String state = "\"state\":{\"currentTerm\":0,\"votedFor\":0,\"role\":\"Leader\",\"commitIndex\":0,\"logLength\":0,\"lastLogTerm\":0,\"durableLength\":0,\"appliedIndex\":0}";
