@@ -31,29 +31,25 @@ final class LeaderReads {
     final List<Long> aborted = new ArrayList<>();
 
     Round start(long index, int self, long tick) {
-        readSeq++;
-        TreeSet<Integer> acks = new TreeSet<>();
-        acks.add(self);
-        Round round = new Round(readSeq, index, acks, List.copyOf(waiting), tick, false, self);
+        Round round = begin(index, List.of(self), List.copyOf(waiting), tick, false, self);
         waiting.clear();
-        rounds.addLast(round);
         return round;
     }
 
     /** A round of its own for the read {@code ctx} that server {@code origin} forwarded. */
     Round startForwarded(long index, int self, long tick, int origin, long ctx) {
-        readSeq++;
-        TreeSet<Integer> acks = new TreeSet<>();
-        acks.add(self);
-        Round round = new Round(readSeq, index, acks, List.of(ctx), tick, false, origin);
-        rounds.addLast(round);
-        return round;
+        return begin(index, List.of(self), List.of(ctx), tick, false, origin);
     }
 
     /** A lease read: a round confirmed by the lease, acknowledged as if by every voter. */
     Round startLeased(long index, List<Integer> voters, long ctx, long tick, int self) {
+        return begin(index, voters, List.of(ctx), tick, true, self);
+    }
+
+    /** The next round (spec readSeq + 1), acknowledged so far by {@code acks}. */
+    private Round begin(long index, List<Integer> acks, List<Long> contexts, long tick, boolean leased, int origin) {
         readSeq++;
-        Round round = new Round(readSeq, index, new TreeSet<>(voters), List.of(ctx), tick, true, self);
+        Round round = new Round(readSeq, index, new TreeSet<>(acks), contexts, tick, leased, origin);
         rounds.addLast(round);
         return round;
     }

@@ -344,6 +344,11 @@ final class LeaderReplication {
             return;
         }
         beginRound();
+        confirmRound();
+    }
+
+    /** Heartbeats that carry the newest round's id to every peer, then whatever is confirmed already. */
+    private void confirmRound() {
         for (int peer : node.peers) {
             sendHeartbeat(peer);
         }
@@ -405,10 +410,7 @@ final class LeaderReplication {
         LeaderReads.Round round = node.reads.startForwarded(node.commitIndex, node.id, node.ticks, request.from(),
                 request.ctx());
         node.emit(new HandleReadIndexRequest(node.id, node.nodeState(), request, round.id(), round.index()));
-        for (int peer : node.peers) {
-            sendHeartbeat(peer);
-        }
-        afterAcks();
+        confirmRound();
     }
 
     /** Answers that may have confirmed rounds: the lease first, then the reads. */
