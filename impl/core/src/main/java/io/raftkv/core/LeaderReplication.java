@@ -330,9 +330,8 @@ final class LeaderReplication {
      * its own term its commit index may lag what earlier leaders committed, so reads wait for that.
      */
     ReadResult readIndex(long ctx) {
-        if (node.role != Role.LEADER) {
-            return new ReadResult.NotLeader(node.leaderId);
-        }
+        Assert.check(node.role == Role.LEADER, "node %d: readIndex on a %s (RaftNode forwards a non-leader's read)",
+                node.id, node.role);
         node.reads.waiting.add(ctx);
         startReadRound();
         return new ReadResult.Pending();
@@ -378,9 +377,8 @@ final class LeaderReplication {
      * without one it is a ReadIndex read (a lease read is never refused, only slower).
      */
     ReadResult leaseRead(long ctx) {
-        if (node.role != Role.LEADER) {
-            return new ReadResult.NotLeader(node.leaderId);
-        }
+        Assert.check(node.role == Role.LEADER, "node %d: leaseRead on a %s (RaftNode forwards a non-leader's read)",
+                node.id, node.role);
         if (node.leaseRound <= 0 || !ownTermCommitted()) {
             return readIndex(ctx);
         }
