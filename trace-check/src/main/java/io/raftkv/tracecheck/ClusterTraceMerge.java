@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * simulator's (trace-check/README.md, "Traces of a real cluster", has the rule and why it is sound).
  *
  * <p>Each file is one incarnation of one node (TraceWriterFactory.openNode): a header with node,
- * servers, the initial voters, preVote, leaseReads (absent: false) and startedMicros; event lines with the node's Lamport clock and input number;
+ * servers, the initial voters, preVote, leaseReads (absent: false) and startedMicros; event lines with the node's clock stamp and input number;
  * {@code {"closed":true}} at the end after a clean stop ({@code {"failStop":...}} after the node
  * stopped on its own, which counts as a kill). The merge orders all events by
  * (lamport, node); gives every payload digest one number, by first appearance in that order; and
@@ -258,7 +258,7 @@ public final class ClusterTraceMerge {
       ObjectNode previous = before.get(before.size() - 1);
       if (lamport.asLong() <= previous.get(TraceFormat.LAMPORT).asLong()
           || input.asLong() < previous.get(TraceFormat.INPUT).asLong()) {
-        throw new TraceFormatException(file, lineNumber, "the Lamport clock or the input number goes backwards");
+        throw new TraceFormatException(file, lineNumber, "the clock stamp or the input number goes backwards");
       }
     }
   }
@@ -308,7 +308,7 @@ public final class ClusterTraceMerge {
             + " fresh cluster directory with --trace)");
       }
       if (life.firstLamport() <= previousLast) {
-        throw new IllegalArgumentException(life.file() + " starts at Lamport " + life.firstLamport()
+        throw new IllegalArgumentException(life.file() + " starts at stamp " + life.firstLamport()
             + ", not above " + previousFile + "'s last " + previousLast
             + ": cannot order node " + life.node() + "'s incarnations");
       }

@@ -102,7 +102,7 @@ public final class NdjsonTraceWriter implements NodeTraceWriter {
   /**
    * One node's trace of a real cluster (TraceWriterFactory.openNode): the header line names the
    * node, the cluster's size, PreVote, the initial voters, lease reads and the incarnation's start;
-   * each event line adds {@code lamport} (a tick of the process's Lamport clock) and
+   * each event line adds {@code lamport} (a stamp of the process's hybrid logical clock) and
    * {@code input}, and ends with its newline; a payload that is not a command id is written as its digest
    * ({@link TraceFormat.EntryValues#nodeValueOf}). Every line is handed to the operating system as
    * soon as it is written (the core emits an event before the driver writes or sends anything of

@@ -104,7 +104,10 @@ public final class TraceFormat {
   /** A node trace's header: when the incarnation started, microseconds since the epoch. */
   public static final String STARTED_MICROS = "startedMicros";
 
-  /** A node trace's event field: the node's Lamport clock at the event. */
+  /**
+   * A node trace's event field: the stamp of the node's hybrid logical clock at the event (a Lamport
+   * clock that also follows the node's tick clock; HybridClock in impl/node).
+   */
   public static final String LAMPORT = "lamport";
 
   /** A node trace's event field: the number of the node loop's input the event belongs to. */

@@ -214,7 +214,7 @@ class ClusterTraceMergeTest {
 
     Path backwards = file("node-2-b.ndjson", header(2, 100), restart(2, 105),
         event("Timeout", 2, 104, 1, state(0, 0, "Follower"), ""));
-    assertRefused("node-2-b.ndjson:3: the Lamport clock or the input number goes backwards", List.of(backwards));
+    assertRefused("node-2-b.ndjson:3: the clock stamp or the input number goes backwards", List.of(backwards));
 
     Path noStamp = file("node-2-c.ndjson", header(2, 100), restart(2, 105).replace(",\"lamport\":105", ""));
     assertRefused("needs \"lamport\" and \"input\"", List.of(noStamp));

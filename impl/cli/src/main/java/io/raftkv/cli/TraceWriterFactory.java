@@ -61,7 +61,7 @@ public interface TraceWriterFactory {
   /**
    * Creates (or truncates) {@code file} for the trace of one incarnation (one process lifetime) of
    * one node of a real cluster: a header naming the node, the cluster and the incarnation, then one
-   * line per event stamped with the node's Lamport clock and the number of the input it belongs
+   * line per event stamped with the node's clock and the number of the input it belongs
    * to, each line handed to the operating system before the event's effects can leave the process
    * (so a kill -9 loses no line whose effects were seen). trace-check/README.md, "Traces of a real
    * cluster", says how such files are merged and why the merge is sound.
@@ -78,9 +78,9 @@ public interface TraceWriterFactory {
    * @param preVote       whether the node runs PreVote
    * @param startedMicros when this incarnation started (wall clock, microseconds since the epoch):
    *                      orders the incarnations of one node
-   * @param lamport       the process's Lamport clock: each call ticks it and returns the new value;
-   *                      the same clock stamps the messages the node sends and jumps past the
-   *                      stamps of those it receives
+   * @param lamport       the process's hybrid logical clock: each call returns its next stamp,
+   *                      above every earlier one; the same clock stamps the messages the node sends
+   *                      and moves past the stamps of those it takes in
    * @param leaseReads    whether the node runs lease reads (the spec's LeaseReads)
    */
   record NodeTrace(int node, int servers, List<Integer> voters, boolean preVote, long startedMicros,

@@ -2,10 +2,10 @@ package io.raftkv.server;
 
 import io.raftkv.core.Message;
 import io.raftkv.node.Transport;
+import io.raftkv.node.real.HybridClock;
 import io.raftkv.node.real.NodeRunner;
 import io.raftkv.transport.Inbound;
 import io.raftkv.transport.PeerTransport;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Joins the node to the peer transport in both directions. The node and the transport each need
@@ -13,18 +13,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * node), so both are attached after construction; until then, messages are dropped, which Raft
  * tolerates like any loss.
  *
- * <p>It also keeps this process's Lamport clock (DESIGN.md "Trace vocabulary"): every message
- * carries the clock, which ticks on each send and jumps past the sender's value on each receive,
- * so per-node traces can be merged in an order consistent with causality. The node's trace writer
- * ticks the same clock for every event it writes.
+ * <p>Every message carries a stamp of the node's {@link HybridClock} (DESIGN.md "Trace
+ * vocabulary"), taken as it is sent; a received message's stamp goes with it to the node's runner,
+ * which moves the clock past it when the loop takes the message. The node's trace writer stamps
+ * every event from the same clock, so per-node traces merge in an order consistent with causality.
  */
 final class PeerLinks implements Transport, Inbound {
-    private final AtomicLong lamport;
+    private final HybridClock stamps;
     private volatile PeerTransport transport;
     private volatile NodeRunner runner;
 
-    PeerLinks(AtomicLong lamport) {
-        this.lamport = lamport;
+    PeerLinks(HybridClock stamps) {
+        this.stamps = stamps;
     }
 
     void attach(PeerTransport peerTransport) {
@@ -39,16 +39,15 @@ final class PeerLinks implements Transport, Inbound {
     public void send(Message message) {
         PeerTransport current = transport;
         if (current != null) {
-            current.send(message, lamport.incrementAndGet());
+            current.send(message, stamps.stamp());
         }
     }
 
     @Override
-    public void receive(Message message, long senderLamport) {
-        lamport.accumulateAndGet(senderLamport, (mine, theirs) -> Math.max(mine, theirs) + 1);
+    public void receive(Message message, long senderStamp) {
         NodeRunner current = runner;
         if (current != null) {
-            current.deliver(message);
+            current.deliver(message, senderStamp);
         }
     }
 }

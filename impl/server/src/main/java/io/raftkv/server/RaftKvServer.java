@@ -9,6 +9,7 @@ import io.raftkv.core.RaftObserver;
 import io.raftkv.kv.KvConfig;
 import io.raftkv.kv.KvStateMachine;
 import io.raftkv.node.StorageException;
+import io.raftkv.node.real.HybridClock;
 import io.raftkv.node.real.NodeRunner;
 import io.raftkv.node.real.WalLogStore;
 import io.raftkv.transport.PeerTransport;
@@ -16,8 +17,6 @@ import io.raftkv.transport.TransportConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
@@ -26,7 +25,6 @@ import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,14 +83,13 @@ public final class RaftKvServer implements AutoCloseable {
 
     private void startParts() throws StartException {
         WalLogStore store = openStore();
-        // The process's Lamport clock starts at the wall clock so that a node's later incarnation
-        // stamps its trace above everything its earlier ones stamped (trace-check/README.md).
-        long startedMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
-        AtomicLong lamport = new AtomicLong(startedMicros);
-        trace = openTrace(startedMicros, lamport);
+        // The process's clock starts at the wall clock so that a node's later incarnation stamps its
+        // trace above everything its earlier ones stamped (trace-check/README.md).
+        HybridClock stamps = HybridClock.startedNow();
+        trace = openTrace(stamps);
         applier = new KvApplier(new KvStateMachine(KvConfig.defaults()));
-        PeerLinks links = new PeerLinks(lamport);
-        runner = startNode(store, links, trace);
+        PeerLinks links = new PeerLinks(stamps);
+        runner = startNode(store, links, trace, stamps);
         links.attach(runner);
         PeerTransport transport = PeerTransport.start(TransportConfig.defaults(config.clusterId())
                 .withSeed(config.seed()), config.id(), config.peers(), links);
@@ -119,7 +116,7 @@ public final class RaftKvServer implements AutoCloseable {
     }
 
     /** The node's trace writer, or null without --trace. */
-    private TraceWriterFactory.NodeTraceWriter openTrace(long startedMicros, AtomicLong lamport)
+    private TraceWriterFactory.NodeTraceWriter openTrace(HybridClock stamps)
             throws StartException {
         if (config.traceFile() == null) {
             return null;
@@ -137,8 +134,8 @@ public final class RaftKvServer implements AutoCloseable {
                     + " servers), but they are " + servers, null);
         }
         TraceWriterFactory.NodeTrace node = new TraceWriterFactory.NodeTrace(config.id(), servers.size(),
-                config.raftConfig().members(), config.raftConfig().preVote(), startedMicros,
-                lamport::incrementAndGet, config.leaseReads());
+                config.raftConfig().members(), config.raftConfig().preVote(), stamps.originMicros(),
+                stamps::stamp, config.leaseReads());
         try {
             TraceWriterFactory.NodeTraceWriter writer = factories.next().openNode(config.traceFile(), node);
             parts.push(writer);
@@ -150,7 +147,8 @@ public final class RaftKvServer implements AutoCloseable {
     }
 
     /** Starts the node; it replays the committed log into the state machine before it returns. */
-    private NodeRunner startNode(WalLogStore store, PeerLinks links, TraceWriterFactory.NodeTraceWriter writer)
+    private NodeRunner startNode(WalLogStore store, PeerLinks links, TraceWriterFactory.NodeTraceWriter writer,
+            HybridClock stamps)
             throws StartException {
         RaftObserver observer = writer == null ? RaftObserver.NONE : writer;
         Runnable beforeInput = writer == null ? () -> {} : writer::nextInput;
@@ -158,7 +156,7 @@ public final class RaftKvServer implements AutoCloseable {
                 INPUT_QUEUE_CAPACITY, config.snapshotEntries());
         try {
             NodeRunner started = NodeRunner.start(config.id(), config.raftConfig(), config.seed(), store, links,
-                    applier, observer, options, beforeInput);
+                    applier, observer, options, beforeInput, stamps);
             parts.push(started); // closing the runner closes the store
             return started;
         } catch (RuntimeException failed) {

@@ -51,15 +51,21 @@ import java.util.concurrent.atomic.AtomicReference;
  * of ticks and its logical clock still keeps up; write completions are coalesced into the highest
  * durable sequence (a completion covers every earlier batch), so none is ever lost to a full queue.
  *
- * <p>Lease reads (Config.leaseReads): a lease is sound only while the leader's logical clock keeps
+ * <p>Lease reads (Config.leaseReads): a lease is sound only while the nodes' logical clocks keep
  * pace with real time (the core's drift bound covers the rest). So with lease reads on, ticks are
- * never coalesced away: the clock is the wall time since start in whole ticks, and a tick input
- * catches up at most {@link #MAX_TICKS_PER_INPUT} ticks and queues another while the loop is behind.
- * A lease read first catches the loop up; if it is still behind (a paused process, a runner that fell
- * far behind) the read is taken as a ReadIndex read, which needs no clock at all. When a read the
- * lease took is answered, the lease must still hold at that instant of real time (a stall between
- * the check and the take would otherwise go unseen); if it does not, the read goes again through a
- * ReadIndex round.
+ * never coalesced away: the clock is the wall time since start in whole ticks, and before every
+ * input the loop is handed every tick that is due. Both ends of a lease depend on it: the leader's
+ * lease must end on time, and a follower counts its promise from the tick at which it heard the
+ * leader's round, so a follower whose loop were behind would promise for less real time than the
+ * leader's lease assumes. After a long stall (a paused process) this hands the loop the stall's
+ * ticks at once: that much time did pass. A lease read is taken only with the clock current; when
+ * a read the lease took is answered, the lease must still hold at that instant of real time (a
+ * stall between the check and the take would otherwise go unseen); if it does not, the read goes
+ * again through a ReadIndex round, which needs no clock at all.
+ *
+ * <p>Traces: the node's {@link HybridClock} learns of every tick handed to the loop and of the
+ * stamp of every message as the message is handed to the loop (not as it arrives), so a trace line
+ * is stamped above everything the node had heard of when it wrote it, and no more.
  *
  * <p>Reads on a follower (thesis §6.4): the core forwards them to the leader it knows, and the
  * leader's answer completes them here once this node has applied far enough; neither kind of read
@@ -130,7 +136,10 @@ public final class NodeRunner implements AutoCloseable {
             long durableSequence, boolean running, Throwable stopCause, SortedMap<Integer, Long> matchIndex,
             boolean membershipCommitted) {}
 
-    /** Ticks applied in one input at most, so a runner that fell far behind does not burst. */
+    /**
+     * Without lease reads: ticks applied in one input at most, so a runner that fell far behind does
+     * not burst (with lease reads no tick may be dropped; see the class comment).
+     */
     static final int MAX_TICKS_PER_INPUT = 10;
 
     private sealed interface Input {}
@@ -141,7 +150,7 @@ public final class NodeRunner implements AutoCloseable {
 
     private record Stop() implements Input {}
 
-    private record Deliver(Message message) implements Input {}
+    private record Deliver(Message message, long stamp) implements Input {}
 
     private record Propose(byte[] command, CompletableFuture<ProposeResult> result) implements Input {}
 
@@ -202,6 +211,8 @@ public final class NodeRunner implements AutoCloseable {
     /** System.nanoTime() when the clock started: tick k is due at originNanos + k * tickNanos. */
     private long originNanos;
     private final LeaseWitness witness;
+    /** Stamps the node's trace lines and messages; told of ticks and receipts on the runner thread. */
+    private final HybridClock stamps;
 
     // Handed from other threads to the runner thread.
     private final AtomicInteger ticksPending = new AtomicInteger();
@@ -285,8 +296,9 @@ public final class NodeRunner implements AutoCloseable {
     }
 
     private NodeRunner(int id, RaftNode raft, WalLogStore store, Transport transport, StateMachine machine,
-            Options options, Runnable beforeInput, LeaseWitness witness) {
+            Options options, Runnable beforeInput, LeaseWitness witness, HybridClock stamps) {
         this.id = id;
+        this.stamps = stamps;
         this.witness = witness;
         this.leaseReads = raft.config().leaseReads();
         this.tickNanos = options.tickInterval().toNanos();
@@ -380,12 +392,26 @@ public final class NodeRunner implements AutoCloseable {
      */
     public static NodeRunner start(int id, Config config, long seed, WalLogStore store, Transport transport,
             StateMachine machine, RaftObserver observer, Options options, Runnable beforeInput) {
+        return start(id, config, seed, store, transport, machine, observer, options, beforeInput,
+                HybridClock.startedNow());
+    }
+
+    /**
+     * As {@link #start(int, Config, long, WalLogStore, Transport, StateMachine, RaftObserver, Options,
+     * Runnable)}, telling {@code stamps} of every tick handed to the loop and of the sender's stamp of
+     * every message handed to it ({@link #deliver(Message, long)}), on the runner thread, before the
+     * input: the node's trace and its outgoing messages take their stamps from it.
+     */
+    public static NodeRunner start(int id, Config config, long seed, WalLogStore store, Transport transport,
+            StateMachine machine, RaftObserver observer, Options options, Runnable beforeInput,
+            HybridClock stamps) {
         // Always restart over the store, even when it is empty: RaftNode.create would keep every
         // durable entry in the core's own memory as well, where restart reads them from the log.
         // For an empty store the Restart event it emits changes no state (a stuttering step).
         LeaseWitness witness = new LeaseWitness(observer);
         RaftNode raft = RaftNode.restart(config, id, seed, store.hardState(), store.log(), witness);
-        NodeRunner runner = new NodeRunner(id, raft, store, transport, machine, options, beforeInput, witness);
+        NodeRunner runner = new NodeRunner(id, raft, store, transport, machine, options, beforeInput, witness,
+                stamps);
         runner.originNanos = System.nanoTime(); // before the thread starts, which orders it before the thread's reads
         runner.thread.start();
         runner.clock.scheduleAtFixedRate(runner::onTick, runner.tickNanos, runner.tickNanos, TimeUnit.NANOSECONDS);
@@ -413,7 +439,15 @@ public final class NodeRunner implements AutoCloseable {
 
     /** Hands a message from the network to the node; dropped if the queue is full or the node is down. */
     public void deliver(Message message) {
-        if (terminated || !inputs.offer(new Deliver(message))) {
+        deliver(message, 0);
+    }
+
+    /**
+     * As {@link #deliver(Message)}, for a message the sender stamped {@code senderStamp}: the node's
+     * {@link HybridClock} moves past it when the message is handed to the loop.
+     */
+    public void deliver(Message message, long senderStamp) {
+        if (terminated || !inputs.offer(new Deliver(message, senderStamp))) {
             droppedInputs.incrementAndGet();
         }
     }
@@ -564,6 +598,9 @@ public final class NodeRunner implements AutoCloseable {
                 if (input == WAKE) {
                     wakeQueued.set(false);
                 }
+                if (leaseReads && !closed.get()) {
+                    catchUp();
+                }
                 reportWrites();
                 if (input == STOP || closed.get() || loop.stopped()) {
                     break;
@@ -603,7 +640,7 @@ public final class NodeRunner implements AutoCloseable {
     private void dispatch(Input input) {
         switch (input) {
             case Tick tick -> tick();
-            case Deliver deliver -> receive(deliver.message());
+            case Deliver deliver -> receive(deliver.message(), deliver.stamp());
             case Propose propose -> propose(propose);
             case Read read -> startReadRound(false);
             case LeaseRead read -> startReadRound(true);
@@ -617,30 +654,26 @@ public final class NodeRunner implements AutoCloseable {
     /**
      * Without lease reads, the ticks the clock fired since the last tick input, at most
      * {@link #MAX_TICKS_PER_INPUT} (the rest are dropped: time runs slow for a node this far behind,
-     * which costs nothing but a later election). With them, the ticks the wall clock says are due, at
-     * most that many now, and another tick input while the loop is still behind: none is dropped.
+     * which costs nothing but a later election). With them, nothing more: every due tick was handed
+     * before this input ({@link #run}), and none is dropped.
      */
     private void tick() {
-        if (!leaseReads) {
-            int ticks = Math.min(ticksPending.getAndSet(0), MAX_TICKS_PER_INPUT);
-            for (int k = 0; k < ticks && !loop.stopped(); k++) {
-                beforeInput.run();
-                loop.tick();
-                ticksApplied++;
-            }
+        int ticks = ticksPending.getAndSet(0);
+        if (leaseReads) {
             return;
         }
-        ticksPending.set(0);
-        catchUp();
-        if (ticksBehind() > 0) {
-            onTick(); // the rest in a later input, after whatever waits in the queue
+        for (int k = 0; k < Math.min(ticks, MAX_TICKS_PER_INPUT) && !loop.stopped(); k++) {
+            stamps.tick(System.nanoTime());
+            beforeInput.run();
+            loop.tick();
+            ticksApplied++;
         }
     }
 
-    /** Hands the loop the ticks due by the wall clock, at most {@link #MAX_TICKS_PER_INPUT}. */
+    /** With lease reads: hands the loop every tick due by the wall clock, each stamped with its due time. */
     private void catchUp() {
-        long due = Math.min(ticksBehind(), MAX_TICKS_PER_INPUT);
-        for (long k = 0; k < due && !loop.stopped(); k++) {
+        for (long due = ticksBehind(); due > 0 && !loop.stopped(); due--) {
+            stamps.tick(originNanos + (ticksApplied + 1) * tickNanos);
             beforeInput.run();
             loop.tick();
             ticksApplied++;
@@ -652,8 +685,9 @@ public final class NodeRunner implements AutoCloseable {
         return (System.nanoTime() - originNanos) / tickNanos - ticksApplied;
     }
 
-    private void receive(Message message) {
+    private void receive(Message message, long senderStamp) {
         try {
+            stamps.receive(senderStamp);
             beforeInput.run();
             loop.receive(message);
         } catch (IllegalArgumentException misaddressed) {
@@ -707,10 +741,7 @@ public final class NodeRunner implements AutoCloseable {
         if (reads.isEmpty()) {
             return;
         }
-        if (lease) {
-            catchUp();
-        }
-        boolean byLease = lease && ticksBehind() == 0;
+        boolean byLease = lease && ticksBehind() == 0; // the ticks due were handed before this input
         long ctx = nextReadContext();
         ReadBatch batch = new ReadBatch(reads);
         readsInRound.put(ctx, batch); // before the input: a one-node cluster confirms within it
