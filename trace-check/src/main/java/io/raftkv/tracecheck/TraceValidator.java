@@ -322,6 +322,10 @@ public final class TraceValidator {
     Files.writeString(dir.resolve("TraceRun.cfg"), config(traces.get(0), stopAt), StandardCharsets.UTF_8);
     return TlcRunner.builder(dir, "TraceRun")
         .classPath(readerClassPath())
+        // No checkpoints: TLC writes the states of its queue with their depth in 15 bits, so a
+        // checkpoint (every 30 minutes by default) of a trace replayed past 32,767 events stops TLC
+        // ("behaviors of length up to 65535 states"); a replay has no use for one either.
+        .tlcArgs("-checkpoint", "0")
         .workers(stopAt > 0 ? 1 : options.workers())
         // TLC unpacks its standard modules into java.io.tmpdir: keep concurrent runs apart.
         .jvmArgs("-Xmx" + (options.maxHeap() != null ? options.maxHeap() : heapFor(traces)), "-Xss16m",
