@@ -289,6 +289,26 @@ public final class TraceValidator {
           .orElse("the spec jar") + " has no TraceRaft.tla");
     }
     copyResource("TraceReader.tla", dir);
+    Files.writeString(dir.resolve("TraceRun.tla"), rootModule(traces), StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve("TraceRun.cfg"), config(traces.get(0), stopAt), StandardCharsets.UTF_8);
+    return TlcRunner.builder(dir, "TraceRun")
+        .classPath(readerClassPath())
+        // No checkpoints: TLC writes the states of its queue with their depth in 15 bits, so a
+        // checkpoint (every 30 minutes by default) of a trace replayed past 32,767 events stops TLC
+        // ("behaviors of length up to 65535 states"); a replay has no use for one either.
+        .tlcArgs("-checkpoint", "0")
+        .workers(stopAt > 0 ? 1 : options.workers())
+        // TLC unpacks its standard modules into java.io.tmpdir: keep concurrent runs apart.
+        .jvmArgs("-Xmx" + (options.maxHeap() != null ? options.maxHeap() : heapFor(traces)), "-Xss16m",
+            "-Djava.io.tmpdir=" + dir.toAbsolutePath())
+        .run();
+  }
+
+  /**
+   * The run's root module: the traces as {@code RunTraces}, read by the override at start-up or
+   * written out as TLA+ records ({@link Input}).
+   */
+  private String rootModule(List<Trace> traces) {
     StringBuilder module = new StringBuilder();
     module.append("---- MODULE TraceRun ----\n");
     if (options.input() == Input.OVERRIDE) {
@@ -318,19 +338,7 @@ public final class TraceValidator {
       module.append(">>)\n");
     }
     module.append("====\n");
-    Files.writeString(dir.resolve("TraceRun.tla"), module, StandardCharsets.UTF_8);
-    Files.writeString(dir.resolve("TraceRun.cfg"), config(traces.get(0), stopAt), StandardCharsets.UTF_8);
-    return TlcRunner.builder(dir, "TraceRun")
-        .classPath(readerClassPath())
-        // No checkpoints: TLC writes the states of its queue with their depth in 15 bits, so a
-        // checkpoint (every 30 minutes by default) of a trace replayed past 32,767 events stops TLC
-        // ("behaviors of length up to 65535 states"); a replay has no use for one either.
-        .tlcArgs("-checkpoint", "0")
-        .workers(stopAt > 0 ? 1 : options.workers())
-        // TLC unpacks its standard modules into java.io.tmpdir: keep concurrent runs apart.
-        .jvmArgs("-Xmx" + (options.maxHeap() != null ? options.maxHeap() : heapFor(traces)), "-Xss16m",
-            "-Djava.io.tmpdir=" + dir.toAbsolutePath())
-        .run();
+    return module.toString();
   }
 
   /**

@@ -35,7 +35,6 @@ class TreeTidyTest {
 
   static {
     GRANDFATHERED.put("TimelineHtml.java:render", 156);
-    GRANDFATHERED.put("TraceValidator.java:runTlc", 51);
   }
 
   private static final List<String> NOT_METHODS = List.of("if", "for", "while", "switch", "catch", "synchronized",
