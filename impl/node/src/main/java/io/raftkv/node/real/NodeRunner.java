@@ -663,21 +663,23 @@ public final class NodeRunner implements AutoCloseable {
             return;
         }
         for (int k = 0; k < Math.min(ticks, MAX_TICKS_PER_INPUT) && !loop.stopped(); k++) {
-            stamps.tick(System.nanoTime());
-            beforeInput.run();
-            loop.tick();
-            ticksApplied++;
+            handTick(System.nanoTime());
         }
     }
 
     /** With lease reads: hands the loop every tick due by the wall clock, each stamped with its due time. */
     private void catchUp() {
         for (long due = ticksBehind(); due > 0 && !loop.stopped(); due--) {
-            stamps.tick(originNanos + (ticksApplied + 1) * tickNanos);
-            beforeInput.run();
-            loop.tick();
-            ticksApplied++;
+            handTick(originNanos + (ticksApplied + 1) * tickNanos);
         }
+    }
+
+    /** Hands the loop one tick, the clock's physical part moved to {@code nanoTime} first. */
+    private void handTick(long nanoTime) {
+        stamps.tick(nanoTime);
+        beforeInput.run();
+        loop.tick();
+        ticksApplied++;
     }
 
     /** Whole ticks of wall time since the clock started that the loop has not been given yet. */
