@@ -179,15 +179,18 @@ IsQuorumOf(c, S) ==
 
 \* A config entry carries a configuration; every other entry is [term, value].
 IsConfigEntry(e) == "config" \in DOMAIN e
+\* The indexes of a log's config entries. (Trace validation evaluates this scan of the whole
+\* ghost log with a Java body, trace-check's RaftOperators; model checking with this one.)
+ConfigIndexes(lg) == {n \in 1 .. Len(lg) : IsConfigEntry(lg[n])}
 \* The index of the last config entry of a log (0: none).
 LastConfigIndex(lg) ==
-    LET idx == {n \in 1 .. Len(lg) : IsConfigEntry(lg[n])}
-    IN IF idx = {} THEN 0 ELSE CHOOSE n \in idx : \A k \in idx : n >= k
+    LET idx == ConfigIndexes(lg)
+    IN IF idx = {} THEN 0 ELSE MaxOf(idx)
 \* The configuration a log puts in force: its last config entry's, committed or not (thesis 4.1),
 \* else the initial one. The whole ghost log counts, compacted entries included (a snapshot's
 \* configuration is the last one at or below its index).
 ConfigOfLog(lg) ==
-    IF LastConfigIndex(lg) = 0 THEN InitConfig ELSE lg[LastConfigIndex(lg)].config
+    LET k == LastConfigIndex(lg) IN IF k = 0 THEN InitConfig ELSE lg[k].config
 ConfigOf(i) == ConfigOfLog(log[i])
 
 LastTerm(lg) == IF Len(lg) = 0 THEN 0 ELSE lg[Len(lg)].term
@@ -1267,10 +1270,9 @@ CommittedDurableOnQuorum ==
 
 \* Every configuration in a log is well formed: some voter, and no learner is a voter of either half.
 ConfigsWellFormed ==
-    \A i \in Server : \A n \in 1 .. Len(log[i]) :
-        IsConfigEntry(log[i][n]) =>
-            LET c == log[i][n].config
-            IN c.voters /= {} /\ c.learners \cap c.voters = {} /\ c.learners \cap c.outgoing = {}
+    \A i \in Server : \A n \in ConfigIndexes(log[i]) :
+        LET c == log[i][n].config
+        IN c.voters /= {} /\ c.learners \cap c.voters = {} /\ c.learners \cap c.outgoing = {}
 
 \* In every log each configuration follows the one before it (or the initial one) by one allowed
 \* step: a log never holds a change that skips the joint phase, whatever cuts and merges made it.
