@@ -179,8 +179,9 @@ IsQuorumOf(c, S) ==
 
 \* A config entry carries a configuration; every other entry is [term, value].
 IsConfigEntry(e) == "config" \in DOMAIN e
-\* The indexes of a log's config entries. (Trace validation evaluates this scan of the whole
-\* ghost log with a Java body, trace-check's RaftOperators; model checking with this one.)
+\* The indexes of a log's config entries. (Where trace-check's jar is on TLC's class path, as in
+\* trace validation, TLC runs this scan of the whole ghost log as a Java body, RaftOperators,
+\* which its RaftOperatorsTest holds to this definition.)
 ConfigIndexes(lg) == {n \in 1 .. Len(lg) : IsConfigEntry(lg[n])}
 \* The index of the last config entry of a log (0: none).
 LastConfigIndex(lg) ==
