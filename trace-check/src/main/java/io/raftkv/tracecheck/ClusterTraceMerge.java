@@ -60,12 +60,14 @@ public final class ClusterTraceMerge {
    * @param optional     events marked optional (last inputs of killed incarnations)
    * @param killed       incarnations that ended without a clean close and were restarted
    * @param tornLines    last lines cut mid-write by a kill, left out
+   * @param dropLines    DropUnreceived lines added (messages no later line mentions, see UnreceivedDrops)
    */
-  public record Result(Path merged, int files, int nodes, int events, int optional, int killed, int tornLines) {
+  public record Result(Path merged, int files, int nodes, int events, int optional, int killed, int tornLines,
+      int dropLines) {
     public String summary() {
       return String.format("merged %d node traces of %d nodes into %s: %d events, %d incarnations killed and"
-          + " restarted (%d events of their last inputs optional), %d torn last lines left out", files, nodes,
-          merged, events, killed, optional, tornLines);
+          + " restarted (%d events of their last inputs optional), %d torn last lines left out, %d lines that"
+          + " drop unreceived messages added", files, nodes, merged, events, killed, optional, tornLines, dropLines);
     }
   }
 
@@ -135,10 +137,12 @@ public final class ClusterTraceMerge {
     }
     List<ObjectNode> merged = order(incarnations);
     numberValues(merged);
+    int[] drops = new int[1];
+    List<ObjectNode> withDrops = UnreceivedDrops.add(merged, UnreceivedDrops.EVERY, drops);
     Incarnation any = incarnations.get(0);
-    write(out, any.servers(), any.voters(), any.preVote(), any.leaseReads(), merged);
+    write(out, any.servers(), any.voters(), any.preVote(), any.leaseReads(), withDrops);
     int torn = (int) incarnations.stream().filter(Incarnation::torn).count();
-    return new Result(out, files.size(), byNode.size(), merged.size(), optional, killed, torn);
+    return new Result(out, files.size(), byNode.size(), merged.size(), optional, killed, torn, drops[0]);
   }
 
   // ------------------------------------------------------------------------------------------

@@ -116,7 +116,7 @@ public record Trace(Path file, int servers, boolean preVote, boolean leaseReads,
           continue;
         }
         maxId = Math.max(maxId, checkEvent(file, lineNumber, object));
-        if (initialVoters == null) {
+        if (initialVoters == null && object.has("state")) {
           initialVoters = initialVoters(object.get("state"));
         }
         String name = object.get(TraceFormat.EVENT).asText();
@@ -267,6 +267,9 @@ public record Trace(Path file, int servers, boolean preVote, boolean leaseReads,
   /** Checks one event's shape; returns the largest server id it names. */
   private static int checkEvent(Path file, int lineNumber, ObjectNode event) {
     String name = event.path(TraceFormat.EVENT).asText();
+    if (name.equals(TraceFormat.DROP_UNRECEIVED)) {
+      return checkDropUnreceived(file, lineNumber, event);
+    }
     List<String> fields = FIELDS.get(name);
     if (fields == null) {
       throw new TraceFormatException(file, lineNumber, "unknown event \"" + name + "\" (spec/README.md lists the events)");
@@ -302,6 +305,23 @@ public record Trace(Path file, int servers, boolean preVote, boolean leaseReads,
         }
         maxId = Math.max(maxId, checkMessageConfigs(file, lineNumber, value, field));
       }
+    }
+    return maxId;
+  }
+
+  /** A merge's DropUnreceived line: a non-empty array of messages, no node or state. */
+  private static int checkDropUnreceived(Path file, int lineNumber, ObjectNode event) {
+    JsonNode msgs = event.get(TraceFormat.MSGS);
+    if (msgs == null || !msgs.isArray() || msgs.isEmpty()) {
+      throw new TraceFormatException(file, lineNumber, TraceFormat.DROP_UNRECEIVED + " lacks a non-empty \"msgs\" array");
+    }
+    int maxId = 0;
+    for (JsonNode msg : msgs) {
+      if (!msg.isObject() || !msg.path("type").isTextual()) {
+        throw new TraceFormatException(file, lineNumber, "msgs holds something that is no message: " + msg);
+      }
+      maxId = Math.max(maxId, positiveInt(file, lineNumber, msg, "from"));
+      maxId = Math.max(maxId, positiveInt(file, lineNumber, msg, "to"));
     }
     return maxId;
   }

@@ -125,6 +125,16 @@ public final class TraceFormat {
    */
   public static final String OPTIONAL = "optional";
 
+  /**
+   * The event of a line a cluster merge adds, not the core's: the network drops the messages
+   * listed under {@link #MSGS}, which no later line mentions (spec/TraceRaft.tla,
+   * TraceDropUnreceived). It has no node and no state.
+   */
+  public static final String DROP_UNRECEIVED = "DropUnreceived";
+
+  /** The messages of a {@link #DROP_UNRECEIVED} line. */
+  public static final String MSGS = "msgs";
+
   /** A merged trace's event field: the node trace file and line the event was read from. */
   public static final String AT = "at";
 
