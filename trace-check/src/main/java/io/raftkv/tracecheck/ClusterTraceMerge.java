@@ -137,12 +137,12 @@ public final class ClusterTraceMerge {
     }
     List<ObjectNode> merged = order(incarnations);
     numberValues(merged);
-    int[] drops = new int[1];
-    List<ObjectNode> withDrops = UnreceivedDrops.add(merged, UnreceivedDrops.EVERY, drops);
+    List<ObjectNode> withDrops = UnreceivedDrops.add(merged, UnreceivedDrops.EVERY);
     Incarnation any = incarnations.get(0);
     write(out, any.servers(), any.voters(), any.preVote(), any.leaseReads(), withDrops);
     int torn = (int) incarnations.stream().filter(Incarnation::torn).count();
-    return new Result(out, files.size(), byNode.size(), merged.size(), optional, killed, torn, drops[0]);
+    return new Result(out, files.size(), byNode.size(), merged.size(), optional, killed, torn,
+        withDrops.size() - merged.size());
   }
 
   // ------------------------------------------------------------------------------------------

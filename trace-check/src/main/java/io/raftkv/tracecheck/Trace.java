@@ -298,12 +298,7 @@ public record Trace(Path file, int servers, boolean preVote, boolean leaseReads,
       if (field.equals(TraceFormat.CONFIG)) {
         maxId = Math.max(maxId, checkConfig(file, lineNumber, value, field));
       } else if (value.isObject()) {
-        maxId = Math.max(maxId, positiveInt(file, lineNumber, value, "from"));
-        maxId = Math.max(maxId, positiveInt(file, lineNumber, value, "to"));
-        if (!value.path("type").isTextual()) {
-          throw new TraceFormatException(file, lineNumber, field + " lacks \"type\"");
-        }
-        maxId = Math.max(maxId, checkMessageConfigs(file, lineNumber, value, field));
+        maxId = Math.max(maxId, checkMessage(file, lineNumber, value, field));
       }
     }
     return maxId;
@@ -317,13 +312,21 @@ public record Trace(Path file, int servers, boolean preVote, boolean leaseReads,
     }
     int maxId = 0;
     for (JsonNode msg : msgs) {
-      if (!msg.isObject() || !msg.path("type").isTextual()) {
+      if (!msg.isObject()) {
         throw new TraceFormatException(file, lineNumber, "msgs holds something that is no message: " + msg);
       }
-      maxId = Math.max(maxId, positiveInt(file, lineNumber, msg, "from"));
-      maxId = Math.max(maxId, positiveInt(file, lineNumber, msg, "to"));
+      maxId = Math.max(maxId, checkMessage(file, lineNumber, msg, TraceFormat.MSGS + "[]"));
     }
     return maxId;
+  }
+
+  /** A message (an event's msg or reply, or one a drop line lists): sender, receiver, type, configurations. */
+  private static int checkMessage(Path file, int lineNumber, JsonNode msg, String field) {
+    int maxId = Math.max(positiveInt(file, lineNumber, msg, "from"), positiveInt(file, lineNumber, msg, "to"));
+    if (!msg.path("type").isTextual()) {
+      throw new TraceFormatException(file, lineNumber, field + " lacks \"type\"");
+    }
+    return Math.max(maxId, checkMessageConfigs(file, lineNumber, msg, field));
   }
 
   /** The configurations a message carries: its CONFIG entries', an InstallSnapshotRequest's. */

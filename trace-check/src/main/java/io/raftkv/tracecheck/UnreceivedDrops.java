@@ -31,8 +31,8 @@ final class UnreceivedDrops {
 
   private UnreceivedDrops() {}
 
-  /** The events with the drop lines added; {@code added[0]} is set to how many. */
-  static List<ObjectNode> add(List<ObjectNode> events, int every, int[] added) {
+  /** The events with the drop lines added (as many as the list grew by). */
+  static List<ObjectNode> add(List<ObjectNode> events, int every) {
     Map<String, Integer> lastMention = new HashMap<>();
     Map<String, ObjectNode> named = new HashMap<>();
     for (int k = 0; k < events.size(); k++) {
@@ -40,19 +40,18 @@ final class UnreceivedDrops {
         if (events.get(k).get(field) instanceof ObjectNode msg) {
           String key = key(msg);
           lastMention.put(key, k);
-          named.putIfAbsent(key, matchable(msg));
+          named.putIfAbsent(key, msg);
         }
       }
     }
     TreeMap<Integer, List<String>> byLast = new TreeMap<>();
     lastMention.forEach((key, last) -> byLast.computeIfAbsent(last, l -> new ArrayList<>()).add(key));
     List<ObjectNode> out = new ArrayList<>(events.size() + events.size() / every + 1);
-    added[0] = 0;
     for (int k = 0; k < events.size(); k++) {
       if (k > 0 && k % every == 0) {
         ArrayNode msgs = JSON.createArrayNode();
         for (List<String> keys : byLast.headMap(k).values()) {
-          keys.stream().sorted().forEach(key -> msgs.add(named.get(key)));
+          keys.stream().sorted().forEach(key -> msgs.add(matchable(named.get(key))));
         }
         byLast.headMap(k).clear();
         if (!msgs.isEmpty()) {
@@ -60,7 +59,6 @@ final class UnreceivedDrops {
           drop.put(TraceFormat.EVENT, TraceFormat.DROP_UNRECEIVED);
           drop.set(TraceFormat.MSGS, msgs);
           out.add(drop);
-          added[0]++;
         }
       }
       out.add(events.get(k));
@@ -97,10 +95,11 @@ final class UnreceivedDrops {
    * that TraceSpecMsgs matches it by the key's fields alone.
    */
   private static ObjectNode matchable(ObjectNode msg) {
-    ObjectNode copy = msg.deepCopy();
-    if (msg.path("type").asText().equals("InstallSnapshotRequest")) {
-      copy.remove(TraceFormat.CONFIG);
+    if (!msg.path("type").asText().equals("InstallSnapshotRequest")) {
+      return msg; // written as it is, beside the line that mentions it
     }
+    ObjectNode copy = msg.deepCopy();
+    copy.remove(TraceFormat.CONFIG);
     return copy;
   }
 
@@ -126,7 +125,10 @@ final class UnreceivedDrops {
 
   private static JsonNode sortedSet(JsonNode array) {
     Map<String, JsonNode> elements = new TreeMap<>();
-    array.forEach(element -> elements.put(canonical(element).toString(), canonical(element)));
+    array.forEach(element -> {
+      JsonNode canonical = canonical(element);
+      elements.put(canonical.toString(), canonical);
+    });
     ArrayNode out = JSON.createArrayNode();
     elements.values().forEach(out::add);
     return out;

@@ -419,6 +419,17 @@ class NdjsonTraceWriterTest {
     assertRejected("{\"servers\":3,\"voters\":[1,\"2\"]}", "header's \"voters\" must be distinct server ids");
   }
 
+  @Test
+  void malformedDropLinesAreRejected() throws IOException {
+    String drop = "{\"event\":\"DropUnreceived\",\"msgs\":";
+    assertRejected(drop + "[]}", "DropUnreceived lacks a non-empty \"msgs\" array");
+    assertRejected(drop + "[3]}", "msgs holds something that is no message: 3");
+    assertRejected(drop + "[{\"type\":\"AppendEntriesRequest\",\"from\":0,\"to\":2}]}", "\"from\" must be a server id");
+    assertRejected(drop + "[{\"from\":1,\"to\":2}]}", "msgs[] lacks \"type\"");
+    assertRejected(drop + "[{\"type\":\"AppendEntriesRequest\",\"from\":1,\"to\":2,\"entries\":[{\"term\":1,"
+        + "\"config\":{\"voters\":[2,2],\"outgoing\":[],\"learners\":[]}}]}]}", "msgs[].entries[].config.voters must be distinct");
+  }
+
   private void assertRejected(String content, String expected) throws IOException {
     Path file = Files.writeString(dir.resolve("bad.ndjson"), content);
     Trace.TraceFormatException error = assertThrows(Trace.TraceFormatException.class, () -> Trace.read(file));
