@@ -39,6 +39,31 @@ final class LeaderReplication {
      * committed only later, if at all.
      */
     ProposeResult propose(byte[] command) {
+        return proposeAll(List.of(command)).get(0);
+    }
+
+    /**
+     * Spec ClientRequest for each command in order, then one round of SendAppendEntries for all of
+     * them: a follower gets the batch in one message rather than one message per command. Each
+     * answer is that command's own; once one is refused, so are the rest (a later one must not
+     * overtake it).
+     */
+    List<ProposeResult> proposeAll(List<byte[]> commands) {
+        ProposeResult[] results = new ProposeResult[commands.size()];
+        boolean appended = false;
+        for (int k = 0; k < results.length; k++) {
+            results[k] = k > 0 && !(results[k - 1] instanceof ProposeResult.Accepted)
+                    ? results[k - 1]
+                    : append(commands.get(k));
+            appended |= results[k] instanceof ProposeResult.Accepted;
+        }
+        if (appended) {
+            broadcastAppend(false);
+        }
+        return Arrays.asList(results);
+    }
+
+    private ProposeResult append(byte[] command) {
         if (node.role != Role.LEADER) {
             return new ProposeResult.NotLeader(node.leaderId);
         }
@@ -54,7 +79,6 @@ final class LeaderReplication {
         node.log.append(entry);
         node.uncommittedBytes += entry.sizeBytes();
         node.emit(new ClientRequest(node.id, node.nodeState(), entry));
-        broadcastAppend(false);
         return new ProposeResult.Accepted(entry.index(), entry.term());
     }
 

@@ -184,6 +184,22 @@ public final class RaftNode {
     }
 
     /**
+     * Appends the commands in order if this node is the leader, as {@link #propose(byte[])} does for
+     * each, and sends them to each follower together (one AppendEntries, flow control allowing):
+     * a driver that finds several proposals waiting hands them over at once. The answers are in the
+     * commands' order; after a refusal every later command is refused too.
+     */
+    public List<ProposeResult> proposeAll(List<byte[]> commands) {
+        if (commands == null || commands.isEmpty() || commands.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalArgumentException("commands must be a non-empty list without nulls");
+        }
+        requireNoSyncOutstanding();
+        List<ProposeResult> results = leader.proposeAll(commands);
+        settle();
+        return results;
+    }
+
+    /**
      * Changes the cluster's configuration if this node is the leader (thesis §4.3, spec
      * ProposeConfig): a learner is added or removed at once; a promotion or a voter's removal enters
      * the joint configuration C_old,new, which the leader leaves by itself once it is committed. One

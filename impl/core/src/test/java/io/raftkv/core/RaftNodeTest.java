@@ -140,6 +140,50 @@ class RaftNodeTest {
     }
 
     @Test
+    void commandsProposedTogetherReachEachFollowerInOneMessage() {
+        ScenarioCluster cluster = new ScenarioCluster(THREE, 5, new StringBuilder());
+        cluster.printEvents = false;
+        cluster.onNode(1, RaftNode::campaign);
+        cluster.stabilize();
+        assertEquals(Role.LEADER, cluster.node(1).role());
+        long last = cluster.node(1).lastIndex();
+        List<byte[]> commands = List.of(new byte[] {1}, new byte[] {2}, new byte[] {3});
+        List<ProposeResult> results = new ArrayList<>();
+        cluster.onNode(1, node -> results.addAll(node.proposeAll(commands)));
+        assertEquals(List.of(new ProposeResult.Accepted(last + 1, 1), new ProposeResult.Accepted(last + 2, 1),
+                new ProposeResult.Accepted(last + 3, 1)), results);
+        for (int follower : List.of(2, 3)) {
+            List<AppendEntriesRequest> sent = cluster.inFlight.stream()
+                    .filter(m -> m instanceof AppendEntriesRequest r && r.to() == follower)
+                    .map(m -> (AppendEntriesRequest) m).toList();
+            assertEquals(1, sent.size(), "one AppendEntries to " + follower + ": " + sent);
+            assertEquals(List.of(1, 2, 3), sent.get(0).entries().stream().map(e -> (int) e.data()[0]).toList());
+        }
+        cluster.stabilize();
+        assertEquals(last + 3, cluster.node(1).commitIndex());
+        assertThrows(IllegalArgumentException.class, () -> cluster.node(1).proposeAll(List.of()));
+    }
+
+    @Test
+    void afterARefusalTheRestOfTheBatchIsRefused() {
+        ScenarioCluster cluster = new ScenarioCluster(THREE.withMaxUncommittedBytes(100), 5, new StringBuilder());
+        cluster.printEvents = false;
+        cluster.onNode(1, RaftNode::campaign);
+        cluster.stabilize();
+        long last = cluster.node(1).lastIndex();
+        List<ProposeResult> results = new ArrayList<>();
+        // The first fits whatever its size; the second would pass the limit; the third alone would fit.
+        cluster.onNode(1, node -> results.addAll(node.proposeAll(List.of(new byte[60], new byte[60], new byte[1]))));
+        assertEquals(new ProposeResult.Accepted(last + 1, 1), results.get(0));
+        assertInstanceOf(ProposeResult.Dropped.class, results.get(1));
+        assertEquals(results.get(1), results.get(2), "a later command must not overtake a refused one");
+        assertEquals(last + 1, cluster.node(1).lastIndex());
+        RaftNode follower = cluster.node(2);
+        assertEquals(List.of(new ProposeResult.NotLeader(1), new ProposeResult.NotLeader(1)),
+                follower.proposeAll(List.of(new byte[] {1}, new byte[] {2})));
+    }
+
+    @Test
     void aStaleAppendNeverLowersTheCommitIndexNorRemovesEntries() {
         RaftNode node = follower(2, new ArrayList<>());
         List<Entry> entries = List.of(Entry.noop(1, 1), Entry.command(2, 1, new byte[] {1}),

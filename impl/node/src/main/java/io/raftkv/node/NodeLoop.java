@@ -187,6 +187,14 @@ public final class NodeLoop {
     }
 
     /**
+     * Several client commands in one input (see {@link RaftNode#proposeAll(List)}): appended in order,
+     * sent to each follower together, one Ready for all; the answers in the commands' order.
+     */
+    public List<ProposeResult> proposeAll(List<byte[]> commands) {
+        return input("propose", () -> raft.proposeAll(commands));
+    }
+
+    /**
      * A linearizable read, identified by the caller's {@code ctx} (one heartbeat round serves every
      * read the caller groups under one ctx). Pending means the state machine hears of it later,
      * through {@link StateMachine#readReady} or {@link StateMachine#readAborted}.

@@ -498,6 +498,10 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
       return;
     }
     int burst = Math.min(1 + random.nextInt(workload.burstMax), workload.room(now));
+    if (burst > 1 && random.nextBoolean()) {
+      proposeTogether(node, burst);
+      return;
+    }
     for (int k = 0; k < burst && node.isUp(); k++) {
       long command = workload.nextCommand();
       ProposeResult result = node.loop.propose(Workload.encode(command));
@@ -509,12 +513,43 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
         continue;
       }
       afterInput(node);
-      if (result instanceof ProposeResult.NotLeader notLeader) {
-        workload.notLeader(notLeader.leaderHint());
-      } else {
-        workload.unavailable();
-      }
+      refused(result);
       break;
+    }
+  }
+
+  /**
+   * A burst handed over in one input, as NodeRunner hands the loop every proposal queued behind
+   * the first: one Ready, one AppendEntries per follower for all of them.
+   */
+  private void proposeTogether(SimNode node, int burst) {
+    List<Long> commands = new ArrayList<>();
+    List<byte[]> encoded = new ArrayList<>();
+    for (int k = 0; k < burst; k++) {
+      commands.add(workload.nextCommand() + k); // the next ones in order: the accepted come as a prefix
+      encoded.add(Workload.encode(commands.get(k)));
+    }
+    List<ProposeResult> results = node.loop.proposeAll(encoded);
+    for (int k = 0; k < burst; k++) {
+      if (results.get(k) instanceof ProposeResult.Accepted accepted) {
+        workload.accepted(node.id, commands.get(k), accepted.index(), accepted.term(), now);
+        history.writeInvoked(commands.get(k), accepted.index(), now);
+      }
+    }
+    afterInput(node);
+    ProposeResult last = results.get(burst - 1);
+    if (!(last instanceof ProposeResult.Accepted)) {
+      refused(last);
+    } else if (node.isUp()) {
+      nemesis.proposalAccepted(node.id);
+    }
+  }
+
+  private void refused(ProposeResult result) {
+    if (result instanceof ProposeResult.NotLeader notLeader) {
+      workload.notLeader(notLeader.leaderHint());
+    } else {
+      workload.unavailable();
     }
   }
 

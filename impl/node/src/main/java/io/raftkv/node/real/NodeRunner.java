@@ -142,6 +142,9 @@ public final class NodeRunner implements AutoCloseable {
      */
     static final int MAX_TICKS_PER_INPUT = 10;
 
+    /** Proposals waiting in the queue that one input takes together (see {@link #propose(Propose)}). */
+    static final int MAX_PROPOSALS_PER_INPUT = 128;
+
     private sealed interface Input {}
 
     private record Tick() implements Input {}
@@ -717,12 +720,29 @@ public final class NodeRunner implements AutoCloseable {
         }
     }
 
-    private void propose(Propose propose) {
+    /**
+     * Hands the loop {@code first} and every proposal queued right behind it (at most
+     * {@link #MAX_PROPOSALS_PER_INPUT}) as one input: under load the leader then appends them
+     * together and sends each follower one AppendEntries for all, instead of one per command.
+     */
+    private void propose(Propose first) {
+        List<Propose> batch = new ArrayList<>();
+        batch.add(first);
+        while (batch.size() < MAX_PROPOSALS_PER_INPUT && inputs.peek() instanceof Propose) {
+            batch.add((Propose) inputs.poll()); // only this thread takes from the queue
+        }
         try {
             beforeInput.run();
-            propose.result().complete(loop.propose(propose.command()));
+            if (batch.size() == 1) {
+                first.result().complete(loop.propose(first.command()));
+                return;
+            }
+            List<ProposeResult> results = loop.proposeAll(batch.stream().map(Propose::command).toList());
+            for (int k = 0; k < batch.size(); k++) {
+                batch.get(k).result().complete(results.get(k));
+            }
         } catch (RuntimeException | Error failure) {
-            propose.result().completeExceptionally(failure);
+            batch.forEach(propose -> propose.result().completeExceptionally(failure));
             throw failure;
         }
     }
