@@ -50,14 +50,12 @@ final class LeaderReplication {
      */
     List<ProposeResult> proposeAll(List<byte[]> commands) {
         ProposeResult[] results = new ProposeResult[commands.size()];
-        boolean appended = false;
         for (int k = 0; k < results.length; k++) {
             results[k] = k > 0 && !(results[k - 1] instanceof ProposeResult.Accepted)
                     ? results[k - 1]
                     : append(commands.get(k));
-            appended |= results[k] instanceof ProposeResult.Accepted;
         }
-        if (appended) {
+        if (results[0] instanceof ProposeResult.Accepted) { // the accepted ones are a prefix
             broadcastAppend(false);
         }
         return Arrays.asList(results);

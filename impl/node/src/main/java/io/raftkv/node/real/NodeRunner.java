@@ -733,10 +733,6 @@ public final class NodeRunner implements AutoCloseable {
         }
         try {
             beforeInput.run();
-            if (batch.size() == 1) {
-                first.result().complete(loop.propose(first.command()));
-                return;
-            }
             List<ProposeResult> results = loop.proposeAll(batch.stream().map(Propose::command).toList());
             for (int k = 0; k < batch.size(); k++) {
                 batch.get(k).result().complete(results.get(k));
