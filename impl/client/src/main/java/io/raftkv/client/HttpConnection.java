@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -139,8 +140,11 @@ final class HttpConnection implements Closeable {
             head.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
         }
         head.append("\r\n");
-        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-        out.write(body);
+        // One write, so the request leaves in one segment and the server reads it with one read.
+        byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] request = Arrays.copyOf(headBytes, headBytes.length + body.length);
+        System.arraycopy(body, 0, request, headBytes.length, body.length);
+        out.write(request);
         out.flush();
     }
 
