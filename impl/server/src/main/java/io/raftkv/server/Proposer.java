@@ -61,33 +61,40 @@ final class Proposer {
                 "not applied within the request timeout")), delay, TimeUnit.NANOSECONDS);
         outcome.whenComplete((done, failure) -> timeout.cancel(false));
         byte[] stamped = command.withLeaderTimeMillis(System.currentTimeMillis()).encode();
-        runner.propose(stamped).whenComplete((result, failure) -> proposed(result, failure, outcome));
+        runner.propose(stamped).whenComplete((result, failure) -> proposed(result, failure, outcome, timer));
         return outcome;
     }
 
-    private void proposed(ProposeResult result, Throwable failure, CompletableFuture<Proposal> outcome) {
+    private void proposed(ProposeResult result, Throwable failure, CompletableFuture<Proposal> outcome,
+            EventExecutor replies) {
         if (failure != null) {
             outcome.complete(new Proposal.NodeDown(failure.getMessage()));
             return;
         }
         switch (result) {
-            case ProposeResult.Accepted accepted -> awaitApplied(accepted, outcome);
+            case ProposeResult.Accepted accepted -> awaitApplied(accepted, outcome, replies);
             case ProposeResult.NotLeader notLeader -> outcome.complete(new Proposal.NotLeader(notLeader.leaderHint()));
             case ProposeResult.Dropped dropped -> outcome.complete(new Proposal.Refused(dropped.reason()));
         }
     }
 
-    private void awaitApplied(ProposeResult.Accepted accepted, CompletableFuture<Proposal> outcome) {
+    /**
+     * Completes {@code outcome} once the command is applied. The applier completes {@code applied} on
+     * the node's thread; the result is decoded, and the reply built from it, on {@code replies} (the
+     * request's event loop, which writes the reply anyway), so the node's thread only hands it over.
+     */
+    private void awaitApplied(ProposeResult.Accepted accepted, CompletableFuture<Proposal> outcome,
+            EventExecutor replies) {
         CompletableFuture<KvApplier.Completion> applied = applier.await(accepted.index(), accepted.term());
         // A request that gives up first must not leave its waiter behind.
         outcome.whenComplete((done, failure) -> applier.forget(accepted.index(), applied));
-        applied.thenAccept(completion -> outcome.complete(switch (completion) {
+        applied.thenAcceptAsync(completion -> outcome.complete(switch (completion) {
             case KvApplier.Completion.Applied done ->
                     new Proposal.Applied(done.index(), KvResult.decode(done.result()).orElseThrow());
             case KvApplier.Completion.Overwritten overwritten ->
                     new Proposal.Overwritten(overwritten.index(), overwritten.term());
             case KvApplier.Completion.Forgotten forgotten -> new Proposal.TimedOut("the result of index "
                     + accepted.index() + " was applied before the request could wait for it, and is no longer kept");
-        }));
+        }), replies);
     }
 }
