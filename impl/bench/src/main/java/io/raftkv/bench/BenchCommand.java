@@ -107,6 +107,10 @@ public final class BenchCommand implements CliCommand {
         @Option(names = "--failover-rounds", description = "kill -9 rounds per store (default 20; --quick 5).")
         Integer failoverRounds;
 
+        @Option(names = "--store-warmup", description = "Unmeasured mixed load each store gets once it has started,"
+                + " before a round's first step, so neither is measured while it warms up (default 30s; --quick 10s).")
+        String storeWarmup;
+
         @Option(names = "--election-timeout-ms", defaultValue = "1000", description = "Both stores (default"
                 + " ${DEFAULT-VALUE}, etcd's).")
         int electionTimeoutMillis = 1000;
@@ -131,7 +135,7 @@ public final class BenchCommand implements CliCommand {
             if (target.vsEtcd) {
                 return vsEtcd().run(out);
             }
-            for (String only : List.of("--quick", "--rounds", "--failover-rounds", "--election-timeout-ms",
+            for (String only : List.of("--quick", "--rounds", "--failover-rounds", "--store-warmup", "--election-timeout-ms",
                     "--heartbeat-ms", "--raftkv-jvm-arg", "--dir")) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(only)) {
                     throw new CommandLine.ParameterException(spec.commandLine(), only + " goes with --vs-etcd only");
@@ -183,8 +187,15 @@ public final class BenchCommand implements CliCommand {
                     + " at least 0, and 1 <= --heartbeat-ms < --election-timeout-ms (>= 10); got " + rounds + ", "
                     + failovers + ", " + options.heartbeatMillis + ", " + options.electionTimeoutMillis);
         }
+        Duration storeWarmup;
+        try {
+            storeWarmup = options.storeWarmup != null ? LoadSettings.parseDuration("--store-warmup", options.storeWarmup)
+                    : Duration.ofSeconds(options.quick ? 10 : 30);
+        } catch (IllegalArgumentException bad) {
+            throw new CommandLine.ParameterException(spec.commandLine(), bad.getMessage());
+        }
         Path parent = options.dir != null ? options.dir : Path.of(System.getProperty("java.io.tmpdir"));
-        return new VsEtcd(rounds, load, failovers, options.electionTimeoutMillis, options.heartbeatMillis,
+        return new VsEtcd(rounds, load, storeWarmup, failovers, options.electionTimeoutMillis, options.heartbeatMillis,
                 options.raftkvJvmArgs, parent);
     }
 

@@ -11,20 +11,27 @@ import java.util.List;
  * {@code raftkv bench --vs-etcd}: etcd and raftkv, three members each on this machine, never both
  * at once, driven by the same {@link LoadGenerator} through their own client libraries. Each round
  * starts each store on fresh data in turn (etcd first in odd rounds, raftkv first in even ones, so
- * neither always runs on a warmer or quieter machine), runs every {@link Comparison#STEPS step},
- * and removes the cluster. Then the failover measurement for each. Every process and directory it
+ * neither always runs on a warmer or quieter machine), gives it the same unmeasured warm-up load
+ * ({@link #WARMUP_WORKLOAD} from {@link #WARMUP_CLIENTS} clients for {@code storeWarmup}: raftkv's
+ * servers are fresh JVMs whose hot code is interpreted until the JIT has compiled it, which took its
+ * single-client latency from about 1.2 ms warm to 4-5 ms in a round's first step), runs every
+ * {@link Comparison#STEPS step}, and removes the cluster. Then the failover measurement for each. Every process and directory it
  * made is removed at the end, and on Ctrl-C by a shutdown hook.
  *
  * @param rounds         rounds of the throughput steps
  * @param load           the generator settings (workload and clients are set per step)
+ * @param storeWarmup    unmeasured load each store gets after starting, before a round's steps (0: none)
  * @param failoverRounds kill -9 rounds per store (0: none)
  * @param electionTimeoutMillis both stores' election timeout (each draws from [T, 2T))
  * @param heartbeatMillis both stores' heartbeat interval
  * @param raftkvJvmArgs  extra JVM options for the raftkv servers (e.g. a JFR recording)
  * @param parent         where the run's directory is made (the same disk for both stores)
  */
-record VsEtcd(int rounds, LoadSettings load, int failoverRounds, int electionTimeoutMillis, int heartbeatMillis,
-        List<String> raftkvJvmArgs, Path parent) {
+record VsEtcd(int rounds, LoadSettings load, Duration storeWarmup, int failoverRounds, int electionTimeoutMillis,
+        int heartbeatMillis, List<String> raftkvJvmArgs, Path parent) {
+    /** What the store warm-up runs: both kinds of request the steps measure. */
+    static final String WARMUP_WORKLOAD = "mix:put=1,get=1";
+    static final int WARMUP_CLIENTS = 32;
 
     /** Runs the comparison and prints its progress, then the table; the exit code. */
     int run(PrintWriter out) throws IOException, InterruptedException {
@@ -36,8 +43,10 @@ record VsEtcd(int rounds, LoadSettings load, int failoverRounds, int electionTim
         try {
             Path etcd = EtcdInstall.ensure(work);
             out.printf("vs-etcd: etcd at %s, raftkv servers from this build; data under %s; election timeout %d ms,"
-                    + " heartbeat %d ms; %d round(s) of %d ms warm-up + %d ms per step%n", etcd, work,
-                    electionTimeoutMillis, heartbeatMillis, rounds, load.warmup().toMillis(), load.duration().toMillis());
+                    + " heartbeat %d ms; %d round(s), each store warmed up for %d ms by %s from %d clients, then %d ms"
+                    + " warm-up + %d ms per step%n", etcd, work, electionTimeoutMillis, heartbeatMillis, rounds,
+                    storeWarmup.toMillis(), WARMUP_WORKLOAD, WARMUP_CLIENTS, load.warmup().toMillis(),
+                    load.duration().toMillis());
             out.flush();
             Comparison comparison = new Comparison();
             for (int round = 1; round <= rounds; round++) {
@@ -77,6 +86,7 @@ record VsEtcd(int rounds, LoadSettings load, int failoverRounds, int electionTim
         try {
             cluster.start();
             try (KvDriver driver = cluster.driver(BenchCommand.RETRY_PAUSE_MAX)) {
+                warmUp(driver, round, out);
                 for (Comparison.Step step : Comparison.STEPS) {
                     LoadSettings settings = load.withWorkload(Workload.parse(step.workload()))
                             .withClients(step.clients());
@@ -90,6 +100,18 @@ record VsEtcd(int rounds, LoadSettings load, int failoverRounds, int electionTim
             cluster.close();
             cleanup.current = null;
         }
+    }
+
+    /** The store's unmeasured warm-up, reported on its own line and left out of the comparison. */
+    private void warmUp(KvDriver driver, int round, PrintWriter out) throws InterruptedException {
+        if (storeWarmup.isZero()) {
+            return;
+        }
+        LoadSettings settings = new LoadSettings(Workload.parse(WARMUP_WORKLOAD), WARMUP_CLIENTS, 0, load.valueSize(),
+                load.keys(), Duration.ZERO, storeWarmup, load.seed(), load.operationTimeout());
+        Summary summary = new LoadGenerator(driver, settings).run(histogram -> { });
+        out.println("round " + round + " store warm-up (not counted): " + summary.line());
+        out.flush();
     }
 
     private void measureFailover(BenchCluster cluster, Comparison comparison, Cleanup cleanup, PrintWriter out)

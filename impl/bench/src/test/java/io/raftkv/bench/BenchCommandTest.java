@@ -56,6 +56,9 @@ class BenchCommandTest {
                 at, "--workload", "scan");
         assertRefused("--timeout-ms must be positive, got 0", at, "--timeout-ms", "0");
         assertRefused("--quick goes with --vs-etcd only", at, "--quick");
+        assertRefused("--store-warmup goes with --vs-etcd only", at, "--store-warmup", "5s");
+        assertRefused("--store-warmup expects a duration such as 10s, 500ms or 2m, got 'soon'", "--vs-etcd",
+                "--store-warmup", "soon");
         assertRefused("--endpoints: expected host:port, got 'nowhere'", "--endpoints", "nowhere");
         assertRefused("--etcd-endpoints expects http://host:port,..., got '127.0.0.1:2379'", "--etcd-endpoints",
                 "127.0.0.1:2379");
@@ -88,6 +91,7 @@ class BenchCommandTest {
         assertEquals(1, quick.rounds());
         assertEquals(5, quick.failoverRounds());
         assertEquals(Duration.ofSeconds(4), quick.load().duration());
+        assertEquals(Duration.ofSeconds(10), quick.storeWarmup());
         assertEquals(1000, quick.electionTimeoutMillis());
 
         BenchCommand full = new BenchCommand();
@@ -95,8 +99,13 @@ class BenchCommandTest {
         VsEtcd plan = full.vsEtcd();
         assertEquals(2, plan.rounds());
         assertEquals(20, plan.failoverRounds());
+        assertEquals(Duration.ofSeconds(30), plan.storeWarmup());
         assertEquals(Duration.ofMillis(500), plan.load().duration());
         assertEquals(java.util.List.of("-Xmx1g"), plan.raftkvJvmArgs());
+
+        BenchCommand none = new BenchCommand();
+        new CommandLine(none).parseArgs("--vs-etcd", "--store-warmup", "0s");
+        assertEquals(Duration.ZERO, none.vsEtcd().storeWarmup());
     }
 
     @Test
