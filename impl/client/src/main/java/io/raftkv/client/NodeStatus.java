@@ -34,11 +34,16 @@ import java.util.List;
  * @param readsForwarded        linearizable reads this process answered as a follower since it
  *                              started, after its leader confirmed them with a round of its own
  *                              (the leader counts none of these); 0 from a server that predates it
+ * @param walEntries            entries this process wrote to its write-ahead log since it started
+ * @param walSyncs              the fsyncs it made to make them durable (one per group commit), so
+ *                              walEntries / walSyncs is how many entries one fsync carries; both 0
+ *                              from a server that predates them
  */
 public record NodeStatus(int id, String role, long term, int leader, String leaderUrl, long commitIndex,
         long appliedIndex, long lastIndex, long durableIndex, boolean running, String stopCause, int tickMillis,
         int electionTimeoutMillis, List<Member> members, MembershipReport membership, boolean leaseReads,
-        int leaseMillis, long readsByLease, long readsByReadIndex, long readsForwarded) {
+        int leaseMillis, long readsByLease, long readsByReadIndex, long readsForwarded, long walEntries,
+        long walSyncs) {
 
     public static final String LEADER = "LEADER";
 

@@ -22,6 +22,7 @@ import io.raftkv.kv.Bytes;
 import io.raftkv.kv.KvCommand;
 import io.raftkv.kv.Versioned;
 import io.raftkv.node.real.NodeRunner;
+import io.raftkv.node.real.WalLogStore;
 import io.raftkv.server.Proposer.Proposal;
 import java.util.ArrayList;
 import java.util.List;
@@ -356,12 +357,14 @@ final class KvApi {
         }
         int leader = status.leaderId();
         NodeRunner.ReadCounts reads = runner.readCounts();
+        WalLogStore.WriteCounts writes = runner.writeCounts();
         return new NodeStatus(config.id(), state.role().name(), state.currentTerm(), leader,
                 leader == 0 ? null : config.clientUrl(leader), state.commitIndex(), status.appliedIndex(),
                 state.logLength(), state.durableLength(), status.running(),
                 status.stopCause() == null ? null : status.stopCause().toString(), config.tickMillis(),
                 config.electionTimeoutMillis(), members, membership(status), config.leaseReads(),
-                config.leaseMillis(), reads.byLease(), reads.byReadIndex(), reads.forwarded());
+                config.leaseMillis(), reads.byLease(), reads.byReadIndex(), reads.forwarded(), writes.entries(),
+                writes.syncs());
     }
 
     private static boolean isGet(KvCommand.Operation operation) {

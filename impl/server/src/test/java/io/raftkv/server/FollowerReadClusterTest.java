@@ -66,6 +66,11 @@ class FollowerReadClusterTest {
             }
             assertEquals(leader.id(), cluster.awaitLeader().id(), "one leader throughout, so every read above was"
                     + " forwarded to it");
+            for (NodeStatus status : cluster.statuses().values()) {
+                // No restart and no snapshot: every entry a node applied, this process wrote and synced.
+                assertTrue(status.appliedIndex() >= 6 && status.walEntries() >= status.appliedIndex()
+                        && status.walSyncs() > 0, "write counts in " + status);
+            }
 
             Endpoint follower = cluster.endpoint(followers.get(0));
             HttpResponse<String> write = http.send(HttpRequest.newBuilder(uri(follower, "/v1/kv/k"))

@@ -80,9 +80,9 @@ public final class WalBenchCommand implements CliCommand {
     /**
      * Overwrites 4 KiB blocks of a file written and synced beforehand, each followed by fdatasync:
      * no block allocation and no size change, so this is the device's flush rate, the ceiling for
-     * syncs of any kind on this disk.
+     * syncs of any kind on this disk. Prints one line on {@code out}; returns fsyncs per second.
      */
-    private static double rawFsyncRate(Path directory, Duration duration, PrintWriter out) throws IOException {
+    public static double rawFsyncRate(Path directory, Duration duration, PrintWriter out) throws IOException {
         NioFileSystem fileSystem = new NioFileSystem(directory);
         ByteBuffer block = ByteBuffer.allocate(RAW_WRITE_BYTES);
         long count = 0;

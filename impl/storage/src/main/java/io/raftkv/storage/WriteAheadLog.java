@@ -73,6 +73,9 @@ public final class WriteAheadLog implements LogStorage, Closeable {
     private boolean unsynced;
     private Throwable failure;
     private boolean closed;
+    /** Entries appended and device syncs made by {@link #sync()} since open; one writer, any reader. */
+    private volatile long appendedEntries;
+    private volatile long syncs;
 
     private record Placed(WalRecord record, long offset) {}
 
@@ -122,6 +125,19 @@ public final class WriteAheadLog implements LogStorage, Closeable {
         return log;
     }
 
+    /**
+     * Entries appended since open, and the device syncs {@link #sync()} made for them (one per group
+     * commit; syncs of compaction and rollover are not counted). Safe to read from any thread.
+     */
+    public long appendedEntries() {
+        return appendedEntries;
+    }
+
+    /** See {@link #appendedEntries()}. */
+    public long syncs() {
+        return syncs;
+    }
+
     /** What recovery cut from the end of the log (log it), if anything. */
     public Optional<TornTail> tornTail() {
         return tornTail;
@@ -151,6 +167,7 @@ public final class WriteAheadLog implements LogStorage, Closeable {
                 writeRecord(new EntryRecord(entry));
             }
             flush();
+            appendedEntries += entries.size(); // one writing thread: not a lost update
         } catch (IOException | RuntimeException writeFailure) {
             failure = writeFailure; // fail-stop: what reached the disk is now uncertain
             throw writeFailure;
@@ -166,6 +183,7 @@ public final class WriteAheadLog implements LogStorage, Closeable {
         try {
             currentSegment().handle.sync();
             unsynced = false;
+            syncs++;
         } catch (IOException | RuntimeException syncFailure) {
             failure = syncFailure; // fail-stop: what reached the disk is now uncertain
             throw syncFailure;

@@ -181,6 +181,8 @@ class WriteAheadLogTest {
             assertEquals(before + 1, disk.fileSyncCount());
             log.sync();
             assertEquals(before + 1, disk.fileSyncCount(), "nothing new: no fsync");
+            assertEquals(5, log.appendedEntries(), "entries 1..5 appended");
+            assertEquals(1, log.syncs(), "the counter agrees with the disk");
         }
     }
 

@@ -435,6 +435,11 @@ public final class NodeRunner implements AutoCloseable {
         return new ReadCounts(readsByLease.get(), readsByReadIndex.get(), readsForwarded.get());
     }
 
+    /** Entries this node's store has written and the fsyncs it made for them, since it started. */
+    public WalLogStore.WriteCounts writeCounts() {
+        return store.writeCounts();
+    }
+
     /** Inputs dropped because the queue was full or the node was down. */
     public long droppedInputs() {
         return droppedInputs.get();

@@ -343,6 +343,14 @@ public final class WalLogStore implements LogStore, AutoCloseable {
         }
     }
 
+    /** Entries written to the log and the group-commit fsyncs made for them since open. */
+    public record WriteCounts(long entries, long syncs) {}
+
+    /** What the writer has written and synced so far; any thread may ask. */
+    public WriteCounts writeCounts() {
+        return new WriteCounts(wal.appendedEntries(), wal.syncs());
+    }
+
     /** What recovery cut from the end of the log at open (a torn last write), if anything. */
     public Optional<TornTail> tornTail() {
         return wal.tornTail();
