@@ -8,6 +8,9 @@ import java.time.Duration;
  * processes or etcd members. Members are numbered 1..3. Only one cluster runs at a time.
  */
 interface BenchCluster extends AutoCloseable {
+    /** Members of every cluster the comparison runs, numbered 1..MEMBERS. */
+    int MEMBERS = 3;
+
     /** "raftkv" or "etcd". */
     String name();
 
@@ -25,6 +28,15 @@ interface BenchCluster extends AutoCloseable {
      * leader; an IOException after {@code limit}.
      */
     int settledLeader(Duration limit) throws IOException;
+
+    /**
+     * Member {@code member}'s log index and the write-ahead-log fsyncs it has made since it started
+     * (raftkv: {@code /v1/status}; etcd: its status and {@code /metrics}).
+     */
+    LogCounts logCounts(int member) throws IOException;
+
+    /** A member's last log index and its WAL fsyncs so far. */
+    record LogCounts(long index, long fsyncs) {}
 
     /** SIGKILL of member {@code member}'s process; returns as soon as the signal is sent. */
     void kill(int member) throws IOException;

@@ -26,11 +26,41 @@ final class Comparison {
     static final Step GET_16 = new Step("get", 16);
     static final List<Step> STEPS = List.of(PUT_1, PUT_16, PUT_64, GET_16);
 
+    /**
+     * A store's write-ahead-log fsyncs during the put@64 steps: log entries added and fsyncs made by
+     * the leader and by the followers (summed), over {@code seconds} of load (summed over rounds).
+     */
+    record Fsyncs(long leaderEntries, long leaderFsyncs, long followerEntries, long followerFsyncs, int followers,
+            double seconds) {
+        Fsyncs plus(Fsyncs other) {
+            return new Fsyncs(leaderEntries + other.leaderEntries, leaderFsyncs + other.leaderFsyncs,
+                    followerEntries + other.followerEntries, followerFsyncs + other.followerFsyncs,
+                    Math.max(followers, other.followers), seconds + other.seconds);
+        }
+
+        String describe() {
+            return String.format(Locale.ROOT, "leader %.1f (%.0f fsyncs/s), followers %.1f (%.0f fsyncs/s each)",
+                    ratio(leaderEntries, leaderFsyncs), ratio(leaderFsyncs, seconds),
+                    ratio(followerEntries, followerFsyncs), ratio(followerFsyncs, seconds * followers));
+        }
+    }
+
     private final Map<Step, Map<String, Summary>> results = new LinkedHashMap<>();
     private final Map<String, List<Long>> failovers = new LinkedHashMap<>();
+    private final Map<String, Fsyncs> fsyncs = new LinkedHashMap<>();
+    /** The disk's raw fdatasync rate measured in the run's directory, 0 if not measured. */
+    private double rawFsyncRate;
 
     void add(Step step, Summary summary) {
         results.computeIfAbsent(step, s -> new LinkedHashMap<>()).merge(summary.store(), summary, Summary::merge);
+    }
+
+    void addFsyncs(String store, Fsyncs during) {
+        fsyncs.merge(store, during, Fsyncs::plus);
+    }
+
+    void rawFsyncRate(double perSecond) {
+        rawFsyncRate = perSecond;
     }
 
     void addFailover(String store, List<Long> millis) {
@@ -76,6 +106,14 @@ final class Comparison {
         lines.add(String.format(Locale.ROOT, "put latency p50, 1 client: etcd %s ms, raftkv %s ms (%.2fx)",
                 Summary.millisText(etcdOne.millis(50)), Summary.millisText(raftkvOne.millis(50)),
                 ratio(etcdOne.millis(50), raftkvOne.millis(50))));
+        if (fsyncs.containsKey("etcd") && fsyncs.containsKey("raftkv")) {
+            lines.add("log entries per WAL fsync at put@64: etcd " + fsyncs.get("etcd").describe() + "; raftkv "
+                    + fsyncs.get("raftkv").describe());
+        }
+        if (rawFsyncRate > 0) {
+            lines.add(String.format(Locale.ROOT, "the disk: %.0f fdatasyncs/s (4 KiB overwrites, each followed by"
+                    + " fdatasync, in the run's directory before the stores ran)", rawFsyncRate));
+        }
         if (!failovers.isEmpty()) {
             lines.add(failoverLine(electionTimeoutMillis));
         }

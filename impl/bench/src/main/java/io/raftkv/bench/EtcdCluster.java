@@ -5,6 +5,10 @@ import io.etcd.jetcd.maintenance.StatusResponse;
 import io.raftkv.server.FreePorts;
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  * off), with the given heartbeat and election timeout. Members are child processes of this JVM.
  */
 final class EtcdCluster implements BenchCluster {
-    static final int MEMBERS = 3;
+    /** Reads the members' /metrics. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Path dir;
     private final String etcd;
@@ -137,6 +142,43 @@ final class EtcdCluster implements BenchCluster {
             }
         }
         return leader;
+    }
+
+    /** etcd's count of WAL fsyncs (the count of its fsync-duration histogram), in Prometheus text. */
+    static final String FSYNC_COUNT_METRIC = "etcd_disk_wal_fsync_duration_seconds_count";
+
+    @Override
+    public LogCounts logCounts(int member) throws IOException {
+        long index;
+        try {
+            index = statusClient.getMaintenanceClient().statusMember(clientUrl(member)).get(2, TimeUnit.SECONDS)
+                    .getRaftIndex();
+        } catch (Exception failed) {
+            throw new IOException("etcd member " + member + " did not report its status: " + failed, failed);
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create(clientUrl(member) + "/metrics"))
+                .timeout(Duration.ofSeconds(2)).build();
+        try {
+            HttpResponse<String> metrics = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return new LogCounts(index, metric(metrics.body(), FSYNC_COUNT_METRIC));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading etcd member " + member + "'s metrics", interrupted);
+        }
+    }
+
+    /** The value of the unlabelled sample {@code name} in Prometheus text; an IOException if absent. */
+    static long metric(String text, String name) throws IOException {
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + " ")) {
+                try {
+                    return (long) Double.parseDouble(line.substring(name.length() + 1).trim());
+                } catch (NumberFormatException bad) {
+                    throw new IOException("etcd metric " + name + " is not a number: '" + line + "'");
+                }
+            }
+        }
+        throw new IOException("etcd's /metrics has no " + name);
     }
 
     @Override

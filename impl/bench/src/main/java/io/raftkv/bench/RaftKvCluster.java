@@ -9,6 +9,8 @@ import io.raftkv.server.FreePorts;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +24,8 @@ import java.util.concurrent.locks.LockSupport;
  * free; the election timeout and heartbeat are given to every server.
  */
 final class RaftKvCluster implements BenchCluster {
-    static final int MEMBERS = 3;
+    /** Lines of each node's log a settle failure quotes. */
+    static final int LOG_TAIL_LINES = 5;
 
     private final Path dir;
     private final int electionTimeoutMillis;
@@ -86,14 +89,18 @@ final class RaftKvCluster implements BenchCluster {
     public int settledLeader(Duration limit) throws IOException {
         ClusterFile cluster = file();
         long deadline = System.nanoTime() + limit.toNanos();
+        List<String> seen = List.of("no answer yet");
         try (RaftKvClient client = RaftKvClient.connect(RaftKvClient.Options.defaults(cluster.clientEndpoints())
                 .withAttemptTimeout(Duration.ofMillis(500)))) {
             while (System.nanoTime() < deadline) {
                 TreeMap<Integer, NodeStatus> statuses = new TreeMap<>();
+                seen = new ArrayList<>();
                 for (ClusterFile.Node node : cluster.nodes()) {
-                    if (client.status(node.clientEndpoint()) instanceof Outcome.Ok<NodeStatus> ok) {
+                    Outcome<NodeStatus> status = client.status(node.clientEndpoint());
+                    if (status instanceof Outcome.Ok<NodeStatus> ok) {
                         statuses.put(node.id(), ok.value());
                     }
+                    seen.add("node " + node.id() + ": " + describe(status));
                 }
                 int leader = settled(statuses);
                 if (leader > 0) {
@@ -102,7 +109,36 @@ final class RaftKvCluster implements BenchCluster {
                 LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
             }
         }
-        throw new IOException("raftkv did not settle (every node running and caught up, one leader) within " + limit);
+        throw new IOException("raftkv did not settle (every node running and caught up, one leader) within " + limit
+                + "; last seen: " + String.join("; ", seen) + logTails());
+    }
+
+    /** The last lines of every node's log, for a failure's message (the directory is removed after it). */
+    private String logTails() {
+        StringBuilder tails = new StringBuilder();
+        for (int member = 1; member <= MEMBERS; member++) {
+            Path log = dir.resolve("node-" + member + ".log");
+            try {
+                List<String> lines = Files.readAllLines(log);
+                tails.append(System.lineSeparator()).append("  the end of ").append(log).append(':');
+                for (String line : lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size())) {
+                    tails.append(System.lineSeparator()).append("    ").append(line);
+                }
+            } catch (IOException | UncheckedIOException unreadable) {
+                tails.append(System.lineSeparator()).append("  ").append(log).append(" unreadable: ")
+                        .append(unreadable.getMessage());
+            }
+        }
+        return tails.toString();
+    }
+
+    private static String describe(Outcome<NodeStatus> status) {
+        if (status instanceof Outcome.Ok<NodeStatus> ok) {
+            NodeStatus node = ok.value();
+            return node.role() + " term " + node.term() + " leader " + node.leader() + " commit " + node.commitIndex()
+                    + " applied " + node.appliedIndex() + (node.running() ? "" : " stopped: " + node.stopCause());
+        }
+        return status.toString();
     }
 
     /** The leader's id when every node answers, runs and has applied what the leader committed; else 0. */
@@ -116,6 +152,18 @@ final class RaftKvCluster implements BenchCluster {
         boolean caughtUp = leader != null && statuses.values().stream()
                 .allMatch(s -> s.running() && s.appliedIndex() >= leader.commitIndex());
         return caughtUp ? leader.id() : 0;
+    }
+
+    @Override
+    public LogCounts logCounts(int member) throws IOException {
+        ClusterFile cluster = file();
+        try (RaftKvClient client = RaftKvClient.connect(RaftKvClient.Options.defaults(cluster.clientEndpoints())
+                .withAttemptTimeout(Duration.ofSeconds(2)))) {
+            if (client.status(cluster.node(member).clientEndpoint()) instanceof Outcome.Ok<NodeStatus> ok) {
+                return new LogCounts(ok.value().lastIndex(), ok.value().walSyncs());
+            }
+        }
+        throw new IOException("raftkv node " + member + " did not report its status");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.raftkv.bench;
 
+import io.raftkv.storage.WalBenchCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -32,6 +33,8 @@ record VsEtcd(int rounds, LoadSettings load, Duration storeWarmup, int failoverR
     /** What the store warm-up runs: both kinds of request the steps measure. */
     static final String WARMUP_WORKLOAD = "mix:put=1,get=1";
     static final int WARMUP_CLIENTS = 32;
+    /** How long the disk's raw fdatasync rate is measured, once, before the stores run. */
+    static final Duration RAW_FSYNC_TIME = Duration.ofSeconds(3);
 
     /** Runs the comparison and prints its progress, then the table; the exit code. */
     int run(PrintWriter out) throws IOException, InterruptedException {
@@ -49,6 +52,9 @@ record VsEtcd(int rounds, LoadSettings load, Duration storeWarmup, int failoverR
                     load.duration().toMillis());
             out.flush();
             Comparison comparison = new Comparison();
+            comparison.rawFsyncRate(WalBenchCommand.rawFsyncRate(Files.createDirectories(work.resolve("raw-fsync")),
+                    RAW_FSYNC_TIME, out));
+            out.flush();
             for (int round = 1; round <= rounds; round++) {
                 boolean etcdFirst = round % 2 == 1;
                 for (boolean isEtcd : new boolean[] {etcdFirst, !etcdFirst}) {
@@ -90,7 +96,9 @@ record VsEtcd(int rounds, LoadSettings load, Duration storeWarmup, int failoverR
                 for (Comparison.Step step : Comparison.STEPS) {
                     LoadSettings settings = load.withWorkload(Workload.parse(step.workload()))
                             .withClients(step.clients());
-                    Summary summary = new LoadGenerator(driver, settings).run(histogram -> { });
+                    Summary summary = step.equals(Comparison.PUT_64)
+                            ? countingFsyncs(cluster, new LoadGenerator(driver, settings), comparison)
+                            : new LoadGenerator(driver, settings).run(histogram -> { });
                     out.println("round " + round + ": " + summary.line());
                     out.flush();
                     comparison.add(step, summary);
@@ -100,6 +108,38 @@ record VsEtcd(int rounds, LoadSettings load, Duration storeWarmup, int failoverR
             cluster.close();
             cleanup.current = null;
         }
+    }
+
+    /**
+     * Runs {@code load} and records the log entries and WAL fsyncs of the leader and the followers
+     * meanwhile (warm-up included: what matters is their ratio and the fsync rate under this load).
+     */
+    private static Summary countingFsyncs(BenchCluster cluster, LoadGenerator load, Comparison comparison)
+            throws IOException, InterruptedException {
+        int leader = cluster.settledLeader(Duration.ofSeconds(10));
+        BenchCluster.LogCounts[] before = logCounts(cluster);
+        long start = System.nanoTime();
+        Summary summary = load.run(histogram -> { });
+        double seconds = (System.nanoTime() - start) / 1e9;
+        BenchCluster.LogCounts[] after = logCounts(cluster);
+        long[] entries = new long[2];
+        long[] fsyncs = new long[2];
+        for (int member = 1; member < before.length; member++) {
+            int role = member == leader ? 0 : 1;
+            entries[role] += after[member].index() - before[member].index();
+            fsyncs[role] += after[member].fsyncs() - before[member].fsyncs();
+        }
+        comparison.addFsyncs(cluster.name(), new Comparison.Fsyncs(entries[0], fsyncs[0], entries[1], fsyncs[1],
+                before.length - 2, seconds));
+        return summary;
+    }
+
+    private static BenchCluster.LogCounts[] logCounts(BenchCluster cluster) throws IOException {
+        BenchCluster.LogCounts[] counts = new BenchCluster.LogCounts[BenchCluster.MEMBERS + 1];
+        for (int member = 1; member <= BenchCluster.MEMBERS; member++) {
+            counts[member] = cluster.logCounts(member);
+        }
+        return counts;
     }
 
     /** The store's unmeasured warm-up, reported on its own line and left out of the comparison. */

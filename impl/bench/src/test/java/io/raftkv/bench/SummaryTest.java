@@ -1,7 +1,10 @@
 package io.raftkv.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.util.List;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
@@ -56,11 +59,7 @@ class SummaryTest {
 
     @Test
     void theTableEndsWithTheVerdictLine() {
-        Comparison comparison = new Comparison();
-        for (Comparison.Step step : Comparison.STEPS) {
-            comparison.add(step, summary("etcd", step, 1_000, 10));
-            comparison.add(step, summary("raftkv", step, 2_500, 4));
-        }
+        Comparison comparison = everyStep();
         comparison.add(Comparison.PUT_64, summary("raftkv", Comparison.PUT_64, 500, 40)); // a second round
         comparison.addFailover("etcd", List.of(1_300L, 1_100L, 1_500L));
         comparison.addFailover("raftkv", List.of(900L, 700L));
@@ -73,6 +72,46 @@ class SummaryTest {
                 + " etcd median 1300 ms (max 1500, 3 rounds), raftkv median 800 ms (max 900, 2 rounds)", table.get(6));
         assertEquals("vs-etcd: put@16 2.50x, put@64 1.50x, get@16 2.50x, p99 put@64 0.25x",
                 table.get(table.size() - 1));
+    }
+
+    @Test
+    void theFsyncLinesAddUpTheRoundsAndSeparateTheLeaderFromItsFollowers() {
+        Comparison comparison = everyStep();
+        comparison.addFsyncs("etcd", new Comparison.Fsyncs(1_000, 200, 2_000, 250, 2, 1.0));
+        comparison.addFsyncs("etcd", new Comparison.Fsyncs(1_000, 200, 2_000, 250, 2, 1.0));
+        comparison.addFsyncs("raftkv", new Comparison.Fsyncs(3_000, 1_000, 6_000, 1_500, 2, 2.0));
+        comparison.rawFsyncRate(3_141.6);
+        List<String> table = comparison.table(1_000);
+        assertEquals("log entries per WAL fsync at put@64: etcd leader 5.0 (200 fsyncs/s), followers 8.0 (125 fsyncs/s"
+                + " each); raftkv leader 3.0 (500 fsyncs/s), followers 4.0 (375 fsyncs/s each)", table.get(6));
+        assertEquals("the disk: 3142 fdatasyncs/s (4 KiB overwrites, each followed by fdatasync, in the run's directory"
+                + " before the stores ran)", table.get(7));
+        assertTrue(table.get(table.size() - 1).startsWith("vs-etcd: "), table.toString());
+    }
+
+    @Test
+    void etcdsFsyncCountIsReadFromItsMetrics() throws IOException {
+        String metrics = """
+                # HELP etcd_disk_wal_fsync_duration_seconds The latency distributions of fsync called by WAL.
+                # TYPE etcd_disk_wal_fsync_duration_seconds histogram
+                etcd_disk_wal_fsync_duration_seconds_bucket{le="0.001"} 1200
+                etcd_disk_wal_fsync_duration_seconds_sum 1.5
+                etcd_disk_wal_fsync_duration_seconds_count 1234
+                """;
+        assertEquals(1234, EtcdCluster.metric(metrics, EtcdCluster.FSYNC_COUNT_METRIC));
+        IOException missing = assertThrows(IOException.class,
+                () -> EtcdCluster.metric("etcd_server_has_leader 1\n", EtcdCluster.FSYNC_COUNT_METRIC));
+        assertEquals("etcd's /metrics has no etcd_disk_wal_fsync_duration_seconds_count", missing.getMessage());
+    }
+
+    /** etcd at 1,000 ops/s and 10 ms, raftkv at 2,500 ops/s and 4 ms, in every step. */
+    private static Comparison everyStep() {
+        Comparison comparison = new Comparison();
+        for (Comparison.Step step : Comparison.STEPS) {
+            comparison.add(step, summary("etcd", step, 1_000, 10));
+            comparison.add(step, summary("raftkv", step, 2_500, 4));
+        }
+        return comparison;
     }
 
     /** {@code rate} operations per second for one second, each taking {@code millis}. */
