@@ -135,8 +135,8 @@ public final class BenchCommand implements CliCommand {
             if (target.vsEtcd) {
                 return vsEtcd().run(out);
             }
-            for (String only : List.of("--quick", "--rounds", "--failover-rounds", "--store-warmup", "--election-timeout-ms",
-                    "--heartbeat-ms", "--raftkv-jvm-arg", "--dir")) {
+            for (String only : List.of("--quick", "--rounds", "--failover-rounds", "--store-warmup",
+                    "--election-timeout-ms", "--heartbeat-ms", "--raftkv-jvm-arg", "--dir")) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(only)) {
                     throw new CommandLine.ParameterException(spec.commandLine(), only + " goes with --vs-etcd only");
                 }
@@ -189,7 +189,8 @@ public final class BenchCommand implements CliCommand {
         }
         Duration storeWarmup;
         try {
-            storeWarmup = options.storeWarmup != null ? LoadSettings.parseDuration("--store-warmup", options.storeWarmup)
+            storeWarmup = options.storeWarmup != null
+                    ? LoadSettings.parseDuration("--store-warmup", options.storeWarmup)
                     : Duration.ofSeconds(options.quick ? 10 : 30);
         } catch (IllegalArgumentException bad) {
             throw new CommandLine.ParameterException(spec.commandLine(), bad.getMessage());

@@ -16,8 +16,8 @@ import java.util.List;
  * ({@link #WARMUP_WORKLOAD} from {@link #WARMUP_CLIENTS} clients for {@code storeWarmup}: raftkv's
  * servers are fresh JVMs whose hot code is interpreted until the JIT has compiled it, which took its
  * single-client latency from about 1.2 ms warm to 4-5 ms in a round's first step), runs every
- * {@link Comparison#STEPS step}, and removes the cluster. Then the failover measurement for each. Every process and directory it
- * made is removed at the end, and on Ctrl-C by a shutdown hook.
+ * {@link Comparison#STEPS step}, and removes the cluster. Then the failover measurement for each.
+ * Every process and directory it made is removed at the end, and on Ctrl-C by a shutdown hook.
  *
  * @param rounds         rounds of the throughput steps
  * @param load           the generator settings (workload and clients are set per step)

@@ -19,7 +19,8 @@ class FreePortsTest {
         assertArrayEquals(new int[] {40_001, 65_533}, FreePorts.candidates(3, new int[] {10_500, 40_000}));
         IllegalStateException none = assertThrows(IllegalStateException.class,
                 () -> FreePorts.candidates(1, new int[] {1_024, 65_000}));
-        assertTrue(none.getMessage().startsWith("the ephemeral port range 1024..65000 leaves no room"), none.getMessage());
+        assertTrue(none.getMessage().startsWith("the ephemeral port range 1024..65000 leaves no room"),
+                none.getMessage());
     }
 
     @Test
