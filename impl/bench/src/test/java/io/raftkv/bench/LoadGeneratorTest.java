@@ -128,4 +128,11 @@ class LoadGeneratorTest {
         assertTrue(summary.firstError().contains("never sent"), summary.firstError());
         assertEquals(30, summary.operations() + summary.errors(), summary.line());
     }
+
+    @Test
+    void keysAreZeroPaddedToEightDigits() {
+        for (int index : new int[] {0, 7, 999, 12_345_678, 123_456_789, Integer.MAX_VALUE}) {
+            assertEquals(String.format(java.util.Locale.ROOT, "bench-%08d", index), LoadGenerator.key(index));
+        }
+    }
 }
