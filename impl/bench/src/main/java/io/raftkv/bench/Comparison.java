@@ -30,18 +30,20 @@ final class Comparison {
      * A store's write-ahead-log fsyncs during the put@64 steps: log entries added and fsyncs made by
      * the leader and by the followers (summed), over {@code seconds} of load (summed over rounds).
      */
-    record Fsyncs(long leaderEntries, long leaderFsyncs, long followerEntries, long followerFsyncs, int followers,
-            double seconds) {
+    record Fsyncs(long leaderEntries, long leaderFsyncs, long followerEntries, long followerFsyncs, double seconds) {
+        /** Followers of every cluster the comparison runs. */
+        static final int FOLLOWERS = BenchCluster.MEMBERS - 1;
+
         Fsyncs plus(Fsyncs other) {
             return new Fsyncs(leaderEntries + other.leaderEntries, leaderFsyncs + other.leaderFsyncs,
                     followerEntries + other.followerEntries, followerFsyncs + other.followerFsyncs,
-                    Math.max(followers, other.followers), seconds + other.seconds);
+                    seconds + other.seconds);
         }
 
         String describe() {
             return String.format(Locale.ROOT, "leader %.1f (%.0f fsyncs/s), followers %.1f (%.0f fsyncs/s each)",
                     ratio(leaderEntries, leaderFsyncs), ratio(leaderFsyncs, seconds),
-                    ratio(followerEntries, followerFsyncs), ratio(followerFsyncs, seconds * followers));
+                    ratio(followerEntries, followerFsyncs), ratio(followerFsyncs, seconds * FOLLOWERS));
         }
     }
 

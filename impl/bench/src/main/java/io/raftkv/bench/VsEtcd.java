@@ -124,13 +124,13 @@ record VsEtcd(int rounds, LoadSettings load, Duration storeWarmup, int failoverR
         BenchCluster.LogCounts[] after = logCounts(cluster);
         long[] entries = new long[2];
         long[] fsyncs = new long[2];
-        for (int member = 1; member < before.length; member++) {
+        for (int member = 1; member <= BenchCluster.MEMBERS; member++) {
             int role = member == leader ? 0 : 1;
             entries[role] += after[member].index() - before[member].index();
             fsyncs[role] += after[member].fsyncs() - before[member].fsyncs();
         }
         comparison.addFsyncs(cluster.name(), new Comparison.Fsyncs(entries[0], fsyncs[0], entries[1], fsyncs[1],
-                before.length - 2, seconds));
+                seconds));
         return summary;
     }
 

@@ -77,9 +77,9 @@ class SummaryTest {
     @Test
     void theFsyncLinesAddUpTheRoundsAndSeparateTheLeaderFromItsFollowers() {
         Comparison comparison = everyStep();
-        comparison.addFsyncs("etcd", new Comparison.Fsyncs(1_000, 200, 2_000, 250, 2, 1.0));
-        comparison.addFsyncs("etcd", new Comparison.Fsyncs(1_000, 200, 2_000, 250, 2, 1.0));
-        comparison.addFsyncs("raftkv", new Comparison.Fsyncs(3_000, 1_000, 6_000, 1_500, 2, 2.0));
+        comparison.addFsyncs("etcd", new Comparison.Fsyncs(1_000, 200, 2_000, 250, 1.0));
+        comparison.addFsyncs("etcd", new Comparison.Fsyncs(1_000, 200, 2_000, 250, 1.0));
+        comparison.addFsyncs("raftkv", new Comparison.Fsyncs(3_000, 1_000, 6_000, 1_500, 2.0));
         comparison.rawFsyncRate(3_141.6);
         List<String> table = comparison.table(1_000);
         assertEquals("log entries per WAL fsync at put@64: etcd leader 5.0 (200 fsyncs/s), followers 8.0 (125 fsyncs/s"
