@@ -196,6 +196,16 @@ public record Config(
         return electionTimeoutTicksMin - 2 - leaseDriftTicks;
     }
 
+    /**
+     * The most ticks a follower whose leader's connection closed waits before it campaigns
+     * (RaftNode.peerDisconnected): a quarter of the randomized timeout's range, at least one. The
+     * survivors draw from 1..this, so they rarely campaign in the same tick; the range is the one
+     * the operator chose to keep ordinary elections apart, so it is already wide against a round trip.
+     */
+    public int leaderLostTicksMax() {
+        return Math.max(1, (electionTimeoutTicksMax - electionTimeoutTicksMin) / 4);
+    }
+
     /** Whether {@code id} is one of the initial voters. */
     public boolean isMember(int id) {
         return members.contains(id);

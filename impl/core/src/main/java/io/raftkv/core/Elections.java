@@ -38,6 +38,21 @@ final class Elections {
         }
     }
 
+    /** See RaftNode.peerDisconnected: a follower of {@code peer} arms its timer to fire soon. */
+    boolean leaderDisconnected(int peer) {
+        if (!node.config.preVote() || node.role != Role.FOLLOWER || peer == 0 || peer != node.leaderId
+                || !node.isVoter()) {
+            return false;
+        }
+        node.leaderId = 0;
+        // Never before the promise ends (a tick at which it still holds cannot time out), and never
+        // later than the timer already armed.
+        int delay = node.random.nextInt(1, node.config.leaderLostTicksMax() + 1);
+        node.randomizedElectionTimeout = Math.min(node.randomizedElectionTimeout,
+                node.electionElapsed + node.promiseRemaining + delay);
+        return true;
+    }
+
     void startElection() {
         if (node.config.preVote()) {
             becomePreCandidate();

@@ -144,6 +144,33 @@ public final class RaftNode {
         settle();
     }
 
+    /**
+     * The connection on which {@code peer} sends to this node was closed by the peer's side: its
+     * process exited, crashed or closed it (a partition or a stopped process shows no such sign, and
+     * leaves the election timeout to notice). A follower of that peer, with PreVote on, stops
+     * following it: it forgets the leader, so leader stickiness no longer ignores the others' vote
+     * requests on its behalf, and its election timer fires within a few ticks
+     * ({@link Config#leaderLostTicksMax()}, drawn at random so that the survivors rarely campaign in
+     * the same tick) instead of the full randomized timeout. A process that dies takes its
+     * connections with it, so a crashed leader is replaced in a round trip or two plus that delay
+     * (ZooKeeper's followers likewise give up a leader whose connection closed).
+     *
+     * <p>It is a hint, never a proof that the peer is gone: with lease reads the node's promise
+     * still holds to its end (the timer fires no earlier), and a false alarm costs at most a
+     * pre-vote round that followers still hearing the leader ignore; the leader's next message
+     * restores the full timeout. Without PreVote the hint is ignored: an early election would raise
+     * the term and depose a live leader. Nothing the spec models changes, so no event is emitted: the
+     * spec's Timeout is enabled at any time and a vote request a node ignores is a DropMessage.
+     *
+     * @return whether the node gave up its leader (it followed {@code peer} and PreVote is on)
+     */
+    public boolean peerDisconnected(int peer) {
+        requireNoSyncOutstanding();
+        boolean leaderLost = elections.leaderDisconnected(peer);
+        settle();
+        return leaderLost;
+    }
+
     /** Hands a message from a peer to the node. Messages addressed elsewhere are a caller bug. */
     public void step(Message message) {
         if (message == null || message.to() != node.id) {

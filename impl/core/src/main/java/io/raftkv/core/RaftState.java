@@ -204,7 +204,9 @@ final class RaftState {
         leaseRound = 0;
         leadTransferee = 0;
         electionElapsed = 0;
-        if (changed) {
+        // A timer below the minimum was armed because the leader's connection closed: hearing a
+        // leader again restores a full timeout.
+        if (changed || randomizedElectionTimeout < config.electionTimeoutTicksMin()) {
             resetElectionTimer();
         }
     }

@@ -32,6 +32,8 @@ import java.util.function.Predicate;
  * drop|duplicate|reorder [SEL]  network faults on the matching messages in flight
  * partition A B | C D           cut every link between the groups; cut F->T cuts one direction
  * heal                          restore every link
+ * disconnect N PEER             PEER's connection to N closed (its process exited): prints whether
+ *                               N gave up PEER as its leader
  * crash N / restart N           crash keeps only the disk (writes not yet complete are lost);
  *                               restart emits Restart
  * hold-persist N                from now on N's async writes stay pending (its messages still
@@ -90,6 +92,7 @@ final class ScenarioInterpreter {
                 print("cut " + String.join(" ", cluster.cutLinks()));
             }
             case "heal" -> cluster.heal();
+            case "disconnect" -> disconnect(integer(args[0]), integer(args[1]));
             case "crash" -> cluster.crash(integer(args[0]));
             case "restart" -> cluster.restart(integer(args[0]));
             case "restart-with" -> restartWith(args);
@@ -261,6 +264,12 @@ final class ScenarioInterpreter {
         }
         Entry last = cluster.releasePersist(id, upTo);
         print("persisted " + (last == null ? "no entries" : "up to " + last.index() + "@" + last.term()));
+    }
+
+    private void disconnect(int id, int peer) {
+        boolean[] gaveUp = new boolean[1];
+        cluster.onNode(id, node -> gaveUp[0] = node.peerDisconnected(peer));
+        print(gaveUp[0] ? "node " + id + " gave up leader " + peer : "node " + id + " ignored it");
     }
 
     private void expect(String[] args) {
