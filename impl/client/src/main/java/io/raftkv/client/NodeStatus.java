@@ -38,12 +38,16 @@ import java.util.List;
  * @param walSyncs              the fsyncs it made to make them durable (one per group commit), so
  *                              walEntries / walSyncs is how many entries one fsync carries; both 0
  *                              from a server that predates them
+ * @param leadersGivenUp        times this process, as a follower, gave up its leader because the
+ *                              leader's connection closed (its process exited) and so campaigned
+ *                              without waiting out the election timeout; 0 from a server that
+ *                              predates it
  */
 public record NodeStatus(int id, String role, long term, int leader, String leaderUrl, long commitIndex,
         long appliedIndex, long lastIndex, long durableIndex, boolean running, String stopCause, int tickMillis,
         int electionTimeoutMillis, List<Member> members, MembershipReport membership, boolean leaseReads,
         int leaseMillis, long readsByLease, long readsByReadIndex, long readsForwarded, long walEntries,
-        long walSyncs) {
+        long walSyncs, long leadersGivenUp) {
 
     public static final String LEADER = "LEADER";
 

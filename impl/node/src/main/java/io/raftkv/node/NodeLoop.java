@@ -161,6 +161,14 @@ public final class NodeLoop {
     }
 
     /**
+     * The connection on which {@code peer} sends to this node was closed by the peer's side (see
+     * RaftNode.peerDisconnected). Returns whether the node gave up {@code peer} as its leader.
+     */
+    public boolean peerDisconnected(int peer) {
+        return input("peer-disconnected", () -> raft.peerDisconnected(peer));
+    }
+
+    /**
      * A message from a peer. One addressed to another node is bad input from outside: it is refused
      * with an IllegalArgumentException and the node keeps running.
      */

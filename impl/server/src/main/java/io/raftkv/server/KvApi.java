@@ -364,7 +364,7 @@ final class KvApi {
                 status.stopCause() == null ? null : status.stopCause().toString(), config.tickMillis(),
                 config.electionTimeoutMillis(), members, membership(status), config.leaseReads(),
                 config.leaseMillis(), reads.byLease(), reads.byReadIndex(), reads.forwarded(), writes.entries(),
-                writes.syncs());
+                writes.syncs(), runner.leadersGivenUp());
     }
 
     private static boolean isGet(KvCommand.Operation operation) {

@@ -50,4 +50,12 @@ final class PeerLinks implements Transport, Inbound {
             current.deliver(message, senderStamp);
         }
     }
+
+    @Override
+    public void peerDisconnected(int peer) {
+        NodeRunner current = runner;
+        if (current != null) {
+            current.peerDisconnected(peer);
+        }
+    }
 }

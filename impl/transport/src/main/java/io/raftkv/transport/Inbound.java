@@ -16,4 +16,12 @@ public interface Inbound {
      * @param lamport the Lamport clock value the sender attached
      */
     void receive(Message message, long lamport);
+
+    /**
+     * The connection on which {@code peer} sent to this node closed after its handshake, and no newer
+     * one from that peer replaced it: the peer's process exited or closed it (a FIN or a reset came),
+     * or this end closed it on bad input or on shutdown. A partition or a stopped process shows no
+     * such sign. Called on a Netty I/O thread; the default ignores it.
+     */
+    default void peerDisconnected(int peer) {}
 }

@@ -63,7 +63,15 @@ final class LocalEndpoint {
     }
 
     void acceptedClosed(int peerId, Channel channel) {
-        acceptedByPeer.remove(peerId, channel);
+        // A connection the peer replaced by a newer one is no sign of anything.
+        if (acceptedByPeer.remove(peerId, channel)) {
+            try {
+                inbound.peerDisconnected(peerId);
+            } catch (RuntimeException e) {
+                counters.inboundFailures.increment();
+                log.error("node {}: the inbound handler threw on the close of node {}'s connection", selfId, peerId, e);
+            }
+        }
     }
 
     int acceptedEstablishedCount() {

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -110,6 +111,33 @@ class PeerTransportTest {
                     assertEquals(term, received.lamport());
                 }
                 assertTrue(one.transport().stats().connectAttempts() >= 2);
+            }
+        }
+    }
+
+    @Test
+    void aPeerThatGoesAwayIsReportedOnceAndAReplacedConnectionIsNot() throws InterruptedException {
+        Map<Integer, InetSocketAddress> members = TestNodes.members(3);
+        try (Node two = TestNodes.start(TestNodes.config("prod"), 2, members)) {
+            Node one = TestNodes.start(TestNodes.config("prod"), 1, members);
+            Node three = TestNodes.start(TestNodes.config("prod"), 3, members);
+            one.transport().send(vote(1, 2, 1), 1);
+            three.transport().send(vote(3, 2, 1), 1);
+            assertEquals(1, two.next().message().term());
+            assertEquals(1, two.next().message().term());
+            assertTrue(two.disconnects().isEmpty(), "nobody left yet: " + two.disconnects());
+
+            one.close(); // its process exits: the kernel closes the connection it had dialed
+            assertEquals(1, two.disconnects().poll(Await.DEFAULT.toMillis(), TimeUnit.MILLISECONDS),
+                    "node 2 is told that node 1's connection closed");
+
+            // Node 1 comes back: its new connection replaces nothing and reports nothing.
+            try (Node again = TestNodes.start(TestNodes.config("prod"), 1, members)) {
+                again.transport().send(vote(1, 2, 2), 2);
+                assertEquals(2, two.next().message().term());
+                three.close();
+                assertEquals(3, two.disconnects().poll(Await.DEFAULT.toMillis(), TimeUnit.MILLISECONDS));
+                assertTrue(two.disconnects().isEmpty(), "one report per closed connection: " + two.disconnects());
             }
         }
     }

@@ -24,8 +24,12 @@ final class TestNodes {
     /** What an Inbound received. */
     record Received(Message message, long lamport) {}
 
-    /** A running transport and the messages it received. */
-    record Node(PeerTransport transport, LinkedBlockingQueue<Received> inbox) implements AutoCloseable {
+    /**
+     * A running transport, the messages it received and, in order, the peers whose connection to it
+     * closed (Inbound.peerDisconnected).
+     */
+    record Node(PeerTransport transport, LinkedBlockingQueue<Received> inbox, LinkedBlockingQueue<Integer> disconnects)
+            implements AutoCloseable {
         Received next() {
             return next(Await.DEFAULT);
         }
@@ -86,8 +90,18 @@ final class TestNodes {
 
     static Node start(TransportConfig config, int selfId, Map<Integer, InetSocketAddress> members) {
         LinkedBlockingQueue<Received> inbox = new LinkedBlockingQueue<>();
-        PeerTransport transport = PeerTransport.start(config, selfId, members,
-                (message, lamport) -> inbox.add(new Received(message, lamport)));
-        return new Node(transport, inbox);
+        LinkedBlockingQueue<Integer> disconnects = new LinkedBlockingQueue<>();
+        PeerTransport transport = PeerTransport.start(config, selfId, members, new Inbound() {
+            @Override
+            public void receive(Message message, long lamport) {
+                inbox.add(new Received(message, lamport));
+            }
+
+            @Override
+            public void peerDisconnected(int peer) {
+                disconnects.add(peer);
+            }
+        });
+        return new Node(transport, inbox, disconnects);
     }
 }

@@ -34,6 +34,6 @@ class ReadPathsTest {
 
   private static NodeStatus status(int id, long byLease, long byReadIndex, long forwarded) {
     return new NodeStatus(id, "FOLLOWER", 1, 1, null, 0, 0, 0, 0, true, null, 10, 300, List.of(), null, false, 0,
-        byLease, byReadIndex, forwarded, 0, 0);
+        byLease, byReadIndex, forwarded, 0, 0, 0);
   }
 }

@@ -155,6 +155,8 @@ public final class NodeRunner implements AutoCloseable {
 
     private record Deliver(Message message, long stamp) implements Input {}
 
+    private record PeerDisconnected(int peer) implements Input {}
+
     private record Propose(byte[] command, CompletableFuture<ProposeResult> result) implements Input {}
 
     private record Read() implements Input {}
@@ -233,6 +235,7 @@ public final class NodeRunner implements AutoCloseable {
     private final AtomicLong readsByReadIndex = new AtomicLong();
     private final AtomicLong readsForwarded = new AtomicLong();
     private final AtomicLong droppedInputs = new AtomicLong();
+    private final AtomicLong leadersGivenUp = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean terminated;
     private volatile Status status;
@@ -461,6 +464,26 @@ public final class NodeRunner implements AutoCloseable {
     }
 
     /**
+     * The transport saw {@code peer} close the connection on which it sends to this node (its
+     * process exited or closed it): a follower of that peer gives it up and campaigns within a few
+     * ticks (RaftNode.peerDisconnected). Dropped if the queue is full or the node is down: the
+     * election timeout still notices a lost leader.
+     */
+    public void peerDisconnected(int peer) {
+        if (terminated || !inputs.offer(new PeerDisconnected(peer))) {
+            droppedInputs.incrementAndGet();
+        }
+    }
+
+    /**
+     * Times this node gave up its leader because the leader's connection closed
+     * ({@link #peerDisconnected}), since it started.
+     */
+    public long leadersGivenUp() {
+        return leadersGivenUp.get();
+    }
+
+    /**
      * Proposes a command. The future completes with the core's answer (Accepted is appended, not
      * committed: the command is committed when the state machine sees its index), with Dropped if
      * the queue is full, and exceptionally if the node is down.
@@ -649,6 +672,7 @@ public final class NodeRunner implements AutoCloseable {
         switch (input) {
             case Tick tick -> tick();
             case Deliver deliver -> receive(deliver.message(), deliver.stamp());
+            case PeerDisconnected closed -> leaderMayBeGone(closed.peer());
             case Propose propose -> propose(propose);
             case Read read -> startReadRound(false);
             case LeaseRead read -> startReadRound(true);
@@ -702,6 +726,13 @@ public final class NodeRunner implements AutoCloseable {
             loop.receive(message);
         } catch (IllegalArgumentException misaddressed) {
             droppedInputs.incrementAndGet(); // bad input from outside: dropped, the node keeps serving
+        }
+    }
+
+    private void leaderMayBeGone(int peer) {
+        beforeInput.run();
+        if (loop.peerDisconnected(peer)) {
+            leadersGivenUp.incrementAndGet();
         }
     }
 
