@@ -22,6 +22,11 @@ final class EventQueue {
     DISK,
     /** A restart the simulation itself arranges (not a fault): after a failover, a freed disk. */
     RESTART,
+    /**
+     * A killed process's connection to {@code node} closed (its kernel sent a FIN): the payload is
+     * the killed node's id.
+     */
+    DISCONNECT,
   }
 
   private Event[] heap = new Event[256];

@@ -65,7 +65,11 @@ final class Network {
   }
 
   boolean blocked(Message message) {
-    return blocked[message.from()][message.to()];
+    return blocked(message.from(), message.to());
+  }
+
+  boolean blocked(int from, int to) {
+    return blocked[from][to];
   }
 
   void block(int from, int to) {

@@ -64,7 +64,10 @@ import java.util.TreeMap;
  * state up to its index ({@link SafetyChecker#checkSnapshot}).
  *
  * <p><b>Crash model.</b> A crash discards the node loop and, for a power loss, calls {@code
- * crash(random)} on the file system: what was not fsynced may be lost, the last write torn. A
+ * crash(random)} on the file system: what was not fsynced may be lost, the last write torn; a
+ * crash that only kills the process also closes its connections, which every node it can reach
+ * then learns after a network delay ({@code NodeLoop.peerDisconnected}: a follower of the killed
+ * leader campaigns within a few ticks), where a power loss leaves the election timeout to notice. A
  * restart recovers the WAL and builds {@code RaftNode.restart} from it, after checking that the
  * disk gave back every entry the node had reported durable (its {@code durableLength}, same
  * content), a prefix of what it had written, and the term and vote it had synced ({@link
@@ -103,6 +106,12 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
 
   /** The occurrence that counts the reads a follower served through its leader's ReadIndex. */
   public static final String FOLLOWER_READS = "follower read:served";
+
+  /**
+   * The end of the occurrences that count a follower giving its leader up because the leader's
+   * connection closed (after "disconnect:" in the safety phase, "liveness:" in the liveness phase).
+   */
+  public static final String LEADER_GIVEN_UP = "leader's connection closed, given up";
 
   /** Leader failovers (the leader crashes, a new one must be elected) in the liveness phase. */
   static final int FAILOVERS = 2;
@@ -457,6 +466,29 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
         }
       }
       case RESTART -> restart(event.node());
+      case DISCONNECT -> connectionClosed(nodes[event.node()], (Integer) event.payload());
+    }
+  }
+
+  /**
+   * A killed process's kernel closes its connections: each other node learns it after a network
+   * delay, unless a partition cuts the link then (a power loss sends nothing). The production
+   * transport reports the same to its node (Inbound.peerDisconnected).
+   */
+  private void announceClosedConnections(int killed) {
+    for (int peer = 1; peer < nodes.length; peer++) {
+      if (peer != killed) {
+        queue.schedule(now + network.delay(), EventQueue.EventKind.DISCONNECT, peer, killed);
+      }
+    }
+  }
+
+  private void connectionClosed(SimNode node, int peer) {
+    if (node.isUp() && !network.blocked(peer, node.id)) {
+      if (node.loop.peerDisconnected(peer)) {
+        count((liveness ? "liveness:" : "disconnect:") + LEADER_GIVEN_UP);
+      }
+      afterInput(node);
     }
   }
 
@@ -1141,6 +1173,7 @@ public final class Simulation implements Nemesis.Cluster, SimLogStore.Host {
       node.fs.crash(node.diskRandom);
     } else {
       count(kind + "process killed");
+      announceClosedConnections(id);
     }
     workload.crashed(id);
     reads.crashed(id);
