@@ -197,12 +197,13 @@ public record Config(
     }
 
     /**
-     * The most ticks a follower whose leader's connection closed waits before it campaigns
-     * (RaftNode.peerDisconnected): a quarter of the randomized timeout's range, at least one. The
-     * survivors draw from 1..this, so they rarely campaign in the same tick; the range is the one
-     * the operator chose to keep ordinary elections apart, so it is already wide against a round trip.
+     * How far apart, in ticks, the followers of a leader whose connection closed campaign
+     * (RaftNode.peerDisconnected): the lowest-numbered survivor one tick after the hint, the next
+     * this much later, and so on. A quarter of the randomized timeout's range, at least one: that
+     * range is the one the operator chose to keep ordinary elections apart, so it is already wide
+     * against a round trip.
      */
-    public int leaderLostTicksMax() {
+    public int leaderLostStaggerTicks() {
         return Math.max(1, (electionTimeoutTicksMax - electionTimeoutTicksMin) / 4);
     }
 

@@ -149,10 +149,10 @@ public final class RaftNode {
      * process exited, crashed or closed it (a partition or a stopped process shows no such sign, and
      * leaves the election timeout to notice). A follower of that peer, with PreVote on, stops
      * following it: it forgets the leader, so leader stickiness no longer ignores the others' vote
-     * requests on its behalf, and its election timer fires within a few ticks
-     * ({@link Config#leaderLostTicksMax()}, drawn at random so that the survivors rarely campaign in
-     * the same tick) instead of the full randomized timeout. A process that dies takes its
-     * connections with it, so a crashed leader is replaced in a round trip or two plus that delay
+     * requests on its behalf, and its election timer fires within a few ticks instead of the full
+     * randomized timeout: the survivors in turn, lowest id first, {@link
+     * Config#leaderLostStaggerTicks()} apart, so that they do not split the vote. A process that dies
+     * takes its connections with it, so a crashed leader is replaced in a tick and a few round trips
      * (ZooKeeper's followers likewise give up a leader whose connection closed).
      *
      * <p>It is a hint, never a proof that the peer is gone: with lease reads the node's promise
