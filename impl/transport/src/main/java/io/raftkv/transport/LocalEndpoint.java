@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +54,11 @@ final class LocalEndpoint {
     }
 
     /** The handshake of an accepted connection from {@code peerId} completed. */
+    /** Set once the links exist: told of every peer whose connection to this node completed its handshake. */
+    volatile IntConsumer peerUp = peer -> { };
+
     void acceptedEstablished(int peerId, Channel channel) {
+        peerUp.accept(peerId);
         Channel older = acceptedByPeer.put(peerId, channel);
         if (older != null && older != channel) {
             log.info("node {}: node {} connected again from {}; closing its older connection from {}", selfId, peerId,

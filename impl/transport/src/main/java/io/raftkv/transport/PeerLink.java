@@ -10,6 +10,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.raftkv.transport.TransportStats.PeerStats;
 import java.net.InetSocketAddress;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,6 +51,8 @@ final class PeerLink {
     private volatile Channel established;
     /** The connection of the current attempt, handshake or not; closed by {@link #close}. */
     private volatile Channel current;
+    /** Guarded by this: the scheduled next attempt while this link waits out a backoff delay, else null. */
+    private ScheduledFuture<?> nextAttempt;
     private volatile boolean closed;
 
     PeerLink(LocalEndpoint endpoint, int peerId, InetSocketAddress address, Bootstrap template) {
@@ -80,6 +83,7 @@ final class PeerLink {
      * shutdown of the event loops.
      */
     synchronized void connect() {
+        nextAttempt = null;
         if (closed) {
             return;
         }
@@ -125,6 +129,20 @@ final class PeerLink {
         log.info("node {}: connected to node {} at {} from {}", endpoint.selfId, peerId, address,
                 channel.localAddress());
         scheduleDrain();
+    }
+
+    /**
+     * The peer connected to this node, so it is up: if this link waits out a backoff delay, it dials
+     * now instead. Otherwise a restarted peer could wait up to the largest delay for this node's
+     * messages (a follower sends nothing to a peer that does not lead, so its link to a restarted
+     * peer stays in backoff until an election needs it, and then the votes for that peer wait).
+     */
+    synchronized void peerIsUp() {
+        if (closed || established != null || nextAttempt == null || !nextAttempt.cancel(false)) {
+            return; // connected, an attempt under way, or the scheduled one already started
+        }
+        backoff.reset();
+        connect();
     }
 
     /** The peer refused the handshake: retrying soon would only repeat that. */
@@ -223,13 +241,13 @@ final class PeerLink {
         scheduleReconnect();
     }
 
-    private void scheduleReconnect() {
+    private synchronized void scheduleReconnect() {
         if (closed) {
             return;
         }
         long delay = backoff.nextDelayMillis();
         try {
-            bootstrap.config().group().schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+            nextAttempt = bootstrap.config().group().schedule(this::connect, delay, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // The event loops are shutting down: the transport is closing.
         }

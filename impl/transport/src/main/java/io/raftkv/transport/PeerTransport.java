@@ -81,6 +81,12 @@ public final class PeerTransport implements AutoCloseable {
             byId.put(peerId, new PeerLink(endpoint, peerId, members.get(peerId), template));
         }
         this.links = Collections.unmodifiableSortedMap(byId);
+        endpoint.peerUp = peer -> {
+            PeerLink link = links.get(peer);
+            if (link != null) {
+                link.peerIsUp();
+            }
+        };
         log.info("node {}: listening on {} for cluster '{}', peers {}", selfId, server.localAddress(),
                 config.clusterId(), members);
     }

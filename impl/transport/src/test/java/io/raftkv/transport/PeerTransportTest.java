@@ -116,6 +116,30 @@ class PeerTransportTest {
     }
 
     @Test
+    void aPeerThatConnectsIsDialedAtOnceInsteadOfAfterTheBackoffDelay() {
+        // Every reconnect waits 30 to 60 s: only the peer's own connection can make node 1 dial sooner.
+        TransportConfig slowRetries = TestNodes.config("prod").withReconnectBackoffMillis(60_000, 60_000);
+        Map<Integer, InetSocketAddress> members = TestNodes.members(2);
+        try (Node one = TestNodes.start(slowRetries, 1, members)) {
+            Node two = TestNodes.start(slowRetries, 2, members);
+            one.transport().send(vote(1, 2, 1), 1);
+            assertEquals(1, two.next().message().term());
+            two.close();
+            // Node 1's connection closed; its next attempt waits out the backoff delay.
+            Await.until(() -> one.transport().stats().connectionsOutbound() == 0, () -> "node 1 sees node 2 gone");
+            one.transport().send(vote(1, 2, 7), 7);
+            long attempts = one.transport().stats().connectAttempts();
+            try (Node restarted = TestNodes.start(slowRetries, 2, members)) {
+                restarted.transport().send(vote(2, 1, 1), 1); // it dials node 1, which learns that node 2 is up
+                assertEquals(1, one.next().message().term());
+                Received queued = restarted.next(); // within Await.DEFAULT, far below the 30 s delay
+                assertEquals(7, queued.message().term());
+                assertEquals(attempts + 1, one.transport().stats().connectAttempts(), "one attempt, at once");
+            }
+        }
+    }
+
+    @Test
     void aPeerThatGoesAwayIsReportedOnceAndAReplacedConnectionIsNot() throws InterruptedException {
         Map<Integer, InetSocketAddress> members = TestNodes.members(3);
         try (Node two = TestNodes.start(TestNodes.config("prod"), 2, members)) {
