@@ -10,6 +10,7 @@ import io.raftkv.core.RaftEvent.HandleTimeoutNow;
 import io.raftkv.core.RaftEvent.HandleRequestVoteRequest;
 import io.raftkv.core.RaftEvent.HandleRequestVoteResponse;
 import io.raftkv.core.RaftEvent.Timeout;
+import java.util.List;
 
 /**
  * Leader election (paper §5.2, thesis §9.6 PreVote, §4.2.3 leader stickiness): the election timer,
@@ -45,11 +46,17 @@ final class Elections {
             return false;
         }
         node.leaderId = 0;
+        List<Integer> staying = node.membership.voters(); // C_new while joint
+        if (!staying.contains(node.id)) {
+            // A voter only of the configuration being left keeps its timer: elected, it would finish
+            // the change, leave, and cost a second election.
+            return true;
+        }
         // The survivors campaign in turn, lowest id first, a stagger apart, so that they do not split
         // the vote (a random delay from one stagger let two collide in about one failover in eight,
         // and a split vote costs a full timeout). Never before the promise ends (a tick at which it
         // still holds cannot time out), and never later than the timer already armed.
-        long ahead = node.voterPeers.stream().filter(voter -> voter != peer && voter < node.id).count();
+        long ahead = staying.stream().filter(voter -> voter != peer && voter < node.id).count();
         long delay = 1 + ahead * node.config.leaderLostStaggerTicks();
         node.randomizedElectionTimeout = (int) Math.min(node.randomizedElectionTimeout,
                 node.electionElapsed + node.promiseRemaining + delay);

@@ -151,7 +151,9 @@ public final class RaftNode {
      * following it: it forgets the leader, so leader stickiness no longer ignores the others' vote
      * requests on its behalf, and its election timer fires within a few ticks instead of the full
      * randomized timeout: the survivors in turn, lowest id first, {@link
-     * Config#leaderLostStaggerTicks()} apart, so that they do not split the vote. A process that dies
+     * Config#leaderLostStaggerTicks()} apart, so that they do not split the vote; a voter only of the
+     * configuration being left (C_old while joint) keeps its full timeout, since elected it would
+     * finish the change, leave, and cost a second election. A process that dies
      * takes its connections with it, so a crashed leader is replaced in a tick and a few round trips
      * (ZooKeeper's followers likewise give up a leader whose connection closed).
      *
