@@ -73,7 +73,7 @@ class SimulatorTracesTest {
   private static final int MIN_FORWARDED_TWINS = 7;
 
   // About half of the traces where a follower gave up a killed leader on its closed connection
-  // (RaftNode.peerDisconnected), whose early elections the spec must allow: 11 now (25 times).
+  // (RaftNode.peerDisconnected), whose early elections the spec must allow: 12 now (30 times).
   private static final int MIN_LEADER_GIVEN_UP_TRACES = 5;
 
   @TempDir Path dir;
