@@ -30,6 +30,8 @@ final class LocalEndpoint {
     private final ConcurrentHashMap<Integer, Channel> acceptedByPeer = new ConcurrentHashMap<>();
     /** Accepted connections open now, with or without a handshake; at most inboundConnectionsMax. */
     private final AtomicInteger acceptedOpen = new AtomicInteger();
+    /** Set once the links exist: told of every peer whose connection to this node completed its handshake. */
+    volatile IntConsumer peerUp = peer -> { };
 
     LocalEndpoint(TransportConfig config, int selfId, InetSocketAddress selfAddress, List<Integer> peerIds,
             Inbound inbound) {
@@ -54,9 +56,6 @@ final class LocalEndpoint {
     }
 
     /** The handshake of an accepted connection from {@code peerId} completed. */
-    /** Set once the links exist: told of every peer whose connection to this node completed its handshake. */
-    volatile IntConsumer peerUp = peer -> { };
-
     void acceptedEstablished(int peerId, Channel channel) {
         peerUp.accept(peerId);
         Channel older = acceptedByPeer.put(peerId, channel);
@@ -73,8 +72,7 @@ final class LocalEndpoint {
             try {
                 inbound.peerDisconnected(peerId);
             } catch (RuntimeException e) {
-                counters.inboundFailures.increment();
-                log.error("node {}: the inbound handler threw on the close of node {}'s connection", selfId, peerId, e);
+                inboundThrew(e, "the close of node " + peerId + "'s connection", "");
             }
         }
     }
@@ -88,10 +86,15 @@ final class LocalEndpoint {
         try {
             inbound.receive(message, lamport);
         } catch (RuntimeException e) {
-            counters.inboundFailures.increment();
-            if (repeats.firstInWindow("inbound:" + e.getClass().getName())) {
-                log.error("node {}: the inbound handler threw on {}; the message is lost", selfId, message, e);
-            }
+            inboundThrew(e, message, "; the message is lost");
+        }
+    }
+
+    /** Counts a failure of the Inbound and logs it, once per window for each kind of exception. */
+    private void inboundThrew(RuntimeException e, Object input, String consequence) {
+        counters.inboundFailures.increment();
+        if (repeats.firstInWindow("inbound:" + e.getClass().getName())) {
+            log.error("node {}: the inbound handler threw on {}{}", selfId, input, consequence, e);
         }
     }
 }
